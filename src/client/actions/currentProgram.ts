@@ -1,0 +1,45 @@
+import { AlephError } from '../../errors.js';
+import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
+import { getAllMessages } from './getMessages.js';
+import { getLiveMessage } from './getMessage.js';
+
+/** A program as seen from its messages: its id (first PROGRAM) and the PROGRAM message in force. */
+export interface CurrentProgram {
+  id: string;
+  original: ApiMessage;
+  current: ApiMessage;
+}
+
+/**
+ * Finds the PROGRAM message in force for a program id or for the hash of any of its replacements:
+ * the newest PROGRAM by the owner that `replaces` the original, else the original. Reads only aleph's
+ * message API, so it works on any node.
+ * @example
+ * const { id, current } = await getCurrentProgram(config, { hash });
+ * console.log(id, current.content.resources);
+ */
+export async function getCurrentProgram(config: ClientConfig, params: { hash: string }): Promise<CurrentProgram> {
+  const given = await getLiveMessage(config, { hash: params.hash, type: 'PROGRAM' });
+  const replaces = given.content.replaces;
+  const id = typeof replaces === 'string' && replaces ? replaces : given.item_hash;
+  const original = id === given.item_hash ? given : await getLiveMessage(config, { hash: id, type: 'PROGRAM' });
+  const owner = String(original.content.address ?? original.sender);
+  const replacements = (await getAllMessages(config, { msgType: 'PROGRAM', addresses: [owner] })).filter((m) => m.content.replaces === id);
+  const current = replacements.sort((a, b) => Number(a.content.time ?? a.time) - Number(b.content.time ?? b.time)).at(-1) ?? original;
+  return { id, original, current };
+}
+
+/**
+ * Throws AMEND_NOT_ALLOWED (the node's rule, checked early for a clearer message) unless the program
+ * in force has `allow_amend: true`.
+ * @example
+ * assertUpdatable(current, id);
+ */
+export function assertUpdatable(current: ApiMessage, id: string): void {
+  if (current.content.allow_amend !== true) {
+    throw new AlephError('AMEND_NOT_ALLOWED', `program ${id} was created with allow_amend: false and cannot be replaced`, {
+      hint: 'only programs created with --updatable can be replaced; its code can still change with `aleph program update` if it follows use_latest',
+      details: { program: id },
+    });
+  }
+}

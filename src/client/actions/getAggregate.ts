@@ -1,0 +1,22 @@
+import { readJson, request } from '../transport/request.js';
+import type { ClientConfig } from '../transport/clientConfig.js';
+
+/** Parameters of {@link getAggregate}. */
+export interface GetAggregateParameters {
+  address: string;
+  /** Only these keys (default: all). */
+  keys?: string[];
+}
+
+/**
+ * Reads the aggregates of an address (`GET /api/v0/aggregates/{address}.json`): `{key: merged content}`.
+ * Throws NOT_FOUND when the address has none.
+ * @example
+ * const data = await getAggregate(config, { address: dao, keys: ['approved_checksum'] });
+ * console.log(data.approved_checksum);
+ */
+export async function getAggregate(config: ClientConfig, params: GetAggregateParameters): Promise<Record<string, Record<string, unknown>>> {
+  const res = await request(config.apiUrl, `/api/v0/aggregates/${encodeURIComponent(params.address)}.json`, { query: { keys: params.keys } });
+  const body = await readJson<{ address: string; data: Record<string, Record<string, unknown>> }>(res);
+  return body.data ?? {};
+}

@@ -1,0 +1,105 @@
+import { AlephError } from '../../errors.js';
+
+/** Parameters shared by every HTTP call the SDK makes. */
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  query?: Record<string, string | number | boolean | undefined | null | string[]>;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Builds `${base}${path}?query`, dropping empty values and joining arrays with commas as aleph expects.
+ * @example
+ * buildUrl('http://127.0.0.1:4024', '/api/v0/messages.json', { msgType: 'POST', hashes: ['a', 'b'] });
+ * // 'http://127.0.0.1:4024/api/v0/messages.json?msgType=POST&hashes=a%2Cb'
+ */
+export function buildUrl(base: string, path: string, query: RequestOptions['query'] = {}): string {
+  const url = new URL(base.replace(/\/+$/, '') + path);
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length) url.searchParams.set(k, v.join(','));
+    } else url.searchParams.set(k, String(v));
+  }
+  return url.toString();
+}
+
+/**
+ * One HTTP call that turns every failure into an AlephError a person can act on: the node's own
+ * `{error_code, details}` when it sent one, NODE_UNREACHABLE when nothing answered.
+ * @example
+ * const res = await request('http://127.0.0.1:4024', '/api/v0/height');
+ * const { height } = await res.json();
+ */
+export async function request(base: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  const url = buildUrl(base, path, opts.query);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: opts.method ?? 'GET',
+      headers: opts.headers,
+      body: opts.body,
+      signal: opts.signal,
+      // Streaming bodies (upload progress) need half-duplex in Node's fetch.
+      ...(opts.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+  } catch (cause) {
+    throw new AlephError('NODE_UNREACHABLE', `cannot reach ${new URL(url).origin}`, {
+      hint: 'start a local network with `aleph devnet`, or pick a node with --api-url / ALEPH_API_URL',
+      details: { url, reason: (cause as Error)?.cause ? String((cause as Error).cause) : String(cause) },
+      cause,
+    });
+  }
+  if (res.status >= 400 && res.status !== 422) throw await errorFromResponse(res, url);
+  return res;
+}
+
+/**
+ * Maps a failed response to an AlephError, keeping the node's error code and hint when present.
+ * @example
+ * if (!res.ok) throw await errorFromResponse(res, url);
+ */
+export async function errorFromResponse(res: Response, url: string): Promise<AlephError> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const b = (body ?? {}) as { error_code?: unknown; details?: Record<string, unknown>; message?: unknown; error?: unknown };
+  if (typeof b.error_code === 'string') {
+    const details = b.details ?? {};
+    const message = typeof details.message === 'string' ? details.message : `${b.error_code}`;
+    const hint = typeof details.hint === 'string' ? details.hint : '';
+    return new AlephError(b.error_code, message, { hint, details, status: res.status });
+  }
+  if (res.status === 404) {
+    return new AlephError('NOT_FOUND', `not found: ${new URL(url).pathname}`, {
+      hint: 'check the hash or address, and that this node has it (--api-url)',
+      details: { url },
+      status: 404,
+    });
+  }
+  const msg = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : text.slice(0, 300);
+  return new AlephError('HTTP_ERROR', `${res.status} ${res.statusText} from ${url}${msg ? `: ${msg}` : ''}`, {
+    details: { url, status: res.status },
+    status: res.status,
+  });
+}
+
+/**
+ * Reads a JSON response body, or throws HTTP_BAD_RESPONSE naming the URL.
+ * @example
+ * const data = await readJson<{ height: number }>(await request(apiUrl, '/api/v0/height'));
+ */
+export async function readJson<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new AlephError('HTTP_BAD_RESPONSE', `expected JSON from ${res.url}, got: ${text.slice(0, 200)}`, { cause });
+  }
+}

@@ -1,0 +1,23 @@
+import { AlephError } from '../../errors.js';
+import { sameAddress, type AggregateContent } from '../../protocol/index.js';
+import { assertCanActFor, type ApplyContext } from './applyContext.js';
+import { getAggregate } from '../store/queries.js';
+
+/** AGGREGATE: shallow merge of the new content over the key's current content, in processing order (aleph). */
+export async function applyAggregate(ctx: ApplyContext): Promise<void> {
+  const content = ctx.msg.content as unknown as AggregateContent & { address: string };
+  // Delegating the security aggregate would let a delegate grant itself more rights; aleph forbids it.
+  if (content.key === 'security' && !sameAddress(ctx.msg.sender, content.address)) {
+    throw new AlephError('NOT_AUTHORIZED', 'only the address itself may change its security aggregate', {
+      details: { sender: ctx.msg.sender, owner: content.address },
+    });
+  }
+  await assertCanActFor(ctx, content.address);
+  const current = (await getAggregate(ctx.db, content.address, content.key)) ?? {};
+  const merged = JSON.stringify({ ...current, ...content.content });
+  await ctx.db
+    .insertInto('aggregates')
+    .values({ address: content.address, key: content.key, content: merged, height: ctx.height })
+    .onConflict((oc) => oc.columns(['address', 'key']).doUpdateSet({ content: merged, height: ctx.height }))
+    .execute();
+}

@@ -1,0 +1,39 @@
+import type { ValidMessage } from '../../protocol/index.js';
+import { AlephError } from '../../errors.js';
+import { canActFor } from '../../protocol/index.js';
+import { getAggregate, type Db } from '../store/queries.js';
+
+/** Something the node did that followers (the compute node, websocket clients) must hear about. */
+export interface NodeEvent {
+  kind: 'program-updated' | 'program-forgotten';
+  programId: string;
+}
+
+/** What one apply step sees: the transaction, the message and the height it will get. */
+export interface ApplyContext {
+  db: Db;
+  msg: ValidMessage;
+  height: number;
+  events: NodeEvent[];
+}
+
+/** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */
+export async function assertCanActFor(ctx: ApplyContext, owner: string, code = 'NOT_AUTHORIZED'): Promise<void> {
+  const { msg } = ctx;
+  const content = msg.content as Record<string, unknown>;
+  const security = await getAggregate(ctx.db, owner, 'security');
+  const ok = canActFor(owner, {
+    sender: msg.sender,
+    chain: msg.envelope.chain,
+    channel: msg.envelope.channel ?? null,
+    type: msg.envelope.type,
+    postType: msg.envelope.type === 'POST' ? String(content.type) : undefined,
+    aggregateKey: msg.envelope.type === 'AGGREGATE' ? String(content.key) : undefined,
+  }, security);
+  if (!ok) {
+    throw new AlephError(code, `${msg.sender} may not act for ${owner}`, {
+      hint: `the owner must list the sender in the authorizations of its "security" aggregate`,
+      details: { sender: msg.sender, owner },
+    });
+  }
+}

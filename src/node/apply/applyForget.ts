@@ -1,0 +1,69 @@
+import { AlephError } from '../../errors.js';
+import { canActFor, type ForgetContent } from '../../protocol/index.js';
+import type { ApplyContext } from './applyContext.js';
+import { getAggregate, getMessageRow } from '../store/queries.js';
+import type { MessagesTable } from '../store/tables.js';
+
+/** The program a PROGRAM message belongs to: itself when original, its `replaces` target otherwise. */
+export function programIdOf(row: Pick<MessagesTable, 'item_hash' | 'ref'>): string {
+  return row.ref ?? row.item_hash;
+}
+
+/**
+ * FORGET: the owner (or a delegate) removes messages. Everything is checked before anything changes, and a
+ * STORE that a live program still uses cannot be forgotten (unless that program is forgotten by the same FORGET).
+ */
+export async function applyForget(ctx: ApplyContext): Promise<void> {
+  const content = ctx.msg.content as unknown as ForgetContent & { address: string };
+  const targets: MessagesTable[] = [];
+  for (const hash of content.hashes) {
+    const row = await getMessageRow(ctx.db, hash);
+    if (!row || (row.status !== 'processed' && row.status !== 'forgotten')) {
+      throw new AlephError('FORGET_TARGET_UNKNOWN', `cannot forget ${hash}: no such accepted message`, { details: { hash } });
+    }
+    if (row.type === 'FORGET') {
+      throw new AlephError('FORGET_FORGET', 'a FORGET message cannot be forgotten', { details: { hash } });
+    }
+    const owner = row.owner ?? row.sender;
+    const security = await getAggregate(ctx.db, owner, 'security');
+    if (!canActFor(owner, { sender: ctx.msg.sender, chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'FORGET' }, security)) {
+      throw new AlephError('FORGET_NOT_AUTHORIZED', `${ctx.msg.sender} may not forget ${hash}, owned by ${owner}`, {
+        hint: 'only the owner of a message, or an address it authorized, can forget it',
+        details: { hash, owner, sender: ctx.msg.sender },
+      });
+    }
+    targets.push(row);
+  }
+  const forgottenPrograms = new Set(targets.filter((t) => t.type === 'PROGRAM').map(programIdOf));
+  for (const t of targets.filter((x) => x.type === 'STORE')) {
+    const users = await ctx.db
+      .selectFrom('program_refs')
+      .innerJoin('programs', 'programs.id', 'program_refs.program_id')
+      .select('program_refs.program_id')
+      .where('programs.status', '=', 'live')
+      .where((eb) => eb.or([eb('program_refs.ref', '=', t.item_hash), eb('program_refs.version', '=', t.item_hash)]))
+      .execute();
+    const live = users.map((u) => u.program_id).filter((id) => !forgottenPrograms.has(id));
+    if (live.length) {
+      throw new AlephError('FORGET_IN_USE', `STORE ${t.item_hash} is used by live program ${live[0]}`, {
+        hint: 'delete the program first (aleph program delete), or forget both in one FORGET',
+        details: { hash: t.item_hash, programs: [...new Set(live)] },
+      });
+    }
+  }
+  for (const t of targets) {
+    const by = [...new Set([...(JSON.parse(t.forgotten_by ?? '[]') as string[]), ctx.msg.envelope.item_hash])];
+    await ctx.db
+      .updateTable('messages')
+      .set({ status: 'forgotten', forgotten_by: JSON.stringify(by), item_content: null })
+      .where('item_hash', '=', t.item_hash)
+      .execute();
+    if (t.type === 'STORE') {
+      await ctx.db.deleteFrom('stores').where('item_hash', '=', t.item_hash).execute();
+    }
+  }
+  for (const id of forgottenPrograms) {
+    await ctx.db.updateTable('programs').set({ status: 'forgotten', updated_height: ctx.height }).where('id', '=', id).execute();
+    ctx.events.push({ kind: 'program-forgotten', programId: id });
+  }
+}

@@ -1,0 +1,39 @@
+import type { ApplyContext } from './applyContext.js';
+import { applyAggregate } from './applyAggregate.js';
+import { applyForget } from './applyForget.js';
+import { applyPost } from './applyPost.js';
+import { applyProgram } from './applyProgram.js';
+import { applyStore } from './applyStore.js';
+import { assertCanActFor } from './applyContext.js';
+import { baseRow } from '../pipeline/recordMessage.js';
+
+const handlers = {
+  POST: applyPost,
+  AGGREGATE: applyAggregate,
+  STORE: applyStore,
+  PROGRAM: applyProgram,
+  FORGET: applyForget,
+  // INSTANCE is stored, nothing more (the VM issue is out of scope): only the permission rule applies.
+  INSTANCE: (ctx: ApplyContext) => assertCanActFor(ctx, ctx.msg.content.address),
+} as const;
+
+/** Authorizes and applies one valid message, then records it as processed at its height. */
+export async function applyMessage(ctx: ApplyContext, receptionTime: number): Promise<void> {
+  const { envelope, content, itemContent } = ctx.msg;
+  await handlers[envelope.type](ctx);
+  const c = content as Record<string, unknown>;
+  const ref = envelope.type === 'PROGRAM' ? c.replaces : c.ref;
+  const subtype = envelope.type === 'POST' ? c.type : envelope.type === 'AGGREGATE' ? c.key : null;
+  const row = {
+    ...baseRow(envelope, receptionTime),
+    owner: content.address,
+    content: itemContent,
+    status: 'processed' as const,
+    height: ctx.height,
+    ref: typeof ref === 'string' ? ref : null,
+    subtype: typeof subtype === 'string' ? subtype : null,
+    size: itemContent.length,
+  };
+  const { item_hash: _h, ...rest } = row;
+  await ctx.db.insertInto('messages').values(row).onConflict((oc) => oc.column('item_hash').doUpdateSet(rest)).execute();
+}

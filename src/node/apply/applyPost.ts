@@ -1,0 +1,26 @@
+import { AlephError } from '../../errors.js';
+import { sameAddress, type PostContent } from '../../protocol/index.js';
+import { assertCanActFor, type ApplyContext } from './applyContext.js';
+import { getMessageRow } from '../store/queries.js';
+
+/** POST, and its amend: an `amend` post replaces the content of an original post of the same owner. */
+export async function applyPost(ctx: ApplyContext): Promise<void> {
+  const content = ctx.msg.content as unknown as PostContent & { address: string };
+  await assertCanActFor(ctx, content.address);
+  if (content.type !== 'amend') return;
+  if (!content.ref) {
+    throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', { details: { field: 'ref' } });
+  }
+  const original = await getMessageRow(ctx.db, content.ref);
+  if (!original || original.type !== 'POST' || original.status !== 'processed') {
+    throw new AlephError('POST_AMEND_REF_UNKNOWN', `the amended post ${content.ref} is not an accepted POST`, { details: { ref: content.ref } });
+  }
+  if (original.subtype === 'amend') {
+    throw new AlephError('POST_AMEND_OF_AMEND', 'an amend must refer to the original post, not to another amend', { details: { ref: content.ref } });
+  }
+  if (!original.owner || !sameAddress(original.owner, content.address)) {
+    throw new AlephError('AMEND_NOT_OWNER', 'only the owner of a post may amend it', {
+      details: { ref: content.ref, owner: original.owner, address: content.address },
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { AlephError } from '../../errors.js';
+import { sameAddress, type StoreContent } from '../../protocol/index.js';
+import { assertCanActFor, type ApplyContext } from './applyContext.js';
+import { adoptStoreAmend } from './adoptStoreAmend.js';
+
+/**
+ * STORE: records the file version. With `ref` it amends an original STORE of the same owner; programs that
+ * use the original with use_latest then adopt the new version (each under its own rules).
+ */
+export async function applyStore(ctx: ApplyContext): Promise<void> {
+  const content = ctx.msg.content as unknown as StoreContent & { address: string };
+  await assertCanActFor(ctx, content.address);
+  if (content.item_type === 'ipfs') {
+    throw new AlephError('STORE_IPFS_UNSUPPORTED', 'this node has no IPFS: store files with item_type "storage"', {
+      hint: 'upload the file to /api/v0/storage/add_file and use item_type "storage"',
+    });
+  }
+  let original = ctx.msg.envelope.item_hash;
+  if (content.ref) {
+    const target = await ctx.db.selectFrom('stores').selectAll().where('item_hash', '=', content.ref).executeTakeFirst();
+    if (!target) {
+      throw new AlephError('STORE_REF_UNKNOWN', `the amended STORE ${content.ref} is not an accepted STORE message`, { details: { ref: content.ref } });
+    }
+    if (target.original !== target.item_hash) {
+      throw new AlephError('STORE_AMEND_OF_AMEND', 'an amend must refer to the original STORE, not to another amend', {
+        hint: `use ref ${target.original}`,
+        details: { ref: content.ref, original: target.original },
+      });
+    }
+    if (!sameAddress(target.owner, content.address)) {
+      throw new AlephError('AMEND_NOT_OWNER', 'only the owner of a file may amend it', {
+        details: { ref: content.ref, owner: target.owner, address: content.address },
+      });
+    }
+    original = target.item_hash;
+  }
+  await ctx.db
+    .insertInto('stores')
+    .values({ item_hash: ctx.msg.envelope.item_hash, original, file_hash: content.item_hash, owner: content.address, height: ctx.height })
+    .execute();
+  if (content.ref) await adoptStoreAmend(ctx, original);
+}

@@ -1,0 +1,27 @@
+import type { Db } from '../store/queries.js';
+import type { ProgramsTable } from '../store/tables.js';
+
+/** A program by its id or by the hash of any of its versions (a replacement's own hash routes to it). */
+export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTable | undefined> {
+  const direct = await db.selectFrom('programs').selectAll().where('id', '=', idOrHash).executeTakeFirst();
+  if (direct) return direct;
+  const msg = await db.selectFrom('messages').select(['ref', 'type']).where('item_hash', '=', idOrHash).executeTakeFirst();
+  if (msg?.type !== 'PROGRAM' || !msg.ref) return undefined;
+  return db.selectFrom('programs').selectAll().where('id', '=', msg.ref).executeTakeFirst();
+}
+
+/** What the API and the compute node see of a program: the version in force and its resolved refs. */
+export async function programView(db: Db, p: ProgramsTable): Promise<Record<string, unknown>> {
+  const msg = await db.selectFrom('messages').select(['content', 'time']).where('item_hash', '=', p.current_hash).executeTakeFirst();
+  const refs = await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
+  return {
+    id: p.id,
+    owner: p.owner,
+    status: p.status,
+    edition: p.edition,
+    current_hash: p.current_hash,
+    updated_height: p.updated_height,
+    content: msg?.content ? JSON.parse(msg.content) : null,
+    resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
+  };
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { NodeContext } from '../nodeContext.js';
+import { findProgram, programView } from '../programs/programView.js';
+import { listParam } from './formatMessage.js';
+
+/** Our additions (DESIGN §2): a program by id or by any of its versions' hashes, and the list of programs. */
+export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
+  app.get('/api/v0/programs', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    let query = node.db.selectFrom('programs').selectAll().where('status', '=', 'live');
+    const owners = listParam(q.owners) ?? listParam(q.addresses);
+    if (owners) query = query.where((eb) => eb.or(owners.map((a) => eb(eb.fn('lower', ['owner']), '=', a.toLowerCase()))));
+    const rows = await query.orderBy('created_height').execute();
+    return { programs: await Promise.all(rows.map((r) => programView(node.db, r))) };
+  });
+
+  app.get('/api/v0/programs/:id', async (req, reply) => {
+    const program = await findProgram(node.db, (req.params as { id: string }).id);
+    if (!program) return reply.code(404).send({ error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } });
+    return programView(node.db, program);
+  });
+}

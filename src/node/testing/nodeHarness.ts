@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePrivateKey } from 'viem/accounts';
+import { accountFromPrivateKey, type LocalAlephAccount } from '../../client/accounts/account.js';
+import { signMessage } from '../../client/messages/signMessage.js';
+import type { SignedMessage, UnsignedMessage } from '../../client/messages/types.js';
+import { buildStore } from '../../client/messages/buildStore.js';
+import { buildProgram, type BuildProgramParameters } from '../../client/messages/buildProgram.js';
+import { createNode, type RunningNode } from '../createNode.js';
+
+export interface Harness {
+  node: RunningNode;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A real node on a random 127.0.0.1 port with its own SQLite file, for tests. */
+export async function startTestNode(opts: { signatureWorkers?: number } = {}): Promise<Harness> {
+  const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
+  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0 });
+  return {
+    node,
+    url: node.url,
+    async close() {
+      await node.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function newAccount(): LocalAlephAccount {
+  return accountFromPrivateKey(generatePrivateKey());
+}
+
+export const sign = (account: LocalAlephAccount, unsigned: UnsignedMessage<object>) => signMessage(account, unsigned);
+
+export interface Answer { status: number; body: any }
+
+export async function postMessage(url: string, message: unknown): Promise<Answer> {
+  const r = await fetch(`${url}/api/v0/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, sync: true }) });
+  return { status: r.status, body: await r.json() };
+}
+
+export async function getJson(url: string, path: string): Promise<Answer> {
+  const r = await fetch(`${url}${path}`);
+  return { status: r.status, body: await r.json() };
+}
+
+/** Uploads bytes with their signed STORE in one multipart request, as the SDKs do. */
+export async function uploadWithStore(url: string, bytes: Uint8Array, message?: SignedMessage): Promise<Answer> {
+  const form = new FormData();
+  if (message) form.append('metadata', JSON.stringify({ message, sync: true }));
+  form.append('file', new Blob([new Uint8Array(bytes)]), 'file');
+  const r = await fetch(`${url}/api/v0/storage/add_file`, { method: 'POST', body: form });
+  return { status: r.status, body: await r.json() };
+}
+
+/** Stores `bytes` with a signed STORE from `account`; returns the STORE's item hash. */
+export async function storeFile(url: string, account: LocalAlephAccount, bytes: Uint8Array, ref?: string): Promise<string> {
+  const msg = await sign(account, buildStore({ sender: account.address, file: bytes, ...(ref ? { ref } : {}) }));
+  const r = await uploadWithStore(url, bytes, msg);
+  if (r.status !== 200) throw new Error(`store failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return msg.item_hash;
+}
+
+/** Deploys a program whose code and runtime are fresh STOREs of `account`; returns ids. */
+export async function deployProgram(url: string, account: LocalAlephAccount, extra: Partial<BuildProgramParameters> = {}): Promise<{ id: string; code: string; runtime: string }> {
+  const code = await storeFile(url, account, Buffer.from(`code ${Math.random()}`));
+  const runtime = extra.runtime ?? (await storeFile(url, account, Buffer.from(`runtime ${Math.random()}`)));
+  const msg = await sign(account, buildProgram({ sender: account.address, codeRef: code, entrypoint: 'main:app', runtime, ...extra }));
+  const r = await postMessage(url, msg);
+  if (r.status !== 200) throw new Error(`deploy failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { id: msg.item_hash, code, runtime };
+}
