@@ -30,3 +30,9 @@ export * from './actions/deleteProgram.js';
 export * from './AlephClient.js';
 export * from './options/parseVolumeSpec.js';
 export * from './options/parseEnvVars.js';
+/**
+ * A PROGRAM volume (immutable, ephemeral or persistent), re-exported from the protocol's schema.
+ * @example
+ * const v: ProgramVolume = { mount: '/opt/data', name: 'data', size_mib: 100, persistence: 'host' };
+ */
+export type { ProgramVolume } from '../protocol/index.js';

@@ -102,11 +102,12 @@ export function buildProgram(params: BuildProgramParameters): UnsignedMessage<Pr
 export function buildProgramReplacement(params: {
   sender: string;
   programId: string;
-  content: Record<string, unknown>;
+  content: Record<string, unknown> | ProgramMessageContent;
   channel?: string;
   time?: number;
 }): UnsignedMessage<Record<string, unknown>> {
   const time = params.time ?? nowSeconds();
-  const content = { ...params.content, address: (params.content.address as string | undefined) ?? params.sender, time, replaces: params.programId };
+  const given = params.content as Record<string, unknown>;
+  const content = { ...given, address: (given.address as string | undefined) ?? params.sender, time, replaces: params.programId };
   return { chain: 'ETH', sender: params.sender, type: 'PROGRAM', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
 }

@@ -20,11 +20,14 @@ export class SignatureVerifier {
   private scheduled = false;
 
   constructor(workerCount = Math.max(1, cpus().length - 1)) {
-    const url = new URL(import.meta.url.endsWith('.ts') ? './signatureWorker.ts' : './signatureWorker.js', import.meta.url);
-    // Under tsx the worker needs the same loader to read TypeScript; resolve it absolutely so cwd does not matter.
-    const execArgv = import.meta.url.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+    const isTs = import.meta.url.endsWith('.ts');
+    const url = new URL(isTs ? './signatureWorker.ts' : './signatureWorker.js', import.meta.url);
+    // Under tsx the worker must register the same loader before it can read TypeScript.
+    const boot = isTs
+      ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`
+      : `import(${JSON.stringify(url.href)})`;
     for (let i = 0; i < workerCount; i++) {
-      const w = new Worker(url, { execArgv });
+      const w = new Worker(boot, { eval: true });
       w.on('message', (results: Array<[number, { code: string; message: string; details: Record<string, unknown> } | null]>) => {
         for (const [id, err] of results) {
           const p = this.pending.get(id);

@@ -20,9 +20,14 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         if (stored) throw new AlephError('UPLOAD_INVALID', 'one file per upload', { status: 400 });
         stored = await node.files.put(part.file, node.maxFileBytes);
         if (part.file.truncated) throw new AlephError('FILE_TOO_LARGE', `file is over the ${node.maxFileBytes} byte limit`, { status: 413 });
+      } else if (part.fieldname === 'file') {
+        // @aleph-sdk/client appends a Buffer to FormData, which sends it as a text field, not a file part.
+        if (stored) throw new AlephError('UPLOAD_INVALID', 'one file per upload', { status: 400 });
+        stored = await node.files.putBytes(Buffer.from(String(part.value), 'utf8'));
       } else if (part.fieldname === 'metadata') {
         try {
-          metadata = JSON.parse(String(part.value)) as typeof metadata;
+          // @fastify/multipart already parses a field sent as application/json.
+          metadata = (typeof part.value === 'object' ? part.value : JSON.parse(String(part.value))) as typeof metadata;
         } catch {
           throw new AlephError('MESSAGE_MALFORMED_JSON', 'the metadata field is not valid JSON', { details: { field: 'metadata' } });
         }

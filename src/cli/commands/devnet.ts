@@ -1,0 +1,44 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { AlephError } from '../../errors.js';
+
+/** What `src/devnet/startDevnet.ts` provides (written by the devnet owner). */
+interface StartDevnet {
+  (opts: { home: string; apiPort: number; computePort: number }): Promise<{ apiUrl: string; computeUrl?: string; close(): Promise<void> | void }>;
+}
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port ${v}`);
+  return n;
+};
+
+/** `aleph devnet`: node + compute node in one process, until Ctrl-C. */
+export function devnetCommand(): Command {
+  return new Command('devnet')
+    .description('Start a local network (node API + compute node) and keep it running until Ctrl-C')
+    .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ~/.aleph-ts/devnet]')
+    .option('--api-port <port>', 'Port of the node API [default: 4024]', port, 4024)
+    .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port, 4020)
+    .action(async (opts: { home?: string; apiPort: number; computePort: number }) => {
+      const home = opts.home ?? process.env.ALEPH_HOME ?? join(process.env.HOME || homedir(), '.aleph-ts', 'devnet');
+      // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
+      const modulePath = '../../devnet/startDevnet.js';
+      let startDevnet: StartDevnet;
+      try {
+        ({ startDevnet } = (await import(modulePath)) as { startDevnet: StartDevnet });
+      } catch (cause) {
+        throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
+      }
+      const net = await startDevnet({ home, apiPort: opts.apiPort, computePort: opts.computePort });
+      process.stdout.write(`Devnet running (home ${home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? `http://127.0.0.1:${opts.computePort}`}\nPress Ctrl-C to stop.\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stderr.write('Stopping devnet…\n');
+      await net.close();
+    });
+}

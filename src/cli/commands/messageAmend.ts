@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { AlephError } from '../../errors.js';
+import { buildProgramReplacement, nowSeconds, type ApiMessage, type UnsignedMessage } from '../../client/index.js';
+import { clientOf, withKeyOptions, type CommonOptions } from '../context.js';
+import { printJson } from '../output.js';
+
+/** Opens `$EDITOR` (default vi) on a JSON file and waits for it, as aleph-client does. */
+function editJson(value: unknown, name: string): unknown {
+  const dir = mkdtempSync(join(tmpdir(), 'aleph-amend-'));
+  const file = join(dir, `${name}.json`);
+  try {
+    writeFileSync(file, JSON.stringify(value, null, 4) + '\n');
+    const editor = process.env.EDITOR || process.env.VISUAL || 'vi';
+    // Through a shell so EDITOR may carry arguments ("code --wait").
+    const r = spawnSync(`${editor} '${file.replace(/'/g, `'\\''`)}'`, { shell: true, stdio: 'inherit' });
+    if (r.status !== 0) {
+      throw new AlephError('EDITOR_FAILED', `the editor "${editor}" exited with ${r.status ?? r.signal}`, { hint: 'set $EDITOR to an editor that waits until you close the file' });
+    }
+    const text = readFileSync(file, 'utf8');
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new AlephError('AMEND_INVALID_JSON', 'the edited message is not valid JSON; nothing was published', { hint: 'run the command again and keep the JSON valid', cause });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The amend aleph expects for each type: PROGRAM `replaces` the original, STORE/POST `ref` it. */
+function amendFor(original: ApiMessage, edited: Record<string, unknown>, sender: string): UnsignedMessage<Record<string, unknown>> {
+  const channel = original.channel ?? undefined;
+  const root = (field: string) => (typeof original.content[field] === 'string' && original.content[field] ? (original.content[field] as string) : original.item_hash);
+  const time = nowSeconds();
+  const base = { chain: 'ETH' as const, sender, type: original.type, channel: channel ?? 'ALEPH-CLOUDSOLUTIONS', time };
+  switch (original.type) {
+    case 'PROGRAM':
+      return buildProgramReplacement({ sender, programId: root('replaces'), content: edited, channel });
+    case 'STORE':
+      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, time, ref: root('ref') } };
+    case 'POST': {
+      // An amend POST points at the original post, never at an earlier amend.
+      const ref = original.content.type === 'amend' ? root('ref') : original.item_hash;
+      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, type: 'amend', ref, time } };
+    }
+    case 'AGGREGATE':
+      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, time } };
+    default:
+      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
+  }
+}
+
+/** `aleph message amend HASH`: edit a message's content in $EDITOR and publish the amend. */
+export function registerMessageAmend(message: Command): void {
+  withKeyOptions(
+    message
+      .command('amend')
+      .description('Edit a message in $EDITOR (default vi) and publish the change: a PROGRAM is replaced (replaces: HASH), a STORE or POST is amended (ref: HASH)')
+      .argument('<HASH>', 'Item hash of the message to amend')
+      .option('--print-message', 'Print the new message [default: no-print-message]')
+      .option('--json', 'Print the result as JSON'),
+    'Chain of your key (only ETH on this network)',
+  ).action(async (hash: string, opts: CommonOptions & { printMessage?: boolean }, cmd: Command) => {
+    const client = clientOf(cmd, true);
+    const original = await client.getLiveMessage({ hash });
+    if (original.type === 'FORGET' || original.type === 'INSTANCE') {
+      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
+    }
+    const { time: _time, ...editable } = original.content;
+    const edited = editJson(editable, hash.slice(0, 12));
+    if (edited === null || typeof edited !== 'object' || Array.isArray(edited)) {
+      throw new AlephError('AMEND_INVALID_JSON', 'the edited content must be a JSON object; nothing was published');
+    }
+    if (JSON.stringify(edited) === JSON.stringify(editable)) {
+      process.stderr.write('No changes: nothing was published.\n');
+      return;
+    }
+    const account = client.account as { address: string };
+    const { message: signed, status } = await client.publishMessage({ message: amendFor(original, edited as Record<string, unknown>, account.address) });
+    if (opts.json) return printJson({ item_hash: signed.item_hash, status, type: signed.type, amends: hash });
+    if (opts.printMessage) printJson(signed);
+    process.stdout.write(`Published ${signed.type} ${signed.item_hash} (${status}), amending ${hash}\n`);
+  });
+}

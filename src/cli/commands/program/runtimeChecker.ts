@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { computeUrlOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
+import { printFields, printJson } from '../../output.js';
+import { computeGet } from './computeRequest.js';
+
+/** `aleph program runtime-checker ITEM_HASH`: versions inside a runtime, reported by the compute node. */
+export function registerRuntimeChecker(program: Command): void {
+  const cmd = program
+    .command('runtime-checker')
+    .description('Check versions used by a runtime (distribution, python, nodejs, etc...)')
+    .argument('<ITEM_HASH>', 'Item hash of the runtime to check');
+  withKeyOptions(cmd, 'Chain for the address, it can be [AVAX, BASE, ETH, SOL] (only ETH on this network)')
+    .option('--domain <url>', 'URL of the compute node that inspects the runtime [default: ALEPH_COMPUTE_URL or http://127.0.0.1:4020]')
+    .option('--json', 'Print the report as JSON');
+  withDebug(withVerbose(cmd, false));
+  cmd.action(async (ref: string, opts: CommonOptions & { domain?: string }) => {
+    const domain = computeUrlOf(opts.domain);
+    const res = await computeGet(domain, `/about/runtime/${encodeURIComponent(ref)}`, `runtime ${ref}`);
+    const report = (await res.json()) as Record<string, unknown>;
+    if (opts.json) return printJson(report);
+    const versions = (report.versions && typeof report.versions === 'object' ? report.versions : report) as Record<string, unknown>;
+    process.stdout.write(`Runtime ${ref}\n`);
+    printFields(Object.entries(versions).filter(([k]) => isVerbose(opts, false) || k !== 'raw'));
+  });
+}

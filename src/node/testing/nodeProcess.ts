@@ -1,0 +1,6 @@
+// A core node in its own process, for tests that must kill it (-9) and start it again on the same home.
+import { createNode } from '../createNode.js';
+
+const [home, port] = process.argv.slice(2);
+const node = await createNode({ home: home!, port: Number(port ?? 0), signatureWorkers: 1 });
+process.stdout.write(`${node.url}\n`);
