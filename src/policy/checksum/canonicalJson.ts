@@ -1,0 +1,32 @@
+import { policyError } from '../errors.js';
+
+/**
+ * Serializes JSON data canonically: object keys sorted by UTF-16 code unit, no whitespace,
+ * `undefined` properties dropped, arrays kept in order. Two equal values always give the same
+ * string, which is what makes the edition checksum reproducible across nodes and the CLI.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: [true, null] }); // '{"a":[true,null],"b":1}'
+ */
+export function canonicalJson(value: unknown, path = '$'): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw policyError('POLICY_INPUT_INVALID', `${path} is not a finite number`, { path });
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((v, i) => canonicalJson(v === undefined ? null : v, `${path}[${i}]`)).join(',')}]`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw policyError('POLICY_INPUT_INVALID', `${path} is not plain JSON data`, { path });
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, `${path}.${k}`)}`).join(',')}}`;
+    }
+    default:
+      throw policyError('POLICY_INPUT_INVALID', `${path} is not JSON data (${typeof value})`, { path });
+  }
+}
