@@ -15,7 +15,11 @@ import { watchMessages, type WatchMessagesParameters } from './actions/watchMess
 import { DEFAULT_API_URL } from './constants.js';
 import type { ClientConfig } from './transport/clientConfig.js';
 
-/** Options of {@link AlephClient}. */
+/**
+ * Options of {@link AlephClient}.
+ * @example
+ * const opts: AlephClientOptions = { apiUrl: 'http://127.0.0.1:4024', account: loadAccount() };
+ */
 export interface AlephClientOptions {
   /** Default: `ALEPH_API_URL`, else DEFAULT_API_URL. */
   apiUrl?: string;

@@ -66,7 +66,9 @@ export function registerMessageAmend(message: Command): void {
     'Chain of your key (only ETH on this network)',
   ).action(async (hash: string, opts: CommonOptions & { printMessage?: boolean }, cmd: Command) => {
     const client = clientOf(cmd, true);
-    const original = await client.getLiveMessage({ hash });
+    let original = await client.getLiveMessage({ hash });
+    // Edit the version in force, not a stale one, when the program was already replaced.
+    if (original.type === 'PROGRAM') original = (await client.getCurrentProgram({ hash })).current;
     if (original.type === 'FORGET' || original.type === 'INSTANCE') {
       throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
     }

@@ -14,7 +14,12 @@ export interface AlephAccount {
   signMessage(args: { message: string }): Promise<string>;
 }
 
-/** An account whose private key is known locally (what key files and `--private-key` give). */
+/**
+ * An account whose private key is known locally (what key files and `--private-key` give).
+ * @example
+ * const account: LocalAlephAccount = loadAccount();
+ * console.log(account.address);
+ */
 export interface LocalAlephAccount extends AlephAccount {
   readonly privateKey: `0x${string}`;
 }

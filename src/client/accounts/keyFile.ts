@@ -16,7 +16,11 @@ export function defaultKeyFilePath(home: string = process.env.HOME || homedir())
   return join(home, DEFAULT_KEY_FILE_RELATIVE);
 }
 
-/** Parameters of {@link createAccount}. */
+/**
+ * Parameters of {@link createAccount}.
+ * @example
+ * createAccount({ path: '/tmp/me.key', replace: true });
+ */
 export interface CreateAccountParameters {
   /** Key file to write; defaults to {@link defaultKeyFilePath}. */
   path?: string;
@@ -49,7 +53,11 @@ export function createAccount(params: CreateAccountParameters = {}): { account: 
   return { account: accountFromPrivateKey(key), path };
 }
 
-/** Parameters of {@link loadAccount}: a key string wins over a key file. */
+/**
+ * Parameters of {@link loadAccount}: a key string wins over a key file.
+ * @example
+ * loadAccount({ path: '/tmp/me.key' });
+ */
 export interface LoadAccountParameters {
   privateKey?: string;
   path?: string;

@@ -2,8 +2,14 @@ import { AlephError } from '../../errors.js';
 import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
 import { getAllMessages } from './getMessages.js';
 import { getLiveMessage } from './getMessage.js';
+import { getProgram } from './programs.js';
+import { isAlephError } from '../../errors.js';
 
-/** A program as seen from its messages: its id (first PROGRAM) and the PROGRAM message in force. */
+/**
+ * A program as seen from its messages: its id (first PROGRAM) and the PROGRAM message in force.
+ * @example
+ * const { id, original, current }: CurrentProgram = await getCurrentProgram(config, { hash });
+ */
 export interface CurrentProgram {
   id: string;
   original: ApiMessage;
@@ -12,13 +18,23 @@ export interface CurrentProgram {
 
 /**
  * Finds the PROGRAM message in force for a program id or for the hash of any of its replacements:
- * the newest PROGRAM by the owner that `replaces` the original, else the original. Reads only aleph's
- * message API, so it works on any node.
+ * as the node's `/api/v0/programs/{id}` reports it, or, on a node without that endpoint, the newest
+ * PROGRAM by the owner that `replaces` the original (else the original).
  * @example
  * const { id, current } = await getCurrentProgram(config, { hash });
  * console.log(id, current.content.resources);
  */
 export async function getCurrentProgram(config: ClientConfig, params: { hash: string }): Promise<CurrentProgram> {
+  // The node knows which version is in force (a replacement refused by policy never is); ask it first.
+  const state = await getProgram(config, { id: params.hash }).catch((e: unknown) => {
+    if (isAlephError(e) && ['NOT_FOUND', 'PROGRAM_NOT_FOUND', 'HTTP_ERROR'].includes(e.code)) return undefined;
+    throw e;
+  });
+  if (state?.id && state.current_hash && state.status !== 'forgotten') {
+    const original = await getLiveMessage(config, { hash: state.id, type: 'PROGRAM' });
+    const current = state.current_hash === state.id ? original : await getLiveMessage(config, { hash: state.current_hash, type: 'PROGRAM' });
+    return { id: state.id, original, current };
+  }
   const given = await getLiveMessage(config, { hash: params.hash, type: 'PROGRAM' });
   const replaces = given.content.replaces;
   const id = typeof replaces === 'string' && replaces ? replaces : given.item_hash;

@@ -4,7 +4,11 @@ import { requireAccount, type ClientConfig } from '../transport/clientConfig.js'
 import { getLiveMessage } from './getMessage.js';
 import { publishMessage } from './publishMessage.js';
 
-/** Parameters of {@link deleteProgram}. */
+/**
+ * Parameters of {@link deleteProgram}.
+ * @example
+ * await deleteProgram(config, { hash: programId, reason: 'User deletion', keepCode: true });
+ */
 export interface DeleteProgramParameters {
   hash: string;
   /** Default 'User deletion', as aleph-client. */

@@ -5,14 +5,22 @@ import { requireAccount, type ClientConfig } from '../transport/clientConfig.js'
 import { publishMessage } from './publishMessage.js';
 import { uploadFile } from './uploadFile.js';
 
-/** Parameters of {@link deployProgram}: code from a path (directory, .zip, .squashfs) or prepared bytes. */
+/**
+ * Parameters of {@link deployProgram}: code from a path (directory, .zip, .squashfs) or prepared bytes.
+ * @example
+ * await deployProgram(config, { path: './hello', entrypoint: 'main:app', persistent: true, memory: 256 });
+ */
 export type DeployProgramParameters = Omit<BuildProgramParameters, 'sender' | 'codeRef' | 'encoding'> & {
   path?: string;
   code?: PreparedCode;
   onProgress?: (sentBytes: number, totalBytes: number) => void;
 };
 
-/** What {@link deployProgram} returns. */
+/**
+ * What {@link deployProgram} returns.
+ * @example
+ * const { id, code }: DeployProgramReturnType = await deployProgram(config, { path: './hello', entrypoint: 'main:app' });
+ */
 export interface DeployProgramReturnType {
   /** The program id: item_hash of its PROGRAM message. */
   id: string;

@@ -1,7 +1,11 @@
 import { readJson, request } from '../transport/request.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
-/** Parameters of {@link getAggregate}. */
+/**
+ * Parameters of {@link getAggregate}.
+ * @example
+ * await getAggregate(config, { address: me, keys: ['security'] });
+ */
 export interface GetAggregateParameters {
   address: string;
   /** Only these keys (default: all). */

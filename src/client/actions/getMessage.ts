@@ -3,7 +3,11 @@ import { AlephError } from '../../errors.js';
 import { readJson, request } from '../transport/request.js';
 import type { ApiMessage, ClientConfig, MessageStatusResponse } from '../transport/clientConfig.js';
 
-/** Parameters of {@link getMessage}. */
+/**
+ * Parameters of {@link getMessage}.
+ * @example
+ * await getMessage(config, { hash, type: 'STORE' });
+ */
 export interface GetMessageParameters {
   hash: string;
   /** Throw MESSAGE_WRONG_TYPE unless the message has this type. */

@@ -2,7 +2,11 @@ import type { MessageType } from '../../protocol/index.js';
 import { readJson, request } from '../transport/request.js';
 import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
 
-/** Filters of `GET /api/v0/messages.json` (aleph's names; arrays are sent comma-separated). */
+/**
+ * Filters of `GET /api/v0/messages.json` (aleph's names; arrays are sent comma-separated).
+ * @example
+ * await getMessages(config, { msgTypes: ['STORE', 'PROGRAM'], refs: [programId], page: 2 });
+ */
 export interface GetMessagesParameters {
   hashes?: string[];
   addresses?: string[];
@@ -19,7 +23,11 @@ export interface GetMessagesParameters {
   page?: number;
 }
 
-/** One page of messages. */
+/**
+ * One page of messages.
+ * @example
+ * const page: GetMessagesReturnType = await getMessages(config, { pagination: 10 });
+ */
 export interface GetMessagesReturnType {
   messages: ApiMessage[];
   pagination_page: number;

@@ -1,7 +1,11 @@
 import { getMessages } from './getMessages.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
-/** Parameters of {@link getPosts}. */
+/**
+ * Parameters of {@link getPosts}.
+ * @example
+ * await getPosts(config, { types: ['chat'], addresses: [me] });
+ */
 export interface GetPostsParameters {
   /** Post types (content.type), matched on this side. */
   types?: string[];
@@ -13,7 +17,11 @@ export interface GetPostsParameters {
   page?: number;
 }
 
-/** A post in the shape of aleph's posts API. */
+/**
+ * A post in the shape of aleph's posts API.
+ * @example
+ * const [latest]: Post[] = await getPosts(config, { types: ['chat'] });
+ */
 export interface Post {
   item_hash: string;
   sender: string;

@@ -2,19 +2,26 @@ import { readJson, request } from '../transport/request.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
 /**
- * `GET /api/v0/programs/{id}` (DESIGN §4): the program's governance state. Fields beyond these are kept.
+ * `GET /api/v0/programs/{id}` (DESIGN §4): the version in force and its resolved references; governed
+ * programs add checksum, upgrade policy, constructor and pending upgrades. Unknown fields are kept.
  * @example
  * const p: ProgramState = await getProgram(config, { id });
- * console.log(p.edition, p.checksum, p.upgrade_policy);
+ * console.log(p.edition, p.current_hash, p.resolved);
  */
 export interface ProgramState {
   id: string;
-  edition: number;
   owner: string;
-  checksum: string;
+  status?: string;
+  edition: number;
+  /** item_hash of the PROGRAM message in force (the original or a replacement). */
+  current_hash?: string;
+  updated_height?: number;
+  content?: Record<string, unknown> | null;
+  resolved?: { kind: string; mount: string | null; ref: string; version?: string; file_hash: string; use_latest: boolean }[];
+  checksum?: string;
   upgrade_policy?: string;
-  constructor?: { annotation?: string; avm?: string } | string | null;
-  current?: Record<string, unknown>;
+  /** The constructor (annotation and AVM code). Read it with `Object.hasOwn`: every object inherits `constructor`. */
+  constructor?: unknown;
   pending?: Record<string, unknown>[];
   [key: string]: unknown;
 }
@@ -50,7 +57,11 @@ export async function getProgramHistory(config: ClientConfig, params: { id: stri
   return { ...body, editions: body.editions ?? [], rejected: body.rejected ?? [] };
 }
 
-/** A candidate upgrade for {@link dryRunProgram}: full PROGRAM content, or the hash of new code already uploaded. */
+/**
+ * A candidate upgrade for {@link dryRunProgram}: full PROGRAM content, or the hash of new code already uploaded.
+ * @example
+ * const candidate: DryRunCandidate = { code_hash: (await uploadFile(config, { file: bytes, store: false })).hash };
+ */
 export type DryRunCandidate = { content: Record<string, unknown> } | { code_hash: string };
 
 /**

@@ -5,14 +5,22 @@ import type { SignedMessage, UnsignedMessage } from '../messages/types.js';
 import { readJson, request } from '../transport/request.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
 
-/** Parameters of {@link publishMessage}: an unsigned message (signed with the client's account) or a signed one. */
+/**
+ * Parameters of {@link publishMessage}: an unsigned message (signed with the client's account) or a signed one.
+ * @example
+ * await publishMessage(config, { message: signed, sync: false });
+ */
 export interface PublishMessageParameters {
   message: UnsignedMessage<object> | SignedMessage;
   /** Wait for the node to process the message (default true): 200 processed vs 202 pending. */
   sync?: boolean;
 }
 
-/** What {@link publishMessage} returns. */
+/**
+ * What {@link publishMessage} returns.
+ * @example
+ * const { message, status }: PublishMessageReturnType = await publishMessage(config, { message: unsigned });
+ */
 export interface PublishMessageReturnType {
   message: SignedMessage;
   status: 'processed' | 'pending';

@@ -3,7 +3,11 @@ import { requireAccount, type ClientConfig } from '../transport/clientConfig.js'
 import { assertUpdatable, getCurrentProgram } from './currentProgram.js';
 import { publishMessage, type PublishMessageReturnType } from './publishMessage.js';
 
-/** Parameters of {@link replaceProgram}. */
+/**
+ * Parameters of {@link replaceProgram}.
+ * @example
+ * await replaceProgram(config, { hash: id, edit: (c) => ({ ...c, variables: { MODE: 'prod' } }) });
+ */
 export interface ReplaceProgramParameters {
   /** Program id, or the hash of any of its replacements. */
   hash: string;

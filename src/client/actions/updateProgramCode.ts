@@ -5,7 +5,11 @@ import { getCurrentProgram } from './currentProgram.js';
 import { getLiveMessage } from './getMessage.js';
 import { uploadFile, type UploadFileReturnType } from './uploadFile.js';
 
-/** Parameters of {@link updateProgramCode}. */
+/**
+ * Parameters of {@link updateProgramCode}.
+ * @example
+ * await updateProgramCode(config, { hash: programId, path: './hello', onProgress: (n, t) => console.log(n, t) });
+ */
 export interface UpdateProgramCodeParameters {
   /** Program id (or the hash of one of its replacements). */
   hash: string;

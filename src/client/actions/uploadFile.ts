@@ -8,7 +8,11 @@ import { readJson, request } from '../transport/request.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
 import { rejection } from './publishMessage.js';
 
-/** Parameters of {@link uploadFile}. */
+/**
+ * Parameters of {@link uploadFile}.
+ * @example
+ * await uploadFile(config, { file: bytes, store: { ref: earlierStoreHash } });
+ */
 export interface UploadFileParameters {
   file: Uint8Array;
   /**
@@ -21,7 +25,11 @@ export interface UploadFileParameters {
   sync?: boolean;
 }
 
-/** What {@link uploadFile} returns: the file hash and, with a STORE, the STORE message. */
+/**
+ * What {@link uploadFile} returns: the file hash and, with a STORE, the STORE message.
+ * @example
+ * const { hash, message }: UploadFileReturnType = await uploadFile(config, { file: bytes });
+ */
 export interface UploadFileReturnType {
   /** sha256 of the file bytes: the `item_hash` inside the STORE content. */
   hash: string;

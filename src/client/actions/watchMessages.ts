@@ -3,7 +3,11 @@ import type { MessageType } from '../../protocol/index.js';
 import { buildUrl } from '../transport/request.js';
 import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
 
-/** Parameters of {@link watchMessages}. */
+/**
+ * Parameters of {@link watchMessages}.
+ * @example
+ * watchMessages(config, { msgType: 'STORE', addresses: [me], onMessage: console.log });
+ */
 export interface WatchMessagesParameters {
   msgType?: MessageType;
   addresses?: string[];
@@ -14,7 +18,12 @@ export interface WatchMessagesParameters {
   onOpen?: () => void;
 }
 
-/** A running subscription. */
+/**
+ * A running subscription.
+ * @example
+ * const watch: WatchMessagesReturnType = watchMessages(config, { onMessage: console.log });
+ * watch.close();
+ */
 export interface WatchMessagesReturnType {
   close(): void;
   /** Resolves once the socket is open. */

@@ -2,7 +2,11 @@ import { openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
 import { AlephError } from '../../errors.js';
 import { zipDirectory } from './zipDirectory.js';
 
-/** The code of a program, ready to upload. */
+/**
+ * The code of a program, ready to upload.
+ * @example
+ * const code: PreparedCode = prepareCode('./hello');
+ */
 export interface PreparedCode {
   bytes: Uint8Array;
   encoding: 'zip' | 'squashfs';

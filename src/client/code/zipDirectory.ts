@@ -7,7 +7,11 @@ import { zipSync, type Zippable, type ZipOptions } from 'fflate';
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 const UNIX = 3;
 
-/** Options of {@link zipDirectory}. */
+/**
+ * Options of {@link zipDirectory}.
+ * @example
+ * zipDirectory('./hello', { level: 9, exclude: (p) => p.startsWith('.git') });
+ */
 export interface ZipDirectoryOptions {
   /** Deflate level, 0 (store) to 9; default 6. */
   level?: ZipOptions['level'];

@@ -1,14 +1,22 @@
 import { DEFAULT_CHANNEL } from '../constants.js';
 import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './types.js';
 
-/** Parameters of {@link buildAggregate}. */
+/**
+ * Parameters of {@link buildAggregate}.
+ * @example
+ * buildAggregate({ sender, key: 'profile', content: { nick: 'me' } });
+ */
 export interface BuildAggregateParameters extends BaseBuildParameters {
   key: string;
   /** Merged into the aggregate `key` of `address` (top-level keys overwrite). */
   content: Record<string, unknown>;
 }
 
-/** AGGREGATE content, keys in @aleph-sdk/client's order. */
+/**
+ * AGGREGATE content, keys in @aleph-sdk/client's order.
+ * @example
+ * const content: AggregateMessageContent = buildAggregate({ sender, key: 'k', content: {} }).content;
+ */
 export interface AggregateMessageContent {
   address: string;
   key: string;

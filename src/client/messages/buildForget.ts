@@ -1,13 +1,21 @@
 import { DEFAULT_CHANNEL } from '../constants.js';
 import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './types.js';
 
-/** Parameters of {@link buildForget}. */
+/**
+ * Parameters of {@link buildForget}.
+ * @example
+ * buildForget({ sender, hashes: [h1, h2], reason: 'cleanup' });
+ */
 export interface BuildForgetParameters extends BaseBuildParameters {
   hashes: string[];
   reason?: string;
 }
 
-/** FORGET content, keys in @aleph-sdk/client's order. */
+/**
+ * FORGET content, keys in @aleph-sdk/client's order.
+ * @example
+ * const content: ForgetMessageContent = buildForget({ sender, hashes: [h] }).content;
+ */
 export interface ForgetMessageContent {
   address: string;
   time: number;

@@ -1,7 +1,11 @@
 import { DEFAULT_CHANNEL } from '../constants.js';
 import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './types.js';
 
-/** Parameters of {@link buildPost}. */
+/**
+ * Parameters of {@link buildPost}.
+ * @example
+ * buildPost({ sender, type: 'chat', content: { body: 'hi' }, channel: 'TEST' });
+ */
 export interface BuildPostParameters extends BaseBuildParameters {
   /** The post type; `amend` with `ref` replaces the content of the post `ref`. */
   type: string;
@@ -9,7 +13,11 @@ export interface BuildPostParameters extends BaseBuildParameters {
   ref?: string;
 }
 
-/** POST content, keys in @aleph-sdk/client's order. */
+/**
+ * POST content, keys in @aleph-sdk/client's order.
+ * @example
+ * const content: PostMessageContent = buildPost({ sender, type: 'chat', content: {} }).content;
+ */
 export interface PostMessageContent {
   type: string;
   address: string;

@@ -2,7 +2,11 @@ import type { ProgramVolume } from '../../protocol/index.js';
 import { DEFAULT_CHANNEL, DEFAULT_PROGRAM_RESOURCES, DEFAULT_RUNTIME_ID } from '../constants.js';
 import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './types.js';
 
-/** Parameters of {@link buildProgram}; every default follows aleph-client's `program create`. */
+/**
+ * Parameters of {@link buildProgram}; every default follows aleph-client's `program create`.
+ * @example
+ * buildProgram({ sender, codeRef, entrypoint: 'run.sh', internet: true, updatable: true });
+ */
 export interface BuildProgramParameters extends BaseBuildParameters {
   /** item_hash of the STORE holding the code. */
   codeRef: string;
@@ -35,7 +39,11 @@ export interface BuildProgramParameters extends BaseBuildParameters {
   replaces?: string;
 }
 
-/** PROGRAM content as built here (a subset of the protocol's ProgramContent, in @aleph-sdk's key order). */
+/**
+ * PROGRAM content as built here (a subset of the protocol's ProgramContent, in @aleph-sdk's key order).
+ * @example
+ * const content: ProgramMessageContent = buildProgram({ sender, codeRef, entrypoint: 'main:app' }).content;
+ */
 export interface ProgramMessageContent {
   address: string;
   time: number;

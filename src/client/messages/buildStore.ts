@@ -2,7 +2,11 @@ import { itemHashOf } from '../../protocol/index.js';
 import { DEFAULT_CHANNEL } from '../constants.js';
 import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './types.js';
 
-/** Parameters of {@link buildStore}: give the file bytes, or its sha256 `itemHash` (and `size`). */
+/**
+ * Parameters of {@link buildStore}: give the file bytes, or its sha256 `itemHash` (and `size`).
+ * @example
+ * buildStore({ sender, itemHash: sha256hex, size: 1024 });
+ */
 export interface BuildStoreParameters extends BaseBuildParameters {
   file?: Uint8Array;
   itemHash?: string;
@@ -11,7 +15,11 @@ export interface BuildStoreParameters extends BaseBuildParameters {
   ref?: string;
 }
 
-/** STORE content, keys in @aleph-sdk/client's order (`size` and `ref` last). */
+/**
+ * STORE content, keys in @aleph-sdk/client's order (`size` and `ref` last).
+ * @example
+ * const content: StoreMessageContent = buildStore({ sender, file: bytes }).content;
+ */
 export interface StoreMessageContent {
   address: string;
   item_type: 'storage';

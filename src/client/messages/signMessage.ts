@@ -13,7 +13,11 @@ export function serializeContent(unsigned: UnsignedMessage<object>): string {
   return JSON.stringify(unsigned.content);
 }
 
-/** Options of {@link signMessage}. */
+/**
+ * Options of {@link signMessage}.
+ * @example
+ * await signMessage(account, unsigned, { storageHash: await storeJson(config, serializeContent(unsigned)) });
+ */
 export interface SignMessageOptions {
   /**
    * Sign as `item_type: storage` with this hash (the content was uploaded with `POST /storage/add_json`

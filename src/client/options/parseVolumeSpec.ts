@@ -1,7 +1,11 @@
 import { AlephError } from '../../errors.js';
 import type { ProgramVolume } from '../../protocol/index.js';
 
-/** The three volume kinds of `aleph program create` options. */
+/**
+ * The three volume kinds of `aleph program create` options.
+ * @example
+ * parseVolumeSpec('ephemeral' satisfies VolumeKind, 'mount=/tmp/x,size_mib=10');
+ */
 export type VolumeKind = 'immutable' | 'ephemeral' | 'persistent';
 
 const KEYS: Record<VolumeKind, { required: string[]; optional: string[]; example: string }> = {

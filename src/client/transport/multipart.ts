@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** One part of a multipart/form-data body. */
+/**
+ * One part of a multipart/form-data body.
+ * @example
+ * const part: MultipartPart = { name: 'file', data: bytes, filename: 'file' };
+ */
 export interface MultipartPart {
   name: string;
   data: Uint8Array | string;

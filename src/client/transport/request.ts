@@ -1,6 +1,10 @@
 import { AlephError } from '../../errors.js';
 
-/** Parameters shared by every HTTP call the SDK makes. */
+/**
+ * Parameters shared by every HTTP call the SDK makes.
+ * @example
+ * await request(apiUrl, '/api/v0/messages.json', { query: { msgType: 'POST' } } satisfies RequestOptions);
+ */
 export interface RequestOptions {
   method?: 'GET' | 'POST';
   query?: Record<string, string | number | boolean | undefined | null | string[]>;

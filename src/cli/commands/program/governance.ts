@@ -5,14 +5,15 @@ import { buildAggregate, buildPost, prepareCode, UPGRADE_APPROVAL_POST_TYPE, typ
 import { clientOf, withKeyOptions, type CommonOptions } from '../../context.js';
 import { isoTime, printFields, printJson, printTable, uploadProgress } from '../../output.js';
 
-/** The governance endpoints may be missing on an older node: say so instead of a bare 404. */
+/** The governance endpoints may be missing on an older node (or until they land): say so instead of a bare 404. */
 async function governed<T>(id: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
     if (isAlephError(e) && e.code === 'NOT_FOUND') {
-      throw new AlephError('PROGRAM_NOT_GOVERNED', `the node has no governance record for ${id}`, {
-        hint: 'check that the id is a PROGRAM item hash, and that the node serves /api/v0/programs (aleph-ts nodes do)',
+      // The node's own PROGRAM_NOT_FOUND passes through; a bare 404 means the endpoint itself is missing.
+      throw new AlephError('NODE_NO_GOVERNANCE', `this node does not serve ${String(e.details.url ?? 'the governance endpoints')}`, {
+        hint: 'use an aleph-ts node that serves /api/v0/programs (pick it with --api-url), or upgrade this one',
         details: { id },
         cause: e,
       });
@@ -52,17 +53,25 @@ export function registerGovernance(program: Command): void {
     .action(async (id: string, opts: CommonOptions, cmd: Command) => {
       const p = await governed(id, () => clientOf(cmd, false).getProgram({ id }));
       if (opts.json) return printJson(p);
-      const ctor = typeof p.constructor === 'object' && p.constructor ? (p.constructor as { annotation?: string }).annotation : p.constructor;
+      const ctor = Object.hasOwn(p, 'constructor') ? (p.constructor as { annotation?: string } | string | null) : undefined;
+      const content = (p.content ?? {}) as Record<string, any>;
       printFields([
         ['Program', p.id ?? id],
+        ['Status', p.status],
         ['Edition', p.edition],
         ['Owner', p.owner],
+        ['Version in force', p.current_hash],
+        ['Name', content.metadata?.name],
+        ['Updatable', content.allow_amend === undefined ? undefined : content.allow_amend ? 'yes (allow_amend)' : 'no'],
         ['Checksum', p.checksum],
         ['Upgrade policy', p.upgrade_policy ?? 'plain (no manifest)'],
-        ['Constructor', ctor ?? '-'],
-        ['Version', p.current],
-        ['Pending', p.pending?.length ? p.pending : 'none'],
+        ['Constructor', ctor && typeof ctor === 'object' ? ctor.annotation : ctor],
+        ['Pending upgrades', p.pending?.length ? p.pending : 'none'],
       ]);
+      if (p.resolved?.length) {
+        process.stdout.write('\nResolved references:\n');
+        printTable(['KIND', 'MOUNT', 'REF', 'FILE', 'LATEST'], p.resolved.map((r) => [r.kind, r.mount, r.ref, r.file_hash, r.use_latest ? 'yes' : 'no']));
+      }
     });
 
   program
@@ -91,6 +100,9 @@ export function registerGovernance(program: Command): void {
       const client = clientOf(cmd, false);
       if (!path && !opts.content) {
         const p = await governed(id, () => client.getProgram({ id }));
+        if (!p.checksum) {
+          throw new AlephError('PROGRAM_NO_CHECKSUM', `the node reports no checksum for ${id}`, { hint: 'this node does not compute edition checksums yet' });
+        }
         return opts.json ? printJson({ id, edition: p.edition, checksum: p.checksum }) : void process.stdout.write(`${p.checksum}\n`);
       }
       const candidate = await candidateOf(client, path, opts.content);
