@@ -1,6 +1,6 @@
 import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
-import { canActFor } from '../../protocol/index.js';
+import { canActFor, sameAddress } from '../../protocol/index.js';
 import { getAggregate, type Db } from '../store/queries.js';
 
 /** Something the node did that followers (the compute node, websocket clients) must hear about. */
@@ -20,6 +20,8 @@ export interface ApplyContext {
 /** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */
 export async function assertCanActFor(ctx: ApplyContext, owner: string, code = 'NOT_AUTHORIZED'): Promise<void> {
   const { msg } = ctx;
+  // Acting for oneself needs no lookup: skip the aggregate read on the hot path.
+  if (sameAddress(owner, msg.sender)) return;
   const content = msg.content as Record<string, unknown>;
   const security = await getAggregate(ctx.db, owner, 'security');
   const ok = canActFor(owner, {
