@@ -1,0 +1,69 @@
+import type { VolumeSpec } from './types.js';
+import { assertVolumeMount, runtimeRootArgs } from './mountLayout.js';
+import { SANDBOX_PATHS } from './programCommand.js';
+
+export interface BwrapInput {
+  runtimeRoot: string;
+  codeDir: string;
+  /** Host dir mounted read-only at /opt/aleph (launcher scripts). */
+  launcherDir: string;
+  /** Host dir mounted read-write at /run/aleph (the HTTP socket). */
+  runDir: string;
+  volumes: VolumeSpec[];
+  internet: boolean;
+  /** Size of /tmp; tmpfs pages count against the memory limit anyway, this just keeps /tmp from taking all of it. */
+  tmpMiB: number;
+  env: Record<string, string>;
+  argv: string[];
+}
+
+/** Unprivileged uid/gid the program runs as inside its user namespace. */
+export const SANDBOX_UID = 1000;
+
+const BASE_ENV: Record<string, string> = {
+  PATH: '/usr/local/bin:/usr/bin:/bin',
+  HOME: '/tmp',
+  LANG: 'C.UTF-8',
+  // Unbuffered output so a program's last lines (e.g. before an OOM kill) reach its logs.
+  PYTHONUNBUFFERED: '1',
+  PYTHONDONTWRITEBYTECODE: '1',
+};
+
+const MiB = 1024 * 1024;
+
+/**
+ * bwrap options for one program, and the command line that follows `--`. The options go through `--args FD`
+ * (bwrap only reads options there), which keeps host paths and env values out of the sandbox's /proc/1/cmdline.
+ */
+export function bwrapArgs(input: BwrapInput): { options: string[]; command: string[] } {
+  const volumes = input.volumes.map((v) => ({ ...v, mount: assertVolumeMount(v.mount) }));
+  // Parents before children so a volume may be mounted inside another one.
+  volumes.sort((a, b) => a.mount.split('/').length - b.mount.split('/').length);
+  const mountPoints = [...Object.values(SANDBOX_PATHS).filter((p) => !p.endsWith('.sock')), '/proc', '/dev', '/tmp', ...volumes.map((v) => v.mount)];
+  if (input.internet) mountPoints.push('/etc/resolv.conf');
+
+  const a: string[] = [
+    // Own user namespace: the program is uid 1000 with no capabilities, even though the node runs as root.
+    '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--disable-userns',
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    ...(input.internet ? [] : ['--unshare-net']),
+    '--hostname', 'aleph',
+    '--die-with-parent', '--new-session',
+    ...runtimeRootArgs(input.runtimeRoot, mountPoints),
+    '--dev', '/dev',
+    '--proc', '/proc',
+    '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
+    '--ro-bind', input.codeDir, SANDBOX_PATHS.code,
+    '--ro-bind', input.launcherDir, SANDBOX_PATHS.launcher,
+    '--bind', input.runDir, SANDBOX_PATHS.run,
+  ];
+  if (input.internet) a.push('--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf');
+  for (const v of volumes) {
+    if (v.kind === 'immutable') a.push('--ro-bind', v.hostPath, v.mount);
+    else if (v.kind === 'persistent') a.push('--bind', v.hostPath, v.mount);
+    else a.push('--size', String(Math.max(1, Math.floor(v.sizeMiB)) * MiB), '--tmpfs', v.mount);
+  }
+  a.push('--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
+  for (const [k, v] of Object.entries({ ...BASE_ENV, ...input.env })) a.push('--setenv', k, v);
+  return { options: a, command: input.argv };
+}

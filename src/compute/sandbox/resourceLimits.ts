@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MiB = 1024 * 1024;
+const CG = '/sys/fs/cgroup';
+/** A fork bomb stops here instead of taking the node down. */
+const PIDS_MAX = 1024;
+
+export interface ResourceLimits {
+  mechanism: 'cgroup-v1' | 'cgroup-v2' | 'rlimit';
+  /** argv placed before `bwrap`: joins the cgroups, or applies rlimits and CPU affinity. */
+  prefix: string[];
+  /** True once the kernel OOM killer has killed something in this sandbox's cgroup. */
+  oomKilled(): boolean;
+  /** Host pids in the sandbox's cgroup (null without cgroups). */
+  pids(): number[] | null;
+  /** Removes the cgroups once every process has exited (retries while the kernel finishes tearing them down). */
+  release(): Promise<void>;
+}
+
+/** The cgroup a controller puts this process in, from /proc/self/cgroup (v1 'N:memory:/x', v2 '0::/x'). */
+function ownCgroup(controller: string | null): string | null {
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, ctrls, path] = line.split(':');
+    if (path === undefined) continue;
+    if (controller === null ? ctrls === '' : ctrls.split(',').includes(controller)) return path;
+  }
+  return null;
+}
+
+function readCounter(file: string, key: string): number {
+  try {
+    const m = readFileSync(file, 'utf8').match(new RegExp(`^${key} (\\d+)$`, 'm'));
+    return m ? Number(m[1]) : 0;
+  } catch { return 0; }
+}
+
+function readPids(file: string): number[] {
+  try { return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number); } catch { return []; }
+}
+
+function tryWrite(file: string, value: string): void {
+  try { writeFileSync(file, value); } catch { /* optional knob (e.g. memsw without swap accounting) */ }
+}
+
+/** rmdir fails with EBUSY until the last process of the pid namespace is reaped, a few ms after bwrap exits. */
+async function removeDirs(dirs: string[]): Promise<void> {
+  let left = dirs;
+  for (let attempt = 0; attempt < 40 && left.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 50));
+    left = left.filter((d) => {
+      try { rmdirSync(d); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; }
+    });
+  }
+}
+
+/** Joins every listed cgroup.procs file (as the shell's own pid), then execs the rest of argv. */
+function joinPrefix(procsFiles: string[]): string[] {
+  const script = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 97; shift; done; shift; exec "$@"';
+  return ['/bin/sh', '-c', script, 'aleph-cgroup', ...procsFiles, '--'];
+}
+
+/** Exit status of the prefix when it could not join the cgroups. */
+export const CGROUP_JOIN_FAILED = 97;
+
+function cgroupV1(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
+  const dir = (ctrl: string) => join(CG, ctrl, ownCgroup(ctrl) ?? '/', 'aleph', name);
+  const mem = dir('memory');
+  mkdirSync(mem, { recursive: true });
+  writeFileSync(join(mem, 'memory.limit_in_bytes'), String(memoryMiB * MiB));
+  tryWrite(join(mem, 'memory.memsw.limit_in_bytes'), String(memoryMiB * MiB));
+  tryWrite(join(mem, 'memory.swappiness'), '0');
+  const dirs = [mem];
+  if (existsSync(join(CG, 'cpu', 'cgroup.procs'))) {
+    const cpu = dir('cpu');
+    mkdirSync(cpu, { recursive: true });
+    writeFileSync(join(cpu, 'cpu.cfs_period_us'), '100000');
+    writeFileSync(join(cpu, 'cpu.cfs_quota_us'), String(Math.round(vcpus * 100000)));
+    dirs.push(cpu);
+  }
+  if (existsSync(join(CG, 'pids', 'cgroup.procs'))) {
+    const pids = dir('pids');
+    mkdirSync(pids, { recursive: true });
+    writeFileSync(join(pids, 'pids.max'), String(PIDS_MAX));
+    dirs.push(pids);
+  }
+  return {
+    mechanism: 'cgroup-v1',
+    prefix: joinPrefix(dirs.map((d) => join(d, 'cgroup.procs'))),
+    oomKilled: () => readCounter(join(mem, 'memory.oom_control'), 'oom_kill') > 0,
+    pids: () => readPids(join(mem, 'cgroup.procs')),
+    release: () => removeDirs(dirs),
+  };
+}
+
+function cgroupV2(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
+  // Needs a delegated cgroup whose subtree_control can enable memory (i.e. no processes of its own).
+  const parent = join(CG, ownCgroup(null) ?? '/', 'aleph');
+  mkdirSync(parent, { recursive: true });
+  writeFileSync(join(parent, 'cgroup.subtree_control'), '+memory +cpu +pids');
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'memory.max'), String(memoryMiB * MiB));
+  tryWrite(join(dir, 'memory.swap.max'), '0');
+  tryWrite(join(dir, 'cpu.max'), `${Math.round(vcpus * 100000)} 100000`);
+  tryWrite(join(dir, 'pids.max'), String(PIDS_MAX));
+  return {
+    mechanism: 'cgroup-v2',
+    prefix: joinPrefix([join(dir, 'cgroup.procs')]),
+    oomKilled: () => readCounter(join(dir, 'memory.events'), 'oom_kill') > 0,
+    pids: () => readPids(join(dir, 'cgroup.procs')),
+    release: () => removeDirs([dir]),
+  };
+}
+
+/**
+ * Without cgroups: RLIMIT_DATA (not RLIMIT_AS, which stops V8 from reserving its code range) and CPU affinity.
+ * Over-allocation then fails inside the program (MemoryError, heap OOM) instead of a kernel kill.
+ */
+function rlimits(memoryMiB: number, vcpus: number): ResourceLimits {
+  const cpus = Math.max(1, Math.ceil(vcpus));
+  return {
+    mechanism: 'rlimit',
+    prefix: ['prlimit', `--data=${memoryMiB * MiB}`, '--', 'taskset', '-c', `0-${cpus - 1}`],
+    oomKilled: () => false,
+    pids: () => null,
+    release: async () => {},
+  };
+}
+
+/** Sets up memory / CPU / pid limits for one sandbox with the best mechanism the machine offers. */
+export function createResourceLimits(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
+  const unified = existsSync(join(CG, 'cgroup.controllers'));
+  try {
+    if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes'))) return cgroupV1(name, memoryMiB, vcpus);
+    if (unified && readFileSync(join(CG, 'cgroup.controllers'), 'utf8').includes('memory')) return cgroupV2(name, memoryMiB, vcpus);
+  } catch { /* not delegated to us: fall through */ }
+  return rlimits(memoryMiB, vcpus);
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
+import type { VolumeSpec } from './types.js';
+
+async function ask(socketPath: string, path: string): Promise<{ ok: boolean; value?: string; error?: string }> {
+  return JSON.parse((await get(socketPath, path)).body) as { ok: boolean; value?: string; error?: string };
+}
+
+describe('volumes', () => {
+  const fx = new SandboxFixture();
+  after(() => fx.dispose());
+  const probe = () => fx.code({ 'probe.js': PROBE_APP });
+
+  it('immutable volumes are readable but not writable', async () => {
+    const data = fx.mkdir('immutable');
+    writeFileSync(join(data, 'model.bin'), 'weights');
+    const volumes: VolumeSpec[] = [{ kind: 'immutable', mount: '/opt/packages', hostPath: data }];
+    const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes });
+    await handle.ready;
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/opt/packages/model.bin'), { ok: true, value: 'weights' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/packages/model.bin'), { ok: false, error: 'EROFS' });
+    assert.equal(readFileSync(join(data, 'model.bin'), 'utf8'), 'weights');
+  });
+
+  it('ephemeral volumes are size-limited tmpfs, gone after stop', async () => {
+    const volumes: VolumeSpec[] = [{ kind: 'ephemeral', mount: '/var/cache/app', sizeMiB: 1 }];
+    const codeDir = probe();
+    const first = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
+    await first.handle.ready;
+    assert.equal((await ask(first.handle.socketPath, '/write?path=/var/cache/app/small&data=kept')).ok, true);
+    assert.deepEqual(await ask(first.handle.socketPath, `/write?path=/var/cache/app/big&bytes=${2 * 1024 * 1024}`), { ok: false, error: 'ENOSPC' });
+    await first.handle.stop();
+    const second = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
+    await second.handle.ready;
+    assert.deepEqual(await ask(second.handle.socketPath, '/read?path=/var/cache/app/small'), { ok: false, error: 'ENOENT' });
+  });
+
+  it('persistent volumes survive a restart', async () => {
+    const volumes: VolumeSpec[] = [{ kind: 'persistent', mount: '/data', hostPath: fx.mkdir('persistent') }];
+    const codeDir = probe();
+    const first = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
+    await first.handle.ready;
+    assert.equal((await ask(first.handle.socketPath, '/write?path=/data/counter&data=41')).ok, true);
+    await first.handle.stop();
+    const second = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
+    await second.handle.ready;
+    assert.deepEqual(await ask(second.handle.socketPath, '/read?path=/data/counter'), { ok: true, value: '41' });
+  });
+
+  it('refuses a mount over the sandbox’s own paths', async () => {
+    const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes: [{ kind: 'ephemeral', mount: '/opt/code', sizeMiB: 1 }] });
+    await assert.rejects(handle.ready, { code: 'VOLUME_MOUNT_INVALID' });
+  });
+});

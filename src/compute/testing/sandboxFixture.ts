@@ -1,0 +1,98 @@
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedRuntime } from '../runtime/runtimeCache.js';
+import type { RuntimeKind } from '../runtime/types.js';
+import { startSandbox } from '../sandbox/startSandbox.js';
+import type { LogStream, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
+
+/** Test-only helpers: real sandboxes on real runtimes, cleaned up by `dispose`. */
+export interface Started {
+  handle: SandboxHandle;
+  logs: Array<{ stream: LogStream; line: string }>;
+  logText(): string;
+}
+
+export class SandboxFixture {
+  readonly dir = mkdtempSync(join(tmpdir(), 'aleph-sbx-'));
+  private readonly handles: SandboxHandle[] = [];
+  private n = 0;
+
+  /** Writes `files` into a fresh code dir and returns its path. */
+  code(files: Record<string, string | { body: string; mode: number }>): string {
+    const d = join(this.dir, `code-${this.n++}`);
+    for (const [name, f] of Object.entries(files)) {
+      mkdirSync(join(d, name, '..'), { recursive: true });
+      if (typeof f === 'string') writeFileSync(join(d, name), f);
+      else writeFileSync(join(d, name), f.body, { mode: f.mode });
+    }
+    return d;
+  }
+
+  /** A fresh host directory (for volumes, secrets…). */
+  mkdir(name: string): string {
+    const d = join(this.dir, name);
+    mkdirSync(d, { recursive: true });
+    return d;
+  }
+
+  async start(runtime: RuntimeKind, spec: Partial<SandboxSpec> & Pick<SandboxSpec, 'codeDir' | 'entrypoint'>): Promise<Started> {
+    const logs: Started['logs'] = [];
+    const handle = startSandbox({
+      instanceId: `test-${process.pid}-${this.n}`,
+      runtimeRoot: await cachedRuntime(runtime),
+      env: {}, internet: false, memoryMiB: 256, vcpus: 1, volumes: [],
+      workDir: join(this.dir, `w${this.n++}`),
+      onLog: (stream, line) => logs.push({ stream, line }),
+      ...spec,
+    });
+    this.handles.push(handle);
+    return { handle, logs, logText: () => logs.map((l) => `[${l.stream}] ${l.line}`).join('\n') };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.handles.map((h) => h.stop(500)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** GET over the program's unix socket; resolves status and body. */
+export function get(socketPath: string, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ socketPath, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * A Node test program whose handler does what the query asks (read a file, write one, connect to a port) and
+ * answers JSON {ok, value|error}; tests use it to probe the sandbox from inside.
+ */
+export const PROBE_APP = String.raw`
+const fs = require('node:fs');
+const net = require('node:net');
+exports.handler = (req, res) => {
+  const u = new URL(req.url, 'http://x');
+  const q = (k) => u.searchParams.get(k);
+  const reply = (ok, value) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(ok ? { ok, value } : { ok, error: value })); };
+  try {
+    if (u.pathname === '/read') return reply(true, fs.readFileSync(q('path'), 'utf8'));
+    if (u.pathname === '/write') { fs.writeFileSync(q('path'), q('data') ?? 'x'.repeat(Number(q('bytes') ?? 1))); return reply(true, 'written'); }
+    if (u.pathname === '/env') return reply(true, process.env[q('name')] ?? null);
+    if (u.pathname === '/hog') { const keep = []; for (;;) keep.push(Buffer.alloc(4 << 20, 1)); }
+    if (u.pathname === '/connect') {
+      const s = net.connect(Number(q('port')), '127.0.0.1');
+      s.setTimeout(1500, () => { s.destroy(); reply(false, 'timeout'); });
+      s.on('connect', () => { s.destroy(); reply(true, 'connected'); });
+      s.on('error', (e) => reply(false, e.code));
+      return;
+    }
+    reply(true, 'probe');
+  } catch (e) { reply(false, e.code || String(e)); }
+};
+`;
