@@ -1,37 +1,40 @@
+import { amendAttempt } from '../governance/amendAttempt.js';
+import { settleDecision } from '../governance/applyDecision.js';
+import { judgeUpgrade } from '../governance/judgeUpgrade.js';
+import { programContentOf } from '../governance/resolvedEdition.js';
 import type { ApplyContext } from './applyContext.js';
 
 /**
- * A STORE amend reaches a program only through a use_latest reference (aleph). Each live program using the
- * amended original moves to the new file version and a new edition.
+ * A STORE amend reaches a program only through a use_latest reference (aleph). The amend itself is
+ * already accepted; each live program using the amended original then adopts the new file version only if
+ * its own policy accepts (DESIGN §3): accepted moves it to a new edition, `@timelock` announces it, refused
+ * leaves it exactly on its edition with the refusal on its history. Programs are judged in id order, so
+ * every node decides the same way.
  */
 export async function adoptStoreAmend(ctx: ApplyContext, original: string): Promise<void> {
   const users = await ctx.db
     .selectFrom('program_refs')
     .innerJoin('programs', 'programs.id', 'program_refs.program_id')
-    .select(['program_refs.program_id', 'program_refs.kind', 'program_refs.mount'])
+    .select('program_refs.program_id')
+    .distinct()
     .where('program_refs.original', '=', original)
     .where('program_refs.use_latest', '=', 1)
     .where('programs.status', '=', 'live')
     .orderBy('program_refs.program_id')
     .execute();
-  const content = ctx.msg.content as unknown as { item_hash: string };
-  const touched = new Set<string>();
-  for (const u of users) {
-    await ctx.db
-      .updateTable('program_refs')
-      .set({ version: ctx.msg.envelope.item_hash, file_hash: content.item_hash })
-      .where('program_id', '=', u.program_id)
-      .where('kind', '=', u.kind)
-      .where('mount', '=', u.mount)
-      .execute();
-    touched.add(u.program_id);
-  }
-  for (const id of touched) {
-    await ctx.db
-      .updateTable('programs')
-      .set((eb) => ({ edition: eb('edition', '+', 1), updated_height: ctx.height }))
-      .where('id', '=', id)
-      .execute();
-    ctx.events.push({ kind: 'program-updated', programId: id });
+  const store = ctx.msg.content as unknown as { item_hash: string; address: string };
+  for (const { program_id } of users) {
+    const program = await ctx.db.selectFrom('programs').selectAll().where('id', '=', program_id).executeTakeFirstOrThrow();
+    const inForce = await ctx.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+    const refs = await ctx.db.selectFrom('program_refs').selectAll().where('program_id', '=', program_id).execute();
+    const attempt = amendAttempt({
+      program,
+      content: programContentOf(inForce.content ?? '{}'),
+      refs,
+      amend: { original, version: ctx.msg.envelope.item_hash, file_hash: store.item_hash },
+      message: { hash: ctx.msg.envelope.item_hash, sender: ctx.msg.sender, time: ctx.msg.envelope.time },
+      owner: store.address,
+    });
+    await settleDecision(ctx, await judgeUpgrade(ctx, attempt));
   }
 }

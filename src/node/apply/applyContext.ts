@@ -1,6 +1,7 @@
 import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
 import { canActFor, sameAddress } from '../../protocol/index.js';
+import type { FileStore } from '../files/fileStore.js';
 import { getAggregate, type Db } from '../store/queries.js';
 
 /** Something the node did that followers (the compute node, websocket clients) must hear about. */
@@ -12,19 +13,19 @@ export interface NodeEvent {
 /** What one apply step sees: the transaction, the message and the height it will get. */
 export interface ApplyContext {
   db: Db;
+  /** Read-only here: governance reads program.toml from the code a program uses. */
+  files: FileStore;
   msg: ValidMessage;
   height: number;
   events: NodeEvent[];
 }
 
 /** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */
-export async function assertCanActFor(ctx: ApplyContext, owner: string, code = 'NOT_AUTHORIZED'): Promise<void> {
+export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boolean> {
   const { msg } = ctx;
-  // Acting for oneself needs no lookup: skip the aggregate read on the hot path.
-  if (sameAddress(owner, msg.sender)) return;
   const content = msg.content as Record<string, unknown>;
   const security = await getAggregate(ctx.db, owner, 'security');
-  const ok = canActFor(owner, {
+  return canActFor(owner, {
     sender: msg.sender,
     chain: msg.envelope.chain,
     channel: msg.envelope.channel ?? null,
@@ -32,10 +33,14 @@ export async function assertCanActFor(ctx: ApplyContext, owner: string, code = '
     postType: msg.envelope.type === 'POST' ? String(content.type) : undefined,
     aggregateKey: msg.envelope.type === 'AGGREGATE' ? String(content.key) : undefined,
   }, security);
-  if (!ok) {
-    throw new AlephError(code, `${msg.sender} may not act for ${owner}`, {
+}
+
+/** {@link mayActFor}, throwing NOT_AUTHORIZED (or `code`) when the sender may not. */
+export async function assertCanActFor(ctx: ApplyContext, owner: string, code = 'NOT_AUTHORIZED'): Promise<void> {
+  if (!(await mayActFor(ctx, owner))) {
+    throw new AlephError(code, `${ctx.msg.sender} may not act for ${owner}`, {
       hint: `the owner must list the sender in the authorizations of its "security" aggregate`,
-      details: { sender: msg.sender, owner },
+      details: { sender: ctx.msg.sender, owner },
     });
   }
 }

@@ -1,5 +1,7 @@
 import { AlephError, isAlephError } from '../../errors.js';
 import type { ValidMessage } from '../../protocol/index.js';
+import type { FileStore } from '../files/fileStore.js';
+import { insertRefusal, ProgramRefusedError } from '../governance/refusals.js';
 import type { ApplyContext, NodeEvent } from '../apply/applyContext.js';
 import { applyMessage } from '../apply/applyMessage.js';
 import { getHeight, setMeta, type Db } from '../store/queries.js';
@@ -19,6 +21,7 @@ export class ApplyQueue {
 
   constructor(
     private readonly db: Db,
+    private readonly files: FileStore,
     private readonly onCommitted: (applied: Array<{ msg: ValidMessage; height: number }>, events: NodeEvent[]) => void,
     private readonly maxBatch = 512,
   ) {}
@@ -51,7 +54,7 @@ export class ApplyQueue {
       let height = await getHeight(trx);
       for (const [i, item] of batch.entries()) {
         const sp = await trx.savepoint(`m${i}`).execute();
-        const ctx: ApplyContext = { db: sp, msg: item.msg, height: height + 1, events: [] };
+        const ctx: ApplyContext = { db: sp, files: this.files, msg: item.msg, height: height + 1, events: [] };
         try {
           await applyMessage(ctx, item.receptionTime);
           await sp.releaseSavepoint(`m${i}`).execute();
@@ -64,6 +67,8 @@ export class ApplyQueue {
           await sp.rollbackToSavepoint(`m${i}`).execute();
           if (isAlephError(e)) {
             await recordRejection(trx, item.msg.envelope, e, item.receptionTime);
+            // After the rollback, so the program's history keeps the refused attempt.
+            if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
             settled.push(() => item.reject(e));
           } else {
             const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { status: 500, cause: e });

@@ -23,7 +23,7 @@ export class Pipeline {
   private readonly applier: ApplyQueue;
 
   constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier) {
-    this.applier = new ApplyQueue(db, (applied, events) => {
+    this.applier = new ApplyQueue(db, files, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
       for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
     });

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { governanceMigration } from './governanceMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -98,4 +99,5 @@ export const migrations: Record<string, Migration> = {
       await sql`insert into meta (key, value) values ('height', '0')`.execute(db);
     },
   },
+  '0002_governance': governanceMigration,
 };

@@ -81,6 +81,79 @@ export interface RefAliasesTable {
   target: string;
 }
 
+/**
+ * One accepted edition of a program (DESIGN §3): edition 0 at deployment, +1 per accepted upgrade.
+ * JSON columns: `changes` string[], `resolved` ResolvedEdition, `refs` ReferenceUse[], `manifest`
+ * Manifest or null (plain program), `source_hashes` path -> sha256 of non-inline function sources.
+ */
+export interface ProgramEditionsTable {
+  program_id: string;
+  edition: number;
+  checksum: string;
+  /** The message that caused the edition (for a time-locked upgrade: the announcing message). */
+  message_hash: string;
+  cause_kind: 'deploy' | 'replace' | 'persist' | 'amend';
+  sender: string;
+  /** `content.address` of the causing message: `program_owner` in constructors. */
+  program_owner: string;
+  time: number;
+  /** Height at which the edition took effect. */
+  height: number;
+  changes: string;
+  resolved: string;
+  refs: string;
+  manifest: string | null;
+  source_hashes: string;
+  upgrade_policy: string | null;
+}
+
+/** A deployment or upgrade the program's policy (or aleph's rules) refused, with the rule. */
+export interface ProgramRefusalsTable {
+  id: Generated<number>;
+  program_id: string;
+  message_hash: string;
+  cause_kind: string;
+  error_code: string;
+  rule: string;
+  /** JSON object; `message` is the human sentence. */
+  details: string;
+  /** The candidate's checksum, when its references could be resolved. */
+  checksum: string | null;
+  sender: string;
+  time: number;
+  /** Height the attempt was judged at. */
+  height: number;
+}
+
+/** A `@timelock` upgrade announced and waiting for its height; settled once (applied, cancelled, refused). */
+export interface ProgramPendingTable {
+  id: Generated<number>;
+  program_id: string;
+  message_hash: string;
+  cause_kind: 'replace' | 'persist' | 'amend';
+  /** JSON: `{kind:"replace"}` (the content is the message's) or `{kind:"amend", original, version, file_hash}`. */
+  candidate: string;
+  sender: string;
+  program_owner: string;
+  checksum: string;
+  time: number;
+  announced_height: number;
+  effective_height: number;
+  status: 'pending' | 'applied' | 'cancelled' | 'refused';
+  settled_height: number | null;
+  /** The message that applied (any message at the effective height) or cancelled it. */
+  settled_by: string | null;
+}
+
+/** A signed approval of a candidate checksum by `address` (POST `program-upgrade-approval`), for `@multisig`. */
+export interface ProgramApprovalsTable {
+  program_id: string;
+  checksum: string;
+  address: string;
+  message_hash: string;
+  height: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -94,6 +167,10 @@ export interface Database {
   programs: ProgramsTable;
   program_refs: ProgramRefsTable;
   ref_aliases: RefAliasesTable;
+  program_editions: ProgramEditionsTable;
+  program_refusals: ProgramRefusalsTable;
+  program_pending: ProgramPendingTable;
+  program_approvals: ProgramApprovalsTable;
   meta: MetaTable;
   migrations_applied?: { name: string; id: Generated<number> };
 }
