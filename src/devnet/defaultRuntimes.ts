@@ -1,4 +1,7 @@
-import { zipSync, strToU8 } from 'fflate';
+import { existsSync } from 'node:fs';
+import { packRuntime } from '../compute/runtime/packRuntime.js';
+import { cachedRuntime } from '../compute/runtime/runtimeCache.js';
+import type { RuntimeKind } from '../compute/runtime/types.js';
 
 /** The seed's (and @aleph-sdk's) default `--runtime` ref; the devnet resolves it to its own runtime STORE. */
 export const SEED_DEFAULT_RUNTIME = '63f07193e6ee9d207b7d1fcf8286f9aee34e6f12f101d2ec77c1229f92964696';
@@ -6,18 +9,30 @@ export const SEED_DEFAULT_RUNTIME = '63f07193e6ee9d207b7d1fcf8286f9aee34e6f12f10
 export interface RuntimeFile {
   /** Name under which the devnet remembers the STORE it published. */
   name: string;
-  /** The runtime's root filesystem as one file (what is STORE'd). */
-  bytes: Uint8Array;
+  /** The runtime's root filesystem as one file (what is STORE'd); built only when it must be published. */
+  file(): Promise<string>;
   /** Refs that stand for this runtime on this network. */
   aliases: string[];
 }
 
 /**
- * The runtimes the devnet publishes at first start. Until the compute node builds real root filesystems,
- * the default runtime is a descriptor archive, so that PROGRAMs with stock defaults resolve their runtime.
+ * A runtime built from the host's interpreters and packed as squashfs, both cached beside the built root, so
+ * a devnet with a fresh home (every test) publishes in the time an upload takes rather than a build and a pack.
  */
-export function descriptorRuntime(): RuntimeFile {
-  const descriptor = JSON.stringify({ name: 'python3-asgi', built_from: 'devnet descriptor', version: 1 }, null, 2);
-  const bytes = zipSync({ 'etc/aleph-runtime.json': [strToU8(descriptor), { mtime: new Date('2020-01-01T00:00:00Z') }] });
-  return { name: 'python', bytes, aliases: [SEED_DEFAULT_RUNTIME] };
+function hostRuntime(kind: RuntimeKind, aliases: string[] = []): RuntimeFile {
+  return {
+    name: kind,
+    aliases,
+    file: async () => {
+      const dir = await cachedRuntime(kind);
+      const packed = `${dir}.squashfs`;
+      if (!existsSync(packed)) await packRuntime(dir, packed);
+      return packed;
+    },
+  };
+}
+
+/** Python (ASGI via uvicorn, also the seed's default ref), Node and a plain shell, as DESIGN §5 lists them. */
+export function defaultRuntimes(): RuntimeFile[] {
+  return [hostRuntime('python', [SEED_DEFAULT_RUNTIME]), hostRuntime('node'), hostRuntime('shell')];
 }

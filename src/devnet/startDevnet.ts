@@ -1,16 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import { accountFromPrivateKey } from '../client/accounts/account.js';
 import { uploadFile } from '../client/actions/uploadFile.js';
 import { createNode, type RunningNode } from '../node/createNode.js';
-import { descriptorRuntime, type RuntimeFile } from './defaultRuntimes.js';
+import { createComputeNode, type ComputeNode } from '../compute/server/createComputeNode.js';
+import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
+import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
 
 export interface DevnetOptions {
   /** $ALEPH_HOME; default ./.aleph */
   home?: string;
   apiPort?: number;
-  computePort?: number;
+  /** Default 4020 (0 when apiPort is 0, as in tests); 0 picks a free port; null starts no compute node. */
+  computePort?: number | null;
   host?: string;
   runtimes?: RuntimeFile[];
 }
@@ -19,6 +23,7 @@ export interface Devnet {
   apiUrl: string;
   computeUrl: string | null;
   node: RunningNode;
+  compute: ComputeNode | null;
   /** STORE item hash of each default runtime, by name. */
   runtimes: Record<string, string>;
   close(): Promise<void>;
@@ -33,20 +38,22 @@ function devnetAccount(home: string) {
 
 /**
  * Starts a local network in one process: the core node (embedded SQLite and file store under `home`)
- * and, at first start, the default runtimes published as STOREs with the seed's default ref aliased to them.
+ * and, at first start, the default runtimes (python, node, shell squashfs roots) published as STOREs with the
+ * seed's default ref aliased to the Python one; then the compute node, which follows that core node.
  */
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const home = resolve(opts.home ?? process.env.ALEPH_HOME ?? '.aleph');
   mkdirSync(home, { recursive: true });
   const node = await createNode({ home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024 });
+  let compute: ComputeNode | null = null;
   try {
     const account = devnetAccount(home);
     const runtimes: Record<string, string> = {};
-    for (const rt of opts.runtimes ?? [descriptorRuntime()]) {
+    for (const rt of opts.runtimes ?? defaultRuntimes()) {
       const known = await node.db.selectFrom('meta').select('value').where('key', '=', `devnet.runtime.${rt.name}`).executeTakeFirst();
       let hash = known?.value;
       if (!hash) {
-        const up = await uploadFile({ apiUrl: node.url, account }, { file: rt.bytes, store: { channel: 'ALEPH-DEVNET' } });
+        const up = await uploadFile({ apiUrl: node.url, account }, { file: await readFile(await rt.file()), store: { channel: 'ALEPH-DEVNET' } });
         hash = up.message!.item_hash;
         await node.db.insertInto('meta').values({ key: `devnet.runtime.${rt.name}`, value: hash }).execute();
       }
@@ -55,8 +62,20 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       }
       runtimes[rt.name] = hash;
     }
-    return { apiUrl: node.url, computeUrl: null, node, runtimes, close: () => node.close() };
+    const aliases: Record<string, string> = {};
+    for (const rt of opts.runtimes ?? defaultRuntimes()) for (const a of rt.aliases) aliases[a] = runtimes[rt.name];
+    // Unpacked runtimes are keyed by file hash, so devnets with fresh homes share one unpacking per machine.
+    compute = opts.computePort === null ? null : await createComputeNode({
+      apiUrl: node.url, home: join(home, 'compute'), host: opts.host ?? '127.0.0.1', port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
+      runtimeCacheDir: join(RUNTIME_CACHE_DIR, 'unpacked'), runtimeAliases: aliases,
+    });
+    const c = compute;
+    return {
+      apiUrl: node.url, computeUrl: c?.url ?? null, node, compute: c, runtimes,
+      close: async () => { await c?.close(); await node.close(); },
+    };
   } catch (e) {
+    await compute?.close();
     await node.close();
     throw e;
   }

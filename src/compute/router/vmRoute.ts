@@ -1,0 +1,53 @@
+import type http from 'node:http';
+import { AlephError, isAlephError } from '../../errors.js';
+import { notFound, type Supervisor } from '../supervisor/supervisor.js';
+import { proxyToInstance } from './proxyToInstance.js';
+
+export function sendError(res: http.ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
+  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { status: 500, cause: e });
+  if (res.headersSent) { res.destroy(); return; }
+  res.writeHead(err.status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(err.toJSON()));
+}
+
+/** Waits briefly for the sandbox to be reported gone: the socket error usually arrives before the exit status. */
+async function exitReason(exited: Promise<{ reason: string }>): Promise<string | null> {
+  const r = await Promise.race([exited, new Promise<null>((ok) => setTimeout(() => ok(null), 700))]);
+  return r?.reason ?? null;
+}
+
+/**
+ * `/vm/{program id or any version hash}/...`: finds the program's serving instance (starting it if needed)
+ * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 504 over its limit.
+ */
+export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
+  const view = await sup.view(ref);
+  if (!view) throw notFound(ref);
+  const headers = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
+  let inst;
+  try {
+    inst = await sup.acquire(view);
+  } catch (e) {
+    const err = isAlephError(e) && e.status !== 404
+      ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: 502, hint: e.hint, details: e.details, cause: e })
+      : e;
+    return sendError(res, err, headers);
+  }
+  // Headers name the version actually serving this request, which may lag the announced one during a swap.
+  const served = { 'x-aleph-program-id': view.id, 'x-aleph-version': inst.view.currentHash, 'x-aleph-edition': String(inst.view.edition) };
+  try {
+    const out = await proxyToInstance(req, res, inst, rest, served);
+    if (out.kind === 'timeout') {
+      sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
+        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds }, status: 504,
+      }), served);
+    } else if (out.kind === 'failed') {
+      const reason = await exitReason(inst.handle.exited);
+      sendError(res, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: ${reason ?? out.message}`, {
+        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message }, status: 502,
+      }), served);
+    }
+  } finally {
+    sup.release(inst);
+  }
+}

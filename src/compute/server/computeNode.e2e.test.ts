@@ -1,0 +1,139 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePrivateKey } from 'viem/accounts';
+import { accountFromPrivateKey } from '../../client/accounts/account.js';
+import { deployProgram, type DeployProgramParameters } from '../../client/actions/deployProgram.js';
+import { replaceProgram } from '../../client/actions/replaceProgram.js';
+import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
+import { prepareCode } from '../../client/code/prepareCode.js';
+import type { ClientConfig } from '../../client/transport/clientConfig.js';
+import { SEED_DEFAULT_RUNTIME } from '../../devnet/defaultRuntimes.js';
+import { startDevnet, type Devnet } from '../../devnet/startDevnet.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+// The whole path a user takes: SDK deploy to a real devnet, real sandboxes, HTTP through /vm/{id}.
+describe('compute node against a devnet', () => {
+  let devnet: Devnet;
+  let home: string;
+  let config: ClientConfig;
+  let n = 0;
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), 'aleph-cn-'));
+    devnet = await startDevnet({ home, apiPort: 0, computePort: 0 });
+    config = { apiUrl: devnet.apiUrl, account: accountFromPrivateKey(generatePrivateKey()), channel: 'TEST' };
+  });
+  after(async () => {
+    await devnet?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const vm = (ref: string, path = '/') => fetch(`${devnet.computeUrl}/vm/${ref}${path}`);
+  const deploy = (p: Omit<DeployProgramParameters, 'code'> & { files?: Record<string, string> }) => {
+    const { files, ...rest } = p;
+    if (!files) return deployProgram(config, rest);
+    const dir = join(home, `code-${n++}`);
+    mkdirSync(dir);
+    for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v);
+    return deployProgram(config, { ...rest, code: prepareCode(dir) });
+  };
+  const logs = async (id: string) => (await (await fetch(`${devnet.computeUrl}/control/machine/${id}/logs`)).json()) as Array<{ edition: number; stream: string; message: string }>;
+
+  it('serves hello-python, hello-node and hello-script through /vm/{id}/ with stock runtimes', async () => {
+    const [py, nd, sh] = await Promise.all([
+      deploy({ path: join(EXAMPLES, 'hello-python'), entrypoint: 'main:app' }),
+      deploy({ path: join(EXAMPLES, 'hello-node'), entrypoint: 'main.js:handler', runtime: devnet.runtimes.node }),
+      deploy({ path: join(EXAMPLES, 'hello-script'), entrypoint: 'run.sh', runtime: devnet.runtimes.shell }),
+    ]);
+    const r = await vm(py.id);
+    assert.equal(r.status, 200);
+    assert.deepEqual(await r.json(), { message: 'hello from python', version: 1 });
+    assert.equal(r.headers.get('x-aleph-program-id'), py.id);
+    assert.equal(r.headers.get('x-aleph-version'), py.id);
+    assert.match(((await (await vm(nd.id, '/x?y=1')).json()) as { message: string; path: string }).path, /^\/x\?y=1$/);
+    const s = await vm(sh.id);
+    assert.equal(s.status, 200, await s.clone().text());
+    const lines = await logs(sh.id);
+    assert.ok(lines.some((l) => l.stream === 'stdout' && l.edition === 0 && /serving .* on port/.test(l.message)), JSON.stringify(lines));
+  });
+
+  it('switches to an amended code within a second with zero failed requests, and routes replacement hashes', async () => {
+    const p = await deploy({ path: join(EXAMPLES, 'hello-python'), entrypoint: 'main:app', updatable: true });
+    assert.equal((await vm(p.id)).status, 200);
+    let failed = 0, ok = 0, v2 = 0, stop = false;
+    const errors: string[] = [];
+    const hammer = async () => {
+      while (!stop) {
+        try {
+          const r = await vm(p.id);
+          const body = (await r.json()) as { version?: number };
+          if (r.status !== 200) { failed++; errors.push(JSON.stringify(body)); } else { ok++; if (body.version === 2) v2++; }
+        } catch (e) { failed++; errors.push(String(e)); }
+      }
+    };
+    const hammers = [hammer(), hammer(), hammer()];
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    await updateProgramCode(config, { hash: p.id, path: join(EXAMPLES, 'hello-python-v2') });
+    while (v2 === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    const switchMs = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await Promise.all(hammers);
+    assert.equal(failed, 0, errors.slice(0, 3).join('\n'));
+    assert.ok(v2 > 0 && ok > 20, `ok ${ok}, v2 ${v2}`);
+    assert.ok(switchMs < 1000, `v2 served after ${switchMs} ms`);
+
+    const rep = await replaceProgram(config, { hash: p.id, edit: (c) => ({ ...c, variables: { MODE: 'replaced' } }) });
+    // Until the replacement answers, the previous edition serves (headers name the one serving).
+    let viaHash = await vm(rep.message.item_hash);
+    for (const t1 = Date.now(); viaHash.headers.get('x-aleph-edition') !== '2' && Date.now() - t1 < 2000;) viaHash = await vm(rep.message.item_hash);
+    assert.equal(viaHash.status, 200);
+    assert.equal(viaHash.headers.get('x-aleph-program-id'), p.id);
+    assert.equal(viaHash.headers.get('x-aleph-version'), rep.message.item_hash);
+    assert.equal(viaHash.headers.get('x-aleph-edition'), '2');
+  });
+
+  it('answers 502 with the reason for a program that exits at once, 504 over resources.seconds, and keeps serving others', async () => {
+    const [dies, slow, fine] = await Promise.all([
+      deploy({ files: { 'main.js': "process.exit(3);\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node }),
+      deploy({ files: { 'main.js': "exports.handler = (req, res) => { if (req.url !== '/slow') res.end('quick'); };\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, timeoutSeconds: 1 }),
+      deploy({ files: { 'main.js': "exports.handler = (req, res) => res.end('fine');\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node }),
+    ]);
+    const d = await vm(dies.id);
+    assert.equal(d.status, 502);
+    assert.match(await d.text(), /exited with code 3/);
+    const s = await vm(slow.id, '/slow');
+    assert.equal(s.status, 504);
+    assert.match(await s.text(), /PROGRAM_TIMEOUT.*within its limit of 1 s/);
+    assert.equal(await (await vm(fine.id)).text(), 'fine');
+    assert.equal((await vm(dies.id)).status, 502, 'restarted (and failed again) on the next request');
+  });
+
+  it('stops an ephemeral program after its idle timeout and starts it on the next request', async () => {
+    const p = await deploy({ files: { 'main.js': "console.log('booted');\nexports.handler = (req, res) => res.end('up');\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, timeoutSeconds: 1 });
+    assert.equal(await (await vm(p.id)).text(), 'up');
+    await new Promise((r) => setTimeout(r, 1800));
+    assert.ok((await logs(p.id)).some((l) => l.stream === 'system' && /idle for 1 s/.test(l.message)));
+    assert.equal(await (await vm(p.id)).text(), 'up');
+    assert.equal((await logs(p.id)).filter((l) => l.stream === 'stdout' && l.message === 'booted').length, 2);
+  });
+
+  it('starts a persistent program without any request', async () => {
+    const p = await deploy({ files: { 'main.js': "console.log('persistent up');\nexports.handler = (req, res) => res.end('p');\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, persistent: true });
+    const t0 = Date.now();
+    while (!(await logs(p.id)).some((l) => l.message === 'persistent up') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok((await logs(p.id)).some((l) => l.message === 'persistent up' && l.edition === 0));
+  });
+
+  it('reports runtime versions for the seed default ref', async () => {
+    const r = await fetch(`${devnet.computeUrl}/about/runtime/${SEED_DEFAULT_RUNTIME}`);
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as { versions: Record<string, string>; distribution: string };
+    assert.match(body.versions.python ?? '', /^3\./);
+    assert.ok(body.versions.uvicorn);
+  });
+});

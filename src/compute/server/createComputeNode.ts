@@ -1,0 +1,86 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { AlephError } from '../../errors.js';
+import { NodeApi } from '../api/nodeApi.js';
+import { followPrograms } from '../follower/followPrograms.js';
+import { sendError, vmRoute } from '../router/vmRoute.js';
+import { Artifacts } from '../supervisor/artifacts.js';
+import { ProgramLogs } from '../supervisor/programLogs.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { aboutRuntime } from './aboutRuntime.js';
+
+export interface ComputeNodeOptions {
+  /** The core node's API, e.g. http://127.0.0.1:4024. */
+  apiUrl: string;
+  /** Holds downloaded files, extracted code, persistent volumes, logs and sockets. */
+  home: string;
+  host?: string;
+  /** Default 4020 (aleph's CRN port); 0 picks a free one. */
+  port?: number;
+  /** Where runtimes are unpacked (keyed by file hash, shareable between compute nodes); default home/runtimes. */
+  runtimeCacheDir?: string;
+  /** Runtime refs that stand for another STORE on this network (the devnet's seed default ref). */
+  runtimeAliases?: Record<string, string>;
+}
+
+export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
+
+const VM = /^\/vm\/([0-9a-fA-F]{64})(\/.*)?$/;
+const LOGS = /^\/control\/machine\/([0-9a-fA-F]{64})\/logs\/?$/;
+const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
+
+/**
+ * The compute node: an HTTP server that routes `/vm/{id or hash}/...` to sandboxed programs, learning about
+ * programs only from the core node's API and its `/api/ws0/programs` stream.
+ * @example const c = await createComputeNode({ apiUrl: 'http://127.0.0.1:4024', home: '.aleph/compute' })
+ */
+export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
+  const home = resolve(opts.home);
+  const api = new NodeApi(opts.apiUrl, join(home, 'files'));
+  const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
+  const logs = new ProgramLogs(home);
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
+  const aliases = opts.runtimeAliases ?? {};
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://compute');
+    const handle = async () => {
+      let m = VM.exec(url.pathname);
+      if (m) return vmRoute(sup, req, res, m[1].toLowerCase(), (m[2] ?? '/') + url.search);
+      if (req.method !== 'GET') throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { status: 404 });
+      if ((m = LOGS.exec(url.pathname))) return json(res, 200, logs.lines(m[1].toLowerCase()));
+      if ((m = ABOUT.exec(url.pathname))) return json(res, 200, await aboutRuntime(api, artifacts, aliases, decodeURIComponent(m[1])));
+      if (url.pathname === '/' || url.pathname === '/about') return json(res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl });
+      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/', status: 404 });
+    };
+    handle().catch((e) => sendError(res, e));
+  });
+  server.keepAliveTimeout = 10_000;
+
+  const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.startPersistent().catch(() => {}));
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 4020, opts.host ?? '127.0.0.1', () => ok());
+  });
+  // Events from here on are seen; list persistent programs after subscribing so none slips between the two.
+  await Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]);
+  void sup.startPersistent().catch(() => {});
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://${addr.address}:${addr.port}`,
+    supervisor: sup,
+    logs,
+    close: async () => {
+      follower.close();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await sup.close();
+    },
+  };
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,81 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractCode } from '../archive/extractCode.js';
+import { unpackRuntime } from '../runtime/unpackRuntime.js';
+import type { NodeApi } from '../api/nodeApi.js';
+import { resolvedFile, type ProgramView } from '../api/programView.js';
+import type { VolumeSpec } from '../sandbox/types.js';
+
+function magic(file: string): 'zip' | 'squashfs' | 'other' {
+  const fd = openSync(file, 'r');
+  const b = Buffer.alloc(4);
+  try { readSync(fd, b, 0, 4, 0); } finally { closeSync(fd); }
+  if (b.toString('latin1') === 'hsqs') return 'squashfs';
+  return b[0] === 0x50 && b[1] === 0x4b ? 'zip' : 'other';
+}
+
+export interface PreparedProgram { runtimeRoot: string; codeDir: string; volumes: VolumeSpec[] }
+
+/**
+ * Turns a program view into host paths: files fetched by hash, code and volumes extracted once per file hash
+ * (an extraction is immutable, so every instance of every edition that uses the same file shares it).
+ */
+export class Artifacts {
+  private readonly extracting = new Map<string, Promise<string>>();
+
+  constructor(private readonly api: NodeApi, private readonly home: string, private readonly runtimeCacheDir: string) {}
+
+  private once(key: string, make: () => Promise<string>): Promise<string> {
+    let p = this.extracting.get(key);
+    if (!p) {
+      p = make();
+      this.extracting.set(key, p);
+      p.catch(() => this.extracting.delete(key));
+    }
+    return p;
+  }
+
+  code(fileHash: string, encoding: ProgramView['encoding']): Promise<string> {
+    const dir = join(this.home, 'code', fileHash);
+    return this.once(`code:${fileHash}`, async () => {
+      if (existsSync(dir)) return dir;
+      const file = await this.api.file(fileHash);
+      // 'plain' is a single file in aleph; our clients send directories zipped, so sniff what really arrived.
+      const kind = encoding === 'plain' ? (magic(file) === 'other' ? 'zip' : magic(file)) : encoding;
+      await extractCode(file, kind as 'zip' | 'squashfs', dir);
+      return dir;
+    });
+  }
+
+  runtime(fileHash: string): Promise<string> {
+    return this.once(`runtime:${fileHash}`, async () => unpackRuntime(await this.api.file(fileHash), this.runtimeCacheDir));
+  }
+
+  /** An immutable volume: an archive is extracted (read-only dir); any other file is mounted as that file. */
+  immutableVolume(fileHash: string): Promise<string> {
+    return this.once(`volume:${fileHash}`, async () => {
+      const file = await this.api.file(fileHash);
+      const kind = magic(file);
+      if (kind === 'other') return file;
+      const dir = join(this.home, 'volumes-ro', fileHash);
+      if (!existsSync(dir)) await extractCode(file, kind, dir);
+      return dir;
+    });
+  }
+
+  async prepare(v: ProgramView): Promise<PreparedProgram> {
+    const [runtimeRoot, codeDir] = await Promise.all([this.runtime(resolvedFile(v, 'runtime')), this.code(resolvedFile(v, 'code'), v.encoding)]);
+    const volumes: VolumeSpec[] = [];
+    for (const vol of v.volumes) {
+      if (vol.kind === 'ephemeral') volumes.push({ kind: 'ephemeral', mount: vol.mount, sizeMiB: vol.sizeMiB });
+      else if (vol.kind === 'immutable') volumes.push({ kind: 'immutable', mount: vol.mount, hostPath: await this.immutableVolume(resolvedFile(v, 'volume', vol.mount)) });
+      else {
+        // Keyed by program id and name, not edition: persistent data survives restarts and upgrades.
+        const hostPath = join(this.home, 'volumes', v.id, vol.name);
+        mkdirSync(hostPath, { recursive: true });
+        volumes.push({ kind: 'persistent', mount: vol.mount, hostPath });
+      }
+    }
+    return { runtimeRoot, codeDir, volumes };
+  }
+}

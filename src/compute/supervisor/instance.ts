@@ -1,0 +1,73 @@
+import http from 'node:http';
+import { join } from 'node:path';
+import { startSandbox } from '../sandbox/startSandbox.js';
+import type { SandboxExit, SandboxHandle } from '../sandbox/types.js';
+import type { ProgramView } from '../api/programView.js';
+import type { PreparedProgram } from './artifacts.js';
+import type { ProgramLogs } from './programLogs.js';
+
+let counter = 0;
+
+/**
+ * One running execution of one program version. Counts requests in flight so that an upgrade or an idle stop
+ * can wait for them (drain) instead of cutting them off, and keeps a keep-alive agent to its socket so warm
+ * requests do not pay a connect each.
+ */
+export class Instance {
+  readonly handle: SandboxHandle;
+  readonly agent: http.Agent;
+  readonly socketPath: string;
+  inflight = 0;
+  /** Set once the sandbox is gone: the reason a request that reached it failed. */
+  exit: SandboxExit | null = null;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs) {
+    const n = (counter++).toString(36);
+    // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
+    this.handle = startSandbox({
+      instanceId: `p${view.id.slice(0, 12)}-e${view.edition}-${n}`,
+      runtimeRoot: prepared.runtimeRoot,
+      codeDir: prepared.codeDir,
+      entrypoint: view.entrypoint,
+      env: view.variables,
+      internet: view.internet,
+      memoryMiB: view.memoryMiB,
+      vcpus: view.vcpus,
+      volumes: prepared.volumes,
+      workDir: join(runDir, n),
+      onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
+    });
+    this.socketPath = this.handle.socketPath;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    void this.handle.exited.then((e) => { this.exit = e; this.agent.destroy(); });
+  }
+
+  get alive(): boolean { return this.exit === null; }
+
+  enter(): void { this.inflight++; }
+
+  leave(): void {
+    this.inflight--;
+    if (this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when no request is in flight (at once if none is). */
+  idle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Lets in-flight requests finish (bounded by the program's request limit), then stops the sandbox. */
+  async drain(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((r) => { timer = setTimeout(r, this.view.seconds * 1000 + 1000); })]);
+    clearTimeout(timer);
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.handle.stop(1000);
+    this.agent.destroy();
+  }
+}

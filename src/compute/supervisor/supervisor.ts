@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { AlephError } from '../../errors.js';
+import type { NodeApi } from '../api/nodeApi.js';
+import { versionKey, type ProgramView } from '../api/programView.js';
+import type { Artifacts } from './artifacts.js';
+import { Instance } from './instance.js';
+import type { ProgramLogs } from './programLogs.js';
+
+interface ProgramState {
+  view: ProgramView;
+  /** The instance that new requests go to; swapped atomically on upgrade. */
+  instance: Instance | null;
+  starting: Promise<Instance> | null;
+  idleTimer: NodeJS.Timeout | null;
+  /** Upgrades of one program run one after another, in event order. */
+  queue: Promise<void>;
+}
+
+/** A program change announced by the core node (`/api/ws0/programs`). */
+export interface ProgramEvent { kind: string; program_id: string; edition?: number | null; status?: string | null }
+
+/**
+ * Owns every program's instances: starts ephemeral ones on demand and persistent ones at once, stops idle ones,
+ * and upgrades running ones without dropping a request (start new, wait until it answers, swap, drain old).
+ */
+export class Supervisor {
+  private readonly states = new Map<string, ProgramState>();
+  /** Any version hash (and the id itself) → program id, so `/vm/{hash}` costs no node round trip once seen. */
+  private readonly ids = new Map<string, string>();
+  private closed = false;
+
+  constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string) {}
+
+  /** The program's current view (cached until the node announces a change); null if unknown or forgotten. */
+  async view(idOrHash: string): Promise<ProgramView | null> {
+    const id = this.ids.get(idOrHash);
+    const known = id ? this.states.get(id) : undefined;
+    if (known) return known.view.status === 'live' ? known.view : null;
+    const view = await this.api.program(idOrHash);
+    if (!view) return null;
+    this.ids.set(idOrHash, view.id);
+    this.remember(view);
+    return view.status === 'live' ? view : null;
+  }
+
+  private remember(view: ProgramView): ProgramState {
+    this.ids.set(view.id, view.id);
+    this.ids.set(view.currentHash, view.id);
+    let s = this.states.get(view.id);
+    if (!s) this.states.set(view.id, (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve() }));
+    else s.view = view;
+    return s;
+  }
+
+  /** An instance of the program's current version with this request counted in flight; call `release` after. */
+  async acquire(view: ProgramView): Promise<Instance> {
+    const s = this.states.get(view.id) ?? this.remember(view);
+    for (;;) {
+      if (s.view.status !== 'live') throw notFound(view.id);
+      const inst = s.instance;
+      if (inst?.alive) {
+        inst.enter();
+        if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+        return inst;
+      }
+      s.instance = null;
+      // Concurrent first requests share one start.
+      s.starting ??= this.start(s, s.view).finally(() => { s.starting = null; });
+      const started = await s.starting;
+      if (!s.instance && started.alive && !this.closed) s.instance = started;
+    }
+  }
+
+  release(inst: Instance): void {
+    inst.leave();
+    const s = this.states.get(inst.view.id);
+    if (!s || s.instance !== inst || inst.inflight > 0 || inst.view.persistent) return;
+    if (s.idleTimer) clearTimeout(s.idleTimer);
+    // The seed writes --timeout-seconds into resources.seconds; it is the idle timeout as well (at least 1 s).
+    s.idleTimer = setTimeout(() => {
+      s.idleTimer = null;
+      if (s.instance !== inst || inst.inflight > 0) return;
+      s.instance = null;
+      this.logs.add(inst.view.id, inst.view.edition, 'system', `idle for ${inst.view.seconds} s: stopping`);
+      void inst.stop();
+    }, Math.max(1, inst.view.seconds) * 1000);
+    s.idleTimer.unref();
+  }
+
+  private async start(s: ProgramState, view: ProgramView): Promise<Instance> {
+    const prepared = await this.artifacts.prepare(view);
+    const inst = new Instance(view, prepared, this.runDir, this.logs);
+    void inst.handle.exited.then(() => this.onExit(s, inst));
+    await inst.handle.ready;
+    return inst;
+  }
+
+  private onExit(s: ProgramState, inst: Instance): void {
+    if (s.instance !== inst) return;
+    s.instance = null;
+    // A persistent program is kept running: restart it (after a pause, so a crash loop does not spin).
+    if (inst.view.persistent && !this.closed && s.view.status === 'live') setTimeout(() => this.ensureRunning(s), 1000).unref();
+  }
+
+  private ensureRunning(s: ProgramState): void {
+    if (this.closed || s.instance?.alive || s.starting) return;
+    this.acquire(s.view).then((i) => this.release(i), (e: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `could not start: ${e.message}`));
+  }
+
+  /** Starts every persistent program the node knows, without waiting for a request. */
+  async startPersistent(): Promise<void> {
+    for (const v of await this.api.programs()) if (v.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+  }
+
+  /** Handles one event of `/api/ws0/programs`. */
+  onEvent(e: ProgramEvent): Promise<void> {
+    const s = this.states.get(e.program_id);
+    if (!s) {
+      // Not seen yet: nothing cached, unless it is persistent (a new persistent program must start at once).
+      return this.api.program(e.program_id).then((v) => { if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v)); }, () => {});
+    }
+    s.queue = s.queue.then(() => this.upgrade(s, e)).catch((err: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `upgrade failed: ${err.message}`));
+    return s.queue;
+  }
+
+  private async upgrade(s: ProgramState, e: ProgramEvent): Promise<void> {
+    const view = e.kind === 'program-forgotten' ? null : await this.api.program(s.view.id);
+    if (!view || view.status !== 'live') {
+      s.view = { ...s.view, status: 'forgotten' };
+      const old = s.instance;
+      s.instance = null;
+      if (old) await old.drain();
+      return;
+    }
+    if (s.starting) await s.starting.catch(() => {});
+    const old = s.instance;
+    this.remember(view);
+    if (!old?.alive) {
+      if (view.persistent) this.ensureRunning(s);
+      return;
+    }
+    if (versionKey(old.view) === versionKey(view)) return;
+    this.logs.add(view.id, view.edition, 'system', `edition ${view.edition}: starting ${view.currentHash}`);
+    const next = await this.start(s, view);
+    if (this.closed) { await next.stop(); return; }
+    // The swap: from here new requests reach `next`; the old one finishes what it has and stops.
+    s.instance = next;
+    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    void old.drain();
+    if (next.inflight === 0) { next.enter(); this.release(next); }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all: Array<Promise<void>> = [];
+    for (const s of this.states.values()) {
+      if (s.idleTimer) clearTimeout(s.idleTimer);
+      if (s.instance) all.push(s.instance.stop());
+      if (s.starting) all.push(s.starting.then((i) => i.stop(), () => {}));
+      s.instance = null;
+    }
+    await Promise.all(all);
+  }
+
+  static runDir(home: string): string { return join(home, 'run'); }
+}
+
+export function notFound(idOrHash: string): AlephError {
+  return new AlephError('COMPUTE_PROGRAM_NOT_FOUND', `no live program with id or version hash ${idOrHash}`, { hint: 'it may have been forgotten', status: 404 });
+}
