@@ -61,6 +61,8 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
     if (t.type === 'STORE') {
       await ctx.db.deleteFrom('stores').where('item_hash', '=', t.item_hash).execute();
     }
+    // Forgetting an upgrade approval withdraws it (the signer changed their mind before the threshold).
+    if (t.type === 'POST') await ctx.db.deleteFrom('program_approvals').where('message_hash', '=', t.item_hash).execute();
   }
   for (const id of forgottenPrograms) {
     await ctx.db.updateTable('programs').set({ status: 'forgotten', updated_height: ctx.height }).where('id', '=', id).execute();

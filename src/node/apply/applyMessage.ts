@@ -6,6 +6,7 @@ import { applyProgram } from './applyProgram.js';
 import { applyStore } from './applyStore.js';
 import { assertCanActFor } from './applyContext.js';
 import { baseRow } from '../pipeline/recordMessage.js';
+import { applyDueUpgrades } from '../governance/pendingUpgrades.js';
 
 const handlers = {
   POST: applyPost,
@@ -17,7 +18,10 @@ const handlers = {
   INSTANCE: (ctx: ApplyContext) => assertCanActFor(ctx, ctx.msg.content.address),
 } as const;
 
-/** Authorizes and applies one valid message, then records it as processed at its height. */
+/**
+ * Authorizes and applies one valid message, then records it as processed at its height. Time-locked
+ * upgrades that this height makes due are applied right after, in the same savepoint.
+ */
 export async function applyMessage(ctx: ApplyContext, receptionTime: number): Promise<void> {
   const { envelope, content, itemContent } = ctx.msg;
   await handlers[envelope.type](ctx);
@@ -36,4 +40,5 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
   };
   const { item_hash: _h, ...rest } = row;
   await ctx.db.insertInto('messages').values(row).onConflict((oc) => oc.column('item_hash').doUpdateSet(rest)).execute();
+  await applyDueUpgrades(ctx);
 }

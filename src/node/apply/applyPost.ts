@@ -2,11 +2,17 @@ import { AlephError } from '../../errors.js';
 import { sameAddress, type PostContent } from '../../protocol/index.js';
 import { assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
+import { cancelPendingUpgrades, recordApproval, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../governance/governancePosts.js';
 
-/** POST, and its amend: an `amend` post replaces the content of an original post of the same owner. */
+/**
+ * POST, and its amend: an `amend` post replaces the content of an original post of the same owner.
+ * Two POST types also act on program governance: upgrade approvals and cancellations (governancePosts.ts).
+ */
 export async function applyPost(ctx: ApplyContext): Promise<void> {
   const content = ctx.msg.content as unknown as PostContent & { address: string };
   await assertCanActFor(ctx, content.address);
+  if (content.type === UPGRADE_APPROVAL_POST_TYPE) return recordApproval(ctx);
+  if (content.type === UPGRADE_CANCEL_POST_TYPE) return cancelPendingUpgrades(ctx);
   if (content.type !== 'amend') return;
   if (!content.ref) {
     throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', { details: { field: 'ref' } });

@@ -1,5 +1,7 @@
+import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
+import { governanceView } from './governanceView.js';
 
 /** A program by its id or by the hash of any of its versions (a replacement's own hash routes to it). */
 export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTable | undefined> {
@@ -10,8 +12,12 @@ export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTab
   return db.selectFrom('programs').selectAll().where('id', '=', msg.ref).executeTakeFirst();
 }
 
-/** What the API and the compute node see of a program: the version in force and its resolved refs. */
-export async function programView(db: Db, p: ProgramsTable): Promise<Record<string, unknown>> {
+/**
+ * What the API and the compute node see of a program: the version in force and its resolved refs (the
+ * fields the compute node and the CLI rely on), then its governance (DESIGN §4 "Endpoints for governance").
+ */
+export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable): Promise<Record<string, unknown>> {
+  const { db } = node;
   const msg = await db.selectFrom('messages').select(['content', 'time']).where('item_hash', '=', p.current_hash).executeTakeFirst();
   const refs = await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
   return {
@@ -23,5 +29,6 @@ export async function programView(db: Db, p: ProgramsTable): Promise<Record<stri
     updated_height: p.updated_height,
     content: msg?.content ? JSON.parse(msg.content) : null,
     resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
+    ...(await governanceView(node, p)),
   };
 }

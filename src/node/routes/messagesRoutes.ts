@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AlephError } from '../../errors.js';
 import type { NodeContext } from '../nodeContext.js';
+import { messageVerdicts } from '../programs/historyView.js';
 import { formatMessage, formatMessageStatus, listParam, pageParams } from './formatMessage.js';
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
@@ -13,7 +14,9 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const r = await node.pipeline.submit(body.message);
     const publication_status = { status: 'success', failed: [] };
     if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
-    return reply.code(200).send({ publication_status, message_status: 'processed' });
+    // What the message did to programs (a STORE amend is accepted even where a program refuses it).
+    const program_verdicts = await messageVerdicts(node.db, r.item_hash);
+    return reply.code(200).send({ publication_status, message_status: 'processed', ...(program_verdicts.length ? { program_verdicts } : {}) });
   });
 
   app.get('/api/v0/messages.json', async (req) => {
@@ -55,7 +58,8 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const { hash } = req.params as { hash: string };
     const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     if (!row) return reply.code(404).send({ error_code: 'MESSAGE_NOT_FOUND', details: { message: `no message ${hash}`, item_hash: hash } });
-    return formatMessageStatus(row);
+    const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.db, hash) : [];
+    return { ...formatMessageStatus(row), ...(program_verdicts.length ? { program_verdicts } : {}) };
   });
 
   app.get('/api/v0/height', async () => ({ height: Number((await node.db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow()).value) }));

@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
 import type { NodeContext } from '../nodeContext.js';
+import { historyView } from '../programs/historyView.js';
 import { findProgram, programView } from '../programs/programView.js';
 import { listParam } from './formatMessage.js';
 
-/** Our additions (DESIGN §2): a program by id or by any of its versions' hashes, and the list of programs. */
+const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } };
+
+/**
+ * Our additions (DESIGN §2, §4): a program by id or by any of its versions' hashes with its governance,
+ * its history, a dry run of a candidate upgrade, and the list of programs.
+ */
 export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/programs', async (req) => {
     const q = req.query as Record<string, unknown>;
@@ -11,12 +18,25 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     const owners = listParam(q.owners) ?? listParam(q.addresses);
     if (owners) query = query.where((eb) => eb.or(owners.map((a) => eb(eb.fn('lower', ['owner']), '=', a.toLowerCase()))));
     const rows = await query.orderBy('created_height').execute();
-    return { programs: await Promise.all(rows.map((r) => programView(node.db, r))) };
+    return { programs: await Promise.all(rows.map((r) => programView(node, r))) };
   });
 
   app.get('/api/v0/programs/:id', async (req, reply) => {
     const program = await findProgram(node.db, (req.params as { id: string }).id);
-    if (!program) return reply.code(404).send({ error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } });
-    return programView(node.db, program);
+    if (!program) return reply.code(404).send(notFound);
+    return programView(node, program);
+  });
+
+  app.get('/api/v0/programs/:id/history', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const program = await findProgram(node.db, id);
+    const history = await historyView(node.db, program?.id ?? id);
+    return history ?? reply.code(404).send(notFound);
+  });
+
+  app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
+    const program = await findProgram(node.db, (req.params as { id: string }).id);
+    if (!program) return reply.code(404).send(notFound);
+    return dryRunUpgrade(node, program, req.body as DryRunRequest);
   });
 }

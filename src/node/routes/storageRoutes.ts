@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AlephError } from '../../errors.js';
 import { parseContent, parseEnvelope } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
+import { messageVerdicts } from '../programs/historyView.js';
 
 async function registerFile(node: NodeContext, hash: string, size: number): Promise<void> {
   await node.db.insertInto('files').values({ hash, size, created: Date.now() / 1000 }).onConflict((oc) => oc.column('hash').doNothing()).execute();
@@ -50,7 +51,9 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
       await registerFile(node, stored.hash, stored.size);
       const r = await node.pipeline.submit(metadata.message);
       await node.pipeline.retryWaitingFor(stored.hash);
-      return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: stored.hash, message_status: r.status });
+      // A STORE amend is accepted on its own; each program using the file decides whether to adopt it.
+      const program_verdicts = r.status === 'processed' ? await messageVerdicts(node.db, r.item_hash) : [];
+      return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: stored.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
     }
     await registerFile(node, stored.hash, stored.size);
     await node.pipeline.retryWaitingFor(stored.hash);

@@ -1,0 +1,104 @@
+import { AlephError } from '../../errors.js';
+import { isPendingVerdict } from '../../policy/index.js';
+import { itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
+import type { ApplyContext } from '../apply/applyContext.js';
+import type { FileStore } from '../files/fileStore.js';
+import { getHeight, type Db } from '../store/queries.js';
+import type { ProgramsTable } from '../store/tables.js';
+import { amendAttempt } from './amendAttempt.js';
+import { settleDecision } from './applyDecision.js';
+import { replaceGoverned } from './governProgram.js';
+import { judgeUpgrade, type UpgradeDecision } from './judgeUpgrade.js';
+import { ProgramRefusedError } from './refusals.js';
+import { programContentOf } from './resolvedEdition.js';
+
+/**
+ * An unsigned candidate for `POST /api/v0/programs/{id}/dry-run`: a full PROGRAM content (judged as a
+ * replacement), or the hash of new code already uploaded (judged as the STORE amend of the program's
+ * code that `aleph program upgrade` publishes). `sender` is who would sign (default: the owner).
+ */
+export type DryRunRequest = { sender?: string; time?: number } & ({ content: Record<string, unknown> } | { code_hash: string } | { code_file_hash: string });
+
+const ROLLBACK = Symbol('dry-run rollback');
+
+function invalid(message: string, field: string): AlephError {
+  return new AlephError('DRY_RUN_INVALID', message, { hint: 'send {"content": {…PROGRAM content…}} or {"code_hash": "<uploaded file hash>"}', details: { field } });
+}
+
+function answer(d: UpgradeDecision): Record<string, unknown> {
+  const v = d.verdict;
+  const base = { program_id: d.attempt.program.id, cause_kind: d.attempt.causeKind, checksum: d.checksum, current_edition: d.current.edition, current_checksum: d.current.checksum, resolved_edition: d.candidate.resolved };
+  if (v.accepted) return { ...base, accepted: true, pending: false, edition: v.edition, changes: v.changes };
+  if (isPendingVerdict(v)) return { ...base, accepted: false, pending: true, edition: v.edition, changes: v.changes, rule: v.rule, announced_height: v.announcedHeight, effective_height: v.effectiveHeight };
+  return { ...base, accepted: false, pending: false, edition: d.current.edition + 1, error_code: v.error_code, rule: v.rule, details: v.details };
+}
+
+function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<string, unknown> {
+  const r = e.refusal;
+  return { program_id: program.id, cause_kind: r.causeKind, checksum: r.checksum, current_edition: program.edition, accepted: false, pending: false, edition: program.edition + 1, error_code: r.errorCode, rule: r.rule, details: r.details };
+}
+
+/**
+ * Judges a candidate exactly as the writer would judge the message — same code path, at the height the
+ * message would get — inside a transaction that is always rolled back, so nothing changes. The time
+ * the constructor sees is the candidate's `time` (or the request's, or now): there is no message yet.
+ *
+ * @example
+ * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
+ */
+export async function dryRunUpgrade(node: { db: Db; files: FileStore }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
+  if (!putative || typeof putative !== 'object') throw invalid('the body must be a JSON object', '(root)');
+  const b = putative as Record<string, unknown>;
+  if (b.sender !== undefined && (typeof b.sender !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(b.sender))) throw invalid('sender must be a 0x address', 'sender');
+  const sender = toChecksumAddress(typeof b.sender === 'string' ? b.sender : program.owner);
+  let result: Record<string, unknown> | undefined;
+  await node.db
+    .transaction()
+    .execute(async (trx) => {
+      const height = (await getHeight(trx)) + 1;
+      const scope = { db: trx, files: node.files, height, events: [] };
+      if (b.content !== undefined) {
+        if (!b.content || typeof b.content !== 'object') throw invalid('content must be a PROGRAM content object', 'content');
+        const raw = { ...(b.content as Record<string, unknown>) };
+        raw.address ??= sender;
+        raw.time ??= typeof b.time === 'number' ? b.time : Date.now() / 1000;
+        raw.replaces ??= program.id;
+        const itemContent = JSON.stringify(raw);
+        const envelope: MessageEnvelope = { chain: 'ETH', sender, type: 'PROGRAM', time: raw.time as number, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent), signature: '' };
+        const msg: ValidMessage = parseContent(envelope, itemContent);
+        const ctx: ApplyContext = { ...scope, msg };
+        try {
+          result = answer(await replaceGoverned(ctx, program, msg.content as unknown as ProgramContent & { address: string }));
+        } catch (e) {
+          if (!(e instanceof ProgramRefusedError)) throw e;
+          result = refusedAnswer(program, e);
+        }
+      } else {
+        const codeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
+        if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) throw invalid('code_hash must be the sha256 of an uploaded file', 'code_hash');
+        if (!(await node.files.has(codeHash))) throw new AlephError('FILE_NOT_FOUND', `no file ${codeHash} on this node`, { hint: 'upload it first (POST /api/v0/storage/add_file)', details: { code_hash: codeHash }, status: 404 });
+        const inForce = await trx.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+        const refs = await trx.selectFrom('program_refs').selectAll().where('program_id', '=', program.id).execute();
+        const code = refs.find((r) => r.kind === 'code');
+        if (!code) throw invalid(`program ${program.id} has no code reference`, 'code_hash');
+        const time = typeof b.time === 'number' ? b.time : Date.now() / 1000;
+        const attempt = amendAttempt({
+          program,
+          content: programContentOf(inForce.content ?? '{}'),
+          refs,
+          amend: { original: code.original, version: codeHash, file_hash: codeHash },
+          message: { hash: codeHash, sender, time },
+          owner: sender,
+          force: 'code',
+        });
+        const d = await judgeUpgrade(scope, attempt);
+        await settleDecision(scope, d);
+        result = answer(d);
+      }
+      throw ROLLBACK;
+    })
+    .catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+    });
+  return result!;
+}

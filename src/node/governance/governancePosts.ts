@@ -1,0 +1,82 @@
+import { AlephError } from '../../errors.js';
+import { sameAddress } from '../../protocol/index.js';
+import type { ApplyContext } from '../apply/applyContext.js';
+
+/**
+ * POST type of a signed approval of a candidate checksum, counted by `@multisig` (DESIGN §4). Content:
+ * `{program_id, checksum}`; the approving address is the POST's `content.address` (the sender, or the
+ * address it acts for through its `security` aggregate). `aleph program approve <id> <checksum>` sends it.
+ * A FORGET of the POST withdraws the approval.
+ */
+export const UPGRADE_APPROVAL_POST_TYPE = 'program-upgrade-approval';
+
+/**
+ * POST type with which the program's owner cancels time-locked (`@timelock`) upgrades before they take
+ * effect. Content: `{program_id, message_hash?}`; without `message_hash` every pending upgrade of the
+ * program is cancelled. `aleph program cancel-upgrade <id> [<announcing message hash>]` sends it.
+ */
+export const UPGRADE_CANCEL_POST_TYPE = 'program-upgrade-cancel';
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+function body(ctx: ApplyContext, what: string): { program_id: string; checksum?: unknown; message_hash?: unknown } {
+  const c = (ctx.msg.content as { content?: unknown }).content as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object' || typeof c.program_id !== 'string') {
+    throw new AlephError('GOVERNANCE_POST_INVALID', `a ${what} POST needs content {program_id, …}`, { details: { field: 'content.program_id' } });
+  }
+  return c as { program_id: string };
+}
+
+async function liveProgram(ctx: ApplyContext, id: string) {
+  const program = await ctx.db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!program) throw new AlephError('PROGRAM_NOT_FOUND', `no program ${id}`, { details: { program_id: id } });
+  return program;
+}
+
+/**
+ * Records an approval of `checksum` for a program by the POST's address (idempotent per address).
+ *
+ * @example
+ * if (content.type === UPGRADE_APPROVAL_POST_TYPE) await recordApproval(ctx);
+ */
+export async function recordApproval(ctx: ApplyContext): Promise<void> {
+  const c = body(ctx, UPGRADE_APPROVAL_POST_TYPE);
+  if (typeof c.checksum !== 'string' || !HEX64.test(c.checksum)) {
+    throw new AlephError('GOVERNANCE_POST_INVALID', 'an approval needs content.checksum: the 64 hex characters of `aleph program checksum`', { details: { field: 'content.checksum' } });
+  }
+  await liveProgram(ctx, c.program_id);
+  const row = { program_id: c.program_id, checksum: c.checksum.toLowerCase(), address: ctx.msg.content.address, message_hash: ctx.msg.envelope.item_hash, height: ctx.height };
+  await ctx.db
+    .insertInto('program_approvals')
+    .values(row)
+    .onConflict((oc) => oc.columns(['program_id', 'checksum', 'address']).doUpdateSet({ message_hash: row.message_hash, height: row.height }))
+    .execute();
+}
+
+/**
+ * Cancels pending upgrades of a program; only its owner (or a delegate acting for it) may.
+ *
+ * @example
+ * if (content.type === UPGRADE_CANCEL_POST_TYPE) await cancelPendingUpgrades(ctx);
+ */
+export async function cancelPendingUpgrades(ctx: ApplyContext): Promise<void> {
+  const c = body(ctx, UPGRADE_CANCEL_POST_TYPE);
+  const program = await liveProgram(ctx, c.program_id);
+  if (!sameAddress(program.owner, ctx.msg.content.address)) {
+    throw new AlephError('NOT_AUTHORIZED', `only the owner ${program.owner} (or a delegate) may cancel an upgrade of ${program.id}`, {
+      details: { owner: program.owner, address: ctx.msg.content.address },
+    });
+  }
+  if (c.message_hash !== undefined && (typeof c.message_hash !== 'string' || !HEX64.test(c.message_hash))) {
+    throw new AlephError('GOVERNANCE_POST_INVALID', 'content.message_hash must be the hash of the announcing message', { details: { field: 'content.message_hash' } });
+  }
+  let query = ctx.db.updateTable('program_pending').set({ status: 'cancelled', settled_height: ctx.height, settled_by: ctx.msg.envelope.item_hash }).where('program_id', '=', program.id).where('status', '=', 'pending');
+  if (typeof c.message_hash === 'string') query = query.where('message_hash', '=', c.message_hash);
+  const [result] = await query.execute();
+  if (Number(result?.numUpdatedRows ?? 0) === 0) {
+    throw new AlephError('PENDING_UPGRADE_UNKNOWN', `program ${program.id} has no such pending upgrade`, {
+      hint: 'see `aleph program show <id>` for pending upgrades',
+      details: { program_id: program.id, ...(c.message_hash ? { message_hash: c.message_hash } : {}) },
+    });
+  }
+}
