@@ -150,6 +150,22 @@ export class Supervisor {
     if (next.inflight === 0) { next.enter(); this.release(next); }
   }
 
+  /** The instance now serving the program, if any (benchmarks compare it with the routed path). */
+  serving(programId: string): Instance | null {
+    const i = this.states.get(programId)?.instance;
+    return i?.alive ? i : null;
+  }
+
+  /** Stops the program's instance now, after its in-flight requests; the next request starts it again. */
+  async stop(programId: string): Promise<void> {
+    const s = this.states.get(programId);
+    const inst = s?.instance;
+    if (!s || !inst) return;
+    s.instance = null;
+    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    await inst.drain();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const all: Array<Promise<void>> = [];

@@ -1,0 +1,134 @@
+// `npm run bench -- compute`: cold start, warm throughput and live upgrade through the compute node (DESIGN §5),
+// each beside its baseline measured in the same run.
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePrivateKey } from 'viem/accounts';
+import { accountFromPrivateKey } from '../src/client/accounts/account.js';
+import { deployProgram } from '../src/client/actions/deployProgram.js';
+import { updateProgramCode } from '../src/client/actions/updateProgramCode.js';
+import { prepareCode } from '../src/client/code/prepareCode.js';
+import { measureColdStart } from '../src/compute/bench/coldStart.js';
+import { startDevnet } from '../src/devnet/startDevnet.js';
+import { percentile, writeResult } from './writeResult.js';
+
+const STARTS = 20;
+const UPGRADES = 20;
+const THROUGHPUT_MS = 3000;
+const CONCURRENCY = 16;
+
+const home = mkdtempSync(join(tmpdir(), 'aleph-bench-compute-'));
+const devnet = await startDevnet({ home, apiPort: 0, computePort: 0 });
+const config = { apiUrl: devnet.apiUrl, account: accountFromPrivateKey(generatePrivateKey()), channel: 'BENCH' };
+const sup = devnet.compute!.supervisor;
+let dirs = 0;
+function codeDir(files: Record<string, string>): string {
+  const d = join(home, `code-${dirs++}`);
+  mkdirSync(d);
+  for (const [k, v] of Object.entries(files)) writeFileSync(join(d, k), v);
+  return d;
+}
+const stats = (ms: number[]) => { const s = [...ms].sort((a, b) => a - b); return { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)) }; };
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** One GET with a keep-alive agent, to a TCP url or a unix socket; resolves status and body. */
+function get(agent: http.Agent, target: { url?: string; socketPath?: string }, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = target.url ? new URL(target.url) : null;
+    const opts: http.RequestOptions = u ? { host: u.hostname, port: u.port, path, agent } : { socketPath: target.socketPath, path, agent };
+    http.get(opts, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+// The same apps as src/compute/bench/coldStart.ts, so "bare" there is the baseline for "through the compute node" here.
+const APPS = {
+  node: { entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, files: { 'main.js': "exports.handler = (req, res) => res.end('{\"ok\":true}');\n" } },
+  python: { entrypoint: 'main:app', runtime: devnet.runtimes.python, files: { 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\ndef root():\n    return {"ok": True}\n' } },
+} as const;
+
+async function coldStart(kind: 'node' | 'python') {
+  const app = APPS[kind];
+  const { id } = await deployProgram(config, { code: prepareCode(codeDir(app.files)), entrypoint: app.entrypoint, runtime: app.runtime });
+  const agent = new http.Agent({ keepAlive: false });
+  await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`); // downloads and extracts code and runtime once
+  const ms: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    await sup.stop(id);
+    const t0 = performance.now();
+    const r = await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
+    ms.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`cold start answered ${r.status}: ${r.body}`);
+  }
+  const lower = await measureColdStart(kind, STARTS);
+  const through = stats(ms);
+  return { through_compute_node_ms: through, sandbox_direct_ms: lower.sandbox, bare_ms: lower.bare, ratio_p50_vs_bare: round(through.p50 / lower.bare.p50) };
+}
+
+async function throughput(target: { url?: string; socketPath?: string }, path: string): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let n = 0;
+  const end = performance.now() + THROUGHPUT_MS;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < end) { const r = await get(agent, target, path); if (r.status === 200) n++; }
+  }));
+  agent.destroy();
+  return Math.round(n / (THROUGHPUT_MS / 1000));
+}
+
+async function warm() {
+  const { id } = await deployProgram(config, { code: prepareCode(codeDir(APPS.node.files)), entrypoint: APPS.node.entrypoint, runtime: APPS.node.runtime, timeoutSeconds: 60 });
+  await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
+  const socketPath = sup.serving(id)!.socketPath;
+  const direct = await throughput({ socketPath }, '/');
+  const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
+  return { concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000, direct_rps: direct, through_compute_node_rps: routed, ratio: round(routed / direct * 100) / 100 };
+}
+
+async function upgrades() {
+  const v = (i: number) => ({ 'main.js': `exports.handler = (req, res) => res.end('v${i}');\n` });
+  const { id } = await deployProgram(config, { code: prepareCode(codeDir(v(0))), entrypoint: APPS.node.entrypoint, runtime: APPS.node.runtime, timeoutSeconds: 60 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  let failed = 0, ok = 0, stop = false;
+  let seen = 'v0';
+  let waiter: { want: string; resolve: () => void } | null = null;
+  const load = async () => {
+    while (!stop) {
+      try {
+        const r = await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
+        if (r.status !== 200) failed++; else { ok++; seen = r.body; if (waiter && r.body === waiter.want) waiter.resolve(); }
+      } catch { failed++; }
+    }
+  };
+  await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
+  const loaders = Array.from({ length: 4 }, load);
+  const ms: number[] = [];
+  for (let i = 1; i <= UPGRADES; i++) {
+    const code = prepareCode(codeDir(v(i)));
+    const served = new Promise<void>((resolve) => (waiter = { want: `v${i}`, resolve }));
+    await updateProgramCode(config, { hash: id, code });
+    const t0 = performance.now(); // the node has processed the amend (uploadFile syncs)
+    await served;
+    ms.push(performance.now() - t0);
+  }
+  stop = true;
+  await Promise.all(loaders);
+  return { upgrades: UPGRADES, accepted_to_first_new_response_ms: stats(ms), requests_during: ok + failed, failed_requests: failed, last_seen: seen };
+}
+
+try {
+  const result = {
+    cold_start: { node: await coldStart('node'), python: await coldStart('python') },
+    warm_throughput: await warm(),
+    upgrade: await upgrades(),
+  };
+  writeResult('compute', result);
+} finally {
+  await devnet.close();
+  rmSync(home, { recursive: true, force: true });
+}
