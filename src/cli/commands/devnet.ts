@@ -5,7 +5,7 @@ import { AlephError } from '../../errors.js';
 
 /** What `src/devnet/startDevnet.ts` provides (written by the devnet owner). */
 interface StartDevnet {
-  (opts: { home: string; apiPort: number; computePort: number }): Promise<{ apiUrl: string; computeUrl?: string | null; close(): Promise<void> | void }>;
+  (opts: { home: string; apiPort: number; computePort: number }): Promise<{ apiUrl: string; computeUrl?: string | null; runtimes?: Record<string, string>; close(): Promise<void> | void }>;
 }
 
 const port = (v: string) => {
@@ -32,7 +32,9 @@ export function devnetCommand(): Command {
         throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
       }
       const net = await startDevnet({ home, apiPort: opts.apiPort, computePort: opts.computePort });
-      process.stdout.write(`Devnet running (home ${home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\nPress Ctrl-C to stop.\n`);
+      process.stdout.write(`Devnet running (home ${home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);
+      for (const [name, ref] of Object.entries(net.runtimes ?? {})) process.stdout.write(`  Runtime ${name.padEnd(7)} ${ref}\n`);
+      process.stdout.write('Press Ctrl-C to stop.\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
