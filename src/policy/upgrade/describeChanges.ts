@@ -1,7 +1,7 @@
-import { canonicalJson } from '../checksum/canonicalJson.js';
+import { jsonEqual } from '../checksum/jsonEqual.js';
 import type { Manifest, ResolvedEdition } from '../types.js';
 
-const differ = (a: unknown, b: unknown) => canonicalJson(a ?? null) !== canonicalJson(b ?? null);
+const differ = (a: unknown, b: unknown) => !jsonEqual(a ?? null, b ?? null);
 const noVars = (v: Record<string, string> | null) => (v && Object.keys(v).length > 0 ? v : null);
 
 /**
