@@ -1,5 +1,6 @@
 // `npm run bench -- compute`: cold start, warm throughput and live upgrade through the compute node (DESIGN §5),
 // each beside its baseline measured in the same run.
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ function codeDir(files: Record<string, string>): string {
 }
 const stats = (ms: number[]) => { const s = [...ms].sort((a, b) => a - b); return { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)) }; };
 const round = (x: number) => Math.round(x * 10) / 10;
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 /** One GET with a keep-alive agent, to a TCP url or a unix socket; resolves status and body. */
 function get(agent: http.Agent, target: { url?: string; socketPath?: string }, path = '/'): Promise<{ status: number; body: string }> {
@@ -81,13 +83,32 @@ async function throughput(target: { url?: string; socketPath?: string }, path: s
   return Math.round(n / (THROUGHPUT_MS / 1000));
 }
 
+/** The same measurement from bench/loadgen.mjs in a separate process (the compute node keeps this one to itself). */
+function throughputOutside(target: { url?: string; socketPath?: string }, path: string): Promise<number> {
+  const arg = JSON.stringify({ ...target, path, concurrency: CONCURRENCY, ms: THROUGHPUT_MS });
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(import.meta.dirname, 'loadgen.mjs'), arg], (err, stdout) => {
+      if (err) return reject(err);
+      resolve((JSON.parse(stdout) as { rps: number }).rps);
+    });
+  });
+}
+
 async function warm() {
   const { id } = await deployProgram(config, { code: prepareCode(codeDir(APPS.node.files)), entrypoint: APPS.node.entrypoint, runtime: APPS.node.runtime, timeoutSeconds: 60 });
   await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
   const socketPath = sup.serving(id)!.socketPath;
   const direct = await throughput({ socketPath }, '/');
   const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
-  return { concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000, direct_rps: direct, through_compute_node_rps: routed, ratio: round(routed / direct * 100) / 100 };
+  const directOut = await throughputOutside({ socketPath }, '/');
+  const routedOut = await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`);
+  return {
+    concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000,
+    // The load generator in this process, which also runs the core node and the compute node.
+    same_process: { direct_rps: direct, through_compute_node_rps: routed, ratio: ratio(routed, direct) },
+    // The load generator in its own process (bench/loadgen.mjs), both sides.
+    separate_process: { direct_rps: directOut, through_compute_node_rps: routedOut, ratio: ratio(routedOut, directOut) },
+  };
 }
 
 async function upgrades() {

@@ -21,20 +21,23 @@ async function exitReason(exited: Promise<{ reason: string }>): Promise<string |
  * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 504 over its limit.
  */
 export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
-  const view = await sup.view(ref);
+  // Warm path: cached view and a running instance, no awaits before the proxy.
+  const cached = sup.cachedView(ref);
+  const view = cached === undefined ? await sup.view(ref) : cached;
   if (!view) throw notFound(ref);
-  const headers = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
-  let inst;
-  try {
-    inst = await sup.acquire(view);
-  } catch (e) {
-    const err = isAlephError(e) && e.status !== 404
-      ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: 502, hint: e.hint, details: e.details, cause: e })
-      : e;
-    return sendError(res, err, headers);
+  let inst = sup.tryAcquire(view);
+  if (!inst) {
+    try {
+      inst = await sup.acquire(view);
+    } catch (e) {
+      const err = isAlephError(e) && e.status !== 404
+        ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: 502, hint: e.hint, details: e.details, cause: e })
+        : e;
+      return sendError(res, err, { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) });
+    }
   }
   // Headers name the version actually serving this request, which may lag the announced one during a swap.
-  const served = { 'x-aleph-program-id': view.id, 'x-aleph-version': inst.view.currentHash, 'x-aleph-edition': String(inst.view.edition) };
+  const served = inst.served;
   try {
     const out = await proxyToInstance(req, res, inst, rest, served);
     if (out.kind === 'timeout') {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import { accountFromPrivateKey } from '../../client/accounts/account.js';
+import { deleteProgram } from '../../client/actions/deleteProgram.js';
 import { deployProgram, type DeployProgramParameters } from '../../client/actions/deployProgram.js';
 import { replaceProgram } from '../../client/actions/replaceProgram.js';
 import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
@@ -127,6 +128,22 @@ describe('compute node against a devnet', () => {
     const t0 = Date.now();
     while (!(await logs(p.id)).some((l) => l.message === 'persistent up') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
     assert.ok((await logs(p.id)).some((l) => l.message === 'persistent up' && l.edition === 0));
+  });
+
+  it('answers 404 at /vm/{id}/ for a program forgotten via the SDK and stops its instance', async () => {
+    const p = await deploy({ files: { 'main.js': "exports.handler = (req, res) => res.end('alive');\n" }, entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, timeoutSeconds: 60 });
+    assert.equal(await (await vm(p.id)).text(), 'alive');
+    const inst = devnet.compute!.supervisor.serving(p.id);
+    assert.ok(inst, 'running after the first request');
+    await deleteProgram(config, { hash: p.id });
+    let r = await vm(p.id);
+    for (const t0 = Date.now(); r.status !== 404 && Date.now() - t0 < 3000;) { await r.arrayBuffer(); await new Promise((ok) => setTimeout(ok, 20)); r = await vm(p.id); }
+    assert.equal(r.status, 404);
+    assert.equal(((await r.json()) as { error_code: string }).error_code, 'COMPUTE_PROGRAM_NOT_FOUND');
+    // The idle timeout is 60 s: only the forget can have stopped it, and within the drain bound.
+    const exit = await Promise.race([inst.handle.exited, new Promise<null>((ok) => setTimeout(() => ok(null), 5000))]);
+    assert.ok(exit, 'the instance was stopped');
+    assert.equal(devnet.compute!.supervisor.serving(p.id), null);
   });
 
   it('reports runtime versions for the seed default ref', async () => {

@@ -27,6 +27,23 @@ export interface ComputeNodeOptions {
 export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
 
 const VM = /^\/vm\/([0-9a-fA-F]{64})(\/.*)?$/;
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * `/vm/{64 hex}{rest}` from the raw request target without building a URL (the warm hot path): [ref, rest] or
+ * null when the target needs the full parser (not a /vm/ path, or dot segments / percent escapes to normalise).
+ */
+function fastVm(raw: string): [string, string] | null {
+  if (!raw.startsWith('/vm/') || raw.length < 68) return null;
+  const ref = raw.slice(4, 68);
+  const after = raw.length === 68 ? '' : raw[68];
+  if ((after !== '' && after !== '/' && after !== '?') || !HEX64.test(ref)) return null;
+  const q = raw.indexOf('?', 68);
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (path.includes('/.') || path.includes('%') || path.includes('\\')) return null;
+  const rest = raw.slice(68);
+  return [ref.toLowerCase(), after === '/' ? rest : '/' + rest];
+}
 const LOGS = /^\/control\/machine\/([0-9a-fA-F]{64})\/logs\/?$/;
 const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
 
@@ -44,6 +61,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const aliases = opts.runtimeAliases ?? {};
 
   const server = http.createServer((req, res) => {
+    const fast = fastVm(req.url ?? '/');
+    if (fast) { vmRoute(sup, req, res, fast[0], fast[1]).catch((e) => sendError(res, e)); return; }
     const url = new URL(req.url ?? '/', 'http://compute');
     const handle = async () => {
       let m = VM.exec(url.pathname);
@@ -58,7 +77,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   });
   server.keepAliveTimeout = 10_000;
 
-  const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.startPersistent().catch(() => {}));
+  // On a reconnect, events sent meanwhile are lost: re-check everything cached against the node.
+  const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.resync());
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 4020, opts.host ?? '127.0.0.1', () => ok());

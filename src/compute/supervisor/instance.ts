@@ -17,6 +17,8 @@ export class Instance {
   readonly handle: SandboxHandle;
   readonly agent: http.Agent;
   readonly socketPath: string;
+  /** Response headers naming the version this instance serves (built once, sent with every response). */
+  readonly served: Record<string, string>;
   inflight = 0;
   /** Set once the sandbox is gone: the reason a request that reached it failed. */
   exit: SandboxExit | null = null;
@@ -39,7 +41,9 @@ export class Instance {
       onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
     });
     this.socketPath = this.handle.socketPath;
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
+    // Enough kept-alive sockets for the node's concurrent requests to this program: each waits for no connect.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
     void this.handle.exited.then((e) => { this.exit = e; this.agent.destroy(); });
   }
 

@@ -31,11 +31,21 @@ export class Supervisor {
 
   constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string) {}
 
+  /**
+   * The cached view without a round trip: the view, null if known to be forgotten, undefined if not cached
+   * (then ask {@link view}). The router's warm path.
+   */
+  cachedView(idOrHash: string): ProgramView | null | undefined {
+    const id = this.ids.get(idOrHash);
+    const known = id === undefined ? undefined : this.states.get(id);
+    if (!known) return undefined;
+    return known.view.status === 'live' ? known.view : null;
+  }
+
   /** The program's current view (cached until the node announces a change); null if unknown or forgotten. */
   async view(idOrHash: string): Promise<ProgramView | null> {
-    const id = this.ids.get(idOrHash);
-    const known = id ? this.states.get(id) : undefined;
-    if (known) return known.view.status === 'live' ? known.view : null;
+    const cached = this.cachedView(idOrHash);
+    if (cached !== undefined) return cached;
     const view = await this.api.program(idOrHash);
     if (!view) return null;
     this.ids.set(idOrHash, view.id);
@@ -50,6 +60,16 @@ export class Supervisor {
     if (!s) this.states.set(view.id, (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve() }));
     else s.view = view;
     return s;
+  }
+
+  /** Like {@link acquire} when the program's instance is already running (no promise); null otherwise. */
+  tryAcquire(view: ProgramView): Instance | null {
+    const s = this.states.get(view.id);
+    const inst = s?.instance;
+    if (!s || !inst?.alive || s.view.status !== 'live') return null;
+    inst.enter();
+    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    return inst;
   }
 
   /** An instance of the program's current version with this request counted in flight; call `release` after. */
@@ -110,6 +130,28 @@ export class Supervisor {
   /** Starts every persistent program the node knows, without waiting for a request. */
   async startPersistent(): Promise<void> {
     for (const v of await this.api.programs()) if (v.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+  }
+
+  /**
+   * After the event stream reconnects: events sent while it was down are lost, so nothing cached can be trusted.
+   * Views of programs not running are dropped (the next request asks the node again); running or starting ones
+   * are re-checked against the node in their upgrade queue (upgraded, or drained if forgotten meanwhile); and
+   * persistent programs that appeared meanwhile are started.
+   */
+  resync(): Promise<void> {
+    const checks: Array<Promise<void>> = [];
+    for (const [id, s] of this.states) {
+      if (!s.instance && !s.starting) {
+        this.states.delete(id);
+        if (s.idleTimer) clearTimeout(s.idleTimer);
+        continue;
+      }
+      checks.push(this.onEvent({ kind: 'resync', program_id: id }));
+    }
+    // Drop hash → id entries of dropped programs (hashes of kept ones stay valid: a version hash names one program).
+    for (const [ref, id] of this.ids) if (!this.states.has(id)) this.ids.delete(ref);
+    checks.push(this.startPersistent().catch(() => {}));
+    return Promise.all(checks).then(() => {});
   }
 
   /** Handles one event of `/api/ws0/programs`. */
