@@ -1,6 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getJson, newAccount, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from '../../client/messages/buildProgram.js';
+import { getJson, newAccount, postMessage, sign, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
 import { deployCode, governedFiles } from '../testing/governanceHarness.js';
 
 describe('governed deployment', () => {
@@ -101,5 +106,35 @@ describe('governed deployment', () => {
     await refused(toml, 'FUNCTION_SOURCE_MISSING');
     const ok = await deployCode(h.url, alice, governedFiles(toml, undefined, { 'lib/score.py': 'def score(x): return x\n' }));
     assert.equal(ok.answer.status, 200, JSON.stringify(ok.answer.body));
+  });
+
+  const hasMksquashfs = (() => {
+    try {
+      execFileSync('mksquashfs', ['-version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it('reads program.toml from squashfs code (unsquashfs -cat)', { skip: !hasMksquashfs && 'mksquashfs not installed' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aleph-sqfs-'));
+    const img = `${dir}.img`;
+    try {
+      writeFileSync(join(dir, 'program.toml'), 'constructor = "@noupgrade"\n');
+      writeFileSync(join(dir, 'main.py'), 'x = 1\n');
+      execFileSync('mksquashfs', [dir, img, '-noappend', '-quiet'], { stdio: 'ignore' });
+      const image = readFileSync(img);
+      const code = await storeFile(h.url, alice, image);
+      const runtime = await storeFile(h.url, alice, Buffer.from('rt squashfs'));
+      const msg = await sign(alice, buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', encoding: 'squashfs', runtime }));
+      assert.equal((await postMessage(h.url, msg)).status, 200);
+      const view = (await getJson(h.url, `/api/v0/programs/${msg.item_hash}`)).body;
+      assert.equal(view.governed, true);
+      assert.equal(view.constructor.kind, 'noupgrade');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(img, { force: true });
+    }
   });
 });
