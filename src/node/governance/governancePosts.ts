@@ -27,7 +27,7 @@ function body(ctx: ApplyContext, what: string): { program_id: string; checksum?:
   return c as { program_id: string };
 }
 
-async function liveProgram(ctx: ApplyContext, id: string) {
+async function knownProgram(ctx: ApplyContext, id: string) {
   const program = await ctx.db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
   if (!program) throw new AlephError('PROGRAM_NOT_FOUND', `no program ${id}`, { details: { program_id: id } });
   return program;
@@ -44,7 +44,7 @@ export async function recordApproval(ctx: ApplyContext): Promise<void> {
   if (typeof c.checksum !== 'string' || !HEX64.test(c.checksum)) {
     throw new AlephError('GOVERNANCE_POST_INVALID', 'an approval needs content.checksum: the 64 hex characters of `aleph program checksum`', { details: { field: 'content.checksum' } });
   }
-  await liveProgram(ctx, c.program_id);
+  await knownProgram(ctx, c.program_id);
   const row = { program_id: c.program_id, checksum: c.checksum.toLowerCase(), address: ctx.msg.content.address, message_hash: ctx.msg.envelope.item_hash, height: ctx.height };
   await ctx.db
     .insertInto('program_approvals')
@@ -61,7 +61,7 @@ export async function recordApproval(ctx: ApplyContext): Promise<void> {
  */
 export async function cancelPendingUpgrades(ctx: ApplyContext): Promise<void> {
   const c = body(ctx, UPGRADE_CANCEL_POST_TYPE);
-  const program = await liveProgram(ctx, c.program_id);
+  const program = await knownProgram(ctx, c.program_id);
   if (!sameAddress(program.owner, ctx.msg.content.address)) {
     throw new AlephError('NOT_AUTHORIZED', `only the owner ${program.owner} (or a delegate) may cancel an upgrade of ${program.id}`, {
       details: { owner: program.owner, address: ctx.msg.content.address },
