@@ -20,6 +20,14 @@ export function registerRuntimeChecker(program: Command): void {
     if (opts.json) return printJson(report);
     const versions = (report.versions && typeof report.versions === 'object' ? report.versions : report) as Record<string, unknown>;
     process.stdout.write(`Runtime ${ref}\n`);
-    printFields(Object.entries(versions).filter(([k]) => isVerbose(opts, false) || k !== 'raw'));
+    // Distribution and interpreters first (what the seed says the checker reports), then the packages.
+    const head: Array<[string, unknown]> = [
+      ['distribution', report.distribution],
+      ['python', report.python ?? versions.python],
+      ['nodejs', report.node ?? versions.node],
+    ];
+    const rest = Object.entries(versions).filter(([k]) => k !== 'python' && k !== 'node' && (isVerbose(opts, false) || k !== 'raw'));
+    printFields([...head.map(([k, v]): [string, unknown] => [k, v ?? 'not installed']), ...rest]);
+    if (isVerbose(opts, false) && report.store) printFields([['store', report.store], ['file', report.file_hash]]);
   });
 }

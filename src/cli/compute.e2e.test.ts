@@ -1,0 +1,47 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevnet, type Devnet } from '../devnet/startDevnet.js';
+import { SEED_DEFAULT_RUNTIME } from '../devnet/defaultRuntimes.js';
+import { runCli, type RunCliResult } from './testing/runCli.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+let devnet: Devnet;
+let home: string;
+
+const cli = (args: string[]): Promise<RunCliResult> =>
+  runCli(args, { home, apiUrl: devnet.apiUrl, env: { ALEPH_COMPUTE_URL: devnet.computeUrl! } });
+
+before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'aleph-cli-compute-'));
+  devnet = await startDevnet({ home: join(home, 'devnet'), apiPort: 0 });
+  assert.equal((await runCli(['account', 'create'], { home })).code, 0);
+});
+
+after(async () => {
+  await devnet.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+test('runtime-checker reports the distribution and interpreters of the stock runtime', async () => {
+  const r = await cli(['program', 'runtime-checker', SEED_DEFAULT_RUNTIME]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /distribution:\s+\S+/);
+  assert.match(r.stdout, /python:\s+3\.\d+/);
+  assert.match(r.stdout, /uvicorn:\s+\d/);
+});
+
+test('logs show what the program printed, with its edition', async () => {
+  const created = await cli(['program', 'create', join(EXAMPLES, 'hello-python'), 'main:app', '--skip-volume', '--skip-env-var', '--json']);
+  assert.equal(created.code, 0, created.stderr);
+  const id = (JSON.parse(created.stdout) as { id: string }).id;
+  const res = await fetch(`${devnet.computeUrl}/vm/${id}/`);
+  assert.equal(res.status, 200);
+  assert.equal(((await res.json()) as { version: number }).version, 1);
+  const logs = await cli(['program', 'logs', id]);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.match(logs.stdout, /\[edition 0\].*GET \/ HTTP/);
+});
