@@ -94,8 +94,11 @@ function throughputOutside(target: { url?: string; socketPath?: string }, path: 
   });
 }
 
-async function warm() {
-  const { id } = await deployProgram(config, { code: prepareCode(codeDir(APPS.node.files)), entrypoint: APPS.node.entrypoint, runtime: APPS.node.runtime, timeoutSeconds: 60 });
+// Both stock kinds: the trivial Node handler shows the proxy's own ceiling (the program costs almost nothing),
+// the FastAPI app what a typical program sees.
+async function warm(kind: 'node' | 'python') {
+  const app = APPS[kind];
+  const { id } = await deployProgram(config, { code: prepareCode(codeDir(app.files)), entrypoint: app.entrypoint, runtime: app.runtime, timeoutSeconds: 60 });
   await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
   const socketPath = sup.serving(id)!.socketPath;
   const direct = await throughput({ socketPath }, '/');
@@ -145,7 +148,7 @@ async function upgrades() {
 try {
   const result = {
     cold_start: { node: await coldStart('node'), python: await coldStart('python') },
-    warm_throughput: await warm(),
+    warm_throughput: { node: await warm('node'), python: await warm('python') },
     upgrade: await upgrades(),
   };
   writeResult('compute', result);
