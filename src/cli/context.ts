@@ -71,3 +71,15 @@ export function withVerbose(cmd: Command, byDefault: boolean): Command {
 export function isVerbose(opts: CommonOptions, byDefault: boolean): boolean {
   return opts.verbose ?? byDefault;
 }
+
+/**
+ * The options of a command that publishes one message for the user (`program update|persist|delete`): the
+ * key options, `--print-message`, `--json`, and `--verbose` (on by default) / `--debug`.
+ */
+export function withPublishOptions(cmd: Command, after: string): Command {
+  withKeyOptions(cmd)
+    .option('--print-message', `Print the message after ${after} [default: no-print-message]`)
+    .option('--no-print-message', 'Do not print the message')
+    .option('--json', 'Print the result as JSON');
+  return withDebug(withVerbose(cmd, true));
+}

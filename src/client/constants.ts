@@ -52,3 +52,11 @@ export const DEFAULT_KEY_FILE_RELATIVE = '.aleph-im/private-keys/ethereum.key';
  * buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: programId, content: { program_id: programId, checksum } });
  */
 export const UPGRADE_APPROVAL_POST_TYPE = 'program-upgrade-approval';
+
+/**
+ * POST type the owner (or a delegate) sends to cancel time-locked (`@timelock`) upgrades before they take
+ * effect: content `{program_id, message_hash?}`; without `message_hash`, every pending upgrade of the program.
+ * @example
+ * buildPost({ sender, type: UPGRADE_CANCEL_POST_TYPE, ref: programId, content: { program_id: programId } });
+ */
+export const UPGRADE_CANCEL_POST_TYPE = 'program-upgrade-cancel';

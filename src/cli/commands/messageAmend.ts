@@ -7,6 +7,7 @@ import { AlephError } from '../../errors.js';
 import { buildProgramReplacement, nowSeconds, type ApiMessage, type UnsignedMessage } from '../../client/index.js';
 import { clientOf, withKeyOptions, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
+import { judged, outputMode, reportVerdicts } from './program/governance/shared.js';
 
 /** Opens `$EDITOR` (default vi) on a JSON file and waits for it, as aleph-client does. */
 function editJson(value: unknown, name: string): unknown {
@@ -59,7 +60,8 @@ export function registerMessageAmend(message: Command): void {
   withKeyOptions(
     message
       .command('amend')
-      .description('Edit a message in $EDITOR (default vi) and publish the change: a PROGRAM is replaced (replaces: HASH), a STORE or POST is amended (ref: HASH)')
+      .description("Edit a message in $EDITOR (default vi) and publish the change: a PROGRAM is replaced (replaces: HASH), a STORE or POST is amended (ref: HASH). " +
+          "Reports each affected program's verdict (new edition, or the rule that refused it); exit code 1 when the amended program refuses")
       .argument('<HASH>', 'Item hash of the message to amend')
       .option('--print-message', 'Print the new message [default: no-print-message]')
       .option('--json', 'Print the result as JSON'),
@@ -82,9 +84,17 @@ export function registerMessageAmend(message: Command): void {
       return;
     }
     const account = client.account as { address: string };
-    const { message: signed, status } = await client.publishMessage({ message: amendFor(original, edited as Record<string, unknown>, account.address) });
-    if (opts.json) return printJson({ item_hash: signed.item_hash, status, type: signed.type, amends: hash });
-    if (opts.printMessage) printJson(signed);
-    process.stdout.write(`Published ${signed.type} ${signed.item_hash} (${status}), amending ${hash}\n`);
+    // A PROGRAM amend targets the program (its id); a STORE amend targets no program, though each live
+    // program following it with use_latest adopts or refuses it: all their verdicts are shown.
+    const target = original.type === 'PROGRAM' ? (typeof original.content.replaces === 'string' && original.content.replaces ? original.content.replaces : original.item_hash) : undefined;
+    const { result, verdicts, rejected } = await judged(() => client.publishMessage({ message: amendFor(original, edited as Record<string, unknown>, account.address) }));
+    const itemHash = result?.message.item_hash ?? (rejected?.details.item_hash as string | undefined);
+    const mode = outputMode(opts);
+    if (mode !== 'json') {
+      if (result && opts.printMessage) printJson(result.message);
+      process.stdout.write(result ? `Published ${result.message.type} ${itemHash} (${result.status}), amending ${hash}\n` : `The node rejected the ${original.type} ${itemHash ?? ''} amending ${hash}\n`);
+    }
+    const verdict = reportVerdicts(target, verdicts, mode);
+    if (mode === 'json') printJson({ item_hash: itemHash, status: result?.status ?? 'rejected', type: original.type, amends: hash, verdict: verdict ?? null, program_verdicts: verdicts });
   });
 }

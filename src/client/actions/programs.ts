@@ -1,12 +1,52 @@
+import type { ResolvedEdition } from '../../policy/index.js';
 import { readJson, request } from '../transport/request.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
 /**
+ * A program's constructor as the node shows it: the `program.toml` annotation and the AVM code it compiled to.
+ * @example
+ * const ctor = Object.hasOwn(p, 'constructor') ? (p.constructor as ProgramConstructorView | null) : null;
+ * if (ctor) console.log(ctor.annotation, '\n', ctor.avm);
+ */
+export interface ProgramConstructorView {
+  /** The annotation as written, e.g. `@admin(address="0x…")`. */
+  annotation: string;
+  /** `noupgrade`, `admin`, `checksum`, `custom`, `multisig` or `timelock`. */
+  kind: string;
+  /** The AVM constructor code (`assert.eq edition 0u16;` …). */
+  avm: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A time-locked (`@timelock`) upgrade: announced at one height, applied by the node at `effective_height`
+ * unless the owner cancels it. `status` is `pending` until settled (`applied`, `refused`, `cancelled`).
+ * @example
+ * for (const u of program.pending ?? []) console.log(u.message_hash, 'takes effect at', u.effective_height);
+ */
+export interface PendingUpgrade {
+  id?: number;
+  message_hash: string;
+  cause_kind: string;
+  checksum: string;
+  sender?: string;
+  program_owner?: string;
+  time?: number;
+  announced_height: number;
+  effective_height: number;
+  status: 'pending' | 'applied' | 'refused' | 'cancelled' | string;
+  settled_height?: number | null;
+  settled_by?: string | null;
+  [key: string]: unknown;
+}
+
+/**
  * `GET /api/v0/programs/{id}` (DESIGN §4): the version in force and its resolved references; governed
  * programs add checksum, upgrade policy, constructor and pending upgrades. Unknown fields are kept.
+ * A plain program (no `program.toml`) has `governed: false`, `upgrade_policy: null`, `constructor: null`.
  * @example
  * const p: ProgramState = await getProgram(config, { id });
- * console.log(p.edition, p.current_hash, p.resolved);
+ * console.log(p.edition, p.checksum, p.upgrade_policy, p.current_hash);
  */
 export interface ProgramState {
   id: string;
@@ -18,23 +58,87 @@ export interface ProgramState {
   updated_height?: number;
   content?: Record<string, unknown> | null;
   resolved?: { kind: string; mount: string | null; ref: string; version?: string; file_hash: string; use_latest: boolean }[];
+  /** Whether the code carries a `program.toml` (its upgrades are then decided by its policy and constructor). */
+  governed?: boolean;
+  /** Checksum of the edition in force (64 hex characters). */
   checksum?: string;
-  upgrade_policy?: string;
-  /** The constructor (annotation and AVM code). Read it with `Object.hasOwn`: every object inherits `constructor`. */
-  constructor?: unknown;
-  pending?: Record<string, unknown>[];
+  upgrade_policy?: 'compatible' | 'immutable' | null | string;
+  /** The constructor. Read it with `Object.hasOwn`: every object inherits `constructor`. */
+  constructor?: ProgramConstructorView | null;
+  manifest?: { name: string | null; imports: string[]; interface: Record<string, unknown> } | null;
+  /** `program_owner` the constructor saw for the edition in force (the sender of its causing message). */
+  program_owner?: string;
+  /** The edition in force: what caused it, when, and which references it resolved. */
+  version?: {
+    message_hash?: string;
+    edition: number;
+    checksum: string;
+    cause_kind: string;
+    cause_message?: string;
+    sender?: string;
+    time?: number;
+    height?: number;
+    references?: unknown;
+  };
+  /** The document the checksum hashes (swap in new code and hash it to predict a candidate's checksum). */
+  resolved_edition?: ResolvedEdition;
+  /** Time-locked upgrades not settled yet. */
+  pending?: PendingUpgrade[];
   [key: string]: unknown;
 }
 
 /**
- * `GET /api/v0/programs/{id}/history`: every edition and every refused upgrade attempt.
+ * One edition in a program's history: who caused it, when, what changed and its checksum.
+ * @example
+ * const e: ProgramEdition = (await getProgramHistory(config, { id })).editions.at(-1)!;
+ * console.log(e.edition, e.cause_kind, e.changes, e.checksum);
+ */
+export interface ProgramEdition {
+  edition: number;
+  checksum: string;
+  message_hash?: string;
+  /** `deployment`, `replacement`, `amend`, … */
+  cause_kind?: string;
+  sender?: string;
+  program_owner?: string;
+  time?: number;
+  height?: number;
+  /** What differs from the previous edition (`code`, `on.persistent`, …). */
+  changes?: string[] | unknown;
+  upgrade_policy?: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * An upgrade attempt the program refused, with the rule that refused it.
+ * @example
+ * for (const r of (await getProgramHistory(config, { id })).rejected) console.log(r.error_code, r.rule);
+ */
+export interface RefusedAttempt {
+  message_hash?: string;
+  cause_kind?: string;
+  error_code: string;
+  /** The rule, e.g. `upgrade policy: an immutable program accepts no upgrade`. */
+  rule?: string;
+  details?: Record<string, unknown>;
+  checksum?: string | null;
+  sender?: string;
+  time?: number;
+  height?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * `GET /api/v0/programs/{id}/history`: every edition, every refused upgrade and every time-locked upgrade.
  * @example
  * const h: ProgramHistory = await getProgramHistory(config, { id });
  * for (const e of h.editions) console.log(e.edition, e.checksum);
  */
 export interface ProgramHistory {
-  editions: { edition: number; checksum: string; message_hash?: string; sender?: string; time?: number; changes?: unknown; [k: string]: unknown }[];
-  rejected: { message_hash?: string; error_code: string; details?: Record<string, unknown>; time?: number; [k: string]: unknown }[];
+  program_id?: string;
+  editions: ProgramEdition[];
+  rejected: RefusedAttempt[];
+  pending: PendingUpgrade[];
   [key: string]: unknown;
 }
 
@@ -54,28 +158,61 @@ export async function getProgram(config: ClientConfig, params: { id: string }): 
  */
 export async function getProgramHistory(config: ClientConfig, params: { id: string }): Promise<ProgramHistory> {
   const body = await readJson<ProgramHistory>(await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}/history`));
-  return { ...body, editions: body.editions ?? [], rejected: body.rejected ?? [] };
+  return { ...body, editions: body.editions ?? [], rejected: body.rejected ?? [], pending: body.pending ?? [] };
 }
 
 /**
- * A candidate upgrade for {@link dryRunProgram}: full PROGRAM content, or the hash of new code already uploaded.
+ * A candidate upgrade for {@link dryRunProgram}: full PROGRAM content, or the hash of new code already
+ * uploaded; `sender` is who would sign (default: the owner) and `time` what `block.timestamp` would be
+ * (default: the content's time, else now).
  * @example
- * const candidate: DryRunCandidate = { code_hash: (await uploadFile(config, { file: bytes, store: false })).hash };
+ * const candidate: DryRunCandidate = { code_hash: (await uploadFile(config, { file: bytes, store: false })).hash, sender: me };
  */
-export type DryRunCandidate = { content: Record<string, unknown> } | { code_hash: string };
+export type DryRunCandidate = ({ content: Record<string, unknown> } | { code_hash: string }) & { sender?: string; time?: number };
 
 /**
- * The node's verdict on a candidate upgrade, changing nothing.
+ * The node's verdict on a candidate upgrade, changing nothing: accepted (with the edition it would get),
+ * pending (time-locked until `effective_height`) or refused (`error_code` and `rule`).
  * @example
  * const v: DryRunResult = await dryRunProgram(config, { id, candidate: { code_hash } });
+ * if (!v.accepted && !v.pending) console.error(v.error_code, v.rule);
  */
 export interface DryRunResult {
   accepted: boolean;
+  pending?: boolean;
   checksum: string;
   edition?: number;
+  changes?: string[];
   error_code?: string;
+  rule?: string;
   details?: Record<string, unknown>;
+  effective_height?: number;
+  current_edition?: number;
+  current_checksum?: string;
   [key: string]: unknown;
+}
+
+/**
+ * One program's verdict on a published message (`program_verdicts` on `POST /api/v0/messages`, on
+ * `POST /api/v0/storage/add_file` with a STORE and on `GET /api/v0/messages/{hash}`). A STORE amend can be
+ * accepted while a program using it refuses to adopt it: this, not the message status, says which.
+ * @example
+ * const v: ProgramVerdict | undefined = (await updateProgramCode(config, { hash: id, path: './v2' })).program_verdicts.find((x) => x.program_id === id);
+ * if (v?.verdict === 'refused') console.error(`Refused [${v.error_code}]: ${v.rule}`);
+ */
+export interface ProgramVerdict {
+  program_id: string;
+  verdict: 'accepted' | 'pending' | 'refused' | 'applied' | 'cancelled';
+  /** The new edition (accepted). */
+  edition?: number;
+  checksum?: string | null;
+  height?: number;
+  changes?: string[];
+  error_code?: string;
+  rule?: string;
+  details?: Record<string, unknown>;
+  announced_height?: number;
+  effective_height?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { MAX_INLINE_CONTENT_CHARS } from '../../protocol/index.js';
 import { serializeContent, signMessage } from '../messages/signMessage.js';
 import type { SignedMessage, UnsignedMessage } from '../messages/types.js';
 import { readJson, request } from '../transport/request.js';
+import type { ProgramVerdict } from './programs.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
 
 /**
@@ -25,6 +26,12 @@ export interface PublishMessageReturnType {
   message: SignedMessage;
   status: 'processed' | 'pending';
   response: unknown;
+  /**
+   * What the message did to each program it touched (PROGRAM replacement, STORE amend of code or volume):
+   * the new edition, a pending time-locked upgrade, or the refusal and its rule. Empty for other messages,
+   * and while the message is still pending (ask `getMessage` later).
+   */
+  program_verdicts: ProgramVerdict[];
 }
 
 function isSigned(m: PublishMessageParameters['message']): m is SignedMessage {
@@ -77,7 +84,17 @@ export async function publishMessage(config: ClientConfig, params: PublishMessag
   });
   const body = await readJson<Record<string, unknown>>(res);
   if (res.status === 422) throw rejection(body, signed);
-  return { message: signed, status: res.status === 202 ? 'pending' : 'processed', response: body };
+  return { message: signed, status: res.status === 202 ? 'pending' : 'processed', response: body, program_verdicts: programVerdictsOf(body) };
+}
+
+/**
+ * The `program_verdicts` of a node's answer to a publication or a message lookup; [] when absent (a node
+ * without governance, a message that touches no program, or one still pending).
+ * @example
+ * const verdicts = programVerdictsOf(await readJson(await request(apiUrl, `/api/v0/messages/${hash}`)));
+ */
+export function programVerdictsOf(body: Record<string, unknown>): ProgramVerdict[] {
+  return Array.isArray(body.program_verdicts) ? (body.program_verdicts as ProgramVerdict[]) : [];
 }
 
 /**

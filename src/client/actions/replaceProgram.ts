@@ -19,7 +19,9 @@ export interface ReplaceProgramParameters {
 
 /**
  * Publishes a PROGRAM that replaces a program (`replaces: <id>`), starting from the content in force.
- * The program keeps its id and URL (DESIGN §3); its policy decides whether the upgrade is accepted.
+ * The program keeps its id and URL (DESIGN §3); its policy decides whether the upgrade is accepted: when it
+ * is, `program_verdicts` carries the new edition; when it is not, the node rejects the message and this
+ * throws the policy's AlephError (`details.rule`, `details.program_id`).
  * @example
  * await replaceProgram(config, { hash: id, edit: (c) => ({ ...c, resources: { ...(c.resources as object), vcpus: 4 } }) });
  */
@@ -34,9 +36,11 @@ export async function replaceProgram(config: ClientConfig, params: ReplaceProgra
 }
 
 /**
- * Flips `on.persistent` of a program (`aleph program persist|unpersist`) by replacing it.
+ * Flips `on.persistent` of a program (`aleph program persist|unpersist`) by replacing it; a governed
+ * program's policy judges it like any other upgrade (see {@link replaceProgram}).
  * @example
- * await setProgramPersistence(config, { hash: id, persistent: true });
+ * const { program_verdicts } = await setProgramPersistence(config, { hash: id, persistent: true });
+ * console.log(program_verdicts[0]?.edition);
  */
 export async function setProgramPersistence(config: ClientConfig, params: { hash: string; persistent: boolean }): Promise<PublishMessageReturnType & { id: string }> {
   return replaceProgram(config, {

@@ -21,9 +21,11 @@ export interface UpdateProgramCodeParameters {
 /**
  * Updates a program's code as `aleph program update` does: uploads the new code as a STORE amending the
  * program's code STORE (`ref`), which the program adopts through `code.use_latest` if its policy accepts.
- * The program id does not change.
+ * The program id does not change. The STORE is accepted on its own; `program_verdicts` says whether the
+ * program adopted it (its new edition) or refused it (the rule), and likewise for other programs using that code.
  * @example
- * const { message } = await updateProgramCode(config, { hash: programId, path: './hello' });
+ * const { message, program_verdicts } = await updateProgramCode(config, { hash: programId, path: './hello' });
+ * const mine = program_verdicts.find((v) => v.program_id === programId); // { verdict: 'accepted', edition: 1, … }
  */
 export async function updateProgramCode(config: ClientConfig, params: UpdateProgramCodeParameters): Promise<UploadFileReturnType & { id: string; codeRef: string }> {
   const { id, current } = await getCurrentProgram(config, { hash: params.hash });

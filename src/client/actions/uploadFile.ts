@@ -6,7 +6,8 @@ import type { SignedMessage } from '../messages/types.js';
 import { multipartBody } from '../transport/multipart.js';
 import { readJson, request } from '../transport/request.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
-import { rejection } from './publishMessage.js';
+import type { ProgramVerdict } from './programs.js';
+import { rejection, programVerdictsOf } from './publishMessage.js';
 
 /**
  * Parameters of {@link uploadFile}.
@@ -36,6 +37,11 @@ export interface UploadFileReturnType {
   /** The signed STORE (its item_hash is what programs reference as code or volume). */
   message?: SignedMessage;
   status?: 'processed' | 'pending';
+  /**
+   * With a STORE that amends code or a volume: each program using it and whether it adopted it (new
+   * edition) or refused (rule). The STORE itself is accepted either way. Empty otherwise.
+   */
+  program_verdicts: ProgramVerdict[];
 }
 
 /**
@@ -81,7 +87,7 @@ export async function uploadFile(config: ClientConfig, params: UploadFileParamet
       details: { expected: hash, got: out.hash },
     });
   }
-  return { hash, ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}) };
+  return { hash, ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}), program_verdicts: programVerdictsOf(out) };
 }
 
 /**

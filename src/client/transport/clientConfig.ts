@@ -1,4 +1,5 @@
 import type { MessageEnvelope, MessageStatus } from '../../protocol/index.js';
+import type { ProgramVerdict } from '../actions/programs.js';
 import type { AlephAccount } from '../accounts/account.js';
 
 /**
@@ -39,6 +40,8 @@ export interface MessageStatusResponse {
   error_code?: string;
   details?: Record<string, unknown>;
   forgotten_by?: string[];
+  /** PROGRAM and STORE messages: what the message did to each program it touched (edition, pending, refusal). */
+  program_verdicts?: ProgramVerdict[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clientOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
+import { clientOf, isVerbose, withPublishOptions, type CommonOptions } from '../../context.js';
 import { printJson } from '../../output.js';
 
 /** `aleph program delete ITEM_HASH`: FORGET the program and, unless --keep-code, its code STORE. */
@@ -11,11 +11,7 @@ export function registerDelete(program: Command): void {
     .option('--reason <reason>', 'Reason for deleting the program [default: User deletion]', 'User deletion')
     .option('--keep-code', 'Keep the source code intact instead of deleting it [default: no-keep-code]')
     .option('--no-keep-code', 'Also forget the code STORE');
-  withKeyOptions(cmd)
-    .option('--print-message', 'Print the message after deletion [default: no-print-message]')
-    .option('--no-print-message', 'Do not print the message')
-    .option('--json', 'Print the result as JSON');
-  withDebug(withVerbose(cmd, true));
+  withPublishOptions(cmd, 'deletion');
   cmd.action(async (hash: string, opts: CommonOptions & { reason: string; keepCode?: boolean; printMessage?: boolean }, command: Command) => {
     const r = await clientOf(command, true).deleteProgram({ hash, reason: opts.reason, keepCode: opts.keepCode ?? false });
     if (opts.printMessage) for (const m of r.messages) printJson(m);

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { AlephError } from '../../../../errors.js';
-import { buildAggregate, buildPost, UPGRADE_APPROVAL_POST_TYPE } from '../../../../client/index.js';
+import { buildAggregate, buildPost, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../../../../client/index.js';
 import { clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
 import { printJson } from '../../../output.js';
-
-/** POST type the node reads as "cancel pending upgrades" (node/governance/governancePosts.ts). */
-export const UPGRADE_CANCEL_POST_TYPE = 'program-upgrade-cancel';
 
 /** `aleph program approve <id> <checksum>` (@multisig, or with --mapping the @checksum DAO aggregate). */
 export function registerApprove(program: Command): void {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
@@ -99,4 +99,47 @@ test('approve counts for @multisig; a bad checksum is refused before signing', a
   const ok = await cli(['program', 'approve', id, checksum, '--private-key', stranger.privateKey]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(json(await signed(['program', 'upgrade', id, code, '--json'])).verdict.verdict, 'accepted');
+});
+
+test('update, persist and message amend report the program\'s verdict, not only the message\'s', async () => {
+  // @noupgrade (an immutable program cannot follow code with use_latest at all): the STORE amend is
+  // accepted, the program's constructor refuses to adopt it.
+  write('@noupgrade', 'n = 1\n');
+  const frozen = json(await signed(['program', 'create', code, 'main:app', '--updatable', '--json'])).id as string;
+  write('@noupgrade', 'n = 2\n');
+  const refused = await signed(['program', 'update', frozen, code]);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /Verdict:\s+refused/);
+  assert.match(refused.stdout, /^Rule:\s+constructor: /m);
+  assert.match(refused.stdout, /^Refused \[CONSTRUCTOR_FAILED\]: .*assert\.eq edition 0u16/m);
+  assert.match(refused.stdout, /^Hint: /m);
+  assert.ok(refused.stdout.startsWith(`Published the code of program ${frozen} (processed).\n  STORE amend: `), 'the STORE amend itself is accepted');
+  const stays = await signed(['program', 'persist', frozen, '--json']);
+  assert.equal(stays.code, 1, stays.stderr);
+  const stayed = JSON.parse(stays.stdout);
+  assert.equal(stayed.status, 'rejected');
+  assert.equal(stayed.verdict.error_code, 'CONSTRUCTOR_FAILED');
+  assert.equal(json(await cli(['program', 'show', frozen, '--json'])).edition, 0, 'both refusals leave edition 0');
+
+  // @admin owned by the CLI's key: each path reports the new edition and its checksum.
+  const admin = `@admin(address="${me.address}")`;
+  write(admin, 'a = 1\n');
+  const id = json(await signed(['program', 'create', code, 'main:app', '--updatable', '--json'])).id as string;
+  write(admin, 'a = 2\n');
+  const updated = await signed(['program', 'update', id, code]);
+  assert.equal(updated.code, 0, updated.stderr);
+  assert.match(updated.stdout, /Verdict:\s+accepted/);
+  assert.match(updated.stdout, /^Edition:\s+1$/m);
+  assert.match(updated.stdout, /^Checksum:\s+[0-9a-f]{64}$/m);
+  const persisted = json(await signed(['program', 'persist', id, '--json']));
+  assert.equal(persisted.verdict.verdict, 'accepted');
+  assert.equal(persisted.verdict.edition, 2);
+  assert.deepEqual(persisted.program_verdicts.map((v: { program_id: string }) => v.program_id), [id]);
+  const editor = join(home, 'edit.sh');
+  writeFileSync(editor, `#!/bin/sh\nsed -i 's/"vcpus": 1/"vcpus": 2/' "$1"\n`);
+  chmodSync(editor, 0o755);
+  const amended = await runCli(['message', 'amend', id, '--private-key', key], { home, apiUrl: devnet.apiUrl, env: { EDITOR: editor } });
+  assert.equal(amended.code, 0, amended.stderr);
+  assert.match(amended.stdout, /Verdict:\s+accepted/);
+  assert.match(amended.stdout, /^Edition:\s+3$/m);
 });

@@ -4,7 +4,7 @@ import { AlephError } from '../../../../errors.js';
 import { prepareCode, type AlephClient, type DryRunCandidate } from '../../../../client/index.js';
 import { accountOf, clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
 import { printJson, uploadProgress } from '../../../output.js';
-import { governed, isRefusal, printVerdict, type ProgramVerdict } from './shared.js';
+import { governed, isRefusal, outputMode, printVerdict, reportVerdicts } from './shared.js';
 
 type UpgradeOptions = CommonOptions & { content?: string; dryRun?: boolean; sender?: string };
 
@@ -41,17 +41,13 @@ async function dryRun(id: string, path: string | undefined, opts: UpgradeOptions
 
 async function publish(id: string, path: string | undefined, opts: UpgradeOptions, cmd: Command): Promise<void> {
   if (!path) throw new AlephError('OPTION_MISSING', 'give the new code PATH', { hint: 'to change other fields, use `aleph message amend ID`' });
-  const client = clientOf(cmd, true);
-  const r = await client.updateProgramCode({ hash: id, code: prepareCode(path) });
+  const r = await clientOf(cmd, true).updateProgramCode({ hash: id, code: prepareCode(path) });
   const hash = r.message?.item_hash;
+  const mode = outputMode(opts);
+  if (mode !== 'json') process.stdout.write(`Published STORE ${hash ?? '-'} (${r.status ?? '-'}) amending the code of ${r.id}\n`);
   // The STORE amend is accepted on its own; whether the program adopts it is its policy's verdict.
-  const status = hash ? ((await client.getMessage({ hash })) as unknown as { program_verdicts?: ProgramVerdict[] }) : {};
-  const verdict = status.program_verdicts?.find((v) => v.program_id === r.id);
-  if (verdict && isRefusal(verdict)) process.exitCode = 1;
-  if (opts.json) return printJson({ id: r.id, item_hash: hash, status: r.status, verdict: verdict ?? null });
-  process.stdout.write(`Published STORE ${hash ?? '-'} (${r.status ?? '-'}) amending the code of ${r.id}\n`);
-  if (verdict) printVerdict(r.id, verdict);
-  else process.stdout.write(`No verdict yet: see \`aleph program history ${r.id}\`.\n`);
+  const verdict = reportVerdicts(r.id, r.program_verdicts, mode);
+  if (mode === 'json') printJson({ id: r.id, item_hash: hash, status: r.status, verdict: verdict ?? null, program_verdicts: r.program_verdicts });
 }
 
 /** `aleph program upgrade <id> <dir> [--dry-run]`: the node's verdict before signing, or publish and report it. */
