@@ -1,7 +1,6 @@
 import { AlephError } from '../../errors.js';
 import { sameAddress, type AggregateContent } from '../../protocol/index.js';
-import { assertCanActFor, type ApplyContext } from './applyContext.js';
-import { getAggregate } from '../store/queries.js';
+import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
 
 /** AGGREGATE: shallow merge of the new content over the key's current content, in processing order (aleph). */
 export async function applyAggregate(ctx: ApplyContext): Promise<void> {
@@ -13,7 +12,7 @@ export async function applyAggregate(ctx: ApplyContext): Promise<void> {
     });
   }
   await assertCanActFor(ctx, content.address);
-  const current = (await getAggregate(ctx.db, content.address, content.key)) ?? {};
+  const current = aggregateOf(ctx, content.address, content.key) ?? {};
   const merged = JSON.stringify({ ...current, ...content.content });
   await ctx.db
     .insertInto('aggregates')

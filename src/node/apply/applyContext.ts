@@ -2,7 +2,8 @@ import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
 import { canActFor, sameAddress } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
-import { getAggregate, type Db } from '../store/queries.js';
+import type { WriterStatements } from '../store/hotStatements.js';
+import type { Db } from '../store/queries.js';
 
 /** Something the node did that followers (the compute node, websocket clients) must hear about. */
 export interface NodeEvent {
@@ -13,6 +14,8 @@ export interface NodeEvent {
 /** What one apply step sees: the transaction, the message and the height it will get. */
 export interface ApplyContext {
   db: Db;
+  /** The hot path's prepared statements, on the same connection and transaction as `db`. */
+  stmts: WriterStatements;
   /** Read-only here: governance reads program.toml from the code a program uses. */
   files: FileStore;
   msg: ValidMessage;
@@ -20,11 +23,17 @@ export interface ApplyContext {
   events: NodeEvent[];
 }
 
+/** The current content of an aggregate key in the writer's transaction, or null. */
+export function aggregateOf(ctx: Pick<ApplyContext, 'stmts'>, address: string, key: string): Record<string, unknown> | null {
+  const raw = ctx.stmts.aggregateContent(address, key);
+  return raw === undefined ? null : (JSON.parse(raw) as Record<string, unknown>);
+}
+
 /** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */
 export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boolean> {
   const { msg } = ctx;
   const content = msg.content as Record<string, unknown>;
-  const security = await getAggregate(ctx.db, owner, 'security');
+  const security = aggregateOf(ctx, owner, 'security');
   return canActFor(owner, {
     sender: msg.sender,
     chain: msg.envelope.chain,

@@ -1,7 +1,7 @@
 import { AlephError } from '../../errors.js';
 import { canActFor, type ForgetContent } from '../../protocol/index.js';
-import type { ApplyContext } from './applyContext.js';
-import { getAggregate, getMessageRow } from '../store/queries.js';
+import { aggregateOf, type ApplyContext } from './applyContext.js';
+import { getMessageRow } from '../store/queries.js';
 import type { MessagesTable } from '../store/tables.js';
 
 /** The program a PROGRAM message belongs to: itself when original, its `replaces` target otherwise. */
@@ -25,7 +25,7 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
       throw new AlephError('FORGET_FORGET', 'a FORGET message cannot be forgotten', { details: { hash } });
     }
     const owner = row.owner ?? row.sender;
-    const security = await getAggregate(ctx.db, owner, 'security');
+    const security = aggregateOf(ctx, owner, 'security');
     if (!canActFor(owner, { sender: ctx.msg.sender, chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'FORGET' }, security)) {
       throw new AlephError('FORGET_NOT_AUTHORIZED', `${ctx.msg.sender} may not forget ${hash}, owned by ${owner}`, {
         hint: 'only the owner of a message, or an address it authorized, can forget it',

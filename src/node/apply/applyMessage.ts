@@ -38,7 +38,6 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
     subtype: typeof subtype === 'string' ? subtype : null,
     size: itemContent.length,
   };
-  const { item_hash: _h, ...rest } = row;
-  await ctx.db.insertInto('messages').values(row).onConflict((oc) => oc.column('item_hash').doUpdateSet(rest)).execute();
+  ctx.stmts.upsertMessage(row);
   await applyDueUpgrades(ctx);
 }

@@ -3,6 +3,7 @@ import { isPendingVerdict } from '../../policy/index.js';
 import { itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import { storeStatements } from '../store/openStore.js';
 import { getHeight, type Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
 import { amendAttempt } from './amendAttempt.js';
@@ -56,7 +57,7 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore }, program:
     .transaction()
     .execute(async (trx) => {
       const height = (await getHeight(trx)) + 1;
-      const scope = { db: trx, files: node.files, height, events: [] };
+      const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, events: [] };
       if (b.content !== undefined) {
         if (!b.content || typeof b.content !== 'object') throw invalid('content must be a PROGRAM content object', 'content');
         const raw = { ...(b.content as Record<string, unknown>) };

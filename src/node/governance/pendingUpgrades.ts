@@ -53,6 +53,7 @@ async function rebuild(ctx: ApplyContext, row: PendingRow): Promise<UpgradeAttem
  * await applyDueUpgrades(ctx); // after each processed message
  */
 export async function applyDueUpgrades(ctx: ApplyContext): Promise<void> {
+  if (!ctx.stmts.anyDueUpgrade(ctx.height)) return;
   const due = await ctx.db
     .selectFrom('program_pending')
     .selectAll()

@@ -4,10 +4,13 @@ import type { FileStore } from '../files/fileStore.js';
 import { insertRefusal, ProgramRefusedError } from '../governance/refusals.js';
 import type { ApplyContext, NodeEvent } from '../apply/applyContext.js';
 import { applyMessage } from '../apply/applyMessage.js';
-import { getHeight, setMeta, type Db } from '../store/queries.js';
+import type { WriterStatements } from '../store/hotStatements.js';
+import { storeStatements } from '../store/openStore.js';
+import type { Db } from '../store/queries.js';
 import { recordRejection } from './recordMessage.js';
 
-export interface Applied { height: number }
+/** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
+export interface Applied { height: number; verdicts: boolean }
 interface Item { msg: ValidMessage; receptionTime: number; resolve(a: Applied): void; reject(e: unknown): void }
 
 /**
@@ -18,13 +21,16 @@ interface Item { msg: ValidMessage; receptionTime: number; resolve(a: Applied): 
 export class ApplyQueue {
   private queue: Item[] = [];
   private running = false;
+  private readonly stmts: WriterStatements;
 
   constructor(
     private readonly db: Db,
     private readonly files: FileStore,
     private readonly onCommitted: (applied: Array<{ msg: ValidMessage; height: number }>, events: NodeEvent[]) => void,
     private readonly maxBatch = 512,
-  ) {}
+  ) {
+    this.stmts = storeStatements(db).writer;
+  }
 
   enqueue(msg: ValidMessage, receptionTime: number): Promise<Applied> {
     return new Promise((resolve, reject) => {
@@ -36,47 +42,60 @@ export class ApplyQueue {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.applyBatch(batch);
-      }
+      while (this.queue.length) await this.applyBatch();
     } finally {
       this.running = false;
     }
   }
 
-  private async applyBatch(batch: Item[]): Promise<void> {
+  /**
+   * One transaction: applies what is queued, then yields to the event loop so messages whose validation
+   * is finishing join the same commit (group commit: the commit's WAL writes are the costliest step of a
+   * small batch), and commits once a turn brings nothing new, or at maxBatch.
+   */
+  private async applyBatch(): Promise<void> {
     const trx = await this.db.startTransaction().execute();
+    const batch: Item[] = [];
     const settled: Array<() => void> = [];
-    const applied: Array<{ msg: ValidMessage; height: number }> = [];
+    const applied: Array<{ msg: ValidMessage; height: number; resolve(a: Applied): void }> = [];
     const events: NodeEvent[] = [];
+    const stmts = this.stmts;
     try {
-      let height = await getHeight(trx);
-      for (const [i, item] of batch.entries()) {
-        const sp = await trx.savepoint(`m${i}`).execute();
-        const ctx: ApplyContext = { db: sp, files: this.files, msg: item.msg, height: height + 1, events: [] };
-        try {
-          await applyMessage(ctx, item.receptionTime);
-          await sp.releaseSavepoint(`m${i}`).execute();
-          height += 1;
-          applied.push({ msg: item.msg, height });
-          events.push(...ctx.events);
-          const h = height;
-          settled.push(() => item.resolve({ height: h }));
-        } catch (e) {
-          await sp.rollbackToSavepoint(`m${i}`).execute();
-          if (isAlephError(e)) {
-            await recordRejection(trx, item.msg.envelope, e, item.receptionTime);
-            // After the rollback, so the program's history keeps the refused attempt.
-            if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
-            settled.push(() => item.reject(e));
-          } else {
-            const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { status: 500, cause: e });
-            settled.push(() => item.reject(err));
+      let height = stmts.height();
+      while (this.queue.length && batch.length < this.maxBatch) {
+        const taken = this.queue.splice(0, this.maxBatch - batch.length);
+        batch.push(...taken);
+        for (const item of taken) {
+          stmts.savepoint();
+          const ctx: ApplyContext = { db: trx, stmts, files: this.files, msg: item.msg, height: height + 1, events: [] };
+          try {
+            await applyMessage(ctx, item.receptionTime);
+            stmts.release();
+            height += 1;
+            applied.push({ msg: item.msg, height, resolve: item.resolve });
+            events.push(...ctx.events);
+          } catch (e) {
+            stmts.rollback();
+            if (isAlephError(e)) {
+              await recordRejection(trx, item.msg.envelope, e, item.receptionTime);
+              // After the rollback, so the program's history keeps the refused attempt.
+              if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
+              settled.push(() => item.reject(e));
+            } else {
+              const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { status: 500, cause: e });
+              settled.push(() => item.reject(err));
+            }
           }
         }
+        if (!this.queue.length && batch.length < this.maxBatch) await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      await setMeta(trx, 'height', String(height));
+      // Asked here, in the transaction, rather than by each publication after the commit: nothing else
+      // writes in between, and most messages concern no program.
+      for (const a of applied) {
+        const verdicts = stmts.hasVerdicts(a.msg.envelope.item_hash);
+        settled.push(() => a.resolve({ height: a.height, verdicts }));
+      }
+      stmts.setHeight(height);
       await trx.commit().execute();
     } catch (e) {
       await trx.rollback().execute().catch(() => undefined);

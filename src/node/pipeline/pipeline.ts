@@ -3,12 +3,15 @@ import { AlephError, isAlephError } from '../../errors.js';
 import { isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import type { ReaderStatements } from '../store/hotStatements.js';
+import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
 import { ApplyQueue } from './applyQueue.js';
 import { recordPending, recordRejection } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
-export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null } | { status: 'pending'; item_hash: string; waiting_for: string };
+/** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
+export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean } | { status: 'pending'; item_hash: string; waiting_for: string };
 
 /** Emits 'message' (hash, height) after each commit and 'event' (NodeEvent) for program changes. */
 export class NodeBus extends EventEmitter {}
@@ -21,8 +24,10 @@ export class NodeBus extends EventEmitter {}
 export class Pipeline {
   readonly bus = new NodeBus();
   private readonly applier: ApplyQueue;
+  private readonly reader: ReaderStatements;
 
   constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier) {
+    this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
       for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
@@ -40,9 +45,10 @@ export class Pipeline {
       if (isAlephError(e) && isItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
       throw e;
     }
-    const existing = await getMessageRow(this.db, envelope.item_hash);
+    // Committed state only (the reader never sees the writer's open transaction).
+    const existing = this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
-      return { status: 'processed', item_hash: envelope.item_hash, height: existing.height };
+      return { status: 'processed', item_hash: envelope.item_hash, height: existing.height, verdicts: true };
     }
     try {
       await this.verifier.verify(envelope);
@@ -56,8 +62,8 @@ export class Pipeline {
       if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.files.has(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
-      const { height } = await this.applier.enqueue(msg, receptionTime);
-      return { status: 'processed', item_hash: envelope.item_hash, height };
+      const { height, verdicts } = await this.applier.enqueue(msg, receptionTime);
+      return { status: 'processed', item_hash: envelope.item_hash, height, verdicts };
     } catch (e) {
       // Apply-time rejections are recorded inside the writer's transaction; validation ones here.
       if (isAlephError(e) && e.code !== 'INTERNAL_ERROR') {

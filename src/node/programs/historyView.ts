@@ -1,4 +1,5 @@
 import { listEditions } from '../governance/editionRecords.js';
+import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import { pendingView } from './governanceView.js';
 
@@ -51,14 +52,16 @@ export async function historyView(db: Db, programId: string): Promise<Record<str
  * await messageVerdicts(db, hash); // [{ program_id, verdict: 'refused', error_code: 'CONSTRUCTOR_FAILED', … }]
  */
 export async function messageVerdicts(db: Db, hash: string): Promise<Record<string, unknown>[]> {
+  // Asked after every publication: prepared reads of committed state rather than three built queries.
+  const reader = storeStatements(db).reader;
   const out: Record<string, unknown>[] = [];
-  for (const e of await db.selectFrom('program_editions').selectAll().where('message_hash', '=', hash).orderBy('program_id').orderBy('edition').execute()) {
+  for (const e of reader.editionsOf(hash)) {
     out.push({ program_id: e.program_id, verdict: 'accepted', edition: e.edition, checksum: e.checksum, height: e.height, changes: JSON.parse(e.changes) });
   }
-  for (const p of await db.selectFrom('program_pending').selectAll().where('message_hash', '=', hash).orderBy('id').execute()) {
+  for (const p of reader.pendingOf(hash)) {
     out.push({ program_id: p.program_id, verdict: p.status === 'pending' ? 'pending' : p.status, checksum: p.checksum, announced_height: p.announced_height, effective_height: p.effective_height });
   }
-  for (const r of await db.selectFrom('program_refusals').selectAll().where('message_hash', '=', hash).orderBy('id').execute()) {
+  for (const r of reader.refusalsOf(hash)) {
     out.push({ program_id: r.program_id, verdict: 'refused', error_code: r.error_code, rule: r.rule, details: JSON.parse(r.details), checksum: r.checksum, height: r.height });
   }
   return out;

@@ -15,7 +15,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const publication_status = { status: 'success', failed: [] };
     if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
     // What the message did to programs (a STORE amend is accepted even where a program refuses it).
-    const program_verdicts = await messageVerdicts(node.db, r.item_hash);
+    const program_verdicts = r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
     return reply.code(200).send({ publication_status, message_status: 'processed', ...(program_verdicts.length ? { program_verdicts } : {}) });
   });
 

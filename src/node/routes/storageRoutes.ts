@@ -52,7 +52,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
       const r = await node.pipeline.submit(metadata.message);
       await node.pipeline.retryWaitingFor(stored.hash);
       // A STORE amend is accepted on its own; each program using the file decides whether to adopt it.
-      const program_verdicts = r.status === 'processed' ? await messageVerdicts(node.db, r.item_hash) : [];
+      const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
       return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: stored.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
     }
     await registerFile(node, stored.hash, stored.size);

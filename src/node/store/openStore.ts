@@ -1,20 +1,43 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import { AlephError } from '../../errors.js';
+import { Checkpointer, WRITER_CHECKPOINT_PAGES } from './checkpointer.js';
+import { readerStatements, writerStatements, type ReaderStatements, type WriterStatements } from './hotStatements.js';
 import { migrations } from './migrations.js';
 import type { Database } from './tables.js';
 
 export type Store = Kysely<Database>;
 
+/** The hot path's prepared statements of a store: the writer's (its connection), and committed reads. */
+export interface StoreStatements {
+  writer: WriterStatements;
+  reader: ReaderStatements;
+}
+
+const statementsOf = new WeakMap<Store, StoreStatements>();
+
+/** The prepared statements of a store opened by {@link openStore}. */
+export function storeStatements(db: Store): StoreStatements {
+  const s = statementsOf.get(db);
+  if (!s) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore', { status: 500 });
+  return s;
+}
+
 /**
  * Kysely's SQLite driver prepares every statement on every execution; preparing was the largest single cost
  * of ingest. Statements are reusable, so keep them by SQL text (bounded: IN-lists make the text vary).
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
+      if (prop === 'close') {
+        return () => {
+          onClose();
+          return target.close();
+        };
+      }
       if (prop !== 'prepare') {
         const v = Reflect.get(target, prop, receiver);
         return typeof v === 'function' ? v.bind(target) : v;
@@ -42,12 +65,23 @@ export async function openStore(path: string): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let reader: BetterSqlite3.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
+  const onClose = () => {
+    checkpointer?.close();
+    reader?.close();
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     await db.destroy();
     throw new AlephError('STORE_MIGRATION_FAILED', `could not migrate the store at ${path}`, { cause: error, status: 500 });
   }
+  sqlite.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  checkpointer = new Checkpointer(path);
+  reader = new BetterSqlite3(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  statementsOf.set(db, { writer: writerStatements(sqlite), reader: readerStatements(reader) });
   return db;
 }

@@ -8,11 +8,6 @@ export async function getMessageRow(db: Db, hash: string): Promise<MessagesTable
   return db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
 }
 
-export async function getAggregate(db: Db, address: string, key: string): Promise<Record<string, unknown> | null> {
-  const row = await db.selectFrom('aggregates').select('content').where('address', '=', address).where('key', '=', key).executeTakeFirst();
-  return row ? (JSON.parse(row.content) as Record<string, unknown>) : null;
-}
-
 export async function getHeight(db: Db): Promise<number> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow();
   return Number(row.value);

@@ -1,0 +1,90 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { MessagesTable, ProgramEditionsTable, ProgramPendingTable, ProgramRefusalsTable } from './tables.js';
+
+/**
+ * The statements every ingested message runs, prepared once on the writer's connection. Building and
+ * compiling them through Kysely cost more than running them; everything else stays on Kysely.
+ *
+ * Only the ordered writer may use these, and only inside its transaction (it holds Kysely's connection
+ * lock, so no other query can interleave).
+ */
+export interface WriterStatements {
+  /** One savepoint per message: a rejected message rolls back only itself. */
+  savepoint(): void;
+  release(): void;
+  /** Rolls back to the savepoint and drops it. */
+  rollback(): void;
+  height(): number;
+  setHeight(height: number): void;
+  /** Raw JSON content of an aggregate, or undefined. */
+  aggregateContent(address: string, key: string): string | undefined;
+  /** Inserts (or overwrites) a message row by item_hash. */
+  upsertMessage(row: MessagesTable): void;
+  /** Whether a time-locked upgrade is pending with an effective height at or below `height`. */
+  anyDueUpgrade(height: number): boolean;
+  /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
+  hasVerdicts(hash: string): boolean;
+}
+
+/**
+ * Reads of committed state on a separate read-only connection: they never see the writer's open
+ * transaction and never wait for it (WAL readers do not block the writer, nor the writer them).
+ */
+export interface ReaderStatements {
+  messageStatus(hash: string): Pick<MessagesTable, 'status' | 'height'> | undefined;
+  editionsOf(hash: string): ProgramEditionsTable[];
+  pendingOf(hash: string): Array<ProgramPendingTable & { id: number }>;
+  refusalsOf(hash: string): Array<ProgramRefusalsTable & { id: number }>;
+}
+
+const MESSAGE_COLUMNS = [
+  'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature', 'content',
+  'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
+] as const satisfies ReadonlyArray<keyof MessagesTable>;
+
+export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
+  const savepoint = db.prepare('savepoint apply_message');
+  const release = db.prepare('release apply_message');
+  const rollbackTo = db.prepare('rollback to apply_message');
+  const height = db.prepare(`select value from meta where key = 'height'`).pluck();
+  const setHeight = db.prepare(`insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`);
+  const aggregate = db.prepare('select content from aggregates where address = ? and key = ?').pluck();
+  const upsert = db.prepare(
+    `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values (${MESSAGE_COLUMNS.map(() => '?').join(', ')}) ` +
+      `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  );
+  const due = db.prepare(`select 1 from program_pending where status = 'pending' and effective_height <= ? limit 1`).pluck();
+  const verdicts = db.prepare(
+    'select exists (select 1 from program_editions where message_hash = ?) or exists (select 1 from program_pending where message_hash = ?) ' +
+      'or exists (select 1 from program_refusals where message_hash = ?)',
+  ).pluck();
+  return {
+    savepoint: () => void savepoint.run(),
+    release: () => void release.run(),
+    rollback: () => {
+      rollbackTo.run();
+      release.run();
+    },
+    height: () => Number(height.get()),
+    setHeight: (h) => void setHeight.run(String(h)),
+    aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
+    upsertMessage: (r) =>
+      void upsert.run(r.item_hash, r.type, r.chain, r.sender, r.owner, r.channel, r.time, r.item_type, r.item_content, r.signature, r.content,
+        r.status, r.error_code, r.details, r.reception_time, r.height, r.forgotten_by, r.ref, r.subtype, r.size, r.waiting_for),
+    anyDueUpgrade: (h) => due.get(h) !== undefined,
+    hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
+  };
+}
+
+export function readerStatements(db: BetterSqlite3.Database): ReaderStatements {
+  const status = db.prepare('select status, height from messages where item_hash = ?');
+  const editions = db.prepare('select * from program_editions where message_hash = ? order by program_id, edition');
+  const pending = db.prepare('select * from program_pending where message_hash = ? order by id');
+  const refusals = db.prepare('select * from program_refusals where message_hash = ? order by id');
+  return {
+    messageStatus: (h) => status.get(h) as Pick<MessagesTable, 'status' | 'height'> | undefined,
+    editionsOf: (h) => editions.all(h) as ProgramEditionsTable[],
+    pendingOf: (h) => pending.all(h) as Array<ProgramPendingTable & { id: number }>,
+    refusalsOf: (h) => refusals.all(h) as Array<ProgramRefusalsTable & { id: number }>,
+  };
+}
