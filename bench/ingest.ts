@@ -1,8 +1,7 @@
 // Ingest: signed messages over HTTP into a node in its own process, beside the raw signature-recovery
 // rate of the library the node uses, measured in the same run (recovery is the physical limit of ingest).
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,8 @@ import { percentile, writeResult } from './writeResult.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+/** 'raw': HTTP/1.1 on net sockets, wrk-like (default); 'http': node:http's client. */
+const CLIENT = process.env.BENCH_CLIENT === 'http' ? 'http' : 'raw';
 const secp = createRequire(import.meta.url)('secp256k1') as {
   ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
   publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
@@ -52,58 +53,53 @@ async function startNode(home: string): Promise<{ url: string; kill(sig?: NodeJS
   return { url, kill: (sig: NodeJS.Signals = 'SIGKILL') => child.kill(sig) };
 }
 
-function post(agent: Agent, url: URL, body: string): Promise<number> {
+type LoadResult = { client: string; seconds: number; failed: number; latencies_ms: number[]; cpu_seconds: number; sampled_bodies: number; sampled_not_processed: number };
+
+/** bench/ingestLoadgen.mjs in its own process: warm-up, then each body POSTed once; latencies come back sorted. */
+function runLoad(url: string, bodiesFile: string, warmFile: string): Promise<LoadResult> {
+  const script = fileURLToPath(new URL('./ingestLoadgen.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, JSON.stringify({ url, bodiesFile, warmFile, concurrency: CONCURRENCY, client: CLIENT })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const out: Buffer[] = [];
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
   return new Promise((resolve, reject) => {
-    const req = request({ agent, host: url.hostname, port: url.port, path: '/api/v0/messages', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      resolve(JSON.parse(Buffer.concat(out).toString()) as LoadResult);
     });
-    req.on('error', reject);
-    req.end(body);
   });
 }
 
 const bodies = makeMessages(N);
 const recoveryPerCore = rawRecoveryRate(bodies);
 const home = mkdtempSync(join(tmpdir(), 'aleph-bench-'));
-const node = await startNode(home);
-const url = new URL(node.url);
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const bodiesFile = join(home, 'bodies.ndjson');
+const warmFile = join(home, 'warm.ndjson');
+writeFileSync(bodiesFile, bodies.join('\n') + '\n');
 // Warm-up outside the measurement (JIT, SQLite pages).
-const warm = makeMessages(500);
-await Promise.all(warm.map((b) => post(agent, url, b)));
-
-const latencies: number[] = [];
-let next = 0;
-let failed = 0;
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (next < bodies.length) {
-    const body = bodies[next++];
-    const s = performance.now();
-    const status = await post(agent, url, body);
-    latencies.push(performance.now() - s);
-    if (status !== 200) failed++;
-  }
-}));
-const seconds = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-node.kill(process.env.BENCH_PROF ? 'SIGINT' : 'SIGKILL');
-agent.destroy();
+writeFileSync(warmFile, makeMessages(500).join('\n') + '\n');
+const node = await startNode(join(home, 'node'));
+let load: LoadResult;
+try {
+  load = await runLoad(node.url, bodiesFile, warmFile);
+} finally {
+  node.kill(process.env.BENCH_PROF ? 'SIGINT' : 'SIGKILL');
+}
 rmSync(home, { recursive: true, force: true });
-latencies.sort((a, b) => a - b);
+const { seconds, failed, latencies_ms: latencies } = load;
 const rate = bodies.length / seconds;
 writeResult('ingest', {
   messages: bodies.length,
   concurrency: CONCURRENCY,
+  load_generator: load.client === 'raw' ? 'raw: HTTP/1.1 on net sockets, one request in flight per connection (BENCH_CLIENT=raw)' : 'node:http Agent (BENCH_CLIENT=http)',
+  load_generator_client: load.client,
   failed,
+  sampled_bodies_processed: `${load.sampled_bodies - load.sampled_not_processed}/${load.sampled_bodies}`,
   messages_per_second: Math.round(rate),
   accept_latency_ms: { p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) },
   recovery_backend: recoveryBackend,
   raw_recovery_per_second_one_core: Math.round(recoveryPerCore),
   raw_recovery_per_second_all_cores_estimate: Math.round(recoveryPerCore * cpus().length),
   ingest_over_raw_recovery_one_core: +(rate / recoveryPerCore).toFixed(3),
-  load_generator_cpu_share: +((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2),
-  note: 'load generator, node HTTP/SQLite thread and signature worker share the same cores',
+  load_generator_cpu_share: +(load.cpu_seconds / seconds).toFixed(2),
+  note: 'load generator (own process), node HTTP/SQLite thread and signature worker share the same cores',
 });
