@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { governanceMigration } from './governanceMigration.js';
+import { partialIndexesMigration } from './partialIndexesMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '0002_governance': governanceMigration,
+  '0003_partial_indexes': partialIndexesMigration,
 };
