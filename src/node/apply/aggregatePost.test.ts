@@ -58,5 +58,9 @@ describe('AGGREGATE and POST', () => {
     const many = (await getJson(h.url, `/api/v0/messages.json?msgTypes=POST,AGGREGATE&pagination=0`)).body;
     assert.ok(many.messages.some((m: { type: string }) => m.type === 'POST'));
     assert.equal(many.messages.length, many.pagination_total);
+    // Owners are stored checksummed; a lowercase filter still finds them, and a stranger's finds none.
+    const owned = (await getJson(h.url, `/api/v0/messages.json?owners=${alice.address.toLowerCase()}&pagination=0`)).body;
+    assert.ok(owned.messages.length >= 4 && owned.messages.every((m: { content: { address: string } }) => m.content.address === alice.address));
+    assert.equal((await getJson(h.url, `/api/v0/messages.json?owners=${newAccount().address}`)).body.messages.length, 0);
   });
 });

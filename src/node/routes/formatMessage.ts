@@ -1,3 +1,4 @@
+import { isAddress, toChecksumAddress } from '../../protocol/index.js';
 import type { MessagesTable } from '../store/tables.js';
 
 /** A message as aleph's v0 API shows it: the envelope plus its parsed `content`. */
@@ -46,4 +47,12 @@ export function pageParams(q: Record<string, unknown>, defaultPerPage = 20): { p
   const perPage = Math.max(0, Math.min(10_000, Number(q.pagination ?? defaultPerPage) || 0));
   const page = Math.max(1, Number(q.page ?? 1) || 1);
   return { perPage: q.pagination === undefined ? defaultPerPage : perPage, page };
+}
+
+/**
+ * Owner filters: owners are stored EIP-55 checksummed, so compare in that form and let the owner index serve
+ * the query (lower(owner) could not use it). A value that is not an address matches nothing.
+ */
+export function ownerParam(v: unknown): string[] | undefined {
+  return listParam(v)?.map((a) => (isAddress(a) ? toChecksumAddress(a) : a));
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AlephError } from '../../errors.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
-import { formatMessage, formatMessageStatus, listParam, pageParams } from './formatMessage.js';
+import { formatMessage, formatMessageStatus, listParam, pageParams, ownerParam } from './formatMessage.js';
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
 export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
@@ -27,8 +27,8 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     if (hashes) query = query.where('item_hash', 'in', hashes);
     const addresses = listParam(q.addresses);
     if (addresses) query = query.where((eb) => eb.or(addresses.map((a) => eb(eb.fn('lower', ['sender']), '=', a.toLowerCase()))));
-    const owners = listParam(q.owners);
-    if (owners) query = query.where((eb) => eb.or(owners.map((a) => eb(eb.fn('lower', ['owner']), '=', a.toLowerCase()))));
+    const owners = ownerParam(q.owners);
+    if (owners) query = query.where('owner', 'in', owners);
     const refs = listParam(q.refs);
     if (refs) query = query.where('ref', 'in', refs);
     const types = listParam(q.msgTypes) ?? listParam(q.msgType);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
-import { listParam, pageParams } from './formatMessage.js';
+import { listParam, pageParams, ownerParam } from './formatMessage.js';
 
 /** A post as aleph's v0 posts.json shows it: the original, carrying the content of its newest amend. */
 function formatPost(original: MessagesTable, latest: MessagesTable | undefined): Record<string, unknown> {
@@ -38,8 +38,8 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     let query = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
     const types = listParam(q.types);
     if (types) query = query.where('subtype', 'in', types);
-    const addresses = listParam(q.addresses);
-    if (addresses) query = query.where((eb) => eb.or(addresses.map((a) => eb(eb.fn('lower', ['owner']), '=', a.toLowerCase()))));
+    const addresses = ownerParam(q.addresses);
+    if (addresses) query = query.where('owner', 'in', addresses);
     const hashes = listParam(q.hashes);
     if (hashes) query = query.where('item_hash', 'in', hashes);
     const channels = listParam(q.channels);

@@ -3,7 +3,7 @@ import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
 import { findProgram, programView } from '../programs/programView.js';
-import { listParam } from './formatMessage.js';
+import { listParam, ownerParam } from './formatMessage.js';
 
 const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } };
 
@@ -15,8 +15,8 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/programs', async (req) => {
     const q = req.query as Record<string, unknown>;
     let query = node.db.selectFrom('programs').selectAll().where('status', '=', 'live');
-    const owners = listParam(q.owners) ?? listParam(q.addresses);
-    if (owners) query = query.where((eb) => eb.or(owners.map((a) => eb(eb.fn('lower', ['owner']), '=', a.toLowerCase()))));
+    const owners = ownerParam(q.owners) ?? ownerParam(q.addresses);
+    if (owners) query = query.where('owner', 'in', owners);
     const rows = await query.orderBy('created_height').execute();
     return { programs: await Promise.all(rows.map((r) => programView(node, r))) };
   });
