@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { getJson, newAccount, storeFile, uploadWithStore } from '../node/testing/nodeHarness.js';
 import { amendCode, amendFile, codeZip, deployCode, padToHeight, programState, replaceWith, setAggregate } from '../node/testing/governanceHarness.js';
 import { startDevnet, type Devnet } from './startDevnet.js';
+import { SEED_TIMELOCK_AVM } from '../policy/testing/seedAvm.js';
 
 const MAIN = 'async def app(scope, receive, send):\n    pass\n';
 const files = (constructor: string, main = MAIN) => ({ 'program.toml': `upgrade_policy = "compatible"\nconstructor = '''\n${constructor}\n'''\n`, 'main.py': main });
@@ -101,16 +102,7 @@ async constructor() {
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
     assert.equal(
       (await programState(url, d.id)).view.constructor.avm,
-      [
-        'constructor:',
-        '    gt edition 0u16 into r0;',
-        '    branch.eq r0 false to end_then_0_0;',
-        '    gte block.height 1300u32 into r1;',
-        '    assert.eq r1 true;',
-        '    branch.eq true true to end_otherwise_0_1;',
-        '    position end_then_0_0;',
-        '    position end_otherwise_0_1;',
-      ].join('\n'),
+      SEED_TIMELOCK_AVM,
     );
     const early = await amendCode(url, admin, d.code, files(source, MAIN + '# early\n'));
     assert.equal(early.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');

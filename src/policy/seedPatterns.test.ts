@@ -8,6 +8,7 @@ import { runConstructor } from './avm/runConstructor.js';
 import { compileConstructor } from './constructor/compileAnnotation.js';
 import { isPolicyError } from './errors.js';
 import type { ConstructorContext } from './types.js';
+import { SEED_TIMELOCK_AVM } from './testing/seedAvm.js';
 
 const ADMIN = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const STRANGER = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
@@ -64,16 +65,7 @@ async constructor() {
     assert.equal(kind, 'custom');
     assert.equal(
       avm,
-      [
-        'constructor:',
-        '    gt edition 0u16 into r0;',
-        '    branch.eq r0 false to end_then_0_0;',
-        '    gte block.height 1300u32 into r1;',
-        '    assert.eq r1 true;',
-        '    branch.eq true true to end_otherwise_0_1;',
-        '    position end_then_0_0;',
-        '    position end_otherwise_0_1;',
-      ].join('\n'),
+      SEED_TIMELOCK_AVM,
     );
     runConstructor(avm, ctx({ edition: 0, height: 1 }));
     runConstructor(avm, ctx({ edition: 1, height: 1300 }));
