@@ -13,6 +13,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# better-sqlite3 compiles against Node's headers when no prebuilt binary can be fetched. Use the headers installed
+# beside this node (Debian's nodejs ships them) unless npm is already told where they are, so the build never
+# needs to download them.
+if [ -z "${npm_config_nodedir:-}" ] && [ "$(npm config get nodedir 2>/dev/null)" = "undefined" ]; then
+  prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  if [ -f "$prefix/include/node/node_version.h" ]; then export npm_config_nodedir="$prefix"; fi
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
