@@ -20,6 +20,8 @@ export interface DevnetOptions {
 }
 
 export interface Devnet {
+  /** The resolved home directory. */
+  home: string;
   apiUrl: string;
   computeUrl: string | null;
   node: RunningNode;
@@ -71,6 +73,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     });
     const c = compute;
     return {
+      home,
       apiUrl: node.url, computeUrl: c?.url ?? null, node, compute: c, runtimes,
       close: async () => { await c?.close(); await node.close(); },
     };

@@ -1,12 +1,8 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { AlephError } from '../../errors.js';
 
-/** What `src/devnet/startDevnet.ts` provides (written by the devnet owner). */
-interface StartDevnet {
-  (opts: { home: string; apiPort: number; computePort: number }): Promise<{ apiUrl: string; computeUrl?: string | null; runtimes?: Record<string, string>; close(): Promise<void> | void }>;
-}
+// Type only: the devnet (node, compute node, SQLite) is loaded when the command runs, not at every CLI start.
+type StartDevnet = typeof import('../../devnet/startDevnet.js').startDevnet;
 
 const port = (v: string) => {
   const n = Number(v);
@@ -18,11 +14,10 @@ const port = (v: string) => {
 export function devnetCommand(): Command {
   return new Command('devnet')
     .description('Start a local network (node API + compute node) and keep it running until Ctrl-C')
-    .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ~/.aleph-ts/devnet]')
+    .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ./.aleph]')
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port, 4024)
     .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port, 4020)
     .action(async (opts: { home?: string; apiPort: number; computePort: number }) => {
-      const home = opts.home ?? process.env.ALEPH_HOME ?? join(process.env.HOME || homedir(), '.aleph-ts', 'devnet');
       // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
       const modulePath = '../../devnet/startDevnet.js';
       let startDevnet: StartDevnet;
@@ -31,8 +26,8 @@ export function devnetCommand(): Command {
       } catch (cause) {
         throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
       }
-      const net = await startDevnet({ home, apiPort: opts.apiPort, computePort: opts.computePort });
-      process.stdout.write(`Devnet running (home ${home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);
+      const net = await startDevnet({ ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort });
+      process.stdout.write(`Devnet running (home ${net.home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);
       for (const [name, ref] of Object.entries(net.runtimes ?? {})) process.stdout.write(`  Runtime ${name.padEnd(7)} ${ref}\n`);
       process.stdout.write('Press Ctrl-C to stop.\n');
       await new Promise<void>((resolve) => {
