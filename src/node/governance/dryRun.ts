@@ -1,6 +1,6 @@
 import { AlephError } from '../../errors.js';
 import { isPendingVerdict } from '../../policy/index.js';
-import { itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
+import { isAddress, itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import { storeStatements } from '../store/openStore.js';
@@ -50,7 +50,7 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<s
 export async function dryRunUpgrade(node: { db: Db; files: FileStore }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
   if (!putative || typeof putative !== 'object') throw invalid('the body must be a JSON object', '(root)');
   const b = putative as Record<string, unknown>;
-  if (b.sender !== undefined && (typeof b.sender !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(b.sender))) throw invalid('sender must be a 0x address', 'sender');
+  if (b.sender !== undefined && !isAddress(b.sender)) throw invalid('sender must be a 0x address', 'sender');
   const sender = toChecksumAddress(typeof b.sender === 'string' ? b.sender : program.owner);
   let result: Record<string, unknown> | undefined;
   await node.db

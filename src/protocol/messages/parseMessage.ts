@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { contentSchemas } from '../content/contentSchemas.js';
-import { toChecksumAddress } from '../signing/address.js';
+import { isAddress, toChecksumAddress } from '../signing/address.js';
 import { itemHashOf } from './itemHash.js';
 import { ITEM_TYPES, MAX_INLINE_CONTENT_CHARS, MESSAGE_TYPES, type MessageEnvelope, type ValidMessage } from './messageTypes.js';
 import { schemaError } from './schemaError.js';
@@ -29,7 +29,7 @@ export function parseEnvelope(putativeMessage: unknown): MessageEnvelope {
       details: { chain: m.chain },
     });
   }
-  if (!/^0x[0-9a-fA-F]{40}$/.test(m.sender)) {
+  if (!isAddress(m.sender)) {
     throw new AlephError('MESSAGE_FIELD_TYPE', 'message: field "sender" must be an Ethereum address', { details: { field: 'sender' } });
   }
   if (m.item_type === 'inline') {

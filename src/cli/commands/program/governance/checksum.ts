@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AlephError } from '../../../../errors.js';
 import { prepareCode, type PreparedCode } from '../../../../client/index.js';
 import { computeChecksum, type ResolvedEdition } from '../../../../policy/index.js';
+import { itemHashOf } from '../../../../protocol/index.js';
 import { clientOf, type CommonOptions } from '../../../context.js';
 import { printJson } from '../../../output.js';
 import { governed } from './shared.js';
@@ -22,7 +22,7 @@ export function localChecksum(resolved: ResolvedEdition, code: PreparedCode): { 
       details: { expected: resolved.code.encoding, got: code.encoding },
     });
   }
-  const fileHash = createHash('sha256').update(code.bytes).digest('hex');
+  const fileHash = itemHashOf(code.bytes);
   return { checksum: computeChecksum({ ...resolved, code: { ...resolved.code, file_hash: fileHash } }), code_file_hash: fileHash };
 }
 
