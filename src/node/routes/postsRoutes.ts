@@ -50,14 +50,16 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     let rowsQ = query.selectAll().orderBy('height', 'desc');
     if (perPage > 0) rowsQ = rowsQ.limit(perPage).offset((page - 1) * perPage);
     const originals = await rowsQ.execute();
-    const posts = [];
-    for (const o of originals) {
-      const latest = await node.db
-        .selectFrom('messages').selectAll()
-        .where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend').where('ref', '=', o.item_hash)
-        .orderBy('height', 'desc').limit(1).executeTakeFirst();
-      posts.push(formatPost(o, latest));
-    }
+    // One query for the amends of the whole page (not one per post); the newest per original wins.
+    const amends = originals.length
+      ? await node.db
+          .selectFrom('messages').selectAll()
+          .where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend')
+          .where('ref', 'in', originals.map((o) => o.item_hash))
+          .orderBy('height', 'asc').execute()
+      : [];
+    const latest = new Map(amends.map((a) => [a.ref, a]));
+    const posts = originals.map((o) => formatPost(o, latest.get(o.item_hash)));
     return { posts, pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' };
   });
 }
