@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getJson, newAccount, storeFile, uploadWithStore } from '../node/testing/nodeHarness.js';
-import { amendCode, amendFile, codeZip, deployCode, padToHeight, programState, replaceWith, setAggregate } from '../node/testing/governanceHarness.js';
+import { amendCode, amendFile, codeZip, deployCode, programState, replaceWith, setAggregate } from '../node/testing/governanceHarness.js';
+import { advanceToHeight, ManualClock } from '../node/testing/manualClock.js';
 import { startDevnet, type Devnet } from './startDevnet.js';
 import { SEED_TIMELOCK_AVM } from '../policy/testing/seedAvm.js';
 
@@ -22,9 +23,10 @@ describe('seed 002 patterns through a running devnet', () => {
   let url: string;
   let runtime: string;
   const [admin, stranger, voter] = [newAccount(), newAccount(), newAccount()];
+  const clock = new ManualClock();
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'aleph-devnet-gov-'));
-    devnet = await startDevnet({ home, apiPort: 0 });
+    devnet = await startDevnet({ home, apiPort: 0, clock });
     url = devnet.apiUrl;
     runtime = Object.values(devnet.runtimes)[0];
   });
@@ -82,7 +84,10 @@ describe('seed 002 patterns through a running devnet', () => {
     assert.equal(refused.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
     assert.equal((await setAggregate(url, voter, 'approved_checksum', { true: 'ab'.repeat(32) })).status, 200);
     assert.equal((await amendCode(url, admin, d.code, next)).body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
+    // A bare checksum is unbound (it would approve a return to this code at any later edition): it counts for nothing.
     assert.equal((await setAggregate(url, voter, 'approved_checksum', { true: dry.checksum })).status, 200);
+    assert.equal((await amendCode(url, admin, d.code, next)).body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
+    assert.equal((await setAggregate(url, voter, 'approved_checksum', { true: { program_id: d.id, checksum: dry.checksum, edition: 1 } })).status, 200);
     const accepted = await amendCode(url, admin, d.code, next);
     assert.equal(accepted.body.program_verdicts[0].verdict, 'accepted', JSON.stringify(accepted.body));
     const s = await programState(url, d.id);
@@ -107,7 +112,7 @@ async constructor() {
     const early = await amendCode(url, admin, d.code, files(source, MAIN + '# early\n'));
     assert.equal(early.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
     assert.ok(early.body.program_verdicts[0].height < 1300);
-    await padToHeight(url, stranger, 1299);
+    await advanceToHeight({ url, clock, intervalMs: devnet.node.pipeline.blocks.intervalMs }, 1300);
     const onTime = await amendCode(url, admin, d.code, files(source, MAIN + '# on time\n'));
     assert.equal(onTime.body.program_verdicts[0].verdict, 'accepted', JSON.stringify(onTime.body));
     assert.equal(onTime.body.program_verdicts[0].height, 1300);

@@ -5,6 +5,7 @@ import { generatePrivateKey } from 'viem/accounts';
 import { accountFromPrivateKey } from '../client/accounts/account.js';
 import { uploadFile } from '../client/actions/uploadFile.js';
 import { createNode, type RunningNode } from '../node/createNode.js';
+import type { Clock } from '../node/pipeline/blockClock.js';
 import { createComputeNode, type ComputeNode } from '../compute/server/createComputeNode.js';
 import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
 import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
@@ -17,6 +18,9 @@ export interface DevnetOptions {
   computePort?: number | null;
   host?: string;
   runtimes?: RuntimeFile[];
+  /** The core node's clock and block interval (see NodeOptions); tests move the clock by hand. */
+  clock?: Clock;
+  blockIntervalMs?: number;
 }
 
 export interface Devnet {
@@ -46,7 +50,10 @@ function devnetAccount(home: string) {
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const home = resolve(opts.home ?? process.env.ALEPH_HOME ?? '.aleph');
   mkdirSync(home, { recursive: true });
-  const node = await createNode({ home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024 });
+  const node = await createNode({
+    home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024,
+    ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
+  });
   let compute: ComputeNode | null = null;
   try {
     const account = devnetAccount(home);

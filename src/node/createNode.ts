@@ -7,6 +7,7 @@ import { AlephError, isAlephError } from '../errors.js';
 import { FileStore } from './files/fileStore.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
+import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { openStore } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
@@ -25,6 +26,10 @@ export interface NodeOptions {
   /** Signature worker threads; 0 verifies on the main thread. */
   signatureWorkers?: number;
   maxFileBytes?: number;
+  /** Where the ordered writer reads the time (default: the wall clock); tests pass one they move. */
+  clock?: Clock;
+  /** A network setting, fixed at the store's first start: a block is cut every this many ms (default 1000). */
+  blockIntervalMs?: number;
 }
 
 export interface RunningNode extends NodeContext {
@@ -40,7 +45,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
-  const pipeline = new Pipeline(db, files, verifier);
+  const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
+  const pipeline = new Pipeline(db, files, verifier, blocks);
   const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
@@ -71,6 +77,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     app,
     url: address.replace('[::1]', '127.0.0.1'),
     async close() {
+      pipeline.close();
       await app.close();
       await verifier.close();
       await db.destroy();

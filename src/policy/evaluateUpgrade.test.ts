@@ -126,12 +126,20 @@ describe('evaluateUpgrade: step 4, the constructor', () => {
     assert.equal(d.instruction, 'assert.eq edition 0u16;');
   });
 
-  it('@checksum accepts exactly the checksum the governance aggregate approved', () => {
+  it('@checksum accepts exactly the {program_id, checksum, edition} the governance aggregate approved', () => {
     const mapping = `${OWNER}/approved`;
     const ann = `@checksum(mapping="${mapping}", key="latest")`;
     const input = (approved: string) => upgrade(current(manifest(ann)), candidate(manifestText(ann)), { ctx: context({}, { [`${mapping}[latest]`]: approved }) });
-    acceptedEdition(evaluateUpgrade(input(computeChecksum(resolved('c0de2')))));
-    refusedWith(evaluateUpgrade(input('0'.repeat(64))), 'CONSTRUCTOR_FAILED');
+    const sum = computeChecksum(resolved('c0de2'));
+    const vote = (v: Record<string, unknown>) => JSON.stringify({ program_id: PROGRAM_ID, checksum: sum, edition: 1, ...v });
+    acceptedEdition(evaluateUpgrade(input(vote({}))));
+    refusedWith(evaluateUpgrade(input(vote({ checksum: '0'.repeat(64) }))), 'CONSTRUCTOR_FAILED');
+    // Single-use: an approval names the candidate edition and the program; a bare checksum names neither.
+    const d = refusedWith(evaluateUpgrade(input(sum)), 'CONSTRUCTOR_FAILED');
+    assert.deepEqual(d.expected, { program_id: PROGRAM_ID, checksum: sum, edition: 1 });
+    refusedWith(evaluateUpgrade(input(vote({ edition: 2 }))), 'CONSTRUCTOR_FAILED');
+    refusedWith(evaluateUpgrade(input(vote({ program_id: 'e'.repeat(64) }))), 'CONSTRUCTOR_FAILED');
+    refusedWith(evaluateUpgrade(input('{"not json')), 'CONSTRUCTOR_FAILED');
   });
 
   it('@multisig needs threshold distinct listed signers, compared case-insensitively', () => {

@@ -112,7 +112,7 @@ export function evaluateUpgrade(input: UpgradeInput): Verdict {
   const pendingDelay = stored.kind === 'timelock' && input.announcedHeight === undefined ? Number(stored.params.delay) : 0;
   if (pendingDelay === 0) {
     const announcedHeight = input.announcedHeight ?? ctx.height;
-    const failed = runGovernedConstructor(stored, constructorContext(ctx, { edition, programOwner: candidate.owner, checksum, announcedHeight }));
+    const failed = runGovernedConstructor(stored, constructorContext(ctx, { edition, programOwner: candidate.owner, checksum, announcedHeight, programId: current.programId }));
     if (failed) return failed;
   }
   const incompatible = interfaceRules(input, governed, next);

@@ -89,6 +89,8 @@ export interface ResolvedEdition {
 /** What the constructor may read: the candidate edition's values and read-only chain state. */
 export interface ConstructorContext {
   edition: number;
+  /** The program judged (its id); `@checksum` approvals must name it. */
+  programId?: string;
   programOwner: string;
   /** 64 hex characters. */
   checksum: string;

@@ -2,6 +2,7 @@ import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
 import { canActFor, sameAddress } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
+import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';
 import type { Db } from '../store/queries.js';
 
@@ -19,7 +20,10 @@ export interface ApplyContext {
   /** Read-only here: governance reads program.toml from the code a program uses. */
   files: FileStore;
   msg: ValidMessage;
+  /** Processing order (messages.height): what "newest" and listings order by. */
   height: number;
+  /** `block.height` and `block.timestamp` the writer assigned this message (DESIGN §4). */
+  block: BlockStamp;
   events: NodeEvent[];
 }
 

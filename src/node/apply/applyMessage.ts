@@ -6,7 +6,6 @@ import { applyProgram } from './applyProgram.js';
 import { applyStore } from './applyStore.js';
 import { assertCanActFor } from './applyContext.js';
 import { baseRow } from '../pipeline/recordMessage.js';
-import { applyDueUpgrades } from '../governance/pendingUpgrades.js';
 
 const handlers = {
   POST: applyPost,
@@ -19,8 +18,8 @@ const handlers = {
 } as const;
 
 /**
- * Authorizes and applies one valid message, then records it as processed at its height. Time-locked
- * upgrades that this height makes due are applied right after, in the same savepoint.
+ * Authorizes and applies one valid message, then records it as processed at its height and block
+ * (time-locked upgrades due at that block were applied by the writer before it).
  */
 export async function applyMessage(ctx: ApplyContext, receptionTime: number): Promise<void> {
   const { envelope, content, itemContent } = ctx.msg;
@@ -34,10 +33,11 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
     content: itemContent,
     status: 'processed' as const,
     height: ctx.height,
+    block_height: ctx.block.height,
+    block_time: ctx.block.time,
     ref: typeof ref === 'string' ? ref : null,
     subtype: typeof subtype === 'string' ? subtype : null,
     size: itemContent.length,
   };
   ctx.stmts.upsertMessage(row);
-  await applyDueUpgrades(ctx);
 }

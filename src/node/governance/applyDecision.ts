@@ -31,7 +31,7 @@ export async function applyUpgrade(scope: GovernanceScope, d: Decided<AcceptedVe
     sender: attempt.message.sender,
     programOwner: attempt.owner,
     time: attempt.message.time,
-    height: scope.height,
+    height: scope.block.height,
     changes: verdict.changes,
     resolved: d.candidate.resolved,
     references: d.candidate.references,
@@ -70,7 +70,7 @@ export async function announceUpgrade(scope: GovernanceScope, d: Decided<Pending
 /** The refusal to record for a refused decision. */
 export function refusalOfDecision(scope: GovernanceScope, d: Decided<RejectedVerdict>): RefusalRecord {
   const { attempt } = d;
-  return refusalOfVerdict(d.verdict, { programId: attempt.program.id, message: attempt.message, causeKind: attempt.causeKind, checksum: d.checksum, height: scope.height });
+  return refusalOfVerdict(d.verdict, { programId: attempt.program.id, message: attempt.message, causeKind: attempt.causeKind, checksum: d.checksum, height: scope.block.height });
 }
 
 /**

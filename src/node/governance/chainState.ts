@@ -1,11 +1,13 @@
 import { parseAvm, type AvmOperand, type Manifest, type PolicyContext, type UpgradePolicyName } from '../../policy/index.js';
 import type { Db } from '../store/queries.js';
 
-/** Where and when an attempt is judged: the height the message gets and the message's own time. */
+/** Where and when an attempt is judged: the writer's block, and the candidate edition approvals must name. */
 export interface JudgedAt {
   height: number;
-  /** Message time in seconds (a float on the wire); constructors see it truncated, never the clock. */
+  /** The writer's time in seconds; constructors see it truncated. Never the sender's signed `time`. */
   time: number;
+  /** The candidate edition: only approvals naming it count (they are single-use, DESIGN §4). */
+  edition: number;
 }
 
 /** What a constructor may read, named up front so it can be loaded before the (synchronous) interpreter runs. */
@@ -56,10 +58,10 @@ function mappingValue(v: unknown): string | number | boolean | null {
  * Builds the policy engine's view of chain state (DESIGN §4) from the store. The interpreter is
  * synchronous and pure, so everything the constructors of `manifests` can read — their mappings
  * (AGGREGATE state), the programs they name or import, approvals of this program — is loaded first.
- * `block.height` is the height the judged message gets, `block.timestamp` its own time.
+ * `block.height` and `block.timestamp` are the writer's block for the judged message.
  *
  * @example
- * const ctx = await loadPolicyContext(db, programId, [current.manifest, candidateManifest], { height, time });
+ * const ctx = await loadPolicyContext(db, programId, [current.manifest, candidateManifest], { height, time, edition: current.edition + 1 });
  */
 export async function loadPolicyContext(db: Db, programId: string, manifests: Array<Manifest | null>, at: JudgedAt): Promise<PolicyContext> {
   const reads = collectReads(manifests);
@@ -77,7 +79,14 @@ export async function loadPolicyContext(db: Db, programId: string, manifests: Ar
   }
 
   const approvals = new Map<string, string[]>();
-  const rows = await db.selectFrom('program_approvals').select(['checksum', 'address']).where('program_id', '=', programId).orderBy('checksum').orderBy('address').execute();
+  const rows = await db
+    .selectFrom('program_approvals')
+    .select(['checksum', 'address'])
+    .where('program_id', '=', programId)
+    .where('edition', '=', at.edition)
+    .orderBy('checksum')
+    .orderBy('address')
+    .execute();
   for (const r of rows) approvals.set(r.checksum, [...(approvals.get(r.checksum) ?? []), r.address]);
 
   return {

@@ -7,9 +7,13 @@ import { buildStore } from '../../client/messages/buildStore.js';
 import type { SignedMessage } from '../../client/messages/types.js';
 import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
 import { codeZip, governedFiles } from '../testing/governanceHarness.js';
+import { ManualClock } from '../testing/manualClock.js';
 
-/** The message log: signed messages (with the bytes of STOREs) in the order the first node processed them. */
-type Entry = { message: SignedMessage; bytes?: Uint8Array };
+/**
+ * The message log: signed messages (with the bytes of STOREs) in the order the first node processed
+ * them, each with the writer's time it got there — what a replay takes from the stored log.
+ */
+type Entry = { message: SignedMessage; bytes?: Uint8Array; at: number };
 
 async function send(url: string, e: Entry) {
   return e.bytes ? uploadWithStore(url, e.bytes, e.message) : postMessage(url, e.message);
@@ -33,13 +37,17 @@ describe('determinism: the same message log gives the same editions, acceptances
   const nodes: Harness[] = [];
   const log: Entry[] = [];
   const [alice, bob] = [newAccount(), newAccount()];
-  before(async () => { for (let i = 0; i < 3; i++) nodes.push(await startTestNode()); });
+  // One genesis for the network: every node's clock starts at the same instant.
+  const genesis = Date.now();
+  before(async () => { for (let i = 0; i < 3; i++) nodes.push(await startTestNode({ clock: new ManualClock(genesis) })); });
   after(async () => { for (const n of nodes) await n.close(); });
 
   /** Signs, sends to the first node and logs. */
   async function run(account: LocalAlephAccount, unsigned: Parameters<typeof sign>[1], bytes?: Uint8Array) {
     const message = await sign(account, unsigned);
-    log.push({ message, ...(bytes ? { bytes } : {}) });
+    // A quarter block between messages: several messages share a block, heights still move.
+    await nodes[0].clock.advance(nodes[0].intervalMs / 4);
+    log.push({ message, ...(bytes ? { bytes } : {}), at: nodes[0].clock.now() });
     await send(nodes[0].url, log.at(-1)!);
     return message.item_hash;
   }
@@ -70,7 +78,8 @@ describe('determinism: the same message log gives the same editions, acceptances
     await replace(bob, p1, await content(p1)); // NOT_AUTHORIZED
     await store(alice, codeZip(governedFiles(adminToml, 'p1 v2\n')), c1); // accepted
     await store(alice, codeZip(governedFiles('constructor = "@noupgrade"\n')), c1); // CONSTRUCTOR_CHANGED
-    for (let i = 0; i < 3; i++) await run(bob, buildPost({ sender: bob.address, type: 'filler', content: { i } })); // p4 applies
+    await nodes[0].clock.advance(3 * nodes[0].intervalMs); // p4 falls due: applied by the writer with no message
+    await run(bob, buildPost({ sender: bob.address, type: 'filler', content: { i: 0 } }));
     const ids = [p1, p2, p3, p4];
 
     const first = await governanceOf(nodes[0].url, ids);
@@ -82,7 +91,10 @@ describe('determinism: the same message log gives the same editions, acceptances
     assert.deepEqual(p[p4].pending.map((x: any) => x[1]), ['applied']);
 
     for (const node of nodes.slice(1)) {
-      for (const e of log) await send(node.url, e);
+      for (const e of log) {
+        await node.clock.set(e.at);
+        await send(node.url, e);
+      }
       assert.deepEqual(await governanceOf(node.url, ids), first);
     }
   });

@@ -3,6 +3,7 @@ import { isPendingVerdict } from '../../policy/index.js';
 import { isAddress, itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import type { BlockClock } from '../pipeline/blockClock.js';
 import { storeStatements } from '../store/openStore.js';
 import { getHeight, type Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
@@ -47,7 +48,7 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<s
  * @example
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
  */
-export async function dryRunUpgrade(node: { db: Db; files: FileStore }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
+export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock } }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
   if (!putative || typeof putative !== 'object') throw invalid('the body must be a JSON object', '(root)');
   const b = putative as Record<string, unknown>;
   if (b.sender !== undefined && !isAddress(b.sender)) throw invalid('sender must be a 0x address', 'sender');
@@ -57,7 +58,9 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore }, program:
     .transaction()
     .execute(async (trx) => {
       const height = (await getHeight(trx)) + 1;
-      const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, events: [] };
+      const now = node.pipeline.blocks.current();
+      const block = { height: now.height, time: typeof b.time === 'number' ? b.time : now.time };
+      const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, block, events: [] };
       if (b.content !== undefined) {
         if (!b.content || typeof b.content !== 'object') throw invalid('content must be a PROGRAM content object', 'content');
         const raw = { ...(b.content as Record<string, unknown>) };

@@ -15,7 +15,7 @@ import { editionRefs, programContentOf } from './resolvedEdition.js';
 type Content = ProgramContent & { address: string };
 
 function causeOf(ctx: ApplyContext): CauseMessage {
-  return { hash: ctx.msg.envelope.item_hash, sender: ctx.msg.sender, time: ctx.msg.envelope.time };
+  return { hash: ctx.msg.envelope.item_hash, sender: ctx.msg.sender, time: ctx.block.time };
 }
 
 /** Resolves refs; an unknown ref refuses the attempt and is kept on the program's history. */
@@ -24,7 +24,7 @@ async function refsOrRefuse(ctx: ApplyContext, programId: string, content: Conte
     return await resolveProgramRefs(ctx.db, programId, content);
   } catch (e) {
     if (!isAlephError(e)) throw e;
-    throw new ProgramRefusedError(refusalOfError(e, { programId, message: causeOf(ctx), causeKind, checksum: null, height: ctx.height }), e);
+    throw new ProgramRefusedError(refusalOfError(e, { programId, message: causeOf(ctx), causeKind, checksum: null, height: ctx.block.height }), e);
   }
 }
 
@@ -43,12 +43,12 @@ export async function deployGoverned(ctx: ApplyContext, content: Content): Promi
   const { resolved, references } = editionRefs(content, refs);
   const code = await readCodeManifest(ctx.files, resolved.code.file_hash, resolved.code.encoding);
   const manifest = typeof code.manifest === 'string' ? null : code.manifest;
-  const policyCtx = await loadPolicyContext(ctx.db, id, [manifest], { height: ctx.height, time: message.time });
+  const policyCtx = await loadPolicyContext(ctx.db, id, [manifest], { ...ctx.block, edition: 0 });
   const senderAuthorized = await mayActFor(ctx, content.address);
   const verdict = evaluateDeployment({ senderAuthorized, candidate: { manifest: code.manifest, resolved, references, owner: content.address, sourceHashes: code.sourceHashes }, ctx: policyCtx });
   const checksum = computeChecksum(resolved);
   if (!verdict.accepted) {
-    throw new ProgramRefusedError(refusalOfVerdict(verdict as RejectedVerdict, { programId: id, message, causeKind: 'deploy', checksum, height: ctx.height }));
+    throw new ProgramRefusedError(refusalOfVerdict(verdict as RejectedVerdict, { programId: id, message, causeKind: 'deploy', checksum, height: ctx.block.height }));
   }
   const accepted = verdict as AcceptedVerdict;
   await ctx.db
@@ -65,7 +65,7 @@ export async function deployGoverned(ctx: ApplyContext, content: Content): Promi
     sender: message.sender,
     programOwner: content.address,
     time: message.time,
-    height: ctx.height,
+    height: ctx.block.height,
     changes: accepted.changes,
     resolved,
     references,

@@ -2,6 +2,7 @@ import { computeChecksum, evaluateUpgrade, type CandidateEdition, type EditionSt
 import type { ProgramContent } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
 import { loadPolicyContext } from './chainState.js';
@@ -13,12 +14,14 @@ import { editionRefs, programContentOf, type EditionRefs } from './resolvedEditi
 export interface GovernanceScope {
   db: Db;
   files: FileStore;
-  /** The height the message being processed gets: `block.height` in constructors. */
+  /** Processing order of the message being processed (programs.updated_height). */
   height: number;
+  /** `block.height` and `block.timestamp` in constructors: the writer's, never the sender's. */
+  block: BlockStamp;
   events: NodeEvent[];
 }
 
-/** The message an attempt comes from, as the history shows it. */
+/** The message an attempt comes from, as the history shows it; `time` is replaced by the writer's when judged. */
 export interface CauseMessage {
   hash: string;
   sender: string;
@@ -75,13 +78,15 @@ async function candidateCode(scope: GovernanceScope, current: EditionRecord, nex
  * const d = await judgeUpgrade(scope, attempt);
  * if (d.verdict.accepted) await applyUpgrade(scope, d);
  */
-export async function judgeUpgrade(scope: GovernanceScope, attempt: UpgradeAttempt): Promise<UpgradeDecision> {
+export async function judgeUpgrade(scope: GovernanceScope, putative: UpgradeAttempt): Promise<UpgradeDecision> {
+  // The history records when the writer judged the attempt, not what its sender signed.
+  const attempt: UpgradeAttempt = { ...putative, message: { ...putative.message, time: scope.block.time } };
   const { program } = attempt;
   const current = await editionInForce(scope.db, scope.files, program);
   const next = editionRefs(attempt.content, attempt.refs);
   const code = await candidateCode(scope, current, next);
   const parsed: Manifest | null = typeof code.manifest === 'string' ? null : code.manifest;
-  const ctx = await loadPolicyContext(scope.db, program.id, [current.manifest, parsed], { height: scope.height, time: attempt.message.time });
+  const ctx = await loadPolicyContext(scope.db, program.id, [current.manifest, parsed], { ...scope.block, edition: current.edition + 1 });
   const inForce = await scope.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirst();
   const state: EditionState = {
     programId: program.id,

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
-import { amendCode, approve, codeZip, deployCode, governedFiles, padToHeight, programState, replaceWith } from '../testing/governanceHarness.js';
+import { amendCode, approve, codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
+import { advanceToHeight } from '../testing/manualClock.js';
 
 describe('@multisig and @timelock (beyond Leo)', () => {
   let h: Harness;
@@ -27,13 +28,13 @@ describe('@multisig and @timelock (beyond Leo)', () => {
     const first = await amendCode(h.url, alice, d.code, next);
     assert.equal(first.body.program_verdicts[0].error_code, 'MULTISIG_THRESHOLD_NOT_MET');
     assert.equal(first.body.program_verdicts[0].checksum, checksum);
-    assert.equal((await approve(h.url, bob, d.id, checksum)).status, 200);
-    assert.equal((await approve(h.url, dave, d.id, checksum)).status, 200, 'anyone may approve; only signers count');
+    assert.equal((await approve(h.url, bob, d.id, checksum, 1)).status, 200);
+    assert.equal((await approve(h.url, dave, d.id, checksum, 1)).status, 200, 'anyone may approve; only signers count');
     const second = await amendCode(h.url, alice, d.code, next);
     assert.equal(second.body.program_verdicts[0].details.approvals, 1);
     assert.equal((await programState(h.url, d.id)).view.edition, 0);
 
-    const byCarol = await approve(h.url, carol, d.id, checksum);
+    const byCarol = await approve(h.url, carol, d.id, checksum, 1);
     assert.equal(byCarol.status, 200);
     const third = await amendCode(h.url, alice, d.code, next);
     assert.equal(third.body.program_verdicts[0].verdict, 'accepted', JSON.stringify(third.body));
@@ -42,13 +43,13 @@ describe('@multisig and @timelock (beyond Leo)', () => {
 
   it('approvals are checked at the boundary and withdrawn by a FORGET', async () => {
     const d = await deployCode(h.url, alice, governedFiles(`constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`));
-    const bad = await approve(h.url, bob, d.id, 'not-a-checksum');
+    const bad = await approve(h.url, bob, d.id, 'not-a-checksum', 1);
     assert.equal(bad.body.error_code, 'GOVERNANCE_POST_INVALID');
-    assert.equal((await approve(h.url, bob, 'ab'.repeat(32), 'cd'.repeat(32))).body.error_code, 'PROGRAM_NOT_FOUND');
+    assert.equal((await approve(h.url, bob, 'ab'.repeat(32), 'cd'.repeat(32), 1)).body.error_code, 'PROGRAM_NOT_FOUND');
     const next = governedFiles(`constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`, 'v2\n');
     const probe = await amendCode(h.url, alice, d.code, next);
     const checksum = probe.body.program_verdicts[0].checksum;
-    const approval = await sign(bob, buildPost({ sender: bob.address, type: 'program-upgrade-approval', ref: d.id, content: { program_id: d.id, checksum } }));
+    const approval = await sign(bob, buildPost({ sender: bob.address, type: 'program-upgrade-approval', ref: d.id, content: { program_id: d.id, checksum, edition: 1 } }));
     assert.equal((await postMessage(h.url, approval)).status, 200);
     await postMessage(h.url, await sign(bob, buildForget({ sender: bob.address, hashes: [approval.item_hash], reason: 'changed my mind' })));
     const after = await amendCode(h.url, alice, d.code, next);
@@ -68,9 +69,10 @@ describe('@multisig and @timelock (beyond Leo)', () => {
     assert.equal(s.view.pending.length, 1);
     assert.equal(s.view.pending[0].message_hash, r.hash);
 
-    await padToHeight(h.url, bob, announced + 4);
+    await advanceToHeight(h, announced + 4);
     assert.equal((await programState(h.url, d.id)).view.edition, 0);
-    await padToHeight(h.url, bob, announced + 5);
+    // Applied by the writer when the block begins: no message needs to arrive.
+    await advanceToHeight(h, announced + 5);
     s = await programState(h.url, d.id);
     assert.equal(s.view.edition, 1);
     assert.equal(s.view.current_hash, r.hash);
@@ -91,7 +93,7 @@ describe('@multisig and @timelock (beyond Leo)', () => {
     const ok = await cancel(alice, { program_id: d.id, message_hash: amend.hash });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal((await cancel(alice, { program_id: d.id })).body.error_code, 'PENDING_UPGRADE_UNKNOWN');
-    await padToHeight(h.url, bob, (await height()) + 4);
+    await advanceToHeight(h, (await height()) + 4);
     const s = await programState(h.url, d.id);
     assert.equal(s.view.edition, 0);
     assert.equal(s.history.pending[0].status, 'cancelled');

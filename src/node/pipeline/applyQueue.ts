@@ -1,42 +1,81 @@
 import { AlephError, isAlephError } from '../../errors.js';
 import type { ValidMessage } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
+import { applyDueUpgrades, nextDueHeight } from '../governance/pendingUpgrades.js';
 import { insertRefusal, ProgramRefusedError } from '../governance/refusals.js';
 import type { ApplyContext, NodeEvent } from '../apply/applyContext.js';
 import { applyMessage } from '../apply/applyMessage.js';
 import type { WriterStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
+import type { BlockClock } from './blockClock.js';
 import { recordRejection } from './recordMessage.js';
 
 /** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
 export interface Applied { height: number; verdicts: boolean }
-interface Item { msg: ValidMessage; receptionTime: number; resolve(a: Applied): void; reject(e: unknown): void }
+/** A message to apply, or (msg null) a wake-up to cut the blocks that elapsed: time-locked upgrades fall due with none. */
+interface Item { msg: ValidMessage | null; receptionTime: number; resolve(a: Applied): void; reject(e: unknown): void }
 
 /**
  * The single writer: applies valid messages one at a time in arrival order (the node's processing order,
  * DESIGN §3), grouping whatever is queued into one transaction with a savepoint per message, so one commit
- * covers many messages and a rejected message rolls back only itself.
+ * covers many messages and a rejected message rolls back only itself. It stamps each message with the
+ * block clock's height and time (DESIGN §4) and, before the first message of a block, applies the
+ * time-locked upgrades due by then; a timer (or a test clock's jump) wakes it when one falls due with
+ * no traffic.
  */
 export class ApplyQueue {
   private queue: Item[] = [];
   private running = false;
   private readonly stmts: WriterStatements;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
     private readonly files: FileStore,
+    readonly blocks: BlockClock,
     private readonly onCommitted: (applied: Array<{ msg: ValidMessage; height: number }>, events: NodeEvent[]) => void,
     private readonly maxBatch = 512,
   ) {
     this.stmts = storeStatements(db).writer;
+    blocks.onJump(() => this.catchUp());
+    void this.catchUp();
   }
 
   enqueue(msg: ValidMessage, receptionTime: number): Promise<Applied> {
+    return this.push(msg, receptionTime).then((a) => a!);
+  }
+
+  /** Applies whatever fell due by now (no message); settles once committed. */
+  catchUp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return this.push(null, 0).then(() => undefined, () => undefined);
+  }
+
+  /** Stops waking up (the node is closing); queued work still drains. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private push(msg: ValidMessage | null, receptionTime: number): Promise<Applied | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ msg, receptionTime, resolve, reject });
       if (!this.running) void this.drain();
     });
+  }
+
+  /** Sleeps until the earliest pending upgrade's block begins (re-checked at least every minute). */
+  private async arm(): Promise<void> {
+    if (this.stopped) return;
+    const due = await nextDueHeight(this.db);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (due === null || this.stopped) return;
+    this.timer = setTimeout(() => void this.catchUp(), Math.min(this.blocks.msUntil(due), 60_000));
+    this.timer.unref();
   }
 
   private async drain(): Promise<void> {
@@ -46,6 +85,7 @@ export class ApplyQueue {
     } finally {
       this.running = false;
     }
+    await this.arm().catch(() => undefined);
   }
 
   /**
@@ -66,8 +106,16 @@ export class ApplyQueue {
         const taken = this.queue.splice(0, this.maxBatch - batch.length);
         batch.push(...taken);
         for (const item of taken) {
+          const block = this.blocks.stamp();
+          // Before the message: it must see every upgrade due at its block, on every node alike.
+          const dueEvents: NodeEvent[] = [];
+          if (await applyDueUpgrades({ db: trx, stmts, files: this.files, height, events: dueEvents }, block.height, (h) => this.blocks.startOf(h))) events.push(...dueEvents);
+          if (!item.msg) {
+            settled.push(() => item.resolve(undefined as unknown as Applied));
+            continue;
+          }
           stmts.savepoint();
-          const ctx: ApplyContext = { db: trx, stmts, files: this.files, msg: item.msg, height: height + 1, events: [] };
+          const ctx: ApplyContext = { db: trx, stmts, files: this.files, msg: item.msg, height: height + 1, block, events: [] };
           try {
             await applyMessage(ctx, item.receptionTime);
             stmts.release();
@@ -77,7 +125,7 @@ export class ApplyQueue {
           } catch (e) {
             stmts.rollback();
             if (isAlephError(e)) {
-              await recordRejection(trx, item.msg.envelope, e, item.receptionTime);
+              await recordRejection(trx, ctx.msg.envelope, e, item.receptionTime);
               // After the rollback, so the program's history keeps the refused attempt.
               if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
               settled.push(() => item.reject(e));
@@ -96,6 +144,8 @@ export class ApplyQueue {
         settled.push(() => a.resolve({ height: a.height, verdicts }));
       }
       stmts.setHeight(height);
+      const last = this.blocks.lastAssigned();
+      stmts.setMeta(last.key, last.value);
       await trx.commit().execute();
     } catch (e) {
       await trx.rollback().execute().catch(() => undefined);

@@ -7,6 +7,7 @@ import type { ReaderStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
 import { ApplyQueue } from './applyQueue.js';
+import type { BlockClock } from './blockClock.js';
 import { recordPending, recordRejection } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
@@ -26,9 +27,9 @@ export class Pipeline {
   private readonly applier: ApplyQueue;
   private readonly reader: ReaderStatements;
 
-  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier) {
+  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier, readonly blocks: BlockClock) {
     this.reader = storeStatements(db).reader;
-    this.applier = new ApplyQueue(db, files, (applied, events) => {
+    this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
       for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
     });
@@ -72,6 +73,11 @@ export class Pipeline {
       }
       throw e;
     }
+  }
+
+  /** Stops the writer's block timer (queued messages still drain). */
+  close(): void {
+    this.applier.stop();
   }
 
   /** Re-runs messages that waited for a file once it has arrived. */

@@ -62,5 +62,6 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     return { ...formatMessageStatus(row), ...(program_verdicts.length ? { program_verdicts } : {}) };
   });
 
-  app.get('/api/v0/height', async () => ({ height: Number((await node.db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow()).value) }));
+  // The writer's block height now (DESIGN §4): intervals since genesis, not a count of messages.
+  app.get('/api/v0/height', async () => ({ height: node.pipeline.blocks.current().height }));
 }

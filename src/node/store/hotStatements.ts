@@ -16,6 +16,8 @@ export interface WriterStatements {
   rollback(): void;
   height(): number;
   setHeight(height: number): void;
+  /** Stores a meta value (the writer's last assigned time). */
+  setMeta(key: string, value: string): void;
   /** Raw JSON content of an aggregate, or undefined. */
   aggregateContent(address: string, key: string): string | undefined;
   /** Inserts (or overwrites) a message row by item_hash. */
@@ -40,6 +42,7 @@ export interface ReaderStatements {
 const MESSAGE_COLUMNS = [
   'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature', 'content',
   'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
+  'block_height', 'block_time',
 ] as const satisfies ReadonlyArray<keyof MessagesTable>;
 
 export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
@@ -48,6 +51,7 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const rollbackTo = db.prepare('rollback to apply_message');
   const height = db.prepare(`select value from meta where key = 'height'`).pluck();
   const setHeight = db.prepare(`insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`);
+  const setMeta = db.prepare(`insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`);
   const aggregate = db.prepare('select content from aggregates where address = ? and key = ?').pluck();
   const upsert = db.prepare(
     `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values (${MESSAGE_COLUMNS.map(() => '?').join(', ')}) ` +
@@ -67,10 +71,12 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     },
     height: () => Number(height.get()),
     setHeight: (h) => void setHeight.run(String(h)),
+    setMeta: (k, v) => void setMeta.run(k, v),
     aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
     upsertMessage: (r) =>
       void upsert.run(r.item_hash, r.type, r.chain, r.sender, r.owner, r.channel, r.time, r.item_type, r.item_content, r.signature, r.content,
-        r.status, r.error_code, r.details, r.reception_time, r.height, r.forgotten_by, r.ref, r.subtype, r.size, r.waiting_for),
+        r.status, r.error_code, r.details, r.reception_time, r.height, r.forgotten_by, r.ref, r.subtype, r.size, r.waiting_for,
+        r.block_height ?? null, r.block_time ?? null),
     anyDueUpgrade: (h) => due.get(h) !== undefined,
     hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
   };

@@ -27,6 +27,10 @@ export interface MessagesTable {
   size: number;
   /** File hash a pending message waits for. */
   waiting_for: string | null;
+  /** `block.height` the ordered writer assigned (time-based, DESIGN §4); null unless processed. */
+  block_height?: number | null;
+  /** `block.timestamp` the ordered writer assigned, in seconds (never the sender's `time`). */
+  block_time?: number | null;
 }
 
 export interface FilesTable {
@@ -148,9 +152,26 @@ export interface ProgramPendingTable {
 /** A signed approval of a candidate checksum by `address` (POST `program-upgrade-approval`), for `@multisig`. */
 export interface ProgramApprovalsTable {
   program_id: string;
+  /** The candidate edition the approval is for; it counts for that edition only. */
+  edition: number;
   checksum: string;
   address: string;
   message_hash: string;
+  height: number;
+}
+
+/** A trusted compute node's signed account of what it serves of a program (POST `aleph-compute-report`). */
+export interface ProgramComputeReportsTable {
+  id: Generated<number>;
+  program_id: string;
+  /** The compute node's address. */
+  reporter: string;
+  serving_edition: number | null;
+  /** The edition that failed to start, when one did. */
+  failed_edition: number | null;
+  reason: string | null;
+  message_hash: string;
+  time: number;
   height: number;
 }
 
@@ -171,6 +192,7 @@ export interface Database {
   program_refusals: ProgramRefusalsTable;
   program_pending: ProgramPendingTable;
   program_approvals: ProgramApprovalsTable;
+  program_compute_reports: ProgramComputeReportsTable;
   meta: MetaTable;
   migrations_applied?: { name: string; id: Generated<number> };
 }

@@ -1,6 +1,6 @@
 /**
  * Helpers for governance tests: governed code archives, deployments, upgrades through every event kind
- * (replacement, STORE amend), approvals and height padding, all as signed messages to a real node.
+ * (replacement, STORE amend) and approvals, all as signed messages to a real node (heights: manualClock.ts).
  */
 import { zipSync } from 'fflate';
 import type { LocalAlephAccount } from '../../client/accounts/account.js';
@@ -57,26 +57,14 @@ export async function replaceWith(url: string, account: LocalAlephAccount, id: s
   return { ...(await postMessage(url, msg)), hash: msg.item_hash };
 }
 
-/** Signs an approval of `checksum` for program `id` (`aleph program approve`). */
-export async function approve(url: string, account: LocalAlephAccount, id: string, checksum: string): Promise<Answer> {
-  return postMessage(url, await sign(account, buildPost({ sender: account.address, type: 'program-upgrade-approval', ref: id, content: { program_id: id, checksum } })));
+/** Signs an approval of `checksum` as edition `edition` of program `id` (`aleph program approve`). */
+export async function approve(url: string, account: LocalAlephAccount, id: string, checksum: string, edition: number): Promise<Answer> {
+  return postMessage(url, await sign(account, buildPost({ sender: account.address, type: 'program-upgrade-approval', ref: id, content: { program_id: id, checksum, edition } })));
 }
 
 /** Writes `{key: value}` into `account`'s AGGREGATE `aggregateKey` (a DAO's vote result). */
 export async function setAggregate(url: string, account: LocalAlephAccount, aggregateKey: string, content: Record<string, unknown>): Promise<Answer> {
   return postMessage(url, await sign(account, buildAggregate({ sender: account.address, key: aggregateKey, content })));
-}
-
-/** Posts filler messages until the node's height is at least `height` (each accepted message is +1). */
-export async function padToHeight(url: string, account: LocalAlephAccount, height: number): Promise<number> {
-  let now = (await getJson(url, '/api/v0/height')).body.height as number;
-  while (now < height) {
-    const batch = Math.min(height - now, 64);
-    const msgs = await Promise.all(Array.from({ length: batch }, (_, i) => sign(account, buildPost({ sender: account.address, type: 'filler', content: { n: now + i, r: Math.random() } }))));
-    await Promise.all(msgs.map((m) => postMessage(url, m)));
-    now = (await getJson(url, '/api/v0/height')).body.height as number;
-  }
-  return now;
 }
 
 /** The program as the API shows it, and its history. */

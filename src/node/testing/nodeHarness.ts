@@ -8,20 +8,27 @@ import type { SignedMessage, UnsignedMessage } from '../../client/messages/types
 import { buildStore } from '../../client/messages/buildStore.js';
 import { buildProgram, type BuildProgramParameters } from '../../client/messages/buildProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
+import { ManualClock } from './manualClock.js';
 
 export interface Harness {
   node: RunningNode;
   url: string;
+  /** The writer's clock: it moves only when the test moves it (`advanceToHeight`). */
+  clock: ManualClock;
+  intervalMs: number;
   close(): Promise<void>;
 }
 
-/** A real node on a random 127.0.0.1 port with its own SQLite file, for tests. */
-export async function startTestNode(opts: { signatureWorkers?: number } = {}): Promise<Harness> {
+/** A real node on a random 127.0.0.1 port with its own SQLite file and a manual clock, for tests. */
+export async function startTestNode(opts: { signatureWorkers?: number; clock?: ManualClock; blockIntervalMs?: number } = {}): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
-  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0 });
+  const clock = opts.clock ?? new ManualClock();
+  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0, clock, ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}) });
   return {
     node,
     url: node.url,
+    clock,
+    intervalMs: node.pipeline.blocks.intervalMs,
     async close() {
       await node.close();
       rmSync(home, { recursive: true, force: true });

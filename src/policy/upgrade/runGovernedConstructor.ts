@@ -14,7 +14,7 @@ import type { RejectedVerdict } from './verdict.js';
  */
 export function constructorContext(
   ctx: PolicyContext,
-  candidate: { edition: number; programOwner: string; checksum: string; announcedHeight?: number },
+  candidate: { edition: number; programOwner: string; checksum: string; announcedHeight?: number; programId?: string },
 ): ConstructorContext {
   const out: ConstructorContext = {
     ...candidate,
@@ -30,6 +30,37 @@ export function constructorContext(
 }
 
 const RULE = 'constructor: the constructor fixed at edition 0 must accept the candidate';
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * What an `@checksum` mapping entry approves: `{program_id, checksum, edition}` (JSON in the
+ * aggregate), and only for that program's candidate of that edition, so an approval is spent by the
+ * upgrade it named (Sui's single-use UpgradeTicket). A bare checksum is unbound — it would let a
+ * program return to an approved edition later with no new vote — so it approves nothing.
+ */
+export function boundChecksum(value: string | number | boolean | null, ctx: Pick<ConstructorContext, 'edition' | 'programId'>): string | null {
+  if (typeof value !== 'string' || !value.startsWith('{') || value.length > 4096) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const a = v as { program_id?: unknown; checksum?: unknown; edition?: unknown };
+  if (typeof a.checksum !== 'string' || !HEX64.test(a.checksum) || a.edition !== ctx.edition) return null;
+  if (ctx.programId !== undefined && a.program_id !== ctx.programId) return null;
+  return a.checksum.toLowerCase();
+}
+
+/** `@checksum` reads its own mapping entry through {@link boundChecksum}; other reads are untouched. */
+function withBoundChecksum(stored: CompiledConstructor, ctx: ConstructorContext): ConstructorContext {
+  if (stored.kind !== 'checksum') return ctx;
+  const { mapping, key } = stored.params as { mapping: string; key: string };
+  return {
+    ...ctx,
+    readMapping: (m, k) => (m === mapping && k === key ? boundChecksum(ctx.readMapping(m, k), ctx) : ctx.readMapping(m, k)),
+  };
+}
 
 /**
  * Runs the stored constructor for a candidate and turns a failure into the refusal users should
@@ -41,7 +72,7 @@ const RULE = 'constructor: the constructor fixed at edition 0 must accept the ca
  */
 export function runGovernedConstructor(stored: CompiledConstructor, ctx: ConstructorContext): RejectedVerdict | null {
   try {
-    runConstructor(stored.avm, ctx);
+    runConstructor(stored.avm, withBoundChecksum(stored, ctx));
     return null;
   } catch (e) {
     if (!(e instanceof AlephError) || (e.code !== 'CONSTRUCTOR_FAILED' && e.code !== 'AVM_INVALID')) throw e;
@@ -64,6 +95,16 @@ export function runGovernedConstructor(stored: CompiledConstructor, ctx: Constru
         ...e.details,
         effectiveHeight,
         height: ctx.height,
+      });
+    }
+    if (stored.kind === 'checksum') {
+      const { mapping, key } = stored.params as { mapping: string; key: string };
+      const expected = { program_id: ctx.programId, checksum: ctx.checksum, edition: ctx.edition };
+      return reject('CONSTRUCTOR_FAILED', RULE, `${e.message}; @checksum needs ${mapping}[${key}] = ${JSON.stringify(expected)} (an approval names the program, the checksum and the edition)`, {
+        ...e.details,
+        mapping,
+        key,
+        expected,
       });
     }
     return reject('CONSTRUCTOR_FAILED', RULE, e.message, e.details);

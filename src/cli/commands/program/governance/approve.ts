@@ -4,7 +4,11 @@ import { buildAggregate, buildPost, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_P
 import { clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
 import { printJson } from '../../../output.js';
 
-/** `aleph program approve <id> <checksum>` (@multisig, or with --mapping the @checksum DAO aggregate). */
+/**
+ * `aleph program approve <id> <checksum> [--edition N]` (@multisig, or with --mapping the @checksum DAO
+ * aggregate). Approvals are single-use: each names the program, the checksum and the candidate
+ * edition (default: the program's next edition), and counts for that edition only.
+ */
 export function registerApprove(program: Command): void {
   withKeyOptions(
     program
@@ -17,22 +21,28 @@ export function registerApprove(program: Command): void {
       .argument('<CHECKSUM>', 'Checksum of the candidate edition (from `aleph program checksum`)')
       .option('--mapping <address/key>', 'The @checksum mapping: "<your address>/<aggregate key>"')
       .option('--key <subkey>', 'The @checksum key inside the mapping [default: true]', 'true')
+      .option('--edition <N>', 'The edition the upgrade would become [default: the current edition + 1]')
       .option('--json', 'Print as JSON'),
-  ).action(async (id: string, checksum: string, opts: CommonOptions & { mapping?: string; key: string }, cmd: Command) => {
+  ).action(async (id: string, checksum: string, opts: CommonOptions & { mapping?: string; key: string; edition?: string }, cmd: Command) => {
     if (!/^[0-9a-f]{64}$/.test(checksum)) throw new AlephError('OPTION_INVALID_CHECKSUM', 'a checksum is 64 lowercase hex characters', { hint: 'get it with `aleph program checksum ID PATH`' });
+    if (opts.edition !== undefined && !/^[1-9][0-9]{0,4}$/.test(opts.edition)) {
+      throw new AlephError('OPTION_INVALID_EDITION', '--edition must be a positive integer: the edition the upgrade would become', { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' });
+    }
     const client = clientOf(cmd, true);
     const sender = (client.account as { address: string }).address;
+    const edition = opts.edition !== undefined ? Number(opts.edition) : (await client.getProgram({ id })).edition + 1;
+    const approval = { program_id: id, checksum, edition };
     let unsigned;
     if (opts.mapping) {
       const slash = opts.mapping.indexOf('/');
       if (slash <= 0) throw new AlephError('OPTION_INVALID_MAPPING', '--mapping must be "<address>/<aggregate key>"');
-      unsigned = buildAggregate({ sender, address: opts.mapping.slice(0, slash), key: opts.mapping.slice(slash + 1), content: { [opts.key]: checksum } });
+      unsigned = buildAggregate({ sender, address: opts.mapping.slice(0, slash), key: opts.mapping.slice(slash + 1), content: { [opts.key]: approval } });
     } else {
-      unsigned = buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: id, content: { program_id: id, checksum } });
+      unsigned = buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: id, content: approval });
     }
     const { message, status } = await client.publishMessage({ message: unsigned });
-    if (opts.json) return printJson({ id, checksum, item_hash: message.item_hash, type: message.type, status });
-    process.stdout.write(`Approved ${checksum} for ${id}: ${message.type} ${message.item_hash} (${status})\n`);
+    if (opts.json) return printJson({ id, checksum, edition, item_hash: message.item_hash, type: message.type, status });
+    process.stdout.write(`Approved ${checksum} as edition ${edition} of ${id}: ${message.type} ${message.item_hash} (${status})\n`);
   });
 }
 
