@@ -231,7 +231,8 @@ export async function dryRunProgram(config: ClientConfig, params: { id: string; 
 }
 
 /**
- * The node's processed-message height (`block.height` in constructors).
+ * The node's current block height (`block.height` in constructors): block intervals elapsed since the
+ * network's genesis (one a second by default), not a count of messages.
  * @example
  * const height = await getHeight(config);
  */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listTree } from '../../client/code/zipDirectory.js';
 import { newAccount, startTestNode, type Harness } from '../testing/nodeHarness.js';
-import { amendCode, deployCode } from '../testing/governanceHarness.js';
+import { amendCode, deployCode, programState, setAggregate } from '../testing/governanceHarness.js';
+import { advanceToHeight } from '../testing/manualClock.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
@@ -41,5 +42,27 @@ describe('the governed examples deploy and govern as their comments say', () => 
       const d = await deployCode(h.url, admin, example(name, { DAO_ADDRESS: dao.address }));
       assert.equal(d.answer.status, 200, `${name}: ${JSON.stringify(d.answer.body)}`);
     }
+  });
+
+  it('governed-timelock: an upgrade takes effect 5 blocks (5 intervals of time) after it is announced', async () => {
+    const files = example('governed-timelock', {});
+    const d = await deployCode(h.url, admin, files);
+    const up = await amendCode(h.url, admin, d.code, { ...files, 'main.py': files['main.py'].replace('"version": 1', '"version": 2') });
+    const [v] = up.body.program_verdicts;
+    assert.equal(v.verdict, 'pending');
+    await advanceToHeight(h, v.effective_height - 1);
+    assert.equal((await programState(h.url, d.id)).view.edition, 0);
+    await advanceToHeight(h, v.effective_height);
+    assert.equal((await programState(h.url, d.id)).view.edition, 1);
+  });
+
+  it('governed-dao: the DAO\'s vote {program_id, checksum, edition} approves exactly one upgrade', async () => {
+    const files = example('governed-dao', { DAO_ADDRESS: dao.address });
+    const d = await deployCode(h.url, admin, files);
+    const next = { ...files, 'main.py': files['main.py'] + '\n# voted\n' };
+    const probe = (await amendCode(h.url, admin, d.code, next)).body.program_verdicts[0];
+    assert.equal(probe.error_code, 'CONSTRUCTOR_FAILED');
+    await setAggregate(h.url, dao, 'approved_checksum', { true: { program_id: d.id, checksum: probe.checksum, edition: 1 } });
+    assert.equal((await amendCode(h.url, admin, d.code, next)).body.program_verdicts[0].verdict, 'accepted');
   });
 });

@@ -96,8 +96,16 @@ test('approve counts for @multisig; a bad checksum is refused before signing', a
   const dry = await signed(['program', 'upgrade', id, code, '--dry-run', '--json']);
   assert.equal(dry.code, 1);
   assert.equal(JSON.parse(dry.stdout).error_code, 'MULTISIG_THRESHOLD_NOT_MET');
+  const badEdition = await signed(['program', 'approve', id, checksum, '--edition', '0']);
+  assert.equal(badEdition.code, 1);
+  assert.match(badEdition.stderr, /OPTION_INVALID_EDITION/);
+  // Approvals are single-use: one for edition 2 does not count for the upgrade to edition 1.
+  const later = json(await cli(['program', 'approve', id, checksum, '--edition', '2', '--private-key', stranger.privateKey, '--json']));
+  assert.equal(later.edition, 2);
+  assert.equal(JSON.parse((await signed(['program', 'upgrade', id, code, '--dry-run', '--json'])).stdout).error_code, 'MULTISIG_THRESHOLD_NOT_MET');
   const ok = await cli(['program', 'approve', id, checksum, '--private-key', stranger.privateKey]);
   assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /as edition 1 of /);
   assert.equal(json(await signed(['program', 'upgrade', id, code, '--json'])).verdict.verdict, 'accepted');
 });
 
