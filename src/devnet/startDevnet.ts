@@ -7,6 +7,7 @@ import { uploadFile } from '../client/actions/uploadFile.js';
 import { createNode, type RunningNode } from '../node/createNode.js';
 import type { Clock } from '../node/pipeline/blockClock.js';
 import { createComputeNode, type ComputeNode } from '../compute/server/createComputeNode.js';
+import { computeAccount } from '../compute/supervisor/servingReports.js';
 import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
 import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
 
@@ -53,6 +54,8 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const node = await createNode({
     home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024,
     ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
+    // The devnet's compute node reports what it serves; its key lives under its home.
+    trustedComputeAddresses: opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address],
   });
   let compute: ComputeNode | null = null;
   try {

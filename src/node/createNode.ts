@@ -8,6 +8,7 @@ import { FileStore } from './files/fileStore.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
+import { setTrustedCompute } from './programs/computeReports.js';
 import { openStore } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
@@ -30,6 +31,8 @@ export interface NodeOptions {
   clock?: Clock;
   /** A network setting, fixed at the store's first start: a block is cut every this many ms (default 1000). */
   blockIntervalMs?: number;
+  /** Compute nodes whose signed `aleph-compute-report` POSTs are accepted (what they serve of each program). */
+  trustedComputeAddresses?: string[];
 }
 
 export interface RunningNode extends NodeContext {
@@ -46,6 +49,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
+  await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
   const pipeline = new Pipeline(db, files, verifier, blocks);
   const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
 

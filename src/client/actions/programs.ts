@@ -84,7 +84,27 @@ export interface ProgramState {
   resolved_edition?: ResolvedEdition;
   /** Time-locked upgrades not settled yet. */
   pending?: PendingUpgrade[];
+  /** What the compute node last reported serving; null before any report. */
+  serving?: ServingState | null;
   [key: string]: unknown;
+}
+
+/**
+ * A compute node's signed report of what it serves of a program: when an accepted edition fails to
+ * start, the previous one keeps serving and `failed_edition` / `reason` say why.
+ * @example
+ * const s = (await getProgram(config, { id })).serving;
+ * if (s?.failed_edition != null) console.log(s.summary); // serving: edition 4; edition 5 failed to start: …
+ */
+export interface ServingState {
+  edition: number | null;
+  failed_edition: number | null;
+  reason: string | null;
+  reported_by: string;
+  message_hash: string;
+  time: number;
+  height: number;
+  summary: string;
 }
 
 /**
@@ -139,6 +159,8 @@ export interface ProgramHistory {
   editions: ProgramEdition[];
   rejected: RefusedAttempt[];
   pending: PendingUpgrade[];
+  /** Compute nodes' serving reports, oldest first (failed starts included). */
+  serving_reports?: ServingState[];
   [key: string]: unknown;
 }
 

@@ -8,6 +8,7 @@ import { sendError, vmRoute } from '../router/vmRoute.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { computeAccount, ServingReporter } from '../supervisor/servingReports.js';
 import { aboutRuntime } from './aboutRuntime.js';
 
 export interface ComputeNodeOptions {
@@ -24,7 +25,8 @@ export interface ComputeNodeOptions {
   runtimeAliases?: Record<string, string>;
 }
 
-export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
+/** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
+export interface ComputeNode { url: string; address: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
 
 const VM = /^\/vm\/([0-9a-fA-F]{64})(\/.*)?$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
@@ -57,7 +59,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
+  const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), (e) => process.emitWarning(e.message, 'ServingReport'));
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), reporter);
   const aliases = opts.runtimeAliases ?? {};
 
   const server = http.createServer((req, res) => {
@@ -89,6 +92,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${addr.address}:${addr.port}`,
+    address: reporter.address,
     supervisor: sup,
     logs,
     close: async () => {

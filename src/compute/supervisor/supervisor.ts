@@ -5,6 +5,7 @@ import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
 import { Instance } from './instance.js';
 import type { ProgramLogs } from './programLogs.js';
+import type { ServingReport } from './servingReports.js';
 
 interface ProgramState {
   view: ProgramView;
@@ -29,7 +30,14 @@ export class Supervisor {
   private readonly ids = new Map<string, string>();
   private closed = false;
 
-  constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string) {}
+  constructor(
+    private readonly api: NodeApi,
+    private readonly artifacts: Artifacts,
+    private readonly logs: ProgramLogs,
+    private readonly runDir: string,
+    /** Tells the core node what is served after an upgrade (issue 7, "serving truth"). */
+    private readonly reporter?: { report(r: ServingReport): unknown },
+  ) {}
 
   /**
    * The cached view without a round trip: the view, null if known to be forgotten, undefined if not cached
@@ -183,12 +191,20 @@ export class Supervisor {
     }
     if (versionKey(old.view) === versionKey(view)) return;
     this.logs.add(view.id, view.edition, 'system', `edition ${view.edition}: starting ${view.currentHash}`);
-    const next = await this.start(s, view);
+    let next: Instance;
+    try {
+      next = await this.start(s, view);
+    } catch (e) {
+      // The previous edition keeps serving; the program's view on the core node says so.
+      this.reporter?.report({ program_id: view.id, serving_edition: old.view.edition, failed_edition: view.edition, reason: (e as Error).message });
+      throw e;
+    }
     if (this.closed) { await next.stop(); return; }
     // The swap: from here new requests reach `next`; the old one finishes what it has and stops.
     s.instance = next;
     if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
     void old.drain();
+    this.reporter?.report({ program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) { next.enter(); this.release(next); }
   }
 

@@ -3,6 +3,7 @@ import { sameAddress, type PostContent } from '../../protocol/index.js';
 import { assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
 import { cancelPendingUpgrades, recordApproval, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../governance/governancePosts.js';
+import { COMPUTE_REPORT_POST_TYPE, recordComputeReport } from '../programs/computeReports.js';
 
 /**
  * POST, and its amend: an `amend` post replaces the content of an original post of the same owner.
@@ -13,6 +14,7 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
   await assertCanActFor(ctx, content.address);
   if (content.type === UPGRADE_APPROVAL_POST_TYPE) return recordApproval(ctx);
   if (content.type === UPGRADE_CANCEL_POST_TYPE) return cancelPendingUpgrades(ctx);
+  if (content.type === COMPUTE_REPORT_POST_TYPE) return recordComputeReport(ctx);
   if (content.type !== 'amend') return;
   if (!content.ref) {
     throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', { details: { field: 'ref' } });

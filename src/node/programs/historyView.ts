@@ -1,6 +1,7 @@
 import { listEditions } from '../governance/editionRecords.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
+import { servingHistory } from './computeReports.js';
 import { pendingView } from './governanceView.js';
 
 /**
@@ -40,6 +41,7 @@ export async function historyView(db: Db, programId: string): Promise<Record<str
       height: r.height,
     })),
     pending: pending.map(pendingView),
+    serving_reports: await servingHistory(db, programId),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
+import { servingView } from './computeReports.js';
 import { governanceView } from './governanceView.js';
 
 /** A program by its id or by the hash of any of its versions (a replacement's own hash routes to it). */
@@ -30,5 +31,7 @@ export async function programView(node: { db: Db; files: FileStore }, p: Program
     content: msg?.content ? JSON.parse(msg.content) : null,
     resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
     ...(await governanceView(node, p)),
+    // What the compute node says it runs: an accepted edition that failed to start shows here.
+    serving: await servingView(db, p.id),
   };
 }

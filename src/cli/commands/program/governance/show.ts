@@ -33,6 +33,8 @@ export function registerShow(program: Command): void {
         ['Upgrade policy', p.upgrade_policy ?? 'plain program (no program.toml): aleph rules only'],
         ['Updatable', content.allow_amend ? 'yes (allow_amend)' : 'no (allow_amend false)'],
         ['Version in force', p.current_hash],
+        // What the compute node runs, which differs from the edition when an accepted one failed to start.
+        ['Serving', p.serving ? p.serving.summary.replace(/^serving: /, '') : undefined],
         ['Since', version.height === undefined ? undefined : `height ${String(version.height)} (${isoTime(version.time)}), by ${String(version.cause_kind)} ${String(version.cause_message)}`],
         ['Constructor', ctor?.annotation.split('\n')[0] ?? 'none'],
       ]);
@@ -71,6 +73,11 @@ export function registerHistory(program: Command): void {
         h.rejected.map((r) => [isoTime(r.time), r.height as number, r.sender as string, r.cause_kind as string, short(r.message_hash), r.error_code, r.rule as string, String(r.details?.message ?? '')]),
         'none',
       );
+      const reports = h.serving_reports ?? [];
+      if (reports.length) {
+        process.stdout.write('\nServing reports:\n');
+        printTable(['WHEN', 'HEIGHT', 'COMPUTE NODE', 'REPORT'], reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]));
+      }
       const pending = (h.pending ?? []) as Record<string, unknown>[];
       if (pending.length) {
         process.stdout.write('\nTime-locked upgrades:\n');

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { AlephError } from '../../errors.js';
+import { isAddress, toChecksumAddress } from '../../protocol/index.js';
+import type { ApplyContext } from '../apply/applyContext.js';
+import type { Db } from '../store/queries.js';
+import type { ProgramComputeReportsTable } from '../store/tables.js';
+
+/**
+ * POST type with which a trusted compute node says what it serves of a program (issue 7, "serving
+ * truth"): `{program_id, serving_edition, failed_edition?, reason?}`. Sent when an accepted edition
+ * could not start (the previous one keeps serving) and when an upgrade took over. Accepted only from
+ * the addresses the operator trusts (node option `trustedComputeAddresses`; the devnet trusts its own
+ * compute node's key), refused from anyone else: a stranger cannot make a program look broken.
+ */
+export const COMPUTE_REPORT_POST_TYPE = 'aleph-compute-report';
+
+const META_KEY = 'trusted_compute';
+const MAX_REASON = 500;
+
+const ReportSchema = z
+  .object({
+    program_id: z.string().regex(/^[0-9a-f]{64}$/),
+    serving_edition: z.number().int().min(0).max(0xffff).nullable(),
+    failed_edition: z.number().int().min(0).max(0xffff).nullable().optional(),
+    reason: z.string().max(4096).nullable().optional(),
+  })
+  .strict();
+
+/**
+ * Stores the operator's trusted compute addresses (replacing the previous list) where the writer reads
+ * them. Called at node start.
+ *
+ * @example
+ * await setTrustedCompute(db, [computeAddress]);
+ */
+export async function setTrustedCompute(db: Db, putative: readonly string[]): Promise<void> {
+  const bad = putative.find((a) => !isAddress(a));
+  if (bad !== undefined) {
+    throw new AlephError('NODE_SETTING_INVALID', `trustedComputeAddresses: "${String(bad)}" is not a 0x address`, { details: { setting: 'trustedComputeAddresses' } });
+  }
+  const value = JSON.stringify(putative.map((a) => toChecksumAddress(a)).sort());
+  await db.insertInto('meta').values({ key: META_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+async function trustedCompute(db: Db): Promise<string[]> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as string[]) : [];
+}
+
+/**
+ * Records a compute node's report on its program (applyPost dispatches it). The sender itself must be
+ * trusted — a delegate acting for a trusted address is not enough.
+ *
+ * @example
+ * if (content.type === COMPUTE_REPORT_POST_TYPE) await recordComputeReport(ctx);
+ */
+export async function recordComputeReport(ctx: ApplyContext): Promise<void> {
+  const sender = toChecksumAddress(ctx.msg.sender);
+  if (!(await trustedCompute(ctx.db)).includes(sender)) {
+    throw new AlephError('COMPUTE_REPORT_NOT_TRUSTED', `${sender} is not a compute node this network trusts`, {
+      hint: 'only compute nodes listed in the node\'s trustedComputeAddresses may report what they serve',
+      details: { sender },
+    });
+  }
+  const parsed = ReportSchema.safeParse((ctx.msg.content as { content?: unknown }).content);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AlephError('COMPUTE_REPORT_INVALID', `a compute report needs content {program_id, serving_edition, failed_edition?, reason?}: ${issue?.message ?? 'invalid'}`, {
+      details: { field: ['content', ...(issue?.path ?? [])].join('.') },
+    });
+  }
+  const r = parsed.data;
+  const program = await ctx.db.selectFrom('programs').select(['id', 'edition']).where('id', '=', r.program_id).executeTakeFirst();
+  if (!program) throw new AlephError('PROGRAM_NOT_FOUND', `no program ${r.program_id}`, { details: { program_id: r.program_id } });
+  await ctx.db
+    .insertInto('program_compute_reports')
+    .values({
+      program_id: program.id,
+      reporter: sender,
+      serving_edition: r.serving_edition,
+      failed_edition: r.failed_edition ?? null,
+      reason: r.reason ? r.reason.slice(0, MAX_REASON) : null,
+      message_hash: ctx.msg.envelope.item_hash,
+      time: ctx.block.time,
+      height: ctx.block.height,
+    })
+    .execute();
+}
+
+type ReportRow = Omit<ProgramComputeReportsTable, 'id'> & { id: number };
+
+/** One report as the API shows it, with the sentence `aleph program show` prints. */
+export function reportView(r: ReportRow): Record<string, unknown> {
+  const serving = r.serving_edition === null ? 'serving: nothing' : `serving: edition ${r.serving_edition}`;
+  const failed = r.failed_edition === null ? '' : `; edition ${r.failed_edition} failed to start: ${r.reason ?? 'no reason given'}`;
+  return {
+    edition: r.serving_edition,
+    failed_edition: r.failed_edition,
+    reason: r.reason,
+    reported_by: r.reporter,
+    message_hash: r.message_hash,
+    time: r.time,
+    height: r.height,
+    summary: serving + failed,
+  };
+}
+
+/** The latest report on a program (`serving` in `GET /api/v0/programs/{id}`); null before any. */
+export async function servingView(db: Db, programId: string): Promise<Record<string, unknown> | null> {
+  const row = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').executeTakeFirst();
+  return row ? reportView(row) : null;
+}
+
+/** Every report on a program, oldest first (`serving_reports` in its history), bounded to the latest 100. */
+export async function servingHistory(db: Db, programId: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').limit(100).execute();
+  return rows.reverse().map(reportView);
+}
