@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { buildProgramReplacement } from '../../client/messages/buildProgram.js';
+import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
+import { buildStore } from '../../client/messages/buildStore.js';
 import { createNode } from '../createNode.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
-import { deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
+import { getJson, newAccount, postMessage, sign, startTestNode, storeFile, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
+import { codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
 import { advanceToHeight, ManualClock } from '../testing/manualClock.js';
 
 const custom = (body: string) => `constructor = '''\n@custom\nif self.edition > 0u16 {\n    ${body}\n}\n'''\n`;
@@ -42,6 +43,31 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     const s = await programState(h.url, d.id);
     assert.equal(s.view.edition, 1);
     assert.ok(s.history.editions[1].time >= opensAt, 'the history shows the writer\'s time, not the signed one');
+  });
+
+  it('siblings: a STORE amend, a deployment and a dry-run with a forged time do not open the lock either', async () => {
+    const opensAt = Math.floor(h.clock.now() / 1000) + 60;
+    const lock = custom(`assert(block.timestamp >= ${opensAt}i64);`);
+    const d = await deployCode(h.url, alice, governedFiles(lock));
+    const next = codeZip(governedFiles(lock, 'v2\n'));
+    const amend = await sign(alice, buildStore({ sender: alice.address, file: next, ref: d.code, time: opensAt + 1 }));
+    const viaStore = await uploadWithStore(h.url, next, amend);
+    assert.equal(viaStore.status, 200, 'the amend itself is accepted');
+    assert.equal(viaStore.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
+    const dry = await (await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ time: opensAt + 1, content: { ...(await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content, time: opensAt + 1, variables: { V: 'x' } } }),
+    })).json() as any;
+    assert.equal(dry.error_code, 'CONSTRUCTOR_FAILED', 'a dry run predicts the writer, not the requested time');
+
+    // Edition 0 runs a constructor without an edition guard: a deployment signed in the future is refused too.
+    const code = await storeFile(h.url, alice, codeZip(governedFiles(`constructor = '''\n@custom\nassert(block.timestamp >= ${opensAt}i64);\n'''\n`)));
+    const runtime = await storeFile(h.url, alice, Buffer.from('rt'));
+    const deploy = await sign(alice, buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', runtime, time: opensAt + 1 }));
+    const early = await postMessage(h.url, deploy);
+    assert.equal(early.status, 422);
+    assert.equal(early.body.error_code, 'CONSTRUCTOR_FAILED');
+    assert.equal((await programState(h.url, d.id)).view.edition, 0);
   });
 
   it('1,005 filler POSTs from an unrelated key do not clear @timelock(delay=1000) nor move the height', async () => {

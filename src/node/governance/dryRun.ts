@@ -41,9 +41,9 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<s
 }
 
 /**
- * Judges a candidate exactly as the writer would judge the message — same code path, at the height the
- * message would get — inside a transaction that is always rolled back, so nothing changes. The time
- * the constructor sees is the candidate's `time` (or the request's, or now): there is no message yet.
+ * Judges a candidate exactly as the writer would judge the message — same code path, at the writer's
+ * current block (`block.height` and `block.timestamp`; the request's `time` only fills the content's) —
+ * inside a transaction that is always rolled back, so nothing changes.
  *
  * @example
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
@@ -58,8 +58,8 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
     .transaction()
     .execute(async (trx) => {
       const height = (await getHeight(trx)) + 1;
-      const now = node.pipeline.blocks.current();
-      const block = { height: now.height, time: typeof b.time === 'number' ? b.time : now.time };
+      // The writer's block now, whatever `time` the request names: a dry run predicts the writer's verdict.
+      const block = node.pipeline.blocks.current();
       const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, block, events: [] };
       if (b.content !== undefined) {
         if (!b.content || typeof b.content !== 'object') throw invalid('content must be a PROGRAM content object', 'content');
