@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
 import { buildStore } from '../../client/messages/buildStore.js';
@@ -99,6 +100,19 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     assert.equal(s.history.editions[1].height, start + 1000);
     assert.equal(s.history.pending[0].settled_height, start + 1000);
     assert.equal((await replaceWith(h.url, alice, lock.id, (c) => ({ ...c, variables: { V: 'late' } }))).status, 200);
+  });
+
+  it('a time-locked upgrade of a program forgotten meanwhile is refused at its block; the writer keeps going', async () => {
+    const d = await deployCode(h.url, alice, governedFiles("constructor = '@timelock(delay=2)'\n"));
+    const r = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, variables: { V: '2' } }));
+    const effective = r.body.program_verdicts[0].effective_height as number;
+    assert.equal((await postMessage(h.url, await sign(alice, buildForget({ sender: alice.address, hashes: [d.id], reason: 'gone' })))).status, 200);
+    await advanceToHeight(h, effective);
+    const s = await programState(h.url, d.id);
+    assert.equal(s.history.pending[0].status, 'refused');
+    assert.ok(s.history.rejected.some((x: any) => x.message_hash === r.hash && x.height === effective), JSON.stringify(s.history.rejected));
+    const after = await postMessage(h.url, await sign(filler, buildPost({ sender: filler.address, type: 'note', content: {} })));
+    assert.equal(after.status, 200);
   });
 
   it('GET /api/v0/height counts block intervals: empty ones too, and a dry-run judges at the current block', async () => {

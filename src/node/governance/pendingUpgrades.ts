@@ -1,4 +1,4 @@
-import { isAlephError } from '../../errors.js';
+import { AlephError, isAlephError } from '../../errors.js';
 import { resolveProgramRefs } from '../apply/programRefs.js';
 import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';
@@ -70,11 +70,18 @@ export async function applyDueUpgrades(scope: DueScope, height: number, blockAt:
   for (const row of due) {
     const ctx: GovernanceScope = { ...scope, block: blockAt(row.effective_height) };
     let status: ProgramPendingTable['status'];
+    // Its own savepoint: one upgrade that cannot be rebuilt is refused alone, never half-applied, and
+    // never blocks the writer (it would fail again before every later message).
+    scope.stmts.savepoint();
     try {
       const outcome = await settleDecision(ctx, await judgeUpgrade(ctx, await rebuild(ctx, row)));
+      scope.stmts.release();
       status = outcome === 'accepted' ? 'applied' : 'refused';
-    } catch (e) {
-      if (!isAlephError(e)) throw e;
+    } catch (caught) {
+      scope.stmts.rollback();
+      const e = isAlephError(caught)
+        ? caught
+        : new AlephError('PENDING_UPGRADE_FAILED', `the time-locked upgrade could not be applied: ${(caught as Error).message}`, { details: { message_hash: row.message_hash } });
       const message = { hash: row.message_hash, sender: row.sender, time: ctx.block.time };
       await insertRefusal(ctx.db, refusalOfError(e, { programId: row.program_id, message, causeKind: row.cause_kind, checksum: row.checksum, height: ctx.block.height }));
       status = 'refused';
