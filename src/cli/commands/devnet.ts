@@ -10,6 +10,12 @@ const port = (v: string) => {
   return n;
 };
 
+const blockInterval = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid block interval ${v} (milliseconds, at least 1)`);
+  return n;
+};
+
 /** `aleph devnet`: node + compute node in one process, until Ctrl-C. */
 export function devnetCommand(): Command {
   return new Command('devnet')
@@ -17,7 +23,8 @@ export function devnetCommand(): Command {
     .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ./.aleph]')
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port, 4024)
     .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port, 4020)
-    .action(async (opts: { home?: string; apiPort: number; computePort: number }) => {
+    .option('--block-interval <ms>', 'A block every this many ms (block.height; @timelock delays count blocks), fixed at the network\'s first start [default: 1000]', blockInterval)
+    .action(async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number }) => {
       // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
       const modulePath = '../../devnet/startDevnet.js';
       let startDevnet: StartDevnet;
@@ -26,7 +33,10 @@ export function devnetCommand(): Command {
       } catch (cause) {
         throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
       }
-      const net = await startDevnet({ ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort });
+      const net = await startDevnet({
+        ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort,
+        ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
+      });
       process.stdout.write(`Devnet running (home ${net.home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);
       for (const [name, ref] of Object.entries(net.runtimes ?? {})) process.stdout.write(`  Runtime ${name.padEnd(7)} ${ref}\n`);
       process.stdout.write('Press Ctrl-C to stop.\n');
