@@ -59,7 +59,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
-  const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), (e) => process.emitWarning(e.message, 'ServingReport'));
+  const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) => process.emitWarning(e.message, 'ServingReport'));
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), reporter);
   const aliases = opts.runtimeAliases ?? {};
 

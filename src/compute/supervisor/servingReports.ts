@@ -37,7 +37,13 @@ export function computeAccount(home: string): PrivateKeyAccount {
 export class ServingReporter {
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly apiUrl: string, private readonly account: PrivateKeyAccount, private readonly onError: (e: Error) => void = () => {}) {}
+  constructor(
+    private readonly apiUrl: string,
+    private readonly account: PrivateKeyAccount,
+    /** Removed from reasons: reports are public, and the compute node's paths are nobody's business. */
+    private readonly home: string,
+    private readonly onError: (e: Error) => void = () => {},
+  ) {}
 
   get address(): string {
     return this.account.address;
@@ -48,7 +54,8 @@ export class ServingReporter {
     return this.chain;
   }
 
-  private async send(r: ServingReport): Promise<void> {
+  private async send(putative: ServingReport): Promise<void> {
+    const r = putative.reason ? { ...putative, reason: putative.reason.split(this.home).join('<compute home>').slice(0, 500) } : putative;
     const time = Date.now() / 1000;
     const sender = this.account.address;
     const itemContent = JSON.stringify({ type: COMPUTE_REPORT_POST_TYPE, address: sender, content: r, time, ref: r.program_id });
