@@ -58,6 +58,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
+  await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 
   const server = http.createServer((req, res) => {
@@ -96,6 +97,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await sup.close();
+      await artifacts.persistent.close();
     },
   };
 }

@@ -23,6 +23,11 @@ export function schemaError(prefix: 'MESSAGE' | 'CONTENT', what: string, err: z.
       details: { field: path, expected },
     });
   }
+  // A refinement that names its own rule (e.g. PROGRAM_VOLUME_NAME_INVALID) keeps that code.
+  const own = issue.code === 'custom' ? (issue as { params?: { code?: unknown } }).params?.code : undefined;
+  if (typeof own === 'string') {
+    return new AlephError(own, `${what}: field "${path}": ${issue.message}`, { hint: 'check the field against the message schema', details: { field: path } });
+  }
   return new AlephError(`${prefix}_INVALID`, `${what}: field "${path}": ${issue.message}`, {
     hint: 'check the field against the message schema',
     details: { field: path, issue: issue.code },
