@@ -8,6 +8,8 @@ import { createNode, type RunningNode } from '../node/createNode.js';
 import { createComputeNode, type ComputeNode } from '../compute/server/createComputeNode.js';
 import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
 import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
+import type { ProgramLimits } from '../node/pipeline/programLimits.js';
+import type { ComputeCapacity } from '../compute/supervisor/capacity.js';
 
 export interface DevnetOptions {
   /** $ALEPH_HOME; default ./.aleph */
@@ -17,6 +19,10 @@ export interface DevnetOptions {
   computePort?: number | null;
   host?: string;
   runtimes?: RuntimeFile[];
+  /** The most one PROGRAM may declare (memory, vcpus, seconds, disk); defaults in node/pipeline/programLimits.ts. */
+  programLimits?: Partial<ProgramLimits>;
+  /** What all programs together may declare on the compute node; defaults to the host's sizes. */
+  computeCapacity?: Partial<ComputeCapacity>;
 }
 
 export interface Devnet {
@@ -46,7 +52,7 @@ function devnetAccount(home: string) {
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const home = resolve(opts.home ?? process.env.ALEPH_HOME ?? '.aleph');
   mkdirSync(home, { recursive: true });
-  const node = await createNode({ home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024 });
+  const node = await createNode({ home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024, ...(opts.programLimits ? { programLimits: opts.programLimits } : {}) });
   let compute: ComputeNode | null = null;
   try {
     const account = devnetAccount(home);
@@ -70,6 +76,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     compute = opts.computePort === null ? null : await createComputeNode({
       apiUrl: node.url, home: join(home, 'compute'), host: opts.host ?? '127.0.0.1', port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
       runtimeCacheDir: join(RUNTIME_CACHE_DIR, 'unpacked'), runtimeAliases: aliases,
+      ...(opts.computeCapacity ? { capacity: opts.computeCapacity } : {}),
     });
     const c = compute;
     return {

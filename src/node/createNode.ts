@@ -7,6 +7,7 @@ import { AlephError, isAlephError } from '../errors.js';
 import { FileStore } from './files/fileStore.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
+import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
 import { openStore } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
@@ -25,6 +26,8 @@ export interface NodeOptions {
   /** Signature worker threads; 0 verifies on the main thread. */
   signatureWorkers?: number;
   maxFileBytes?: number;
+  /** The most one PROGRAM may declare (a network setting); defaults in pipeline/programLimits.ts. */
+  programLimits?: Partial<ProgramLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -35,13 +38,14 @@ export interface RunningNode extends NodeContext {
 
 /** Starts a core node: store, file store, pipeline and the HTTP/websocket API, listening on 127.0.0.1. */
 export async function createNode(opts: NodeOptions): Promise<RunningNode> {
+  const limits = programLimitsOf(opts.programLimits);
   await mkdir(opts.home, { recursive: true });
   const db = await openStore(join(opts.home, 'node.sqlite'));
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
-  const pipeline = new Pipeline(db, files, verifier);
-  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
+  const pipeline = new Pipeline(db, files, verifier, limits);
+  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits: limits };
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes, files: 1 } });

@@ -8,6 +8,7 @@ import { sendError, vmRoute } from '../router/vmRoute.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { Capacity, hostCapacity, type ComputeCapacity } from '../supervisor/capacity.js';
 import { aboutRuntime } from './aboutRuntime.js';
 
 export interface ComputeNodeOptions {
@@ -22,6 +23,8 @@ export interface ComputeNodeOptions {
   runtimeCacheDir?: string;
   /** Runtime refs that stand for another STORE on this network (the devnet's seed default ref). */
   runtimeAliases?: Record<string, string>;
+  /** What all programs together may declare here; unset parts default to the host's sizes (see supervisor/capacity.ts). */
+  capacity?: Partial<ComputeCapacity>;
 }
 
 export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
@@ -57,7 +60,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }));
   await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 

@@ -19,7 +19,7 @@ export function run(cmd: string, args: string[], okCodes: number[] = [0]): Promi
     execFile(cmd, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: MiB }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       if (okCodes.includes(code)) resolve(stdout);
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.trim() || err?.message}`));
+      else reject(new Error(`${cmd} failed (${code}): ${stderr.trim() || err?.message}`));
     });
   });
 }

@@ -1,14 +1,16 @@
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { AlephError } from '../../errors.js';
 
 /** One path component built from a program's data: a plain name, never `.`, `..`, empty or with a separator. */
 const SEGMENT = /^[A-Za-z0-9_.-]{1,128}$/;
 
-function unsafe(why: string, path: string): AlephError {
-  return new AlephError('COMPUTE_PATH_UNSAFE', `refusing host path ${path}: ${why}`, {
+// Named from the root's last component on: the error reaches the program's owner, host paths do not.
+function unsafe(why: string, path: string, root = path): AlephError {
+  const shown = join(basename(root), path.slice(root.length));
+  return new AlephError('COMPUTE_PATH_UNSAFE', `refusing host path ${shown}: ${why}`, {
     hint: 'a program\'s host paths must be plain directories under its own directory; remove the symlink or stray file',
-    details: { path, reason: why },
+    details: { path: shown, reason: why },
     status: 500,
   });
 }
@@ -39,7 +41,7 @@ export function pathBeneath(root: string, segments: readonly string[], opts: Pat
   else if (!rootStat?.isDirectory()) throw unsafe(rootStat?.isSymbolicLink() ? 'the root is a symlink' : 'the root is not a directory', root);
   let path = root;
   segments.forEach((seg, i) => {
-    if (!SEGMENT.test(seg) || seg === '.' || seg === '..') throw unsafe(`'${seg.slice(0, 80)}' is not a plain name`, join(root, '…'));
+    if (!SEGMENT.test(seg) || seg === '.' || seg === '..') throw unsafe(`'${seg.slice(0, 80)}' is not a plain name`, join(root, '…'), root);
     path = join(path, seg);
     const last = i === segments.length - 1;
     const wantFile = last && opts.leaf === 'file';
@@ -50,12 +52,12 @@ export function pathBeneath(root: string, segments: readonly string[], opts: Pat
     }
     if (!st) {
       if (wantFile) return;
-      throw unsafe('it does not exist', path);
+      throw unsafe('it does not exist', path, root);
     }
-    if (st.isSymbolicLink()) throw unsafe('a component is a symlink', path);
-    if (wantFile ? !st.isFile() : !st.isDirectory()) throw unsafe(wantFile ? 'it is not a regular file' : 'a component is not a directory', path);
+    if (st.isSymbolicLink()) throw unsafe('a component is a symlink', path, root);
+    if (wantFile ? !st.isFile() : !st.isDirectory()) throw unsafe(wantFile ? 'it is not a regular file' : 'a component is not a directory', path, root);
   });
   const real = lstatOrNull(path) ? realpathSync(path) : join(realpathSync(join(path, '..')), segments.at(-1) ?? '');
-  if (real !== join(realpathSync(root), ...segments)) throw unsafe('it resolves elsewhere', path);
+  if (real !== join(realpathSync(root), ...segments)) throw unsafe('it resolves elsewhere', path, root);
   return path;
 }
