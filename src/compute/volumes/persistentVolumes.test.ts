@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
@@ -131,6 +133,25 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
     await assert.rejects(vols.acquire('..', 'data', 1), { code: 'COMPUTE_PATH_UNSAFE' });
     assert.ok(!mountsUnder('/').some((m) => m.startsWith(join(home, 'volume-mounts', other))), 'nothing mounted');
     assert.ok(!existsSync(join(home, 'volume-images', other, 'hostroot.ext4')));
+  });
+
+  it('without root (or loop devices) a persistent volume is refused with a clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aleph-noroot-'));
+    try {
+      chmodSync(dir, 0o777);
+      const script = join(dir, 'acquire.ts');
+      writeFileSync(script, `import { PersistentVolumes } from ${JSON.stringify(join(import.meta.dirname, 'persistentVolumes.ts'))};
+new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'data', 1).then(
+  () => console.log(JSON.stringify({ code: 'MOUNTED' })), (e) => console.log(JSON.stringify({ code: e.code, status: e.status, message: e.message })));
+`);
+      // As an unprivileged uid when the tests run as root (CI), as ourselves otherwise.
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { ...asNobody, cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { code?: string; status?: number; message?: string };
+      assert.equal(out.code, 'COMPUTE_VOLUMES_UNAVAILABLE', r.stdout + r.stderr);
+      assert.equal(out.status, 503);
+      assert.match(out.message ?? '', /cannot host persistent volumes: the compute node does not run as root/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('unmounts everything at close', async () => {
