@@ -135,6 +135,27 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
     assert.ok(!existsSync(join(home, 'volume-images', other, 'hostroot.ext4')));
   });
 
+  it('moves a volume directory from before volumes were images into the new image, links not followed', async () => {
+    const old = 'ef'.repeat(32);
+    const legacy = join(home, 'volumes', old, 'data');
+    mkdirSync(legacy, { recursive: true });
+    writeFileSync(join(legacy, 'counter'), '7');
+    symlinkSync('/etc', join(legacy, 'hostetc'));
+    const lease = await vols.acquire(old, 'data', 2);
+    const h = await startWith(lease.hostPath);
+    assert.deepEqual(await ask(h.socketPath, '/read?path=/data/counter'), { ok: true, value: '7' });
+    assert.ok(lstatSync(join(lease.hostPath, 'hostetc')).isSymbolicLink(), 'copied as a link, its target not copied');
+    await h.stop();
+    lease.release();
+    // Too big for the declared size: refused, no image left behind, the old directory intact.
+    const big = '12'.repeat(32);
+    mkdirSync(join(home, 'volumes', big, 'data'), { recursive: true });
+    writeFileSync(join(home, 'volumes', big, 'data', 'blob'), Buffer.alloc(3 * MiB, 1));
+    await assert.rejects(vols.acquire(big, 'data', 2), { code: 'COMPUTE_VOLUME_FAILED' });
+    assert.ok(!existsSync(join(home, 'volume-images', big, 'data.ext4')));
+    assert.equal(statSync(join(home, 'volumes', big, 'data', 'blob')).size, 3 * MiB);
+  });
+
   it('without root (or loop devices) a persistent volume is refused with a clear error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aleph-noroot-'));
     try {

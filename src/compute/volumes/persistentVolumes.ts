@@ -1,7 +1,7 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
-import { createImage, growMounted, growUnmounted, imageSizeMiB, imagesSupported, mountImage, mountsUnder, unmount, volumeToolFailed } from './ext4Image.js';
+import { createImage, growMounted, growUnmounted, imageSizeMiB, imagesSupported, mountImage, mountsUnder, run, unmount, volumeToolFailed } from './ext4Image.js';
 import { pathBeneath } from './pathBeneath.js';
 
 interface Mounted { mountPoint: string; sizeMiB: number }
@@ -23,6 +23,8 @@ export interface VolumeLease { hostPath: string; release(): void }
 export class PersistentVolumes {
   private readonly images: string;
   private readonly mounts: string;
+  /** Where volumes were plain directories before they were images; their data moves into the new image once. */
+  private readonly legacy: string;
   /** One chain per volume, so concurrent starts and releases never race a mount. */
   private readonly volumes = new Map<string, Volume>();
 
@@ -31,6 +33,7 @@ export class PersistentVolumes {
     for (const d of ['volume-images', 'volume-mounts']) mkdirSync(join(home, d), { recursive: true, mode: 0o700 });
     this.images = realpathSync(join(home, 'volume-images'));
     this.mounts = realpathSync(join(home, 'volume-mounts'));
+    this.legacy = join(home, 'volumes');
   }
 
   /**
@@ -89,14 +92,34 @@ export class PersistentVolumes {
     const mountPoint = pathBeneath(this.mounts, [programId, name], { create: true });
     if (mountsUnder(mountPoint).length) await unmount(mountPoint);
     let size: number;
+    let created = false;
     try { size = imageSizeMiB(image); } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw volumeToolFailed('open image', e);
       await createImage(image, sizeMiB);
       size = sizeMiB;
+      created = true;
     }
     if (size < sizeMiB) { await growUnmounted(image, sizeMiB); size = sizeMiB; }
     await mountImage(image, mountPoint);
+    if (created) await this.adoptLegacy(programId, name, mountPoint, image);
     return { mountPoint, sizeMiB: size };
+  }
+
+  /**
+   * Copies a pre-image volume directory (home/volumes/<id>/<name>) into the fresh image, symlinks as symlinks
+   * (never followed: such a directory is exactly where a program could have planted them). When it does not fit,
+   * the image is removed again and the error says so: the old directory stays as it was.
+   */
+  private async adoptLegacy(programId: string, name: string, mountPoint: string, image: string): Promise<void> {
+    let dir: string;
+    try { dir = pathBeneath(this.legacy, [programId, name]); } catch { return; }
+    try {
+      await run('cp', ['-a', '--no-dereference', '--', `${dir}/.`, mountPoint]);
+    } catch (e) {
+      await unmount(mountPoint).catch(() => {});
+      rmSync(image, { force: true });
+      throw volumeToolFailed(`moving the volume's data from before volumes were sized (does it fit in size_mib?)`, e, { name });
+    }
   }
 
   private imagePath(programId: string, name: string): string {
