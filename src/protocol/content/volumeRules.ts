@@ -31,13 +31,13 @@ export function mountProblem(putativeMount: string): string | null {
 /** A mount path field: refused with PROGRAM_VOLUME_MOUNT_INVALID (see schemaError) when {@link mountProblem} objects. */
 export const mountPath = z.string().superRefine((m, ctx) => {
   const why = mountProblem(m);
-  if (why) ctx.addIssue({ code: 'custom', message: `mount '${m.slice(0, 80)}' ${why}`, params: { code: 'PROGRAM_VOLUME_MOUNT_INVALID' } });
+  if (why) ctx.addIssue({ code: 'custom', message: `mount '${m.slice(0, 80)}' ${why}`, params: { code: 'PROGRAM_VOLUME_MOUNT_INVALID', hint: 'mount at an absolute, normalised path of your own such as /data or /opt/packages' } });
 });
 
 /** A persistent volume's name: refused with PROGRAM_VOLUME_NAME_INVALID unless it matches {@link VOLUME_NAME}. */
 export const volumeName = z.string().superRefine((n, ctx) => {
   if (!VOLUME_NAME.test(n)) {
-    ctx.addIssue({ code: 'custom', message: `volume name '${n.slice(0, 80)}' must match [A-Za-z0-9_-]{1,64} (never . or ..)`, params: { code: 'PROGRAM_VOLUME_NAME_INVALID' } });
+    ctx.addIssue({ code: 'custom', message: `volume name '${n.slice(0, 80)}' must match [A-Za-z0-9_-]{1,64} (never . or ..)`, params: { code: 'PROGRAM_VOLUME_NAME_INVALID', hint: 'name a persistent volume with letters, digits, _ and - (at most 64), e.g. data' } });
   }
 });
 
@@ -46,10 +46,10 @@ export function duplicateVolumes(volumes: ReadonlyArray<{ mount: string; name?: 
   const mounts = new Set<string>();
   const names = new Set<string>();
   volumes.forEach((v, i) => {
-    if (mounts.has(v.mount)) ctx.addIssue({ code: 'custom', path: [i, 'mount'], message: `two volumes are mounted at ${v.mount}`, params: { code: 'PROGRAM_VOLUME_DUPLICATE' } });
+    if (mounts.has(v.mount)) ctx.addIssue({ code: 'custom', path: [i, 'mount'], message: `two volumes are mounted at ${v.mount.slice(0, 80)}`, params: { code: 'PROGRAM_VOLUME_DUPLICATE', hint: 'give each volume its own mount and each persistent volume its own name' } });
     mounts.add(v.mount);
     if (v.name === undefined) return;
-    if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two persistent volumes are named ${v.name}`, params: { code: 'PROGRAM_VOLUME_DUPLICATE' } });
+    if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two persistent volumes are named ${v.name.slice(0, 80)}`, params: { code: 'PROGRAM_VOLUME_DUPLICATE', hint: 'give each volume its own mount and each persistent volume its own name' } });
     names.add(v.name);
   });
 }
