@@ -40,8 +40,8 @@ export function devnetCommand(): Command {
     .option('--max-program-vcpus <n>', 'Most vCPUs one program may declare [default: 4]', positive)
     .option('--max-program-seconds <s>', 'Most resources.seconds one program may declare [default: 300]', positive)
     .option('--max-program-disk <MiB>', 'Most volume size_mib (summed) one program may declare [default: 4096]', positive)
-    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024]', positive)
-    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 4 per core]', positive)
+    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]', positive)
+    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 16 per core]', positive)
     .option('--compute-disk <MiB>', 'Volume MiB all running programs may declare together [default: free space of the home]', positive)
     .action(async (opts: { home?: string; apiPort: number; computePort: number } & LimitOptions) => {
       // Resolved at run time so the rest of the CLI works even where the devnet cannot load.

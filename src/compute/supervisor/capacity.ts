@@ -19,17 +19,18 @@ const RESERVED_MEMORY_MIB = 1024;
  * A vCPU is a CPU-time cap (cgroup cpu.max), not a reserved core: programs that declare more than the host has
  * share it. Memory and disk are not shareable that way and are not overcommitted.
  */
-const VCPUS_PER_CORE = 4;
+const VCPUS_PER_CORE = 16;
 
 /**
- * The host's own sizes: its memory less a reserve, 4 vCPUs per core, and the free space where volumes live
+ * The host's own sizes: its memory less a reserve, 16 vCPUs per core, and the free space where volumes live
  * (measured at start).
  */
 export function hostCapacity(home: string): ComputeCapacity {
   mkdirSync(home, { recursive: true });
   const fs = statfsSync(home);
   return {
-    memoryMiB: Math.max(256, Math.floor(totalmem() / MiB) - RESERVED_MEMORY_MIB),
+    // On a small host the reserve shrinks to a quarter, so a 2 GiB CI machine still runs a dozen 128 MiB programs.
+    memoryMiB: Math.floor(Math.max(totalmem() / MiB - RESERVED_MEMORY_MIB, (totalmem() / MiB) * 0.75)),
     vcpus: availableParallelism() * VCPUS_PER_CORE,
     diskMiB: Math.floor((fs.bavail * fs.bsize) / MiB),
   };
