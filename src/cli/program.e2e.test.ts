@@ -32,7 +32,7 @@ before(async () => {
 after(async () => node.close());
 
 test('program create deploys code and program; list, message get, update and delete follow', async () => {
-  const created = json(await cli(['program', 'create', codeDir, 'main:app', '--name', 'hello', '--updatable', '--ephemeral-volume', 'mount=/tmp/x,size_mib=5', '--env-vars', 'A=1', '--json']));
+  const created = json(await cli(['program', 'create', codeDir, 'main:app', '--name', 'hello', '--updatable', '--ephemeral-volume', 'mount=/opt/tmp,size_mib=5', '--env-vars', 'A=1', '--json']));
   assert.match(created.id, /^[0-9a-f]{64}$/);
   assert.equal(created.url, `http://127.0.0.1:4020/vm/${created.id}`);
 

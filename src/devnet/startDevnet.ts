@@ -10,6 +10,8 @@ import { createComputeNode, type ComputeNode } from '../compute/server/createCom
 import { computeAccount } from '../compute/supervisor/servingReports.js';
 import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
 import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
+import type { ProgramLimits } from '../node/pipeline/programLimits.js';
+import type { ComputeCapacity } from '../compute/supervisor/capacity.js';
 
 export interface DevnetOptions {
   /** $ALEPH_HOME; default ./.aleph */
@@ -22,6 +24,10 @@ export interface DevnetOptions {
   /** The core node's clock and block interval (see NodeOptions); tests move the clock by hand. */
   clock?: Clock;
   blockIntervalMs?: number;
+  /** The most one PROGRAM may declare (memory, vcpus, seconds, disk); defaults in node/pipeline/programLimits.ts. */
+  programLimits?: Partial<ProgramLimits>;
+  /** What all programs together may declare on the compute node; defaults to the host's sizes. */
+  computeCapacity?: Partial<ComputeCapacity>;
 }
 
 export interface Devnet {
@@ -52,7 +58,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const home = resolve(opts.home ?? process.env.ALEPH_HOME ?? '.aleph');
   mkdirSync(home, { recursive: true });
   const node = await createNode({
-    home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024,
+    home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024, ...(opts.programLimits ? { programLimits: opts.programLimits } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
     // The devnet's compute node reports what it serves; its key lives under its home.
     trustedComputeAddresses: opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address],
@@ -80,6 +86,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     compute = opts.computePort === null ? null : await createComputeNode({
       apiUrl: node.url, home: join(home, 'compute'), host: opts.host ?? '127.0.0.1', port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
       runtimeCacheDir: join(RUNTIME_CACHE_DIR, 'unpacked'), runtimeAliases: aliases,
+      ...(opts.computeCapacity ? { capacity: opts.computeCapacity } : {}),
     });
     const c = compute;
     return {

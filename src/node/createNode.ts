@@ -9,6 +9,7 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
+import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
 import { openStore } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
@@ -33,6 +34,8 @@ export interface NodeOptions {
   blockIntervalMs?: number;
   /** Compute nodes whose signed `aleph-compute-report` POSTs are accepted (what they serve of each program). */
   trustedComputeAddresses?: string[];
+  /** The most one PROGRAM may declare (a network setting); defaults in pipeline/programLimits.ts. */
+  programLimits?: Partial<ProgramLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -43,6 +46,7 @@ export interface RunningNode extends NodeContext {
 
 /** Starts a core node: store, file store, pipeline and the HTTP/websocket API, listening on 127.0.0.1. */
 export async function createNode(opts: NodeOptions): Promise<RunningNode> {
+  const limits = programLimitsOf(opts.programLimits);
   await mkdir(opts.home, { recursive: true });
   const db = await openStore(join(opts.home, 'node.sqlite'));
   const files = new FileStore(join(opts.home, 'files'));
@@ -50,8 +54,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const verifier = new SignatureVerifier(opts.signatureWorkers);
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
-  const pipeline = new Pipeline(db, files, verifier, blocks);
-  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
+  const pipeline = new Pipeline(db, files, verifier, blocks, limits);
+  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits: limits };
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes, files: 1 } });

@@ -16,6 +16,25 @@ const blockInterval = (v: string) => {
   return n;
 };
 
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`invalid amount ${v} (a positive number)`);
+  return n;
+};
+
+interface LimitOptions {
+  maxProgramMemory?: number; maxProgramVcpus?: number; maxProgramSeconds?: number; maxProgramDisk?: number;
+  computeMemory?: number; computeVcpus?: number; computeDisk?: number;
+}
+
+/** Only what was given: unset limits keep their defaults. */
+function limitSettings(o: LimitOptions) {
+  const pick = <T extends Record<string, number | undefined>>(x: T) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: number };
+  const programLimits = pick({ memoryMiB: o.maxProgramMemory, vcpus: o.maxProgramVcpus, seconds: o.maxProgramSeconds, diskMiB: o.maxProgramDisk });
+  const computeCapacity = pick({ memoryMiB: o.computeMemory, vcpus: o.computeVcpus, diskMiB: o.computeDisk });
+  return { programLimits, computeCapacity };
+}
+
 /** `aleph devnet`: node + compute node in one process, until Ctrl-C. */
 export function devnetCommand(): Command {
   return new Command('devnet')
@@ -23,8 +42,15 @@ export function devnetCommand(): Command {
     .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ./.aleph]')
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port, 4024)
     .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port, 4020)
+    .option('--max-program-memory <MiB>', 'Most memory one program may declare [default: 2048]', positive)
+    .option('--max-program-vcpus <n>', 'Most vCPUs one program may declare [default: 4]', positive)
+    .option('--max-program-seconds <s>', 'Most resources.seconds one program may declare [default: 300]', positive)
+    .option('--max-program-disk <MiB>', 'Most volume size_mib (summed) one program may declare [default: 4096]', positive)
+    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]', positive)
+    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 16 per core]', positive)
+    .option('--compute-disk <MiB>', 'Volume MiB all running programs may declare together [default: free space of the home]', positive)
     .option('--block-interval <ms>', 'A block every this many ms (block.height; @timelock delays count blocks), fixed at the network\'s first start [default: 1000]', blockInterval)
-    .action(async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number }) => {
+    .action(async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number } & LimitOptions) => {
       // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
       const modulePath = '../../devnet/startDevnet.js';
       let startDevnet: StartDevnet;
@@ -34,7 +60,7 @@ export function devnetCommand(): Command {
         throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
       }
       const net = await startDevnet({
-        ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort,
+        ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort, ...limitSettings(opts),
         ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
       });
       process.stdout.write(`Devnet running (home ${net.home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);

@@ -4,7 +4,7 @@ import type { ProgramVolume } from '../../protocol/index.js';
 /**
  * The three volume kinds of `aleph program create` options.
  * @example
- * parseVolumeSpec('ephemeral' satisfies VolumeKind, 'mount=/tmp/x,size_mib=10');
+ * parseVolumeSpec('ephemeral' satisfies VolumeKind, 'mount=/opt/tmp,size_mib=10');
  */
 export type VolumeKind = 'immutable' | 'ephemeral' | 'persistent';
 
@@ -71,7 +71,7 @@ export function parseVolumeSpec(kind: VolumeKind, spec: string): ProgramVolume {
 /**
  * Parses every repeated volume option at once, in the order immutable, ephemeral, persistent.
  * @example
- * const volumes = parseVolumeOptions({ ephemeral: ['mount=/tmp/x,size_mib=10'] });
+ * const volumes = parseVolumeOptions({ ephemeral: ['mount=/opt/tmp,size_mib=10'] });
  */
 export function parseVolumeOptions(opts: { immutable?: string[]; ephemeral?: string[]; persistent?: string[] }): ProgramVolume[] {
   return [

@@ -37,7 +37,8 @@ export class NodeApi {
     const res = await this.get('/api/v0/programs');
     if (!res.ok) throw unreachable(this.apiUrl, '/api/v0/programs', new Error(`HTTP ${res.status}`));
     const body = (await res.json()) as { programs?: unknown[] };
-    return (body.programs ?? []).map(parseProgramView);
+    // One unusable program (e.g. stored before the node checked volume names) must not keep the others from starting.
+    return (body.programs ?? []).flatMap((p) => { try { return [parseProgramView(p)]; } catch { return []; } });
   }
 
   /** The content of a STORE message (`item_hash` is its file hash); null if the node has no such message. */

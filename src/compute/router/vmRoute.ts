@@ -18,7 +18,8 @@ async function exitReason(exited: Promise<{ reason: string }>): Promise<string |
 
 /**
  * `/vm/{program id or any version hash}/...`: finds the program's serving instance (starting it if needed)
- * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 504 over its limit.
+ * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 503 no room on this
+ * compute node (or no volumes here), 504 over its limit.
  */
 export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
   // Warm path: cached view and a running instance, no awaits before the proxy.
@@ -31,7 +32,7 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
       inst = await sup.acquire(view);
     } catch (e) {
       const err = isAlephError(e) && e.status !== 404
-        ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: 502, hint: e.hint, details: e.details, cause: e })
+        ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: e.status === 503 ? 503 : 502, hint: e.hint, details: e.details, cause: e })
         : e;
       return sendError(res, err, { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) });
     }

@@ -9,6 +9,7 @@ import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { computeAccount, ServingReporter } from '../supervisor/servingReports.js';
+import { Capacity, hostCapacity, type ComputeCapacity } from '../supervisor/capacity.js';
 import { aboutRuntime } from './aboutRuntime.js';
 
 export interface ComputeNodeOptions {
@@ -23,6 +24,8 @@ export interface ComputeNodeOptions {
   runtimeCacheDir?: string;
   /** Runtime refs that stand for another STORE on this network (the devnet's seed default ref). */
   runtimeAliases?: Record<string, string>;
+  /** What all programs together may declare here; unset parts default to the host's sizes (see supervisor/capacity.ts). */
+  capacity?: Partial<ComputeCapacity>;
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -60,7 +63,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
   const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) => process.emitWarning(e.message, 'ServingReport'));
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), reporter);
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), reporter);
+  await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 
   const server = http.createServer((req, res) => {
@@ -100,6 +104,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await sup.close();
+      await artifacts.persistent.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { unpackRuntime } from '../runtime/unpackRuntime.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import { resolvedFile, type ProgramView } from '../api/programView.js';
 import type { VolumeSpec } from '../sandbox/types.js';
+import { PersistentVolumes, type VolumeLease } from '../volumes/persistentVolumes.js';
 
 function magic(file: string): 'zip' | 'squashfs' | 'other' {
   const fd = openSync(file, 'r');
@@ -14,7 +15,11 @@ function magic(file: string): 'zip' | 'squashfs' | 'other' {
   return b[0] === 0x50 && b[1] === 0x4b ? 'zip' : 'other';
 }
 
-export interface PreparedProgram { runtimeRoot: string; codeDir: string; volumes: VolumeSpec[] }
+export interface PreparedProgram {
+  runtimeRoot: string; codeDir: string; volumes: VolumeSpec[];
+  /** Lets go of the persistent volumes this instance holds; call once its sandbox has exited. */
+  release(): void;
+}
 
 /**
  * Turns a program view into host paths: files fetched by hash, code and volumes extracted once per file hash
@@ -22,8 +27,11 @@ export interface PreparedProgram { runtimeRoot: string; codeDir: string; volumes
  */
 export class Artifacts {
   private readonly extracting = new Map<string, Promise<string>>();
+  readonly persistent: PersistentVolumes;
 
-  constructor(private readonly api: NodeApi, private readonly home: string, private readonly runtimeCacheDir: string) {}
+  constructor(private readonly api: NodeApi, private readonly home: string, private readonly runtimeCacheDir: string) {
+    this.persistent = new PersistentVolumes(home);
+  }
 
   private once(key: string, make: () => Promise<string>): Promise<string> {
     let p = this.extracting.get(key);
@@ -66,16 +74,23 @@ export class Artifacts {
   async prepare(v: ProgramView): Promise<PreparedProgram> {
     const [runtimeRoot, codeDir] = await Promise.all([this.runtime(resolvedFile(v, 'runtime')), this.code(resolvedFile(v, 'code'), v.encoding)]);
     const volumes: VolumeSpec[] = [];
-    for (const vol of v.volumes) {
-      if (vol.kind === 'ephemeral') volumes.push({ kind: 'ephemeral', mount: vol.mount, sizeMiB: vol.sizeMiB });
-      else if (vol.kind === 'immutable') volumes.push({ kind: 'immutable', mount: vol.mount, hostPath: await this.immutableVolume(resolvedFile(v, 'volume', vol.mount)) });
-      else {
-        // Keyed by program id and name, not edition: persistent data survives restarts and upgrades.
-        const hostPath = join(this.home, 'volumes', v.id, vol.name);
-        mkdirSync(hostPath, { recursive: true });
-        volumes.push({ kind: 'persistent', mount: vol.mount, hostPath });
+    const leases: VolumeLease[] = [];
+    const release = () => { for (const l of leases.splice(0)) l.release(); };
+    try {
+      for (const vol of v.volumes) {
+        if (vol.kind === 'ephemeral') volumes.push({ kind: 'ephemeral', mount: vol.mount, sizeMiB: vol.sizeMiB });
+        else if (vol.kind === 'immutable') volumes.push({ kind: 'immutable', mount: vol.mount, hostPath: await this.immutableVolume(resolvedFile(v, 'volume', vol.mount)) });
+        else {
+          // Keyed by program id and name, not edition: persistent data survives restarts and upgrades.
+          const lease = await this.persistent.acquire(v.id, vol.name, vol.sizeMiB);
+          leases.push(lease);
+          volumes.push({ kind: 'persistent', mount: vol.mount, hostPath: lease.hostPath });
+        }
       }
+    } catch (e) {
+      release();
+      throw e;
     }
-    return { runtimeRoot, codeDir, volumes };
+    return { runtimeRoot, codeDir, volumes, release };
   }
 }

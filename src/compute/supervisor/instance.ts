@@ -44,7 +44,7 @@ export class Instance {
     this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
     // Enough kept-alive sockets for the node's concurrent requests to this program: each waits for no connect.
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
-    void this.handle.exited.then((e) => { this.exit = e; this.agent.destroy(); });
+    void this.handle.exited.then((e) => { this.exit = e; this.agent.destroy(); prepared.release(); });
   }
 
   get alive(): boolean { return this.exit === null; }

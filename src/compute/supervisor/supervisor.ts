@@ -3,6 +3,7 @@ import { AlephError } from '../../errors.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
+import { Capacity, needOf } from './capacity.js';
 import { Instance } from './instance.js';
 import type { ProgramLogs } from './programLogs.js';
 import type { ServingReport } from './servingReports.js';
@@ -31,10 +32,8 @@ export class Supervisor {
   private closed = false;
 
   constructor(
-    private readonly api: NodeApi,
-    private readonly artifacts: Artifacts,
-    private readonly logs: ProgramLogs,
-    private readonly runDir: string,
+    private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string,
+    readonly capacity = new Capacity({ memoryMiB: Infinity, vcpus: Infinity, diskMiB: Infinity }),
     /** Tells the core node what is served after an upgrade (issue 7, "serving truth"). */
     private readonly reporter?: { report(r: ServingReport): unknown },
   ) {}
@@ -116,9 +115,11 @@ export class Supervisor {
   }
 
   private async start(s: ProgramState, view: ProgramView): Promise<Instance> {
-    const prepared = await this.artifacts.prepare(view);
+    // Refused before anything is fetched or mounted when the node has no room (503, not an overcommit).
+    const release = this.capacity.reserve(view.id, needOf(view));
+    const prepared = await this.artifacts.prepare(view).catch((e: unknown) => { release(); throw e; });
     const inst = new Instance(view, prepared, this.runDir, this.logs);
-    void inst.handle.exited.then(() => this.onExit(s, inst));
+    void inst.handle.exited.then(() => { release(); this.onExit(s, inst); });
     await inst.handle.ready;
     return inst;
   }

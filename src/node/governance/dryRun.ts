@@ -13,6 +13,7 @@ import { replaceGoverned } from './governProgram.js';
 import { judgeUpgrade, type UpgradeDecision } from './judgeUpgrade.js';
 import { ProgramRefusedError } from './refusals.js';
 import { programContentOf } from './resolvedEdition.js';
+import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from '../pipeline/programLimits.js';
 
 /**
  * An unsigned candidate for `POST /api/v0/programs/{id}/dry-run`: a full PROGRAM content (judged as a
@@ -48,7 +49,7 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<s
  * @example
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
  */
-export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock } }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
+export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
   if (!putative || typeof putative !== 'object') throw invalid('the body must be a JSON object', '(root)');
   const b = putative as Record<string, unknown>;
   if (b.sender !== undefined && !isAddress(b.sender)) throw invalid('sender must be a 0x address', 'sender');
@@ -70,6 +71,7 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
         const itemContent = JSON.stringify(raw);
         const envelope: MessageEnvelope = { chain: 'ETH', sender, type: 'PROGRAM', time: raw.time as number, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent), signature: '' };
         const msg: ValidMessage = parseContent(envelope, itemContent);
+        assertWithinProgramLimits(msg, node.programLimits ?? DEFAULT_PROGRAM_LIMITS);
         const ctx: ApplyContext = { ...scope, msg };
         try {
           result = answer(await replaceGoverned(ctx, program, msg.content as unknown as ProgramContent & { address: string }));

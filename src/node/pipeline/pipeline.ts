@@ -8,6 +8,7 @@ import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
 import { ApplyQueue } from './applyQueue.js';
 import type { BlockClock } from './blockClock.js';
+import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from './programLimits.js';
 import { recordPending, recordRejection } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
@@ -27,7 +28,13 @@ export class Pipeline {
   private readonly applier: ApplyQueue;
   private readonly reader: ReaderStatements;
 
-  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier, readonly blocks: BlockClock) {
+  constructor(
+    private readonly db: Db,
+    private readonly files: FileStore,
+    private readonly verifier: SignatureVerifier,
+    readonly blocks: BlockClock,
+    private readonly limits: ProgramLimits = DEFAULT_PROGRAM_LIMITS,
+  ) {
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
@@ -59,6 +66,7 @@ export class Pipeline {
         itemContent = await this.files.readText(envelope.item_hash);
       }
       const msg: ValidMessage = parseContent(envelope, itemContent as string);
+      assertWithinProgramLimits(msg, this.limits);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
       if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.files.has(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);

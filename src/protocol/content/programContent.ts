@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { address, baseFields, hash, payment } from './baseContent.js';
+import { duplicateVolumes, mountPath, volumeName } from './volumeRules.js';
 
 const codeContent = z.strictObject({
   encoding: z.enum(['plain', 'zip', 'squashfs']),
@@ -19,34 +20,37 @@ const runtimeContent = z.strictObject({
 
 const dataContent = z.strictObject({
   encoding: z.enum(['plain', 'zip', 'squashfs']),
-  mount: z.string(),
+  mount: mountPath,
   ref: hash.nullish(),
   use_latest: z.boolean().default(false),
 });
 
-const exportContent = z.strictObject({ encoding: z.enum(['plain', 'zip', 'squashfs']), mount: z.string() });
+const exportContent = z.strictObject({ encoding: z.enum(['plain', 'zip', 'squashfs']), mount: mountPath });
 
 const immutableVolume = z.strictObject({
   comment: z.string().nullish(),
-  mount: z.string().startsWith('/'),
+  mount: mountPath,
   ref: hash,
   use_latest: z.boolean().default(true),
   estimated_size_mib: z.number().nullish(),
 });
 const ephemeralVolume = z.strictObject({
   comment: z.string().nullish(),
-  mount: z.string().startsWith('/'),
+  mount: mountPath,
   ephemeral: z.literal(true),
   size_mib: z.number().int().positive(),
 });
 const persistentVolume = z.strictObject({
   comment: z.string().nullish(),
-  mount: z.string().startsWith('/'),
+  mount: mountPath,
   parent: z.strictObject({ ref: hash, use_latest: z.boolean().default(true) }).nullish(),
   persistence: z.enum(['host', 'store']).default('host'),
-  name: z.string().min(1),
+  name: volumeName,
   size_mib: z.number().int().positive(),
 });
+/** More volumes than any program needs only lengthens every mount table and checksum. */
+const MAX_VOLUMES = 32;
+
 // Order matters: ephemeral and persistent have a discriminating field, immutable is the fallback.
 export const volume = z.union([ephemeralVolume, persistentVolume, immutableVolume]);
 
@@ -82,7 +86,7 @@ export const programContent = z.strictObject({
   resources: resources.default({ vcpus: 1, memory: 128, seconds: 1 }),
   payment: payment.nullish(),
   requirements: z.record(z.string(), z.unknown()).nullish(),
-  volumes: z.array(volume).default([]),
+  volumes: z.array(volume).max(MAX_VOLUMES).superRefine(duplicateVolumes).default([]),
   replaces: hash.nullish(),
   code: codeContent,
   data: dataContent.nullish(),

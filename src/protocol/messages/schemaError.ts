@@ -23,6 +23,12 @@ export function schemaError(prefix: 'MESSAGE' | 'CONTENT', what: string, err: z.
       details: { field: path, expected },
     });
   }
+  // A refinement that names its own rule (e.g. PROGRAM_VOLUME_NAME_INVALID) keeps that code.
+  const params = issue.code === 'custom' ? (issue as { params?: { code?: unknown; hint?: unknown } }).params : undefined;
+  if (typeof params?.code === 'string') {
+    const hint = typeof params.hint === 'string' ? params.hint : 'check the field against the message schema';
+    return new AlephError(params.code, `${what}: field "${path}": ${issue.message}`, { hint, details: { field: path } });
+  }
   return new AlephError(`${prefix}_INVALID`, `${what}: field "${path}": ${issue.message}`, {
     hint: 'check the field against the message schema',
     details: { field: path, issue: issue.code },
