@@ -6,7 +6,7 @@ import { getAggregate, type GetAggregateParameters } from './actions/getAggregat
 import { getLiveMessage, getMessage, type GetMessageParameters } from './actions/getMessage.js';
 import { getAllMessages, getMessages, type GetMessagesParameters } from './actions/getMessages.js';
 import { getPosts, type GetPostsParameters } from './actions/getPosts.js';
-import { dryRunProgram, getHeight, getProgram, getProgramHistory, type DryRunCandidate } from './actions/programs.js';
+import { approveUpgrade, dryRunProgram, getHeight, getProgram, getProgramHistory, type ApproveUpgradeParameters, type DryRunCandidate } from './actions/programs.js';
 import { publishMessage, type PublishMessageParameters } from './actions/publishMessage.js';
 import { replaceProgram, setProgramPersistence, type ReplaceProgramParameters } from './actions/replaceProgram.js';
 import { updateProgramCode, type UpdateProgramCodeParameters } from './actions/updateProgramCode.js';
@@ -67,6 +67,7 @@ export class AlephClient {
   getProgram = (p: { id: string }) => getProgram(this.config, p);
   getProgramHistory = (p: { id: string }) => getProgramHistory(this.config, p);
   dryRunProgram = (p: { id: string; candidate: DryRunCandidate }) => dryRunProgram(this.config, p);
+  approveUpgrade = (p: ApproveUpgradeParameters) => approveUpgrade(this.config, p);
   getCurrentProgram = (p: { hash: string }) => getCurrentProgram(this.config, p);
   deployProgram = (p: DeployProgramParameters) => deployProgram(this.config, p);
   updateProgramCode = (p: UpdateProgramCodeParameters) => updateProgramCode(this.config, p);

@@ -41,6 +41,7 @@ test('the runtime exports of the SDK are deliberate', () => {
     'UPGRADE_APPROVAL_POST_TYPE',
     'UPGRADE_CANCEL_POST_TYPE',
     'accountFromPrivateKey',
+    'approveUpgrade',
     'assertUpdatable',
     'buildAggregate',
     'buildForget',

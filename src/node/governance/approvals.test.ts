@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { approveUpgrade } from '../../client/actions/programs.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
 import { amendCode, approve, deployCode, governedFiles, programState, setAggregate } from '../testing/governanceHarness.js';
@@ -102,5 +103,21 @@ describe('approvals bound to one upgrade', () => {
     assert.equal((await vote({ program_id: d.id, checksum: c2, edition: 3 })).status, 200);
     assert.equal((await upgrade(d, v(2, toml))).verdict, 'accepted');
     assert.equal((await programState(h.url, d.id)).view.edition, 3);
+  });
+
+  it('the SDK\'s approveUpgrade sends the next edition by default, as a POST or as the @checksum vote', async () => {
+    const toml = `constructor = '@checksum(mapping="${dao.address}/votes", key="next")'\n`;
+    const d = await deployCode(h.url, alice, v(1, toml));
+    const sum = (await upgrade(d, v(2, toml))).checksum;
+    const voted = await approveUpgrade({ apiUrl: h.url, account: dao }, { id: d.id, checksum: sum, mapping: `${dao.address}/votes`, key: 'next' });
+    assert.equal(voted.edition, 1);
+    assert.equal((await upgrade(d, v(2, toml))).verdict, 'accepted');
+
+    const m = await deployCode(h.url, alice, v(1));
+    const c2 = (await upgrade(m, v(2))).checksum;
+    const posted = await approveUpgrade({ apiUrl: h.url, account: bob }, { id: m.id, checksum: c2 });
+    assert.deepEqual(posted.approval, { program_id: m.id, checksum: c2, edition: 1 });
+    assert.equal((await upgrade(m, v(2))).verdict, 'accepted');
+    await assert.rejects(approveUpgrade({ apiUrl: h.url, account: bob }, { id: m.id, checksum: c2, edition: 0 }), (e: Error & { code?: string }) => e.code === 'OPTION_INVALID_EDITION');
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AlephError } from '../../../../errors.js';
-import { buildAggregate, buildPost, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../../../../client/index.js';
+import { buildPost, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../../../../client/index.js';
 import { clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
 import { printJson } from '../../../output.js';
 
@@ -29,18 +29,12 @@ export function registerApprove(program: Command): void {
       throw new AlephError('OPTION_INVALID_EDITION', '--edition must be a positive integer: the edition the upgrade would become', { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' });
     }
     const client = clientOf(cmd, true);
-    const sender = (client.account as { address: string }).address;
-    const edition = opts.edition !== undefined ? Number(opts.edition) : (await client.getProgram({ id })).edition + 1;
-    const approval = { program_id: id, checksum, edition };
-    let unsigned;
-    if (opts.mapping) {
-      const slash = opts.mapping.indexOf('/');
-      if (slash <= 0) throw new AlephError('OPTION_INVALID_MAPPING', '--mapping must be "<address>/<aggregate key>"');
-      unsigned = buildAggregate({ sender, address: opts.mapping.slice(0, slash), key: opts.mapping.slice(slash + 1), content: { [opts.key]: approval } });
-    } else {
-      unsigned = buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: id, content: approval });
-    }
-    const { message, status } = await client.publishMessage({ message: unsigned });
+    const { edition, published } = await client.approveUpgrade({
+      id, checksum, key: opts.key,
+      ...(opts.edition !== undefined ? { edition: Number(opts.edition) } : {}),
+      ...(opts.mapping !== undefined ? { mapping: opts.mapping } : {}),
+    });
+    const { message, status } = published;
     if (opts.json) return printJson({ id, checksum, edition, item_hash: message.item_hash, type: message.type, status });
     process.stdout.write(`Approved ${checksum} as edition ${edition} of ${id}: ${message.type} ${message.item_hash} (${status})\n`);
   });
