@@ -14,7 +14,7 @@ import { recordRejection } from './recordMessage.js';
 /** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
 export interface Applied { height: number; verdicts: boolean }
 /** A message to apply, or (msg null) a wake-up to cut the blocks that elapsed: time-locked upgrades fall due with none. */
-interface Item { msg: ValidMessage | null; receptionTime: number; resolve(a: Applied): void; reject(e: unknown): void }
+interface Item { msg: ValidMessage | null; receptionTime: number; resolve(a?: Applied): void; reject(e: unknown): void }
 
 /**
  * The single writer: applies valid messages one at a time in arrival order (the node's processing order,
@@ -97,7 +97,7 @@ export class ApplyQueue {
     const trx = await this.db.startTransaction().execute();
     const batch: Item[] = [];
     const settled: Array<() => void> = [];
-    const applied: Array<{ msg: ValidMessage; height: number; resolve(a: Applied): void }> = [];
+    const applied: Array<{ msg: ValidMessage; height: number; resolve(a?: Applied): void }> = [];
     const events: NodeEvent[] = [];
     const stmts = this.stmts;
     try {
@@ -111,7 +111,7 @@ export class ApplyQueue {
           const dueEvents: NodeEvent[] = [];
           if (await applyDueUpgrades({ db: trx, stmts, files: this.files, height, events: dueEvents }, block.height, (h) => this.blocks.startOf(h))) events.push(...dueEvents);
           if (!item.msg) {
-            settled.push(() => item.resolve(undefined as unknown as Applied));
+            settled.push(() => item.resolve());
             continue;
           }
           stmts.savepoint();
