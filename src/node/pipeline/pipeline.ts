@@ -7,11 +7,17 @@ import type { ReaderStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
 import { ApplyQueue } from './applyQueue.js';
-import { recordPending, recordRejection } from './recordMessage.js';
+import { InFlight } from './inFlight.js';
+import { DEFAULT_REJECTED_CONTENT_CHARS, hashConflict, recordPending, recordRejection, sameEnvelope } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
 /** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
 export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean } | { status: 'pending'; item_hash: string; waiting_for: string };
+
+export interface PipelineOptions {
+  /** How much of a refused message's envelope and details the store keeps (characters per field). */
+  maxRejectedContentChars?: number;
+}
 
 /** Emits 'message' (hash, height) after each commit and 'event' (NodeEvent) for program changes. */
 export class NodeBus extends EventEmitter {}
@@ -25,8 +31,11 @@ export class Pipeline {
   readonly bus = new NodeBus();
   private readonly applier: ApplyQueue;
   private readonly reader: ReaderStatements;
+  private readonly inFlight = new InFlight<SubmitResult>();
+  private readonly maxRejectedChars: number;
 
-  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier) {
+  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier, opts: PipelineOptions = {}) {
+    this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
@@ -45,6 +54,11 @@ export class Pipeline {
       if (isAlephError(e) && isItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
       throw e;
     }
+    // Copies of a message in flight share the first one's outcome (see InFlight).
+    return this.inFlight.run(envelope, () => this.process(envelope, receptionTime));
+  }
+
+  private async process(envelope: MessageEnvelope, receptionTime: number): Promise<SubmitResult> {
     // Committed state only (the reader never sees the writer's open transaction).
     const existing = this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
@@ -52,6 +66,11 @@ export class Pipeline {
     }
     try {
       await this.verifier.verify(envelope);
+      // The first verified envelope to wait under a hash keeps it: another one is refused, not swapped in.
+      if (existing?.status === 'pending') {
+        const row = await getMessageRow(this.db, envelope.item_hash);
+        if (row?.status === 'pending' && !sameEnvelope(row, envelope)) throw hashConflict(envelope.item_hash);
+      }
       let itemContent = envelope.item_content ?? null;
       if (envelope.item_type !== 'inline') {
         if (!(await this.files.has(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
@@ -66,9 +85,9 @@ export class Pipeline {
       return { status: 'processed', item_hash: envelope.item_hash, height, verdicts };
     } catch (e) {
       // Apply-time rejections are recorded inside the writer's transaction; validation ones here.
-      if (isAlephError(e) && e.code !== 'INTERNAL_ERROR') {
+      if (isAlephError(e) && e.code !== 'INTERNAL_ERROR' && e.code !== 'MESSAGE_HASH_CONFLICT') {
         const row = await getMessageRow(this.db, envelope.item_hash);
-        if (!row || row.status === 'pending') await recordRejection(this.db, envelope, e, receptionTime);
+        if (!row || row.status === 'pending') await recordRejection(this.db, envelope, e, receptionTime, this.maxRejectedChars);
       }
       throw e;
     }
@@ -107,6 +126,6 @@ export class Pipeline {
       item_hash: raw.item_hash as string, signature: str(raw.signature),
     };
     const row = await getMessageRow(this.db, envelope.item_hash);
-    if (!row || row.status === 'pending' || row.status === 'rejected') await recordRejection(this.db, envelope, err, receptionTime);
+    if (!row || row.status === 'pending' || row.status === 'rejected') await recordRejection(this.db, envelope, err, receptionTime, this.maxRejectedChars);
   }
 }
