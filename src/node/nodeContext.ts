@@ -8,4 +8,8 @@ export interface NodeContext {
   files: FileStore;
   pipeline: Pipeline;
   maxFileBytes: number;
+  /** Largest upload without a signed STORE sent ahead of it (add_file without metadata, add_json). */
+  maxUnauthenticatedUploadBytes: number;
+  /** Largest body of POST /api/v0/messages, refused with 413 before it is buffered. */
+  maxMessageBodyBytes: number;
 }

@@ -111,6 +111,11 @@ export class Pipeline {
     return { status: 'pending', item_hash: envelope.item_hash, waiting_for: waitingFor };
   }
 
+  /** Checks a message's signature as submit would, for a route that must know the signer before reading more. */
+  verifySignature(envelope: MessageEnvelope): Promise<void> {
+    return this.verifier.verify(envelope);
+  }
+
   /** Records a refusal decided outside the pipeline (an upload whose bytes do not match its STORE). */
   async rejectUnparsed(putative: unknown, err: AlephError): Promise<void> {
     const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
