@@ -52,10 +52,12 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
-  const pipeline = new Pipeline(db, files, verifier, { ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
+  const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? 25 * 1024 * 1024;
+  // Content files come from add_json, which has the anonymous cap.
+  const pipeline = new Pipeline(db, files, verifier, { maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
   const node: NodeContext = {
     db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024,
-    maxUnauthenticatedUploadBytes: opts.maxUnauthenticatedUploadBytes ?? 25 * 1024 * 1024,
+    maxUnauthenticatedUploadBytes,
     maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
   };
   const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600 });

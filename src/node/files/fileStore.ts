@@ -112,8 +112,17 @@ export class FileStore {
     return createReadStream(this.pathOf(hash));
   }
 
-  async readText(hash: string): Promise<string> {
-    return readFile(this.pathOf(hash), 'utf8');
+  /** The file as UTF-8; past `maxBytes` refused without reading it (a message's content must fit in memory). */
+  async readText(hash: string, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+    const path = this.pathOf(hash);
+    const { size } = await stat(path);
+    if (size > maxBytes) {
+      throw new AlephError('MESSAGE_CONTENT_TOO_LARGE', `the content file ${hash} is ${size} bytes, over the ${maxBytes} byte limit`, {
+        hint: 'message content stored as a file is read whole: keep it small, put bulk data in a STORE',
+        details: { size, max: maxBytes },
+      });
+    }
+    return readFile(path, 'utf8');
   }
 
   async remove(hash: string): Promise<void> {

@@ -17,7 +17,7 @@ describe('uploads no STORE names are collected after the grace period', () => {
   const alice = newAccount();
 
   it('the periodic collector deletes an anonymous upload, and keeps files a message uses', async () => {
-    const s = await startStorageNode({ uploadGraceSeconds: 0.3, uploadGcIntervalSeconds: 0.05 });
+    const s = await startStorageNode({ uploadGraceSeconds: 1, uploadGcIntervalSeconds: 0.05 });
     try {
       const lonely = Buffer.from(`nobody names me ${Math.random()}`);
       assert.equal((await uploadWithStore(s.url, lonely)).status, 200);
@@ -25,11 +25,11 @@ describe('uploads no STORE names are collected after the grace period', () => {
       const stored = Buffer.from(`stored ${Math.random()}`);
       const store = await sign(alice, buildStore({ sender: alice.address, file: stored }));
       assert.equal((await uploadWithStore(s.url, stored, store)).status, 200);
-      // The content of a storage-type message.
+      // The content of a storage-type message, uploaded before it.
       const unsigned = buildPost({ sender: alice.address, type: 'note', content: { kept: true } });
       const text = serializeContent(unsigned);
-      assert.equal((await uploadWithStore(s.url, Buffer.from(text))).status, 200);
       const post = await signMessage(alice, unsigned, { storageHash: itemHashOf(text) });
+      assert.equal((await uploadWithStore(s.url, Buffer.from(text))).status, 200);
       assert.equal((await postMessage(s.url, post)).status, 200);
       // Awaited by a pending STORE whose file is uploaded anonymously, then the STORE's own bytes arrive.
       const late = Buffer.from(`late ${Math.random()}`);

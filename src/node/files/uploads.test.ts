@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { buildPost } from '../../client/messages/buildPost.js';
 import { buildStore } from '../../client/messages/buildStore.js';
+import { serializeContent, signMessage } from '../../client/messages/signMessage.js';
 import type { SignedMessage } from '../../client/messages/types.js';
 import { itemHashOf } from '../../protocol/index.js';
-import { getJson, newAccount, sign, type Answer } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, type Answer } from '../testing/nodeHarness.js';
 import { eventually, startStorageNode, type StorageNode } from '../testing/storageHarness.js';
 
 const KiB = 1024;
@@ -135,6 +137,21 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const bad = await sign(mallory, buildStore({ sender: mallory.address, address: alice.address, file: bytes }));
     assert.equal((await upload(s.url, [['metadata', bad], ['file', bytes]])).status, 422);
     assert.equal((await fetch(`${s.url}/api/v0/storage/raw/${good.item_hash}`)).status, 200);
+  });
+
+  it('a storage message whose content file is over the cap is refused without reading it whole', async () => {
+    const unsigned = buildPost({ sender: alice.address, type: 'note', content: { pad: 'p'.repeat(CAP * 2) } });
+    const text = Buffer.from(serializeContent(unsigned));
+    // The file itself may be stored (a signed STORE lifts the upload cap)...
+    const store = await sign(alice, buildStore({ sender: alice.address, file: text }));
+    assert.equal((await upload(s.url, [['metadata', store], ['file', text]])).status, 200);
+    // ...but as message content it is read whole, so the content cap holds.
+    const post = await signMessage(alice, unsigned, { storageHash: itemHashOf(text) });
+    const r = await postMessage(s.url, post);
+    assert.equal(r.status, 422);
+    assert.equal(r.body.error_code, 'MESSAGE_CONTENT_TOO_LARGE');
+    assert.equal((await getJson(s.url, `/api/v0/messages/${post.item_hash}`)).body.status, 'rejected');
+    assert.equal((await getJson(s.url, '/api/v0/height')).status, 200);
   });
 
   it('an upload cut off mid-way leaves no staging file', async () => {

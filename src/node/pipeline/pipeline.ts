@@ -17,6 +17,8 @@ export type SubmitResult = { status: 'processed'; item_hash: string; height: num
 export interface PipelineOptions {
   /** How much of a refused message's envelope and details the store keeps (characters per field). */
   maxRejectedContentChars?: number;
+  /** Largest content file of a `storage` message: it is read whole and parsed on the main thread. */
+  maxContentFileBytes?: number;
 }
 
 /** Emits 'message' (hash, height) after each commit and 'event' (NodeEvent) for program changes. */
@@ -33,9 +35,11 @@ export class Pipeline {
   private readonly reader: ReaderStatements;
   private readonly inFlight = new InFlight<SubmitResult>();
   private readonly maxRejectedChars: number;
+  private readonly maxContentFileBytes: number;
 
   constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier, opts: PipelineOptions = {}) {
     this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
+    this.maxContentFileBytes = opts.maxContentFileBytes ?? 25 * 1024 * 1024;
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
@@ -73,12 +77,12 @@ export class Pipeline {
       }
       let itemContent = envelope.item_content ?? null;
       if (envelope.item_type !== 'inline') {
-        if (!(await this.files.has(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
-        itemContent = await this.files.readText(envelope.item_hash);
+        if (!(await this.holdFile(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
+        itemContent = await this.files.readText(envelope.item_hash, this.maxContentFileBytes);
       }
       const msg: ValidMessage = parseContent(envelope, itemContent as string);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
-      if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.files.has(storeFile.item_hash))) {
+      if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.holdFile(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
       const { height, verdicts } = await this.applier.enqueue(msg, receptionTime);
@@ -91,6 +95,18 @@ export class Pipeline {
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether the file a message needs is here, restarting its grace period if so: the collector must not
+   * delete it between this check and the commit that makes the message name it.
+   */
+  private holdFile(hash: string): Promise<boolean> {
+    return this.files.exclusive(hash, async () => {
+      if (!(await this.files.has(hash))) return false;
+      await this.db.updateTable('files').set({ created: Date.now() / 1000 }).where('hash', '=', hash).execute();
+      return true;
+    });
   }
 
   /** Re-runs messages that waited for a file once it has arrived. */

@@ -40,7 +40,8 @@ export async function startStorageNode(opts: Partial<NodeOptions> = {}, home = m
     staged: () => readdirSync(join(filesDir, 'tmp')),
     async close() {
       await node.close();
-      rmSync(home, { recursive: true, force: true });
+      // The store's checkpointer thread closes after close() returns and may still touch its files.
+      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
