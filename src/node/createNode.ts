@@ -63,8 +63,9 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600 });
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-  // One byte over our own cap, so the file store sees the excess and refuses it (busboy would just cut).
-  await app.register(multipart, { limits: { fileSize: node.maxFileBytes + 1, files: 1 } });
+  // fileSize one byte over our own cap, so the file store sees the excess and refuses it (busboy would just
+  // cut); few fields, because @fastify/multipart keeps every field of a request in memory.
+  await app.register(multipart, { limits: { fileSize: node.maxFileBytes + 1, files: 1, fields: 8, parts: 9 } });
   await app.register(websocket);
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {

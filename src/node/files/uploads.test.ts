@@ -154,6 +154,15 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     assert.equal((await getJson(s.url, '/api/v0/height')).status, 200);
   });
 
+  it('a multipart body of many fields is refused instead of held in memory', async () => {
+    const form = new FormData();
+    for (let i = 0; i < 50; i++) form.append(`f${i}`, 'v'.repeat(1000));
+    form.append('file', new Blob([Buffer.from('x')]), 'file');
+    const r = await fetch(`${s.url}/api/v0/storage/add_file`, { method: 'POST', body: form });
+    assert.equal(r.status, 413);
+    assert.equal((await getJson(s.url, '/api/v0/height')).status, 200);
+  });
+
   it('an upload cut off mid-way leaves no staging file', async () => {
     const before = s.stored();
     const boundary = 'x-boundary';
