@@ -67,8 +67,10 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const json = await fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: text }) });
     assert.equal(json.status, 413);
     await assertNothingLeft(before, itemHashOf(text));
-    const small = await fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 1 }) });
+    const sent = '{"a": 1,  "kept": "as sent"}';
+    const small = await fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent });
     assert.equal(small.status, 200);
+    assert.equal(((await small.json()) as { hash: string }).hash, itemHashOf(sent));
   });
 
   it('a signed STORE sent before the file lifts the cap to maxFileBytes', async () => {

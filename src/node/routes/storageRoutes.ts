@@ -95,13 +95,16 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
     }
   });
 
-  // The SDKs store large message content as JSON files before sending a `storage` message for it.
-  app.post('/api/v0/storage/add_json', { bodyLimit: node.maxUnauthenticatedUploadBytes }, async (req) => {
-    const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    const staged = await node.files.stageBytes(text, node.maxUnauthenticatedUploadBytes, anonymousHint);
-    await commitUpload(node.db, node.files, staged);
-    await node.pipeline.retryWaitingFor(staged.hash);
-    return { status: 'success', hash: staged.hash };
+  // The SDKs store large message content as JSON files before sending a `storage` message for it. The body
+  // is kept as sent, never parsed here: a message that names it parses it, under the content caps.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: node.maxUnauthenticatedUploadBytes }, (_req, body, done) => done(null, body));
+    scope.post('/api/v0/storage/add_json', async (req) => {
+      const staged = await node.files.stageBytes(req.body as Buffer, node.maxUnauthenticatedUploadBytes, anonymousHint);
+      await commitUpload(node.db, node.files, staged);
+      await node.pipeline.retryWaitingFor(staged.hash);
+      return { status: 'success', hash: staged.hash };
+    });
   });
 
   app.get('/api/v0/storage/raw/:hash', async (req, reply) => {
