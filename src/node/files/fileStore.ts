@@ -101,13 +101,6 @@ export class FileStore {
     await rm(staged.tmp, { force: true });
   }
 
-  /** Stages and commits at once, for bytes the node itself produces. */
-  async putBytes(bytes: Uint8Array | string): Promise<{ hash: string; size: number }> {
-    const staged = await this.stageBytes(bytes);
-    await this.commit(staged);
-    return { hash: staged.hash, size: staged.size };
-  }
-
   read(hash: string): Readable {
     return createReadStream(this.pathOf(hash));
   }
