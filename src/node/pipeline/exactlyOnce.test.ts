@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
+import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildProgram } from '../../client/messages/buildProgram.js';
 import { buildStore } from '../../client/messages/buildStore.js';
@@ -87,6 +88,34 @@ describe('a message sent many times at once is applied exactly once', () => {
     const view = await getJson(h.url, `/api/v0/programs/${m.item_hash}`);
     assert.equal(view.status, 200);
     assert.equal(view.body.edition, 0);
+  });
+
+  it('FORGET: eight identical copies forget once, at one height', async () => {
+    const post = await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { n: 'to forget' } }));
+    assert.equal((await publish(h.url, post, true)).status, 200);
+    const m = await sign(alice, buildForget({ sender: alice.address, hashes: [post.item_hash], reason: 'test' }));
+    const answers = await eightAtOnce(h.url, (sync) => publish(h.url, m, sync));
+    assert.equal(answers[0].status, 200, JSON.stringify(answers[0].body));
+    const s = (await getJson(h.url, `/api/v0/messages/${post.item_hash}`)).body;
+    assert.equal(s.status, 'forgotten');
+    assert.deepEqual(s.forgotten_by, [m.item_hash]);
+  });
+
+  it('a STORE whose file is missing: eight copies all answer 202, then the file makes it processed once', async () => {
+    const bytes = Buffer.from(`missing ${Math.random()}`);
+    const m = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
+    const before = await height(h.url);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => publish(h.url, m, i % 2 === 0)));
+    for (const a of answers) assert.deepEqual(a, answers[0]);
+    assert.equal(answers[0].status, 202);
+    // The file and more copies at once.
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'file');
+    const [up, ...copies] = await Promise.all([fetch(`${h.url}/api/v0/storage/add_file`, { method: 'POST', body: form }), ...Array.from({ length: 4 }, () => publish(h.url, m, true))]);
+    assert.equal(up.status, 200);
+    for (const c of copies) assert.ok(c.status === 200 || c.status === 202, JSON.stringify(c));
+    assert.equal((await getJson(h.url, `/api/v0/messages/${m.item_hash}`)).body.status, 'processed');
+    assert.equal(await height(h.url), before + 1);
   });
 
   it('a refusal is shared too: eight copies of a message refused at apply time get the same 422', async () => {
