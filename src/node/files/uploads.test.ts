@@ -119,6 +119,11 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     form.append('file', new Blob([bytes]), 'file');
     const r3 = await fetch(`${s.url}/api/v0/storage/add_file`, { method: 'POST', body: form });
     assert.equal(r3.status, 422);
+    // The same, with the file first: staged, then dropped.
+    const r4 = await upload(s.url, [['file', bytes], ['metadata', { ...msg, item_content: '{"bad": ' }]]);
+    assert.equal(r4.status, 422);
+    const r5 = await upload(s.url, [['file', bytes], ['metadata', other]]);
+    assert.equal(r5.body.error_code, 'STORE_HASH_MISMATCH');
     await assertNothingLeft(before, itemHashOf(bytes));
   });
 
