@@ -38,7 +38,7 @@ export function baseRow(m: MessageEnvelope, receptionTime: number): MessagesTabl
  * Whether the stored row holds exactly this envelope. The signature covers only chain, sender, type and
  * item_hash, so anyone can sign an envelope that claims another message's item_hash.
  */
-function isEnvelope(eb: ExpressionBuilder<Database, 'messages'>, m: MessageEnvelope) {
+function holdsEnvelope(eb: ExpressionBuilder<Database, 'messages'>, m: MessageEnvelope) {
   const nullable = (col: 'messages.channel' | 'messages.item_content', v: string | null | undefined) => (v == null ? eb(col, 'is', null) : eb(col, '=', v));
   return eb.and([
     eb('messages.chain', '=', m.chain), eb('messages.sender', '=', m.sender), eb('messages.type', '=', m.type),
@@ -47,6 +47,7 @@ function isEnvelope(eb: ExpressionBuilder<Database, 'messages'>, m: MessageEnvel
   ]);
 }
 
+/** The same test in JS, for a row already read. */
 export function sameEnvelope(row: MessagesTable, m: MessageEnvelope): boolean {
   return row.chain === m.chain && row.sender === m.sender && row.type === m.type && row.time === m.time && row.item_type === m.item_type
     && row.signature === m.signature && row.channel === (m.channel ?? null) && row.item_content === (m.item_content ?? null);
@@ -76,7 +77,7 @@ export async function recordRejection(db: Db, m: MessageEnvelope, err: AlephErro
   await db
     .insertInto('messages')
     .values(row)
-    .onConflict((oc) => oc.column('item_hash').doUpdateSet(rest).where((eb) => eb.or([eb('messages.status', '=', 'rejected'), eb.and([eb('messages.status', '=', 'pending'), isEnvelope(eb, m)])])))
+    .onConflict((oc) => oc.column('item_hash').doUpdateSet(rest).where((eb) => eb.or([eb('messages.status', '=', 'rejected'), eb.and([eb('messages.status', '=', 'pending'), holdsEnvelope(eb, m)])])))
     .execute();
 }
 
