@@ -1,5 +1,10 @@
 import { unsafePath } from './archiveErrors.js';
 
+/** Longest symlink target kept (Linux's PATH_MAX). */
+export const MAX_LINK_TARGET = 4096;
+/** Symlinks followed while resolving one target, as the kernel's own bound (ELOOP past 40). */
+const MAX_FOLLOWS = 40;
+
 /**
  * Checks an entry name from an archive (untrusted) and returns it normalised, relative, without trailing '/'.
  * Refuses anything that could land outside the destination ("zip slip"): absolute paths, drive letters, '..'
@@ -11,7 +16,7 @@ export function safeArchivePath(putativeName: string): string {
   if (name.includes('\0')) throw unsafePath(name, 'contains NUL');
   if (name.includes('\\')) throw unsafePath(name, 'contains a backslash');
   if (name.startsWith('/')) throw unsafePath(name, 'is absolute');
-  if (/^[A-Za-z]:/.test(name)) throw unsafePath(name, 'has a drive letter');
+  if (/^[A-Za-z]:/.test(name)) throw unsafePath(name, 'is absolute (a drive letter)');
   const parts: string[] = [];
   for (const seg of name.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -21,13 +26,62 @@ export function safeArchivePath(putativeName: string): string {
   return parts.join('/');
 }
 
-/** Whether a symlink at `linkPath` (relative, safe) pointing to `target` stays inside the archive root. */
-export function symlinkStaysInside(linkPath: string, target: string): boolean {
-  if (target.startsWith('/') || target.includes('\0')) return false;
-  const parts = linkPath.split('/').slice(0, -1);
-  for (const seg of target.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') { if (parts.length === 0) return false; parts.pop(); } else parts.push(seg);
+/**
+ * Every symlink of one extracted tree (relative path -> target), checked together: a target is resolved the way
+ * the kernel would, following the other links of the tree at each component, so `p -> .` then `e -> p/p/../..`
+ * is seen to climb out even though each link alone looks harmless.
+ */
+export class LinkTable {
+  private readonly links = new Map<string, string>();
+
+  constructor(private readonly absolute: 'refuse' | 'root') {}
+
+  add(relPath: string, target: string): void {
+    if (target.length === 0 || target.length > MAX_LINK_TARGET) throw unsafePath(relPath, `is a symlink with a ${target.length}-byte target`);
+    if (target.includes('\0')) throw unsafePath(relPath, 'is a symlink whose target contains NUL');
+    this.links.set(relPath, target);
   }
-  return true;
+
+  has(relPath: string): boolean {
+    return this.links.has(relPath);
+  }
+
+  get size(): number {
+    return this.links.size;
+  }
+
+  /** Throws ARCHIVE_UNSAFE_PATH for the first link whose target resolves outside the root. */
+  checkAll(): void {
+    for (const [path, target] of this.links) {
+      const budget = { follows: 0 };
+      const dir = path.split('/').slice(0, -1);
+      if (this.walk(dir, target, budget) === null) {
+        throw unsafePath(path, `is a symlink to '${target}', outside the archive${budget.follows > MAX_FOLLOWS ? ' (or a loop)' : ''}`);
+      }
+    }
+  }
+
+  /** The real directory path `target` reaches from `cur`, or null when it leaves the root or loops. */
+  private walk(cur: string[], target: string, budget: { follows: number }): string[] | null {
+    if (target.startsWith('/')) {
+      if (this.absolute === 'refuse') return null;
+      cur = [];
+    }
+    for (const seg of target.split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') {
+        if (cur.length === 0) return null;
+        cur.pop();
+        continue;
+      }
+      const next = [...cur, seg].join('/');
+      const link = this.links.get(next);
+      if (link === undefined) { cur.push(seg); continue; }
+      if (++budget.follows > MAX_FOLLOWS) return null;
+      const reached = this.walk([...cur], link, budget);
+      if (reached === null) return null;
+      cur = reached;
+    }
+    return cur;
+  }
 }
