@@ -15,6 +15,7 @@ export class TreeWriter {
   private readonly kinds = new Map<string, Kind>([['', 'dir']]);
   private readonly links: LinkTable;
   private readonly pendingLinks: Array<[string, string]> = [];
+  private readonly made = new Set<string>(['']);
   private bytes = 0;
 
   constructor(private readonly root: string, private readonly limits: ExtractLimits, private readonly byteLimit: number, private readonly archiveBytes: number) {
@@ -51,15 +52,20 @@ export class TreeWriter {
 
   dir(rel: string): void {
     this.claim(rel, 'dir');
+    this.mkdir(rel);
+  }
+
+  private mkdir(rel: string): void {
+    if (this.made.has(rel)) return;
     mkdirSync(join(this.root, rel), { recursive: true, mode: 0o755 });
+    for (let p = rel; p !== '' && !this.made.has(p); p = p.split('/').slice(0, -1).join('/')) this.made.add(p);
   }
 
   /** Writes a regular file; `fill` gets a writer it calls with each chunk (each charged as it comes). */
   file(rel: string, mode: number | null, fill: (write: (chunk: Uint8Array) => void) => void): void {
     if (mode !== null && mode & 0o6000 && this.limits.setuid === 'refuse') throw unsafeEntry(rel, 'is setuid or setgid');
     this.claim(rel, 'file');
-    const parent = rel.split('/').slice(0, -1).join('/');
-    mkdirSync(join(this.root, parent), { recursive: true, mode: 0o755 });
+    this.mkdir(rel.split('/').slice(0, -1).join('/'));
     // O_EXCL: the path is new (claim() saw it once), so nothing there to follow or overwrite.
     const fd = openSync(join(this.root, rel), 'wx', mode !== null && mode & 0o111 ? 0o755 : 0o644);
     try {
