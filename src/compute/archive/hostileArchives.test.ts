@@ -105,6 +105,14 @@ describe('hostile squashfs code', () => {
     const out = squashfsImage(dir, 'absout', { 'a.txt': 'a' }, ['up s 777 0 0 /../../etc/passwd']);
     await assert.rejects(unpackRuntime(out, fresh('rtcache')), { code: 'ARCHIVE_UNSAFE_PATH' });
   });
+
+  it('refuses the symlink chain p -> . , e -> p/p/../.. in a squashfs image too (checked on disk after extraction)', async () => {
+    const img = squashfsImage(dir, 'chain', { 'a.txt': 'a' }, ['p s 777 0 0 .', 'e s 777 0 0 p/p/../..']);
+    const dest = fresh();
+    await assert.rejects(extractCode(img, 'squashfs', dest), { code: 'ARCHIVE_UNSAFE_PATH', message: /'e' is a symlink to 'p\/p\/..\/..', outside/ });
+    assertNothingLeft(dest);
+    await assert.rejects(unpackRuntime(img, fresh('rtcache')), { code: 'ARCHIVE_UNSAFE_PATH' });
+  });
 });
 
 describe('hostile tar runtimes', () => {
