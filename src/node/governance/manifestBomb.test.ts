@@ -128,10 +128,16 @@ describe('program.toml is read with a byte cap, before and outside the ordered w
       assertTooLarge(a.body, 'program.toml');
     }
     if (lat.length >= 5) assert.ok(p99(lat) < 500, `p99 ${p99(lat).toFixed(1)} ms`);
-    // The burst is 10 per client: the 6 above and these 10 cannot all pass.
+    // The other form of candidate: a full PROGRAM content whose code is the bomb.
+    const current = (await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content as Record<string, any>;
+    const bombStore = await storeFile(h.url, alice, zipWithBomb('program.toml', 1024, { 'main.py': '# content form\n' }));
+    const byContent = await dryRun(h, d.id, { content: { ...current, replaces: undefined, time: undefined, code: { ...current.code, ref: bombStore } } });
+    assert.equal(byContent.status, 422, JSON.stringify(byContent.body));
+    assertTooLarge(byContent.body, 'program.toml');
+    // The burst is 10 per client: the 7 above and these 10 cannot all pass.
     const more = await Promise.all(Array.from({ length: 10 }, () => dryRun(h, d.id, { code_hash: bombHash })));
     const limited = more.filter((a) => a.status === 429);
-    assert.ok(limited.length >= 4, `${limited.length} of 10 limited`);
+    assert.ok(limited.length >= 3, `${limited.length} of 10 limited`);
     assert.equal(limited[0].body.error_code, 'DRY_RUN_RATE_LIMITED');
     assert.ok(Number(limited[0].body.details.retry_after_s) >= 1);
     assert.equal((await getJson(h.url, '/api/v0/height')).status, 200, 'reads are not limited');
