@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { packRuntime } from '../runtime/packRuntime.js';
 import { cachedRuntime } from '../runtime/runtimeCache.js';
 import { createComputeNode, type ComputeNode } from './createComputeNode.js';
 
-describe('GET /about/runtime/{ref}', () => {
+describe('compute node start and GET /about/runtime/{ref}', () => {
   let h: Harness;
   let c: ComputeNode;
   let home: string;
@@ -17,7 +17,16 @@ describe('GET /about/runtime/{ref}', () => {
   before(async () => {
     h = await startTestNode();
     home = mkdtempSync(join(tmpdir(), 'aleph-about-'));
+    // What a kill -9 mid-extraction leaves: staging dirs of a process that no longer exists.
+    for (const d of ['code', 'volumes-ro', 'runtimes']) {
+      mkdirSync(join(home, d, `${'ab'.repeat(32)}.partial-999999999-k1`), { recursive: true });
+      writeFileSync(join(home, d, `${'ab'.repeat(32)}.partial-999999999-k1`, 'half'), 'x');
+    }
     c = await createComputeNode({ apiUrl: h.url, home, port: 0 });
+  });
+
+  it('removes the partial extractions a dead process left, when the compute node starts', () => {
+    for (const d of ['code', 'volumes-ro', 'runtimes']) assert.equal(existsSync(join(home, d, `${'ab'.repeat(32)}.partial-999999999-k1`)), false, d);
   });
   after(async () => { await c.close(); await h.close(); rmSync(home, { recursive: true, force: true }); });
 
