@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chownSync, closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { AlephError } from '../../errors.js';
 import { extractionTimeout, invalidArchive, tooLarge } from './archiveErrors.js';
 
 /**
@@ -10,6 +11,12 @@ import { extractionTimeout, invalidArchive, tooLarge } from './archiveErrors.js'
 export const EXTRACT_UID = 65534;
 
 const isRoot = () => process.getuid?.() === 0;
+
+function toolMissing(what: string, cause?: unknown): AlephError {
+  return new AlephError('COMPUTE_HOST_TOOL_MISSING', `the compute node cannot run ${what}`, {
+    hint: 'the compute node needs setpriv and prlimit (util-linux), stdbuf (coreutils), tar and unsquashfs (squashfs-tools)', status: 500, cause,
+  });
+}
 
 /** Gives a staging directory to the extractor's uid (a no-op when the node is not root: the tool runs as us). */
 export function handOver(dir: string): void {
@@ -54,11 +61,13 @@ export function runExtractor(r: ExtractorRun): Promise<void> {
       if (failure || !r.onLine) return;
       try { r.onLine(line); } catch (e) { stop(e); }
     });
-    child.on('error', (e) => stop(invalidArchive(`cannot run ${r.cmd}: ${e.message}`, e)));
+    child.on('error', (e) => stop(toolMissing(argv[0], e)));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (failure) return reject(failure);
       if (signal === 'SIGXFSZ') return reject(tooLarge('bytes', r.maxFileBytes ?? 0, (r.maxFileBytes ?? 0) + 1));
+      // 126/127: setpriv, prlimit or stdbuf could not execute the next program of the chain.
+      if (code === 126 || code === 127) return reject(toolMissing(argv.join(' ').slice(0, 200)));
       if (code !== 0) {
         const last = stderr.trim().split('\n').filter((l) => !/^(Parallel unsquashfs|\d+ inodes|created \d+)/.test(l)).pop() ?? `exit ${code}`;
         return reject(invalidArchive(`${r.cmd} failed: ${last}`));
