@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { checkListingLine } from './extractSquashfs.js';
 import { checkTarLine } from './extractTar.js';
 import { DEFAULT_EXTRACT_LIMITS } from './archiveErrors.js';
 import { sweepPartials } from './sweepPartials.js';
+import { verifyTree } from './verifyTree.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aleph-hostile-'));
 let n = 0;
@@ -208,6 +209,27 @@ describe('hostile zips', () => {
 
   it('refuses setuid entries in code zips', async () => {
     await assert.rejects(extractCode(zipAt([file('suid', 'x', 0o104755)]), 'zip', fresh()), { code: 'ARCHIVE_UNSAFE_ENTRY' });
+  });
+});
+
+describe('the check after a tool extracted a tree (defence in depth)', () => {
+  const runtime = { ...DEFAULT_EXTRACT_LIMITS, setuid: 'strip' as const, absoluteLinks: 'root' as const };
+  const tree = (build: (root: string) => void) => { const root = fresh('tree'); mkdirSync(root); build(root); return root; };
+
+  it('refuses a fifo, a hard link to a file outside the tree, and a chain of links out', () => {
+    assert.throws(() => verifyTree(tree((r) => execFileSync('mkfifo', [join(r, 'pipe')])), runtime, 1 << 30, 1), { code: 'ARCHIVE_UNSAFE_ENTRY' });
+    const outside = join(dir, `outside-${n++}`);
+    writeFileSync(outside, 'host file');
+    assert.throws(() => verifyTree(tree((r) => linkSync(outside, join(r, 'h'))), runtime, 1 << 30, 1), { code: 'ARCHIVE_UNSAFE_PATH', message: /hard link/ });
+    assert.throws(() => verifyTree(tree((r) => { symlinkSync('.', join(r, 'p')); symlinkSync('p/p/../..', join(r, 'e')); }), runtime, 1 << 30, 1), { code: 'ARCHIVE_UNSAFE_PATH' });
+  });
+
+  it('strips setuid, setgid, sticky and group/other write bits (runtime), or refuses setuid (code)', () => {
+    const root = tree((r) => { writeFileSync(join(r, 'su'), 'x'); chmodSync(join(r, 'su'), 0o4777); mkdirSync(join(r, 'tmp')); chmodSync(join(r, 'tmp'), 0o1777); });
+    assert.throws(() => verifyTree(root, DEFAULT_EXTRACT_LIMITS, 1 << 30, 1), { code: 'ARCHIVE_UNSAFE_ENTRY' });
+    verifyTree(root, runtime, 1 << 30, 1);
+    assert.equal(lstatSync(join(root, 'su')).mode & 0o7777, 0o755);
+    assert.equal(lstatSync(join(root, 'tmp')).mode & 0o7777, 0o755);
   });
 });
 
