@@ -201,6 +201,21 @@ describe('hostile zips', () => {
     assert.equal(readFileSync(join(ok, 'libx'), 'utf8'), 'x');
   });
 
+  it('bounds the cost of hostile names and link targets: over-long names, deep links, tangles', async () => {
+    await assert.rejects(extractCode(zipAt([file(`${'a/'.repeat(2100)}x`)]), 'zip', fresh()), { code: 'ARCHIVE_UNSAFE_PATH', message: /longer than 4096/ });
+    // 3,000 links of 1,300 components each to nowhere: resolved in one pass of the trie, not re-joined per step.
+    const deep = 'x/'.repeat(1300) + 'y';
+    const many = Array.from({ length: 3000 }, (_, i) => link(`l${i}`, deep));
+    const t0 = Date.now();
+    const ok = fresh();
+    await extractCode(zipAt(many), 'zip', ok);
+    assert.equal(readlinkSync(join(ok, 'l2999')), deep);
+    // Each of these follows `a0` at every component: refused at the follow bound, at once.
+    const tangled = [link('a0', '.'), ...Array.from({ length: 500 }, (_, i) => link(`a${i + 1}`, 'a0/'.repeat(1300) + '..'))];
+    await assert.rejects(extractCode(zipAt(tangled), 'zip', fresh()), { code: 'ARCHIVE_UNSAFE_PATH' });
+    assert.ok(Date.now() - t0 < 60_000, `took ${Date.now() - t0} ms`);
+  });
+
   it('refuses duplicate entries, so governance and the sandbox cannot see different files', async () => {
     const dest = fresh();
     await assert.rejects(extractCode(zipAt([file('program.toml', 'a'), file('./program.toml', 'b')]), 'zip', dest), { code: 'ARCHIVE_INVALID', message: /appears twice/ });

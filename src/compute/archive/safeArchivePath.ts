@@ -1,7 +1,8 @@
 import { unsafePath } from './archiveErrors.js';
 
-/** Longest symlink target kept (Linux's PATH_MAX). */
+/** Longest symlink target kept, and longest entry name (Linux's PATH_MAX). */
 export const MAX_LINK_TARGET = 4096;
+const MAX_PATH = 4096;
 /** Symlinks followed while resolving one target, as the kernel's own bound (ELOOP past 40). */
 const MAX_FOLLOWS = 40;
 
@@ -13,6 +14,7 @@ const MAX_FOLLOWS = 40;
  */
 export function safeArchivePath(putativeName: string): string {
   const name = putativeName;
+  if (name.length > MAX_PATH) throw unsafePath(`${name.slice(0, 100)}…`, `is longer than ${MAX_PATH} characters`);
   if (name.includes('\0')) throw unsafePath(name, 'contains NUL');
   if (name.includes('\\')) throw unsafePath(name, 'contains a backslash');
   if (name.startsWith('/')) throw unsafePath(name, 'is absolute');
@@ -26,62 +28,78 @@ export function safeArchivePath(putativeName: string): string {
   return parts.join('/');
 }
 
+/** Resolution steps (path components walked) for all the links of one tree: past it the tree is refused. */
+const MAX_STEPS = 4_000_000;
+
+interface PathNode { parent: PathNode | null; children: Map<string, PathNode>; link?: string; rel: string }
+interface Place { node: PathNode; depth: number }
+
 /**
  * Every symlink of one extracted tree (relative path -> target), checked together: a target is resolved the way
  * the kernel would, following the other links of the tree at each component, so `p -> .` then `e -> p/p/../..`
- * is seen to climb out even though each link alone looks harmless.
+ * is seen to climb out even though each link alone looks harmless. Paths are nodes of a trie, so a step costs
+ * one lookup however deep the path; the steps of all links together are bounded.
  */
 export class LinkTable {
-  private readonly links = new Map<string, string>();
+  private readonly root: PathNode = { parent: null, children: new Map(), rel: '' };
+  private readonly links: PathNode[] = [];
 
   constructor(private readonly absolute: 'refuse' | 'root') {}
+
+  private child(node: PathNode, seg: string): PathNode {
+    let c = node.children.get(seg);
+    if (!c) node.children.set(seg, (c = { parent: node, children: new Map(), rel: node.rel === '' ? seg : `${node.rel}/${seg}` }));
+    return c;
+  }
 
   add(relPath: string, target: string): void {
     if (target.length === 0 || target.length > MAX_LINK_TARGET) throw unsafePath(relPath, `is a symlink with a ${target.length}-byte target`);
     if (target.includes('\0')) throw unsafePath(relPath, 'is a symlink whose target contains NUL');
-    this.links.set(relPath, target);
-  }
-
-  has(relPath: string): boolean {
-    return this.links.has(relPath);
+    let node = this.root;
+    for (const seg of relPath.split('/')) node = this.child(node, seg);
+    node.link = target;
+    this.links.push(node);
   }
 
   get size(): number {
-    return this.links.size;
+    return this.links.length;
   }
 
-  /** Throws ARCHIVE_UNSAFE_PATH for the first link whose target resolves outside the root. */
+  /** Throws ARCHIVE_UNSAFE_PATH for the first link whose target resolves outside the root (or loops). */
   checkAll(): void {
-    for (const [path, target] of this.links) {
+    const steps = { left: MAX_STEPS };
+    for (const node of this.links) {
       const budget = { follows: 0 };
-      const dir = path.split('/').slice(0, -1);
-      if (this.walk(dir, target, budget) === null) {
-        throw unsafePath(path, `is a symlink to '${target}', outside the archive${budget.follows > MAX_FOLLOWS ? ' (or a loop)' : ''}`);
+      if (this.walk({ node: node.parent!, depth: 0 }, node.link!, budget, steps) === null) {
+        throw unsafePath(node.rel, `is a symlink to '${node.link}', outside the archive${budget.follows > MAX_FOLLOWS ? ' (or a loop)' : ''}`);
       }
     }
   }
 
-  /** The real directory path `target` reaches from `cur`, or null when it leaves the root or loops. */
-  private walk(cur: string[], target: string, budget: { follows: number }): string[] | null {
-    if (target.startsWith('/')) {
-      if (this.absolute === 'refuse') return null;
-      cur = [];
-    }
+  /**
+   * Where `target` reaches from `at`: a node of the trie plus `depth` components below it that no entry has
+   * (nothing there can be a link, so only '..' matters; no node is made for them). Null when it leaves the root.
+   */
+  private walk(at: Place, target: string, budget: { follows: number }, steps: { left: number }): Place | null {
+    let { node, depth } = target.startsWith('/') ? { node: this.root, depth: 0 } : at;
+    if (target.startsWith('/') && this.absolute === 'refuse') return null;
     for (const seg of target.split('/')) {
+      if (--steps.left < 0) throw unsafePath(target.slice(0, 100), 'is one of symlinks too many or too tangled to resolve');
       if (seg === '' || seg === '.') continue;
       if (seg === '..') {
-        if (cur.length === 0) return null;
-        cur.pop();
+        if (depth > 0) { depth--; continue; }
+        if (node.parent === null) return null;
+        node = node.parent;
         continue;
       }
-      const next = [...cur, seg].join('/');
-      const link = this.links.get(next);
-      if (link === undefined) { cur.push(seg); continue; }
+      const next = depth === 0 ? node.children.get(seg) : undefined;
+      if (!next) { depth++; continue; }
+      if (next.link === undefined) { node = next; continue; }
       if (++budget.follows > MAX_FOLLOWS) return null;
-      const reached = this.walk([...cur], link, budget);
+      const reached = this.walk({ node, depth: 0 }, next.link, budget, steps);
       if (reached === null) return null;
-      cur = reached;
+      ({ node, depth } = reached);
     }
-    return cur;
+    return { node, depth };
   }
 }
