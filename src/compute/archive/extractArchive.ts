@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlephError } from '../../errors.js';
-import { byteBudget, invalidArchive, type ExtractLimits } from './archiveErrors.js';
+import { byteBudget, invalidArchive, tooLarge, type ExtractLimits } from './archiveErrors.js';
 import { copyCodeDir } from './copyCodeDir.js';
 import { extractSquashfs } from './extractSquashfs.js';
 import { extractTar } from './extractTar.js';
@@ -39,6 +39,9 @@ export async function extractArchive(job: ExtractJob): Promise<void> {
   const root = join(stage, 'root');
   try {
     const archiveBytes = statSync(file).size;
+    // Bigger than the cap itself cannot be honest content under it (compressing does not grow data), and the
+    // zip extractor reads the file whole: refuse before reading it.
+    if (kind !== 'plain' && archiveBytes > limits.maxBytes) throw tooLarge('bytes', limits.maxBytes, archiveBytes);
     const budget = byteBudget(limits, archiveBytes);
     if (kind === 'squashfs') {
       handOver(stage);

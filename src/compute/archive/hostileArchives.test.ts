@@ -222,6 +222,11 @@ describe('hostile zips', () => {
     assertNothingLeft(dest);
   });
 
+  it('refuses an archive file bigger than the byte cap before reading it', async () => {
+    const big = zipAt([file('pad', 'x'.repeat(4096))]);
+    await assert.rejects(extractCode(big, 'zip', fresh(), { maxBytes: 1024 }), { code: 'ARCHIVE_TOO_LARGE' });
+  });
+
   it('refuses setuid entries in code zips', async () => {
     await assert.rejects(extractCode(zipAt([file('suid', 'x', 0o104755)]), 'zip', fresh()), { code: 'ARCHIVE_UNSAFE_ENTRY' });
   });
