@@ -3,6 +3,7 @@ import { AlephError, isAlephError } from '../../errors.js';
 import { isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import { prefetchCodeManifest } from '../governance/prefetchManifest.js';
 import type { ReaderStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
@@ -91,6 +92,8 @@ export class Pipeline {
       if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.holdFile(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
+      // Bounded program.toml reads happen here, concurrently, not inside the one ordered writer.
+      await prefetchCodeManifest(this.db, this.files, msg);
       const { height, verdicts } = await this.applier.enqueue(msg, receptionTime);
       return { status: 'processed', item_hash: envelope.item_hash, height, verdicts };
     } catch (e) {
