@@ -8,7 +8,6 @@ import { createNode, type RunningNode } from '../node/createNode.js';
 import type { Clock } from '../node/pipeline/blockClock.js';
 import { createComputeNode, type ComputeNode } from '../compute/server/createComputeNode.js';
 import { computeAccount } from '../compute/supervisor/servingReports.js';
-import { RUNTIME_CACHE_DIR } from '../compute/runtime/runtimeCache.js';
 import { defaultRuntimes, type RuntimeFile } from './defaultRuntimes.js';
 import type { ProgramLimits } from '../node/pipeline/programLimits.js';
 import type { ComputeCapacity } from '../compute/supervisor/capacity.js';
@@ -82,10 +81,10 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     }
     const aliases: Record<string, string> = {};
     for (const rt of opts.runtimes ?? defaultRuntimes()) for (const a of rt.aliases) aliases[a] = runtimes[rt.name];
-    // Unpacked runtimes are keyed by file hash, so devnets with fresh homes share one unpacking per machine.
+    // Unpacked runtimes live under the compute node's own home (a runtime is untrusted: never shared between devnets).
     compute = opts.computePort === null ? null : await createComputeNode({
       apiUrl: node.url, home: join(home, 'compute'), host: opts.host ?? '127.0.0.1', port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
-      runtimeCacheDir: join(RUNTIME_CACHE_DIR, 'unpacked'), runtimeAliases: aliases,
+      runtimeAliases: aliases,
       ...(opts.computeCapacity ? { capacity: opts.computeCapacity } : {}),
     });
     const c = compute;

@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { AlephError, isAlephError } from '../errors.js';
 import { FileStore } from './files/fileStore.js';
+import { UploadGc } from './files/uploadGc.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
@@ -36,11 +37,22 @@ export interface NodeOptions {
   trustedComputeAddresses?: string[];
   /** The most one PROGRAM may declare (a network setting); defaults in pipeline/programLimits.ts. */
   programLimits?: Partial<ProgramLimits>;
+  /** Largest upload without a signed STORE sent ahead of the file (pyaleph's max_unauthenticated_upload_file_size). Default 25 MiB. */
+  maxUnauthenticatedUploadBytes?: number;
+  /** An upload no STORE names is deleted once this old (pyaleph's storage grace period). Default 24 h. */
+  uploadGraceSeconds?: number;
+  /** How often unused uploads are collected. Default 10 min. */
+  uploadGcIntervalSeconds?: number;
+  /** Characters kept of each envelope field and of the details of a refused message. Default 4096. */
+  maxRejectedContentChars?: number;
+  /** Largest body of POST /api/v0/messages (aleph's inline content is at most 200,000 chars). Default 2 MiB. */
+  maxMessageBodyBytes?: number;
 }
 
 export interface RunningNode extends NodeContext {
   app: FastifyInstance;
   url: string;
+  uploadGc: UploadGc;
   close(): Promise<void>;
 }
 
@@ -52,13 +64,22 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
+  const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? 25 * 1024 * 1024;
+  // Content files come from add_json, which has the anonymous cap.
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
-  const pipeline = new Pipeline(db, files, verifier, blocks, limits);
-  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits: limits };
+  const pipeline = new Pipeline(db, files, verifier, blocks, { programLimits: limits, maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
+  const node: NodeContext = {
+    db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits: limits,
+    maxUnauthenticatedUploadBytes,
+    maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
+  };
+  const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600 });
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-  await app.register(multipart, { limits: { fileSize: node.maxFileBytes, files: 1 } });
+  // fileSize one byte over our own cap, so the file store sees the excess and refuses it (busboy would just
+  // cut); few fields, because @fastify/multipart keeps every field of a request in memory.
+  await app.register(multipart, { limits: { fileSize: node.maxFileBytes + 1, files: 1, fields: 8, parts: 9 } });
   await app.register(websocket);
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {
@@ -80,12 +101,15 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   wsRoutes(app, node);
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  uploadGc.start();
   return {
     ...node,
     app,
+    uploadGc,
     url: address.replace('[::1]', '127.0.0.1'),
     async close() {
       pipeline.close();
+      await uploadGc.stop();
       await app.close();
       await verifier.close();
       await db.destroy();

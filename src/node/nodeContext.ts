@@ -11,4 +11,8 @@ export interface NodeContext {
   maxFileBytes: number;
   /** The most one PROGRAM may declare (the pipeline and dry-run both check it). */
   programLimits: ProgramLimits;
+  /** Largest upload without a signed STORE sent ahead of it (add_file without metadata, add_json). */
+  maxUnauthenticatedUploadBytes: number;
+  /** Largest body of POST /api/v0/messages, refused with 413 before it is buffered. */
+  maxMessageBodyBytes: number;
 }

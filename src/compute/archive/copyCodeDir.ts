@@ -1,24 +1,27 @@
 import { copyFileSync, cpSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { tooLarge, unsafePath, type ExtractLimits } from './archiveErrors.js';
+import { tooLarge, type ExtractLimits } from './archiveErrors.js';
 
-/** Counts a directory tree against the limits without following symlinks; refuses devices, fifos and sockets. */
-function measure(dir: string, limits: ExtractLimits, acc = { files: 0, bytes: 0 }, rel = ''): void {
-  for (const name of readdirSync(join(dir, rel))) {
-    const r = rel ? `${rel}/${name}` : name;
-    const st = lstatSync(join(dir, r));
-    acc.files++;
-    if (acc.files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, acc.files);
-    if (st.isDirectory()) { measure(dir, limits, acc, r); continue; }
-    if (!st.isFile() && !st.isSymbolicLink()) throw unsafePath(r, 'is a device, fifo or socket');
-    if (st.isFile()) acc.bytes += st.size;
-    if (acc.bytes > limits.maxBytes) throw tooLarge('bytes', limits.maxBytes, acc.bytes);
+/** Counts a directory tree against the limits without following symlinks, before anything is copied. */
+function measure(dir: string, limits: ExtractLimits): void {
+  let files = 0;
+  let bytes = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    for (const name of readdirSync(d)) {
+      const st = lstatSync(join(d, name));
+      if (++files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, files);
+      if (st.isDirectory()) stack.push(join(d, name));
+      else if (st.isFile()) bytes += st.size;
+      if (bytes > limits.maxBytes) throw tooLarge('bytes', limits.maxBytes, bytes);
+    }
   }
 }
 
 /**
- * 'plain' code: a directory is copied as a tree (symlinks kept as links: they only resolve inside the sandbox,
- * where the code is read-only), a single file is placed at the root of `destDir` under its own name.
+ * 'plain' code: a directory is copied as a tree (symlinks kept as links; verifyTree then checks them, refuses
+ * devices and fixes modes), a single file is placed at the root of `destDir` under its own name.
  */
 export function copyCodeDir(src: string, destDir: string, limits: ExtractLimits): void {
   const st = lstatSync(src);

@@ -1,46 +1,47 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { invalidArchive, tooLarge, unsafePath, type ExtractLimits } from './archiveErrors.js';
-import { safeArchivePath } from './safeArchivePath.js';
-
-const run = promisify(execFile);
+import { invalidArchive, tooLarge, unsafeEntry, type ExtractLimits } from './archiveErrors.js';
+import { runExtractor } from './runExtractor.js';
 
 /**
- * Lists a squashfs image (`unsquashfs -lls`) and checks it before extracting: entry count, total size (sparse
- * files count at their apparent size), names, and no device nodes/fifos/sockets (unsquashfs as root would create
- * real device nodes).
+ * One line of `unsquashfs -lln -d R`: type and mode, numeric owner, size (or `major, minor` for a device, padded
+ * as `1,  3`), date, time, then the path. Only type, mode and size are trusted from it; the extracted tree is
+ * checked again on disk (verifyTree), so the path is kept for messages only.
  */
-async function checkListing(file: string, limits: ExtractLimits): Promise<void> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run('unsquashfs', ['-n', '-lls', '-d', 'R', file], { maxBuffer: 256 * 1024 * 1024 }));
-  } catch (e) {
-    throw invalidArchive(`not a readable squashfs image: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').pop()}`, e);
-  }
-  let files = 0;
-  let bytes = 0;
-  for (const line of stdout.split('\n')) {
-    // e.g. "-rw-r--r-- root/root  1234 2024-01-01 00:00 R/path/to/file" ; symlinks end in " -> target"
-    const m = line.match(/^([-dlbcps])\S{9}\s+\S+\s+(\d+)\s+\S+\s+\S+\s+R(\/.*)?$/);
-    if (!m) continue;
-    const [, type, size, path = ''] = m;
-    const name = type === 'l' ? path.replace(/ -> .*$/, '') : path;
-    if (name === '') continue;
-    safeArchivePath(name.slice(1));
-    if ('bcps'.includes(type)) throw unsafePath(name.slice(1), 'is a device, fifo or socket');
-    files++;
-    if (type === '-') bytes += Number(size);
-    if (files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, files);
-    if (bytes > limits.maxBytes) throw tooLarge('bytes', limits.maxBytes, bytes);
-  }
+const LINE = /^([-dlbcps])([-rwxsStT]{9})\s+\d+\/\d+\s+(\d+|\d+,\s*\d+)\s+\d{4}-\d\d-\d\d \d\d:\d\d R(\/.*)?$/;
+
+/** Checks one listing line against the limits; counts in `acc`. Exported for the parser's own tests. */
+export function checkListingLine(line: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number, acc: { files: number; bytes: number }): void {
+  if (line === '') return;
+  const m = LINE.exec(line);
+  // A name with a newline in it splits its line: refuse rather than guess what the rest was.
+  if (!m) throw invalidArchive(`unexpected squashfs listing line: ${JSON.stringify(line.slice(0, 200))}`);
+  const [, type, mode, size, path = ''] = m;
+  if (path === '') return;
+  const name = type === 'l' ? path.slice(1).replace(/ -> .*$/, '') : path.slice(1);
+  if ('bcps'.includes(type)) throw unsafeEntry(name, 'is a device, fifo or socket');
+  if (limits.setuid === 'refuse' && /[sS]/.test(mode[2] + mode[5])) throw unsafeEntry(name, 'is setuid or setgid');
+  if (++acc.files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, acc.files);
+  if (type === '-') acc.bytes += Number(size);
+  if (acc.bytes > byteLimit) throw tooLarge('bytes', byteLimit, acc.bytes, archiveBytes);
 }
 
-/** Extracts a squashfs image into `destDir` (which must not exist yet). */
-export async function extractSquashfs(file: string, destDir: string, limits: ExtractLimits): Promise<void> {
-  await checkListing(file, limits);
-  try {
-    await run('unsquashfs', ['-n', '-no-xattrs', '-d', destDir, file], { maxBuffer: 16 * 1024 * 1024 });
-  } catch (e) {
-    throw invalidArchive(`unsquashfs failed: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').pop()}`, e);
-  }
+/**
+ * Extracts a squashfs image into `stageDir/<outName>` (absent) as the unprivileged extractor uid. The listing
+ * (sizes count at their apparent size, sparse files included) is checked first, so a bomb is refused before a
+ * byte is written; both passes run as that uid, so a parser bug in unsquashfs gains nothing on the host.
+ */
+export async function extractSquashfs(file: string, stageDir: string, outName: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number): Promise<void> {
+  const acc = { files: 0, bytes: 0 };
+  const deadline = Date.now() + limits.timeoutMs;
+  await runExtractor({
+    cmd: 'unsquashfs', args: ['-n', '-lln', '-d', 'R', '/dev/fd/3'], cwd: stageDir, archive: file, timeoutMs: limits.timeoutMs,
+    onLine: (line) => checkListingLine(line, limits, byteLimit, archiveBytes, acc),
+  }).catch((e: unknown) => {
+    if ((e as { code?: string }).code === 'ARCHIVE_INVALID' && /unsquashfs failed/.test((e as Error).message)) {
+      throw invalidArchive(`not a readable squashfs image: ${(e as Error).message.replace(/^unsquashfs failed: /, '')}`, e);
+    }
+    throw e;
+  });
+  await runExtractor({
+    cmd: 'unsquashfs', args: ['-n', '-no-xattrs', '-d', outName, '/dev/fd/3'], cwd: stageDir, archive: file, timeoutMs: Math.max(1000, deadline - Date.now()), maxFileBytes: byteLimit,
+  });
 }

@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Inflate } from 'fflate';
-import { invalidArchive, tooLarge, unsafePath, type ExtractLimits } from './archiveErrors.js';
+import { byteBudget, invalidArchive, tooLarge, unsafeEntry, type ExtractLimits } from './archiveErrors.js';
 import { readZipDirectory, type ZipEntry } from './readZipDirectory.js';
-import { safeArchivePath, symlinkStaysInside } from './safeArchivePath.js';
+import { MAX_LINK_TARGET, safeArchivePath } from './safeArchivePath.js';
+import { TreeWriter } from './treeWriter.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -12,67 +12,53 @@ const S_IFREG = 0o100000;
 /** Compressed bytes fed to inflate per step: deflate expands at most ~1032x, so one step stays under ~16 MiB. */
 const STEP = 16 * 1024;
 
-/** Inflates one entry, counting real output bytes so a lying header cannot expand past the budget. */
-function inflateEntry(buf: Uint8Array, e: ZipEntry, budget: { left: number; limit: number; used: number }): Uint8Array {
+/** Inflates one entry into `write`, which counts every real output byte, so a lying header expands no further than the budget. */
+function inflateEntry(buf: Uint8Array, e: ZipEntry, write: (chunk: Uint8Array) => void): number {
   const data = buf.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
-  const take = (n: number) => {
-    budget.used += n;
-    budget.left -= n;
-    if (budget.left < 0) throw tooLarge('bytes', budget.limit, budget.used);
-  };
-  if (e.method === 0) { take(data.length); return data; }
+  if (e.method === 0) { write(data); return data.length; }
   if (e.method !== 8) throw invalidArchive(`zip entry '${e.name}' uses compression method ${e.method} (only stored and deflate)`);
-  const chunks: Uint8Array[] = [];
   let size = 0;
-  const inf = new Inflate((chunk) => { chunks.push(chunk); size += chunk.length; take(chunk.length); });
+  const inf = new Inflate((chunk) => { size += chunk.length; write(chunk); });
   try {
     for (let i = 0; i < data.length; i += STEP) inf.push(data.subarray(i, i + STEP), i + STEP >= data.length);
     if (data.length === 0) inf.push(new Uint8Array(0), true);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ARCHIVE_TOO_LARGE') throw err;
+    if ((err as { code?: string }).code?.startsWith('ARCHIVE_')) throw err;
     throw invalidArchive(`zip entry '${e.name}' is corrupt: ${(err as Error).message}`, err);
   }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
-  return out;
+  return size;
 }
 
 /**
- * Extracts a zip into `destDir` (which must be empty). Regular files first; symlinks last and only when they
- * point inside the archive, so no later entry can be written through a link to outside.
+ * Extracts a zip into `destDir` (which must be empty) through a {@link TreeWriter}: declared sizes, entry count
+ * and ratio are checked before anything is inflated, real bytes while inflating. Runs in an extraction worker,
+ * never on a node's event loop.
  */
 export function extractZip(archivePath: string, destDir: string, limits: ExtractLimits): void {
   const buf = readFileSync(archivePath);
-  const entries = readZipDirectory(buf);
-  if (entries.length > limits.maxFiles) throw tooLarge('files', limits.maxFiles, entries.length);
+  const entries = readZipDirectory(buf, limits.maxFiles);
+  const budget = byteBudget(limits, buf.length);
   const declared = entries.reduce((s, e) => s + e.declaredSize, 0);
-  if (declared > limits.maxBytes) throw tooLarge('bytes', limits.maxBytes, declared);
+  if (declared > budget) throw tooLarge('bytes', budget, declared, buf.length);
 
-  const budget = { left: limits.maxBytes, limit: limits.maxBytes, used: 0 };
-  const links: Array<{ path: string; target: string }> = [];
+  const tree = new TreeWriter(destDir, limits, budget, buf.length);
   for (const e of entries) {
     const rel = safeArchivePath(e.name);
     if (rel === '') continue;
     const type = e.unixMode === null || (e.unixMode & S_IFMT) === 0 ? (e.name.endsWith('/') ? S_IFDIR : S_IFREG) : e.unixMode & S_IFMT;
-    const full = join(destDir, rel);
-    if (type === S_IFDIR) { mkdirSync(full, { recursive: true }); continue; }
-    const content = inflateEntry(buf, e, budget);
+    if (type === S_IFDIR) { tree.dir(rel); continue; }
     if (type === S_IFLNK) {
-      const target = new TextDecoder().decode(content);
-      if (!symlinkStaysInside(rel, target)) throw unsafePath(e.name, `is a symlink to '${target}', outside the archive`);
-      links.push({ path: rel, target });
+      if (e.declaredSize > MAX_LINK_TARGET) throw invalidArchive(`zip entry '${e.name}' is a symlink with a ${e.declaredSize}-byte target`);
+      const chunks: Uint8Array[] = [];
+      let n = 0;
+      inflateEntry(buf, e, (c) => { n += c.length; if (n > MAX_LINK_TARGET) throw invalidArchive(`zip entry '${e.name}' is a symlink with a target over ${MAX_LINK_TARGET} bytes`); tree.charge(c.length); chunks.push(c.slice()); });
+      tree.link(rel, new TextDecoder().decode(Buffer.concat(chunks)));
       continue;
     }
-    if (type !== S_IFREG) throw unsafePath(e.name, 'is a device, fifo or socket');
-    if (content.length !== e.declaredSize) throw invalidArchive(`zip entry '${e.name}' is ${content.length} bytes, its header says ${e.declaredSize}`);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
-    // Keep the executable bits (run.sh), never setuid/setgid/sticky.
-    chmodSync(full, e.unixMode !== null && e.unixMode & 0o111 ? 0o755 : 0o644);
+    if (type !== S_IFREG) throw unsafeEntry(e.name, 'is a device, fifo or socket');
+    let written = 0;
+    tree.file(rel, e.unixMode, (write) => { written = inflateEntry(buf, e, write); });
+    if (written !== e.declaredSize) throw invalidArchive(`zip entry '${e.name}' is ${written} bytes, its header says ${e.declaredSize}`);
   }
-  for (const l of links) {
-    mkdirSync(dirname(join(destDir, l.path)), { recursive: true });
-    try { symlinkSync(l.target, join(destDir, l.path)); } catch (err) { throw invalidArchive(`cannot create symlink '${l.path}': ${(err as Error).message}`, err); }
-  }
+  tree.finish();
 }

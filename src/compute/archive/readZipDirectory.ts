@@ -1,4 +1,4 @@
-import { invalidArchive } from './archiveErrors.js';
+import { invalidArchive, tooLarge } from './archiveErrors.js';
 
 export interface ZipEntry {
   name: string;
@@ -17,9 +17,9 @@ const LOCAL = 0x04034b50;
 
 /**
  * Reads a zip's central directory. We parse it ourselves (rather than fflate's unzip) to get unix modes (run.sh
- * must stay executable) and to check declared sizes before inflating anything.
+ * must stay executable) and to check the entry count and declared sizes before inflating anything.
  */
-export function readZipDirectory(buf: Uint8Array): ZipEntry[] {
+export function readZipDirectory(buf: Uint8Array, maxEntries = Infinity): ZipEntry[] {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
@@ -29,6 +29,7 @@ export function readZipDirectory(buf: Uint8Array): ZipEntry[] {
   const count = v.getUint16(eocd + 10, true);
   let p = v.getUint32(eocd + 16, true);
   if (count === 0xffff || p === 0xffffffff) throw invalidArchive('zip64 archives are not supported');
+  if (count > maxEntries) throw tooLarge('files', maxEntries, count);
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const entries: ZipEntry[] = [];
   for (let n = 0; n < count; n++) {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AlephError } from '../../errors.js';
+import { sweepPartials } from '../archive/sweepPartials.js';
 import { NodeApi } from '../api/nodeApi.js';
 import { followPrograms } from '../follower/followPrograms.js';
 import { sendError, vmRoute } from '../router/vmRoute.js';
@@ -60,7 +61,10 @@ const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
 export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
   const home = resolve(opts.home);
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
-  const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
+  const runtimeCacheDir = opts.runtimeCacheDir ?? join(home, 'runtimes');
+  // Staging dirs of extractions a crash or kill -9 interrupted: never read, but they would take disk forever.
+  sweepPartials([join(home, 'code'), join(home, 'volumes-ro'), runtimeCacheDir]);
+  const artifacts = new Artifacts(api, home, runtimeCacheDir);
   const logs = new ProgramLogs(home);
   const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) => process.emitWarning(e.message, 'ServingReport'));
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), reporter);

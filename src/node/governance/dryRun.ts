@@ -8,6 +8,7 @@ import { storeStatements } from '../store/openStore.js';
 import { getHeight, type Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
 import { amendAttempt } from './amendAttempt.js';
+import { prefetchCodeFile, prefetchProgramCode } from './prefetchManifest.js';
 import { settleDecision } from './applyDecision.js';
 import { replaceGoverned } from './governProgram.js';
 import { judgeUpgrade, type UpgradeDecision } from './judgeUpgrade.js';
@@ -54,6 +55,11 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
   const b = putative as Record<string, unknown>;
   if (b.sender !== undefined && !isAddress(b.sender)) throw invalid('sender must be a 0x address', 'sender');
   const sender = toChecksumAddress(typeof b.sender === 'string' ? b.sender : program.owner);
+  // The candidate's manifest is read (bounded) before the transaction opens, so the judging inside it never
+  // waits on a file: the store's connection is held only for the judging itself.
+  if (b.content && typeof b.content === 'object') await prefetchProgramCode(node.db, node.files, (b.content as Record<string, unknown>).code);
+  const putativeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
+  if (typeof putativeHash === 'string' && /^[0-9a-f]{64}$/.test(putativeHash)) await prefetchCodeFile(node.files, putativeHash);
   let result: Record<string, unknown> | undefined;
   await node.db
     .transaction()

@@ -3,17 +3,28 @@ import { AlephError, isAlephError } from '../../errors.js';
 import { isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import { prefetchCodeManifest } from '../governance/prefetchManifest.js';
 import type { ReaderStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import { getMessageRow, type Db } from '../store/queries.js';
 import { ApplyQueue } from './applyQueue.js';
 import type { BlockClock } from './blockClock.js';
 import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from './programLimits.js';
-import { recordPending, recordRejection } from './recordMessage.js';
+import { InFlight } from './inFlight.js';
+import { DEFAULT_REJECTED_CONTENT_CHARS, hashConflict, recordPending, recordRejection, sameEnvelope } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
 /** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
 export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean } | { status: 'pending'; item_hash: string; waiting_for: string };
+
+export interface PipelineOptions {
+  /** How much of a refused message's envelope and details the store keeps (characters per field). */
+  maxRejectedContentChars?: number;
+  /** Largest content file of a `storage` message: it is read whole and parsed on the main thread. */
+  maxContentFileBytes?: number;
+  /** The most one PROGRAM may declare (a network setting). */
+  programLimits?: ProgramLimits;
+}
 
 /** Emits 'message' (hash, height) after each commit and 'event' (NodeEvent) for program changes. */
 export class NodeBus extends EventEmitter {}
@@ -27,14 +38,21 @@ export class Pipeline {
   readonly bus = new NodeBus();
   private readonly applier: ApplyQueue;
   private readonly reader: ReaderStatements;
+  private readonly inFlight = new InFlight<SubmitResult>();
+  private readonly maxRejectedChars: number;
+  private readonly maxContentFileBytes: number;
+  private readonly limits: ProgramLimits;
 
   constructor(
     private readonly db: Db,
     private readonly files: FileStore,
     private readonly verifier: SignatureVerifier,
     readonly blocks: BlockClock,
-    private readonly limits: ProgramLimits = DEFAULT_PROGRAM_LIMITS,
+    opts: PipelineOptions = {},
   ) {
+    this.limits = opts.programLimits ?? DEFAULT_PROGRAM_LIMITS;
+    this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
+    this.maxContentFileBytes = opts.maxContentFileBytes ?? 25 * 1024 * 1024;
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
@@ -53,6 +71,11 @@ export class Pipeline {
       if (isAlephError(e) && isItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
       throw e;
     }
+    // Copies of a message in flight share the first one's outcome (see InFlight).
+    return this.inFlight.run(envelope, () => this.process(envelope, receptionTime));
+  }
+
+  private async process(envelope: MessageEnvelope, receptionTime: number): Promise<SubmitResult> {
     // Committed state only (the reader never sees the writer's open transaction).
     const existing = this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
@@ -60,24 +83,31 @@ export class Pipeline {
     }
     try {
       await this.verifier.verify(envelope);
+      // The first verified envelope to wait under a hash keeps it: another one is refused, not swapped in.
+      if (existing?.status === 'pending') {
+        const row = await getMessageRow(this.db, envelope.item_hash);
+        if (row?.status === 'pending' && !sameEnvelope(row, envelope)) throw hashConflict(envelope.item_hash);
+      }
       let itemContent = envelope.item_content ?? null;
       if (envelope.item_type !== 'inline') {
-        if (!(await this.files.has(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
-        itemContent = await this.files.readText(envelope.item_hash);
+        if (!(await this.holdFile(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
+        itemContent = await this.files.readText(envelope.item_hash, this.maxContentFileBytes);
       }
       const msg: ValidMessage = parseContent(envelope, itemContent as string);
       assertWithinProgramLimits(msg, this.limits);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
-      if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.files.has(storeFile.item_hash))) {
+      if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.holdFile(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
+      // Bounded program.toml reads happen here, concurrently, not inside the one ordered writer.
+      await prefetchCodeManifest(this.db, this.files, msg);
       const { height, verdicts } = await this.applier.enqueue(msg, receptionTime);
       return { status: 'processed', item_hash: envelope.item_hash, height, verdicts };
     } catch (e) {
       // Apply-time rejections are recorded inside the writer's transaction; validation ones here.
-      if (isAlephError(e) && e.code !== 'INTERNAL_ERROR') {
+      if (isAlephError(e) && e.code !== 'INTERNAL_ERROR' && e.code !== 'MESSAGE_HASH_CONFLICT') {
         const row = await getMessageRow(this.db, envelope.item_hash);
-        if (!row || row.status === 'pending') await recordRejection(this.db, envelope, e, receptionTime);
+        if (!row || row.status === 'pending') await recordRejection(this.db, envelope, e, receptionTime, this.maxRejectedChars);
       }
       throw e;
     }
@@ -86,6 +116,18 @@ export class Pipeline {
   /** Stops the writer's block timer (queued messages still drain). */
   close(): void {
     this.applier.stop();
+  }
+
+  /**
+   * Whether the file a message needs is here, restarting its grace period if so: the collector must not
+   * delete it between this check and the commit that makes the message name it.
+   */
+  private holdFile(hash: string): Promise<boolean> {
+    return this.files.exclusive(hash, async () => {
+      if (!(await this.files.has(hash))) return false;
+      await this.db.updateTable('files').set({ created: Date.now() / 1000 }).where('hash', '=', hash).execute();
+      return true;
+    });
   }
 
   /** Re-runs messages that waited for a file once it has arrived. */
@@ -106,6 +148,11 @@ export class Pipeline {
     return { status: 'pending', item_hash: envelope.item_hash, waiting_for: waitingFor };
   }
 
+  /** Checks a message's signature as submit would, for a route that must know the signer before reading more. */
+  verifySignature(envelope: MessageEnvelope): Promise<void> {
+    return this.verifier.verify(envelope);
+  }
+
   /** Records a refusal decided outside the pipeline (an upload whose bytes do not match its STORE). */
   async rejectUnparsed(putative: unknown, err: AlephError): Promise<void> {
     const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
@@ -121,6 +168,6 @@ export class Pipeline {
       item_hash: raw.item_hash as string, signature: str(raw.signature),
     };
     const row = await getMessageRow(this.db, envelope.item_hash);
-    if (!row || row.status === 'pending' || row.status === 'rejected') await recordRejection(this.db, envelope, err, receptionTime);
+    if (!row || row.status === 'pending' || row.status === 'rejected') await recordRejection(this.db, envelope, err, receptionTime, this.maxRejectedChars);
   }
 }

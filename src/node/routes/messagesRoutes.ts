@@ -6,7 +6,7 @@ import { formatMessage, formatMessageStatus, listParam, pageParams, ownerParam }
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
 export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
-  app.post('/api/v0/messages', { bodyLimit: 8 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/api/v0/messages', { bodyLimit: node.maxMessageBodyBytes }, async (req, reply) => {
     const body = req.body as { message?: unknown; sync?: unknown } | null;
     if (!body || typeof body !== 'object' || !('message' in body)) {
       throw new AlephError('MESSAGE_INVALID', 'the body must be {"message": {...}, "sync": bool}', { details: { field: 'message' } });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
+import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
 import { findProgram, programView } from '../programs/programView.js';
@@ -34,7 +35,9 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     return history ?? reply.code(404).send(notFound);
   });
 
+  const dryRunLimit = dryRunLimiter();
   app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
+    dryRunLimit.take(req.ip);
     const program = await findProgram(node.db, (req.params as { id: string }).id);
     if (!program) return reply.code(404).send(notFound);
     return dryRunUpgrade(node, program, req.body as DryRunRequest);

@@ -1,0 +1,45 @@
+import type { MessageEnvelope } from '../../protocol/index.js';
+
+interface Running<T> { fingerprint: string; outcome: Promise<T> }
+
+const settle = () => undefined;
+
+/**
+ * Exactly once for messages in flight. The duplicate check against the store sees committed state only,
+ * so copies of a message that arrive while the first is still being verified or applied would each be
+ * applied (an AGGREGATE eight times, at eight heights) or collide on the STORE row. Here an identical copy
+ * waits for the first and gets its outcome — the same answer, success or refusal — and a different envelope
+ * under the same item_hash waits its turn, then meets the committed state like any later copy.
+ */
+export class InFlight<T> {
+  private readonly running = new Map<string, Running<T>>();
+
+  /** Runs `work` for `envelope`, unless an identical envelope is already running: then shares its outcome. */
+  run(envelope: MessageEnvelope, work: () => Promise<T>): Promise<T> {
+    const key = envelope.item_hash;
+    const fingerprint = fingerprintOf(envelope);
+    const current = this.running.get(key);
+    if (current?.fingerprint === fingerprint) return current.outcome;
+    const outcome = current ? current.outcome.then(settle, settle).then(work) : work();
+    const entry: Running<T> = { fingerprint, outcome };
+    this.running.set(key, entry);
+    const clear = () => {
+      if (this.running.get(key) === entry) this.running.delete(key);
+    };
+    outcome.then(clear, clear);
+    return outcome;
+  }
+
+  /** How many distinct item hashes are being processed (for tests and metrics). */
+  get size(): number {
+    return this.running.size;
+  }
+}
+
+/**
+ * Every field of the envelope: the signature covers only chain, sender, type and item_hash, so two
+ * envelopes with the same hash and a valid signature may still differ (time, channel, even the sender).
+ */
+export function fingerprintOf(m: MessageEnvelope): string {
+  return JSON.stringify([m.chain, m.sender, m.type, m.channel ?? null, m.time, m.item_type, m.item_content ?? null, m.signature]);
+}
