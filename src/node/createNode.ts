@@ -15,6 +15,8 @@ import { aggregatesRoutes } from './routes/aggregatesRoutes.js';
 import { postsRoutes } from './routes/postsRoutes.js';
 import { programsRoutes } from './routes/programsRoutes.js';
 import { wsRoutes } from './events/wsRoutes.js';
+import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
+import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
@@ -25,6 +27,8 @@ export interface NodeOptions {
   /** Signature worker threads; 0 verifies on the main thread. */
   signatureWorkers?: number;
   maxFileBytes?: number;
+  /** Bounds on bodies, content, clock skew and listings (defaults in nodeLimits.ts). */
+  limits?: Partial<NodeLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -36,19 +40,21 @@ export interface RunningNode extends NodeContext {
 /** Starts a core node: store, file store, pipeline and the HTTP/websocket API, listening on 127.0.0.1. */
 export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.home, { recursive: true });
+  const limits = resolveNodeLimits(opts.limits);
   const db = await openStore(join(opts.home, 'node.sqlite'));
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
-  const pipeline = new Pipeline(db, files, verifier);
-  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
+  const pipeline = new Pipeline(db, files, verifier, limits);
+  const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, limits };
 
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes, files: 1 } });
   await app.register(websocket);
+  installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {
-      return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 ? { message_status: 'rejected' } : {}) });
+      return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 && !err.code.startsWith('REQUEST_') ? { message_status: 'rejected' } : {}) });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/i.test(err.message))) {
       return reply.code(422).send({ error_code: 'MESSAGE_MALFORMED_JSON', details: { message: `the body is not valid JSON: ${err.message}` }, message_status: 'rejected' });

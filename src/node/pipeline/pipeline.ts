@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { AlephError, isAlephError } from '../../errors.js';
-import { isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ValidMessage } from '../../protocol/index.js';
+import { DEFAULT_PARSE_LIMITS, isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ParseLimits, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { ReaderStatements } from '../store/hotStatements.js';
@@ -26,7 +26,7 @@ export class Pipeline {
   private readonly applier: ApplyQueue;
   private readonly reader: ReaderStatements;
 
-  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier) {
+  constructor(private readonly db: Db, private readonly files: FileStore, private readonly verifier: SignatureVerifier, private readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS) {
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
@@ -38,7 +38,7 @@ export class Pipeline {
     const receptionTime = Date.now() / 1000;
     let envelope: MessageEnvelope;
     try {
-      envelope = parseEnvelope(putative);
+      envelope = parseEnvelope(putative, { limits: this.limits, now: receptionTime });
     } catch (e) {
       // Record the refusal when the message names itself, so GET /messages/{hash} tells the sender why.
       const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
@@ -57,7 +57,7 @@ export class Pipeline {
         if (!(await this.files.has(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
         itemContent = await this.files.readText(envelope.item_hash);
       }
-      const msg: ValidMessage = parseContent(envelope, itemContent as string);
+      const msg: ValidMessage = parseContent(envelope, itemContent as string, { limits: this.limits, now: receptionTime });
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
       if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.files.has(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);

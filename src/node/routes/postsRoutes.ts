@@ -1,13 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
-import { listParam, pageParams, ownerParam } from './formatMessage.js';
+import { checksummed, parseStoredJson } from './formatMessage.js';
+import { fetchPage, pageOf } from './listPage.js';
+
+type StoredPost = { content?: unknown; type?: string; address?: string; ref?: string };
+const storedPost = (text: string | null): StoredPost => {
+  const v = parseStoredJson(text);
+  return v && typeof v === 'object' ? (v as StoredPost) : {};
+};
 
 /** A post as aleph's v0 posts.json shows it: the original, carrying the content of its newest amend. */
 function formatPost(original: MessagesTable, latest: MessagesTable | undefined): Record<string, unknown> {
   const shown = latest ?? original;
-  const content = JSON.parse(shown.content ?? '{}') as { content?: unknown; type?: string; address?: string; ref?: string };
-  const originalContent = JSON.parse(original.content ?? '{}') as { type?: string; address?: string; ref?: string };
+  const content = storedPost(shown.content);
+  const originalContent = storedPost(original.content);
   return {
     chain: original.chain,
     item_hash: shown.item_hash,
@@ -33,23 +41,17 @@ function formatPost(original: MessagesTable, latest: MessagesTable | undefined):
 
 export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/posts.json', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const { perPage, page } = pageParams(q, 20);
+    const q = parseRequestPart(postsQuerySchema, req.query, 'query');
+    const { perPage, page } = pageOf(q, node.limits, 20);
     let query = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
-    const types = listParam(q.types);
-    if (types) query = query.where('subtype', 'in', types);
-    const addresses = ownerParam(q.addresses);
-    if (addresses) query = query.where('owner', 'in', addresses);
-    const hashes = listParam(q.hashes);
-    if (hashes) query = query.where('item_hash', 'in', hashes);
-    const channels = listParam(q.channels);
-    if (channels) query = query.where('channel', 'in', channels);
-    const refs = listParam(q.refs);
-    if (refs) query = query.where('ref', 'in', refs);
+    if (q.types?.length) query = query.where('subtype', 'in', q.types);
+    const addresses = checksummed(q.addresses);
+    if (addresses?.length) query = query.where('owner', 'in', addresses);
+    if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
+    if (q.channels?.length) query = query.where('channel', 'in', q.channels);
+    if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    let rowsQ = query.selectAll().orderBy('height', 'desc');
-    if (perPage > 0) rowsQ = rowsQ.limit(perPage).offset((page - 1) * perPage);
-    const originals = await rowsQ.execute();
+    const originals = await fetchPage(node.db, query.orderBy('height', 'desc'), { perPage, page }, node.limits);
     // One query for the amends of the whole page (not one per post); the newest per original wins.
     const amends = originals.length
       ? await node.db
