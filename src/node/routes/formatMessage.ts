@@ -1,4 +1,4 @@
-import { isAddress, isJsonTooDeep, MAX_JSON_DEPTH_CEILING, toChecksumAddress } from '../../protocol/index.js';
+import { isAddress, MAX_JSON_DEPTH_CEILING, parseJsonWithin, toChecksumAddress } from '../../protocol/index.js';
 import type { MessagesTable } from '../store/tables.js';
 
 /**
@@ -8,12 +8,7 @@ import type { MessagesTable } from '../store/tables.js';
  * (its raw `item_content` string is still there for whoever wants it).
  */
 export function parseStoredJson(text: string | null | undefined): unknown {
-  if (text == null || isJsonTooDeep(text, MAX_JSON_DEPTH_CEILING)) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
+  return parseJsonWithin(text, MAX_JSON_DEPTH_CEILING);
 }
 
 /** A message as aleph's v0 API shows it: the envelope plus its parsed `content`. */

@@ -43,7 +43,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     if (start) query = query.where('time', '>=', start);
     if (end) query = query.where('time', '<', end);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const dir = q.sort_order === 1 ? 'asc' : 'desc';
+    const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
     const rows = await fetchPage(node.db, query.orderBy('time', dir).orderBy('height', dir), page, node.limits);
     return {
       messages: rows.map(formatMessage),

@@ -32,8 +32,10 @@ function integer(min: number, max: number) {
 }
 /** A unix time in seconds (a float), at or after 0. */
 const unixTime = text
-  .regex(/^\d{1,12}(\.\d{1,9})?$/, 'expected a unix time in seconds (at or after 0)')
+  .regex(/^\d{1,12}(\.\d{1,20})?$/, 'expected a unix time in seconds (at or after 0)')
   .transform(Number);
+
+const sortOrder = z.enum(['-1', '1'], 'expected -1 (newest first) or 1 (oldest first)').transform(Number);
 
 /** Pagination as pyaleph has it: `pagination` items per page, 0 meaning "no limit" (bounded by the node), 1-based `page`. */
 export const paginationFields = {
@@ -59,7 +61,8 @@ export const messagesQuerySchema = z.object({
   endDate: unixTime.optional(),
   start_date: unixTime.optional(),
   end_date: unixTime.optional(),
-  sort_order: z.enum(['-1', '1'], 'expected -1 (newest first) or 1 (oldest first)').transform(Number).optional(),
+  sort_order: sortOrder.optional(),
+  sortOrder: sortOrder.optional(),
 });
 export type MessagesQuery = z.infer<typeof messagesQuerySchema>;
 

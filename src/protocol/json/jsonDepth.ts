@@ -52,3 +52,16 @@ export function valueDepth(value: unknown, limit = Number.MAX_SAFE_INTEGER): num
   }
   return max;
 }
+
+/**
+ * JSON.parse for text that was stored or received long ago and is about to be shown (and so serialized again):
+ * null when it nests deeper than `maxDepth` or is not JSON, instead of a value that JSON.stringify overflows on.
+ */
+export function parseJsonWithin(text: string | null | undefined, maxDepth: number): unknown {
+  if (text == null || isJsonTooDeep(text, maxDepth)) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
