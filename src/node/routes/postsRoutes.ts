@@ -39,6 +39,24 @@ function formatPost(original: MessagesTable, latest: MessagesTable | undefined):
   };
 }
 
+/**
+ * The newest amend of each original, loading only those rows: a post amended 100,000 times by its owner
+ * must not pull 100,000 contents into memory. Two queries per chunk of the page, not one per post.
+ */
+async function newestAmends(node: NodeContext, refs: string[]): Promise<Map<string | null, MessagesTable>> {
+  const latest = new Map<string | null, MessagesTable>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const amends = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend');
+    const newest = await amends.select((eb) => ['ref', eb.fn.max('height').as('h')]).where('ref', 'in', chunk).groupBy('ref').execute();
+    if (newest.length === 0) continue;
+    const want = new Map(newest.map((n) => [n.ref, n.h]));
+    const rows = await amends.selectAll().where('ref', 'in', [...want.keys()] as string[]).where('height', 'in', [...new Set(want.values())] as number[]).orderBy('height', 'asc').execute();
+    for (const r of rows) if (want.get(r.ref) === r.height) latest.set(r.ref, r);
+  }
+  return latest;
+}
+
 export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/posts.json', async (req) => {
     const q = parseRequestPart(postsQuerySchema, req.query, 'query');
@@ -52,15 +70,7 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const originals = await fetchPage(node.db, query.orderBy('height', 'desc'), { perPage, page }, node.limits);
-    // One query for the amends of the whole page (not one per post); the newest per original wins.
-    const amends = originals.length
-      ? await node.db
-          .selectFrom('messages').selectAll()
-          .where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend')
-          .where('ref', 'in', originals.map((o) => o.item_hash))
-          .orderBy('height', 'asc').execute()
-      : [];
-    const latest = new Map(amends.map((a) => [a.ref, a]));
+    const latest = await newestAmends(node, originals.map((o) => o.item_hash));
     const posts = originals.map((o) => formatPost(o, latest.get(o.item_hash)));
     return { posts, pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' };
   });

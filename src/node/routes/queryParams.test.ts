@@ -97,6 +97,28 @@ describe('query strings are parsed with a schema: a bad value is refused with it
   });
 });
 
+describe('posts.json loads only the newest amend of each post', () => {
+  let h: Harness;
+  const alice = newAccount();
+  before(async () => { h = await startTestNode(); });
+  after(async () => { await h.close(); });
+
+  it('a post amended many times shows its newest content; an unamended one its own', async () => {
+    const original = await sign(alice, buildPost({ sender: alice.address, type: 'blog', content: { v: 0 } }));
+    const plain = await sign(alice, buildPost({ sender: alice.address, type: 'blog', content: { plain: true } }));
+    assert.equal((await postMessage(h.url, original)).status, 200);
+    assert.equal((await postMessage(h.url, plain)).status, 200);
+    for (let v = 1; v <= 12; v++) {
+      const amend = await sign(alice, buildPost({ sender: alice.address, type: 'amend', ref: original.item_hash, content: { v } }));
+      assert.equal((await postMessage(h.url, amend)).status, 200);
+    }
+    const posts = (await getJson(h.url, '/api/v0/posts.json?types=blog')).body.posts as Array<{ original_item_hash: string; content: unknown }>;
+    assert.equal(posts.length, 2);
+    assert.deepEqual(posts.find((p) => p.original_item_hash === original.item_hash)?.content, { v: 12 });
+    assert.deepEqual(posts.find((p) => p.original_item_hash === plain.item_hash)?.content, { plain: true });
+  });
+});
+
 describe('a listing bounded in bytes', () => {
   let h: Harness;
   const alice = newAccount();
