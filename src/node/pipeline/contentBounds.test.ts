@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import WebSocket from 'ws';
+import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { createNode } from '../createNode.js';
 import { getJson, newAccount, postMessage, sign, signRaw, startTestNode, type Harness } from '../testing/nodeHarness.js';
@@ -127,6 +128,10 @@ describe('a store that already holds a deep message (written by an older node)',
         const agg = await getJson(node.url, `/api/v0/aggregates/${alice.address}.json`);
         assert.equal(agg.status, 200);
         assert.equal(agg.body.data.deep, null);
+        // Writing to that key merges over a value too deep to serialize: it starts afresh instead of failing.
+        const update = await sign(alice, buildAggregate({ sender: alice.address, key: 'deep', content: { fresh: 1 } }));
+        assert.equal((await postMessage(node.url, update)).status, 200);
+        assert.deepEqual((await getJson(node.url, `/api/v0/aggregates/${alice.address}.json?keys=deep`)).body.data.deep, { fresh: 1 });
 
         const ws = new WebSocket(`${node.url.replace('http', 'ws')}/api/ws0/messages?history=10`);
         const frames: string[] = [];
