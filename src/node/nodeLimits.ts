@@ -5,11 +5,14 @@ import { DEFAULT_PARSE_LIMITS, MAX_JSON_DEPTH_CEILING, type ParseLimits } from '
 export interface NodeLimits extends ParseLimits {
   /** Most rows one listing answers, also for `pagination=0` ("no limit"); a larger `pagination` is refused. */
   maxListRows: number;
-  /** Most bytes of message content one listing gathers; a page past it is refused (ask a smaller page). */
+  /**
+   * Most characters of message content one listing gathers; a page past it is refused (ask a smaller page).
+   * A listing holds several times this in memory while it is built (rows, parsed content, the JSON answer).
+   */
   maxListBytes: number;
 }
 
-export const DEFAULT_NODE_LIMITS: NodeLimits = { ...DEFAULT_PARSE_LIMITS, maxListRows: 10_000, maxListBytes: 64 * 1024 * 1024 };
+export const DEFAULT_NODE_LIMITS: NodeLimits = { ...DEFAULT_PARSE_LIMITS, maxListRows: 10_000, maxListBytes: 16 * 1024 * 1024 };
 
 /** The defaults with the operator's overrides, each checked: a bad setting stops the node at start. */
 export function resolveNodeLimits(overrides: Partial<NodeLimits> = {}): NodeLimits {

@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { AlephError } from '../../errors.js';
 import type { NodeLimits } from '../nodeLimits.js';
 import type { Db } from '../store/queries.js';
@@ -21,6 +21,11 @@ export function pageOf(q: { pagination?: number | undefined; page?: number | und
   }
   return { perPage, page: q.page ?? 1 };
 }
+
+const ROW_COLUMNS = [
+  'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature',
+  'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
+] as const satisfies ReadonlyArray<keyof MessagesTable>;
 
 type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
 
@@ -50,8 +55,13 @@ export async function fetchPage(db: Db, ordered: MessagesQuery, page: Page, limi
   }
   const byHash = new Map<string, MessagesTable>();
   for (let i = 0; i < fit.length; i += 500) {
-    const chunk = await db.selectFrom('messages').selectAll().where('item_hash', 'in', fit.slice(i, i + 500)).execute();
-    for (const r of chunk) byHash.set(r.item_hash, r);
+    // An inline message's content column is its item_content again: read the text once, not twice.
+    const chunk = await db
+      .selectFrom('messages')
+      .select([...ROW_COLUMNS, sql<string | null>`case when item_type = 'inline' then null else content end`.as('content')])
+      .where('item_hash', 'in', fit.slice(i, i + 500))
+      .execute();
+    for (const r of chunk) byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
   }
   return fit.map((h) => byHash.get(h)).filter((r): r is MessagesTable => r !== undefined);
 }

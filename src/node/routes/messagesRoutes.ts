@@ -44,7 +44,11 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     if (end) query = query.where('time', '<', end);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
-    const rows = await fetchPage(node.db, query.orderBy('time', dir).orderBy('height', dir), page, node.limits);
+    // With a selective filter, find its rows by its index and sort those; `+time` keeps SQLite from walking
+    // messages_status_time instead and testing every message against the filter (rare addresses: all of them).
+    const selective = Boolean(q.hashes?.length || q.addresses?.length || owners?.length || q.refs?.length);
+    const byTime = selective ? sql<number>`+time` : sql<number>`time`;
+    const rows = await fetchPage(node.db, query.orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
     return {
       messages: rows.map(formatMessage),
       pagination_page: page.page,

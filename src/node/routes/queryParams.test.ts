@@ -78,7 +78,7 @@ describe('query strings are parsed with a schema: a bad value is refused with it
     assert.equal(r.status, 200);
     assert.equal(r.body.messages.length, MAX_ROWS);
     assert.ok(r.body.messages.every((m: { sender: string }) => m.sender === alice.address));
-    const plan = await sql<{ detail: string }>`explain query plan select item_hash from messages where status = 'processed' and sender_lc in (${sql.join(others)}) order by time desc, height desc limit 20`.execute(h.node.db);
+    const plan = await sql<{ detail: string }>`explain query plan select item_hash from messages where status = 'processed' and sender_lc in (${sql.join(others)}) order by +time desc, height desc limit 20`.execute(h.node.db);
     assert.ok(plan.rows.some((p) => /messages_sender_lc/.test(p.detail)), JSON.stringify(plan.rows));
   });
 

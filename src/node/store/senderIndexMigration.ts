@@ -15,8 +15,12 @@ export const senderIndexMigration: Migration = {
     }
     // With status in the index the planner prefers it over messages_status_type even before any ANALYZE.
     await db.schema.createIndex('messages_sender_lc').ifNotExists().on('messages').columns(['sender_lc', 'status']).execute();
+    // messages.json orders by time then height: without this, every listing sorted all processed messages
+    // (a temp b-tree per request) before taking its page.
+    await db.schema.createIndex('messages_status_time').ifNotExists().on('messages').columns(['status', 'time', 'height']).execute();
   },
   async down(db: Kysely<any>) {
+    await db.schema.dropIndex('messages_status_time').ifExists().execute();
     await db.schema.dropIndex('messages_sender_lc').ifExists().execute();
     await sql`alter table messages drop column sender_lc`.execute(db);
   },
