@@ -25,30 +25,37 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/messages.json', async (req) => {
     const q = parseRequestPart(messagesQuerySchema, req.query, 'query');
     const page = pageOf(q, node.limits);
-    let query = node.db.selectFrom('messages').where('status', '=', 'processed');
-    if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
-    // sender_lc (migration 0004) is lower(sender), indexed: senders may be stored in either case.
-    if (q.addresses?.length) query = query.where(sql.ref('sender_lc'), 'in', q.addresses.map((a) => a.toLowerCase()));
     const owners = checksummed(q.owners);
-    if (owners?.length) query = query.where('owner', 'in', owners);
-    if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const types = q.msgTypes ?? (q.msgType ? [q.msgType] : undefined);
-    if (types?.length) query = query.where('type', 'in', types);
-    if (q.channels?.length) query = query.where('channel', 'in', q.channels);
-    if (q.chains?.length) query = query.where('chain', 'in', q.chains);
     const subtypes = q.contentTypes ?? q.contentKeys;
-    if (subtypes?.length) query = query.where('subtype', 'in', subtypes);
-    const start = q.startDate ?? q.start_date;
-    const end = q.endDate ?? q.end_date;
-    if (start) query = query.where('time', '>=', start);
-    if (end) query = query.where('time', '<', end);
-    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
-    // With a selective filter, find its rows by its index and sort those; `+time` keeps SQLite from walking
-    // messages_status_time instead and testing every message against the filter (rare addresses: all of them).
+    // SQLite has no statistics here and prefers (status, type) for `status = ?` over any better index, then sorts
+    // every processed message. `+status` (the same test, not indexable) lets it take the filter's own index
+    // (hashes, addresses, owners, refs) and sort only those rows, or with no filter walk messages_time in order.
     const selective = Boolean(q.hashes?.length || q.addresses?.length || owners?.length || q.refs?.length);
+    const byStatusIndex = !selective && Boolean(types?.length || q.channels?.length || q.chains?.length || subtypes?.length);
+    const filtered = (status: 'indexed' | 'not-indexed') => {
+      let query = node.db.selectFrom('messages').where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
+      if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
+      // sender_lc (migration 0004) is lower(sender), indexed: senders may be stored in either case.
+      if (q.addresses?.length) query = query.where(sql.ref('sender_lc'), 'in', q.addresses.map((a) => a.toLowerCase()));
+      if (owners?.length) query = query.where('owner', 'in', owners);
+      if (q.refs?.length) query = query.where('ref', 'in', q.refs);
+      if (types?.length) query = query.where('type', 'in', types);
+      if (q.channels?.length) query = query.where('channel', 'in', q.channels);
+      if (q.chains?.length) query = query.where('chain', 'in', q.chains);
+      if (subtypes?.length) query = query.where('subtype', 'in', subtypes);
+      const start = q.startDate ?? q.start_date;
+      const end = q.endDate ?? q.end_date;
+      if (start) query = query.where('time', '>=', start);
+      if (end) query = query.where('time', '<', end);
+      return query;
+    };
+    // Counting by the status index is a covering scan unless a selective filter has a better index.
+    const total = await filtered(selective ? 'not-indexed' : 'indexed').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
+    // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
     const byTime = selective ? sql<number>`+time` : sql<number>`time`;
-    const rows = await fetchPage(node.db, query.orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
+    const rows = await fetchPage(node.db, filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
     return {
       messages: rows.map(formatMessage),
       pagination_page: page.page,
