@@ -6,7 +6,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * request). `sender_lc` is lower(sender), computed by SQLite (a virtual column: no writer has to fill it, no
  * row grows), and its index serves `sender_lc IN (…)`.
  */
-export const senderIndexMigration: Migration = {
+export const listingIndexesMigration: Migration = {
   async up(db: Kysely<any>) {
     // ALTER TABLE can add only VIRTUAL generated columns; `if not exists` has no column form, hence the check.
     const cols = await sql<{ name: string }>`select name from pragma_table_xinfo('messages')`.execute(db);
