@@ -8,6 +8,8 @@ import type { SignedMessage, UnsignedMessage } from '../../client/messages/types
 import { buildStore } from '../../client/messages/buildStore.js';
 import { buildProgram, type BuildProgramParameters } from '../../client/messages/buildProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
+import type { NodeLimits } from '../nodeLimits.js';
+import { itemHashOf, verificationBuffer, type MessageType } from '../../protocol/index.js';
 
 export interface Harness {
   node: RunningNode;
@@ -16,9 +18,9 @@ export interface Harness {
 }
 
 /** A real node on a random 127.0.0.1 port with its own SQLite file, for tests. */
-export async function startTestNode(opts: { signatureWorkers?: number } = {}): Promise<Harness> {
+export async function startTestNode(opts: { signatureWorkers?: number; limits?: Partial<NodeLimits> } = {}): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
-  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0 });
+  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0, ...(opts.limits ? { limits: opts.limits } : {}) });
   return {
     node,
     url: node.url,
@@ -34,6 +36,16 @@ export function newAccount(): LocalAlephAccount {
 }
 
 export const sign = (account: LocalAlephAccount, unsigned: UnsignedMessage<object>) => signMessage(account, unsigned);
+
+/**
+ * A correctly signed inline message around an exact item_content string, which the SDK builders could not
+ * produce (hostile content: deep nesting, bad hashes, odd times). `envelope` overrides envelope fields.
+ */
+export async function signRaw(account: LocalAlephAccount, type: MessageType, itemContent: string, envelope: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const item_hash = itemHashOf(itemContent);
+  const signature = await account.signMessage({ message: verificationBuffer({ chain: 'ETH', sender: account.address, type, item_hash }) });
+  return { chain: 'ETH', sender: account.address, type, channel: 'TEST', time: Date.now() / 1000, item_type: 'inline', item_content: itemContent, item_hash, signature, ...envelope };
+}
 
 export interface Answer { status: number; body: any }
 
