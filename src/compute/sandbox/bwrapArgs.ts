@@ -1,6 +1,7 @@
 import type { VolumeSpec } from './types.js';
 import { assertVolumeMount, runtimeRootArgs } from './mountLayout.js';
 import { SANDBOX_PATHS } from './programCommand.js';
+import { procfsMaskArgs } from './procfsMasks.js';
 
 export interface BwrapInput {
   runtimeRoot: string;
@@ -52,6 +53,7 @@ export function bwrapArgs(input: BwrapInput): { options: string[]; command: stri
     ...runtimeRootArgs(input.runtimeRoot, mountPoints),
     '--dev', '/dev',
     '--proc', '/proc',
+    ...procfsMaskArgs(),
     '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
     '--ro-bind', input.codeDir, SANDBOX_PATHS.code,
     '--ro-bind', input.launcherDir, SANDBOX_PATHS.launcher,
