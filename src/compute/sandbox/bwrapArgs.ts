@@ -2,6 +2,7 @@ import type { VolumeSpec } from './types.js';
 import { assertVolumeMount, runtimeRootArgs } from './mountLayout.js';
 import { SANDBOX_PATHS } from './programCommand.js';
 import { procfsMaskArgs } from './procfsMasks.js';
+import { seccompProgram } from './seccompFilter.js';
 
 export interface BwrapInput {
   runtimeRoot: string;
@@ -32,11 +33,17 @@ const BASE_ENV: Record<string, string> = {
 
 const MiB = 1024 * 1024;
 
+/** What spawnBwrap needs: options (sent on fd 3), the program's argv, and the seccomp program (sent on fd 4). */
+export interface BwrapArgs { options: string[]; command: string[]; seccomp: Buffer }
+
+/** The fd bwrap reads the seccomp BPF program from. */
+export const SECCOMP_FD = 4;
+
 /**
  * bwrap options for one program, and the command line that follows `--`. The options go through `--args FD`
  * (bwrap only reads options there), which keeps host paths and env values out of the sandbox's /proc/1/cmdline.
  */
-export function bwrapArgs(input: BwrapInput): { options: string[]; command: string[] } {
+export function bwrapArgs(input: BwrapInput): BwrapArgs {
   const volumes = input.volumes.map((v) => ({ ...v, mount: assertVolumeMount(v.mount) }));
   // Parents before children so a volume may be mounted inside another one.
   volumes.sort((a, b) => a.mount.split('/').length - b.mount.split('/').length);
@@ -50,6 +57,8 @@ export function bwrapArgs(input: BwrapInput): { options: string[]; command: stri
     ...(input.internet ? [] : ['--unshare-net']),
     '--hostname', 'aleph',
     '--die-with-parent', '--new-session',
+    // Loaded last, just before the program runs: bwrap's own setup needs mount() and friends.
+    '--seccomp', String(SECCOMP_FD),
     ...runtimeRootArgs(input.runtimeRoot, mountPoints),
     '--dev', '/dev',
     '--proc', '/proc',
@@ -67,5 +76,5 @@ export function bwrapArgs(input: BwrapInput): { options: string[]; command: stri
   }
   a.push('--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...input.env })) a.push('--setenv', k, v);
-  return { options: a, command: input.argv };
+  return { options: a, command: input.argv, seccomp: seccompProgram() };
 }

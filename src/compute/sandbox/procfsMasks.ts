@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 /** Read-only, as runc's default `readonlyPaths`. */
 export const PROC_READONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/fs', '/proc/irq', '/proc/bus'];
 
-/** Hidden (empty), as runc's default `maskedPaths`, plus the key lists (the keyrings of uid 0 are the host's). */
+/** Hidden (empty), as runc's default `maskedPaths`, plus the key lists (they show the keys of host uid 0). */
 export const PROC_MASKED = [
   '/proc/acpi', '/proc/asound', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/key-users', '/proc/latency_stats',
   '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi',

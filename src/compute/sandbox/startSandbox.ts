@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
-import { bwrapArgs } from './bwrapArgs.js';
+import { bwrapArgs, type BwrapArgs } from './bwrapArgs.js';
 import { exitReason, looksLikeOutOfMemory } from './exitReason.js';
 import { splitLines } from './lineSplitter.js';
 import { SCRIPT_PORT, programCommand } from './programCommand.js';
@@ -55,7 +55,7 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
   }
 }
 
-function run(spec: SandboxSpec, socketPath: string, args: { options: string[]; command: string[] }, limits: ResourceLimits): SandboxHandle {
+function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: ResourceLimits): SandboxHandle {
   const child = spawnBwrap(limits.prefix, args);
 
   let done = false;

@@ -1,0 +1,73 @@
+/**
+ * What the sandbox's seccomp filter refuses. Everything else is allowed: programs are ordinary Linux processes
+ * (Python, Node, shell) and a short denylist of kernel interfaces they have no use for removes most of the kernel's
+ * attack surface, as Docker's and Flatpak's default profiles do.
+ *
+ * Two kinds of rule:
+ * - `DENIED_SYSCALLS`: refused outright with EPERM (ENOSYS for openat2, so libc falls back to openat, which the
+ *   argument rules below can inspect; openat2 passes its mode in a struct seccomp cannot read).
+ * - `SETUID_RULES`: the systemd `RestrictSUIDSGID=` set — no call may create or chmod a file with the set-user-ID
+ *   or set-group-ID bit. When the node runs as root the program's files are owned by host uid 0, so a setuid file
+ *   written to a persistent volume would be a setuid-root binary on the host.
+ */
+
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+/** Same value on x86_64 and the generic (arm64, riscv64) syscall ABI. */
+export const O_CREAT = 0o100;
+export const O_TMPFILE_FLAG = 0o20000000;
+/** ioctl that pushes bytes into a terminal's input (a classic sandbox escape; bwrap's --new-session also covers it). */
+export const TIOCSTI = 0x5412;
+
+export interface DeniedSyscall {
+  name: string;
+  /** Number on x86_64 and on the generic ABI when libseccomp is older than the syscall (same number on both). */
+  number?: number;
+  errno: 'EPERM' | 'ENOSYS';
+  why: string;
+}
+
+const deny = (why: string, ...names: string[]): DeniedSyscall[] => names.map((name) => ({ name, errno: 'EPERM' as const, why }));
+
+export const DENIED_SYSCALLS: DeniedSyscall[] = [
+  ...deny('kernel keyrings: a large kernel interface programs have no use for', 'keyctl', 'add_key', 'request_key'),
+  ...deny('kernel programs and profiling: frequent kernel exploit vectors', 'bpf', 'perf_event_open', 'userfaultfd', 'lookup_dcookie'),
+  ...deny('io_uring bypasses syscall filtering and has had many privilege escalations', 'io_uring_setup', 'io_uring_enter', 'io_uring_register'),
+  ...deny('modules and kernel replacement', 'init_module', 'finit_module', 'delete_module', 'create_module', 'kexec_load', 'kexec_file_load'),
+  ...deny('filesystem handles reach files outside the mount namespace (the "shocker" escape)', 'open_by_handle_at', 'name_to_handle_at'),
+  ...deny('mount API: the sandbox mounts are fixed', 'mount', 'umount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr'),
+  ...deny('host-wide machine state', 'reboot', 'swapon', 'swapoff', 'syslog', 'acct', 'quotactl', 'settimeofday', 'clock_settime', 'clock_adjtime', 'adjtimex', 'sethostname', 'setdomainname', 'vhangup', 'iopl', 'ioperm', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl'),
+  ...deny('namespaces are fixed by the sandbox', 'setns'),
+  { name: 'openat2', number: 437, errno: 'ENOSYS', why: 'its mode sits in a struct the filter cannot read; libc falls back to openat' },
+];
+
+/** One argument test: `(arg[index] & mask) === value`. */
+export interface ArgMaskedEq { index: number; mask: number; value: number }
+
+export interface SetuidRule { name: string; number?: number; args: ArgMaskedEq[] }
+
+function modeRules(name: string, modeArg: number, flagsArg: number | null, number?: number): SetuidRule[] {
+  const out: SetuidRule[] = [];
+  for (const bit of [S_ISUID, S_ISGID]) {
+    const mode = { index: modeArg, mask: bit, value: bit };
+    if (flagsArg === null) out.push({ name, number, args: [mode] });
+    // open(2) only uses its mode when it creates the file (O_CREAT, or O_TMPFILE + linkat later).
+    else for (const flag of [O_CREAT, O_TMPFILE_FLAG]) out.push({ name, number, args: [{ index: flagsArg, mask: flag, value: flag }, mode] });
+  }
+  return out;
+}
+
+export const SETUID_RULES: SetuidRule[] = [
+  ...modeRules('chmod', 1, null),
+  ...modeRules('fchmod', 1, null),
+  ...modeRules('fchmodat', 2, null),
+  ...modeRules('fchmodat2', 2, null, 452),
+  ...modeRules('creat', 1, null),
+  ...modeRules('mknod', 1, null),
+  ...modeRules('mknodat', 2, null),
+  ...modeRules('open', 2, 1),
+  ...modeRules('openat', 3, 2),
+];
+
+/** ioctl requests refused: `ioctl(fd, request)` with `request` compared on its low 32 bits. */
+export const DENIED_IOCTLS = [{ request: TIOCSTI, why: 'would type into the terminal of whoever started the node' }];
