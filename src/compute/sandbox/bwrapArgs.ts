@@ -9,8 +9,6 @@ export interface BwrapInput {
   codeDir: string;
   /** Host dir mounted read-only at /opt/aleph (launcher scripts). */
   launcherDir: string;
-  /** Host dir mounted read-write at /run/aleph (the HTTP socket). */
-  runDir: string;
   volumes: VolumeSpec[];
   internet: boolean;
   /** Size of /tmp; tmpfs pages count against the memory limit anyway, this just keeps /tmp from taking all of it. */
@@ -47,7 +45,7 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
   const volumes = input.volumes.map((v) => ({ ...v, mount: assertVolumeMount(v.mount) }));
   // Parents before children so a volume may be mounted inside another one.
   volumes.sort((a, b) => a.mount.split('/').length - b.mount.split('/').length);
-  const mountPoints = [...Object.values(SANDBOX_PATHS).filter((p) => !p.endsWith('.sock')), '/proc', '/dev', '/tmp', ...volumes.map((v) => v.mount)];
+  const mountPoints = [...Object.values(SANDBOX_PATHS), '/proc', '/dev', '/tmp', ...volumes.map((v) => v.mount)];
   if (input.internet) mountPoints.push('/etc/resolv.conf');
 
   const a: string[] = [
@@ -66,7 +64,6 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
     '--ro-bind', input.codeDir, SANDBOX_PATHS.code,
     '--ro-bind', input.launcherDir, SANDBOX_PATHS.launcher,
-    '--bind', input.runDir, SANDBOX_PATHS.run,
   ];
   if (input.internet) a.push('--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf');
   for (const v of volumes) {

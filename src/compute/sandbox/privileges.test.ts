@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
 import { PROC_MASKED, PROC_READONLY } from './procfsMasks.js';
@@ -55,5 +57,43 @@ describe('sandbox privileges: kernel settings', () => {
       else assert.equal(r.error, 'EISDIR', p); // a masked directory: an empty read-only tmpfs
     }
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/proc/acpi/x'), existsSync('/proc/acpi') ? { ok: false, error: 'EROFS' } : { ok: false, error: 'ENOENT' });
+  });
+});
+
+/** A program that tries to make the node's own connections land on a host socket of its choosing. */
+const SOCKET_SWAPPER = String.raw`
+const fs = require('node:fs');
+exports.handler = (req, res) => {
+  const u = new URL(req.url, 'http://x');
+  if (u.pathname === '/swap') {
+    const target = u.searchParams.get('to');
+    const tried = [];
+    // Wherever the sandbox might expose the socket the node connects to, replace it with a symlink to the target.
+    for (const p of ['/run/aleph/http.sock', '/run/aleph/../http.sock', '/tmp/http.sock']) {
+      try { fs.rmSync(p, { force: true }); fs.symlinkSync(target, p); tried.push(p + ' replaced'); } catch (e) { tried.push(p + ' ' + e.code); }
+    }
+    return res.end(JSON.stringify(tried));
+  }
+  res.end('program');
+};
+`;
+
+describe('sandbox privileges: the node\'s connection to the program', () => {
+  const fx = new SandboxFixture();
+  let host: net.Server;
+  const hostHits: string[] = [];
+  after(async () => { host?.close(); await fx.dispose(); });
+
+  it('cannot be redirected to a host unix socket by replacing the program\'s socket with a symlink', async () => {
+    // A host service on a unix socket, as Docker's or a database's would be: the node must never talk to it for a program.
+    const hostSock = join(fx.mkdir('host-service'), 'service.sock');
+    host = net.createServer((c) => { hostHits.push('connection'); c.on('error', () => {}); c.end('HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nHOST SECRET'); });
+    await new Promise<void>((r) => host.listen(hostSock, r));
+    const { handle } = await fx.start('node', { codeDir: fx.code({ 'app.js': SOCKET_SWAPPER }), entrypoint: 'app.js:handler' });
+    await handle.ready;
+    const swap = await get(handle.socketPath, `/swap?to=${encodeURIComponent(hostSock)}`);
+    assert.equal(swap.status, 200);
+    for (let i = 0; i < 5; i++) assert.deepEqual(await get(handle.socketPath, '/'), { status: 200, body: 'program' });
+    assert.deepEqual(hostHits, []);
   });
 });

@@ -38,9 +38,9 @@ export async function runInSandbox(o: RunInSandboxOptions): Promise<RunResult> {
   const memoryMiB = o.memoryMiB ?? 256;
   const limits = createResourceLimits(`run-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, memoryMiB, o.vcpus ?? 1);
   try {
-    for (const d of ['code', 'launcher', 'run']) mkdirSync(join(work, d));
+    for (const d of ['code', 'launcher']) mkdirSync(join(work, d));
     const args = bwrapArgs({
-      runtimeRoot: o.runtimeRoot, codeDir: o.codeDir ?? join(work, 'code'), launcherDir: join(work, 'launcher'), runDir: join(work, 'run'),
+      runtimeRoot: o.runtimeRoot, codeDir: o.codeDir ?? join(work, 'code'), launcherDir: join(work, 'launcher'),
       volumes: o.volumes ?? [], internet: o.internet ?? false, tmpMiB: memoryMiB, env: o.env ?? {}, argv: o.argv,
     });
     const child = spawnBwrap(limits.prefix, args);

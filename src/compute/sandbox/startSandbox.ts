@@ -4,7 +4,8 @@ import { AlephError } from '../../errors.js';
 import { bwrapArgs, type BwrapArgs } from './bwrapArgs.js';
 import { exitReason, looksLikeOutOfMemory } from './exitReason.js';
 import { splitLines } from './lineSplitter.js';
-import { SCRIPT_PORT, programCommand } from './programCommand.js';
+import { LISTEN_FD, SCRIPT_PORT, programCommand } from './programCommand.js';
+import { listenSocket } from './listenSocket.js';
 import { programPids, signalAll } from './processTree.js';
 import { createResourceLimits, type ResourceLimits } from './resourceLimits.js';
 import { resolveEntrypoint } from './resolveEntrypoint.js';
@@ -24,7 +25,8 @@ const STDERR_TAIL = 20;
  * A program that never answers within `startTimeoutMs` is stopped and `ready` rejects with PROGRAM_NOT_LISTENING.
  */
 export function startSandbox(spec: SandboxSpec): SandboxHandle {
-  const socketPath = join(spec.workDir, 'run', 'http.sock');
+  // In the instance's host dir, which the sandbox never sees: the program gets the socket as an fd (LISTEN_FD).
+  const socketPath = join(spec.workDir, 'http.sock');
   let limits: ResourceLimits | null = null;
   try {
     if (!INSTANCE_ID.test(spec.instanceId)) throw new AlephError('SANDBOX_START_FAILED', `invalid instance id '${spec.instanceId}'`, { hint: 'use [A-Za-z0-9_.-], at most 64 characters' });
@@ -32,14 +34,11 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
     const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
     const port = entry.kind === 'script' && spec.internet ? findFreePort() : SCRIPT_PORT;
     const cmd = programCommand(entry, spec.runtimeRoot, port);
-    const runDir = join(spec.workDir, 'run');
     const launcherDir = join(spec.workDir, 'launcher');
-    mkdirSync(runDir, { recursive: true });
-    rmSync(socketPath, { force: true });
     mkdirSync(launcherDir, { recursive: true });
     for (const [name, body] of Object.entries(cmd.launcherFiles)) writeFileSync(join(launcherDir, name), body);
     const args = bwrapArgs({
-      runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, runDir, volumes: spec.volumes, internet: spec.internet,
+      runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, volumes: spec.volumes, internet: spec.internet,
       tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv,
     });
     // A fresh cgroup per start: a reused one would still carry the previous run's OOM counter.
@@ -56,7 +55,9 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
 }
 
 function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: ResourceLimits): SandboxHandle {
-  const child = spawnBwrap(limits.prefix, args);
+  const listener = listenSocket(socketPath);
+  let child: ReturnType<typeof spawnBwrap>;
+  try { child = spawnBwrap(limits.prefix, args, { [LISTEN_FD]: listener.fd }); } finally { listener.close(); }
 
   let done = false;
   let stopRequested = false;
