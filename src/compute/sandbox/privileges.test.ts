@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
 import { PROC_MASKED, PROC_READONLY } from './procfsMasks.js';
@@ -95,5 +98,32 @@ describe('sandbox privileges: the node\'s connection to the program', () => {
     assert.equal(swap.status, 200);
     for (let i = 0; i < 5; i++) assert.deepEqual(await get(handle.socketPath, '/'), { status: 200, body: 'program' });
     assert.deepEqual(hostHits, []);
+  });
+});
+
+describe('sandbox privileges: the node\'s open files', () => {
+  const fx = new SandboxFixture();
+  after(() => fx.dispose());
+
+  it('a file the node process inherited open (no close-on-exec) does not reach the program', async () => {
+    const secret = join(fx.mkdir('inherited'), 'node-secret.db');
+    writeFileSync(secret, 'NODE DATABASE');
+    const here = dirname(fileURLToPath(import.meta.url));
+    // A compute node started by a parent that left fd 7 open on a private file, as a service manager or shell may.
+    const script = `
+      import { runInSandbox } from ${JSON.stringify(join(here, 'runInSandbox.ts'))};
+      import { cachedRuntime } from ${JSON.stringify(join(here, '..', 'runtime', 'runtimeCache.ts'))};
+      const r = await runInSandbox({ runtimeRoot: await cachedRuntime('shell'), argv: ['/bin/sh', '-c', 'ls /proc/self/fd; cat /proc/self/fd/7 <&7 || echo no-fd-7'] });
+      process.stdout.write(JSON.stringify(r));`;
+    const fd = openSync(secret, 'r');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'ignore', 'ignore', 'ignore', fd] });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 0);
+    const r = JSON.parse(out) as { stdout: string; stderr: string };
+    assert.doesNotMatch(r.stdout, /NODE DATABASE/);
+    assert.match(r.stdout, /no-fd-7/);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((n) => n > 2 && n !== 3), [], r.stdout);
   });
 });

@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { SECCOMP_FD, type BwrapArgs } from './bwrapArgs.js';
+import { closeFdsPrefix, inheritableFds } from './inheritedFds.js';
 
 /**
  * Spawns `prefix… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the seccomp
- * program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are. stdout/stderr are pipes;
+ * program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are, and no other fd does. stdout/stderr are pipes;
  * the child's environment is only PATH (bwrap --clearenv sets the program's own).
  */
 export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<number, number> = {}): ChildProcess {
-  const [cmd, ...rest] = [...prefix, 'bwrap', '--args', '3', '--', ...args.command];
   const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'];
   for (const [childFd, parentFd] of Object.entries(passFds)) {
     for (let i = stdio.length; i < Number(childFd); i++) stdio.push('ignore');
     stdio[Number(childFd)] = parentFd;
   }
+  // Fds this process inherited stay open across exec; only those the child gets from `stdio` are replaced.
+  const leaked = inheritableFds().filter((fd) => fd >= stdio.length || stdio[fd] === 'ignore');
+  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, 'bwrap', '--args', '3', '--', ...args.command];
   const child = spawn(cmd, rest, { stdio, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   const feed = (fd: number, data: Buffer) => {
     const w = child.stdio[fd] as NodeJS.WritableStream;
