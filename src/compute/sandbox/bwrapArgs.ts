@@ -59,6 +59,8 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     '--seccomp', String(SECCOMP_FD),
     ...runtimeRootArgs(input.runtimeRoot, mountPoints),
     '--dev', '/dev',
+    // bwrap's /dev is an unbounded writable tmpfs (host memory when cgroups are absent): only /dev/shm, bounded, stays writable.
+    '--size', String(input.tmpMiB * MiB), '--tmpfs', '/dev/shm',
     '--proc', '/proc',
     ...procfsMaskArgs(),
     '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
@@ -71,7 +73,7 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     else if (v.kind === 'persistent') a.push('--bind', v.hostPath, v.mount);
     else a.push('--size', String(Math.max(1, Math.floor(v.sizeMiB)) * MiB), '--tmpfs', v.mount);
   }
-  a.push('--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
+  a.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...input.env })) a.push('--setenv', k, v);
   return { options: a, command: input.argv, seccomp: seccompProgram() };
 }

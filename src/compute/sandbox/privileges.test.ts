@@ -37,6 +37,17 @@ describe('sandbox privileges: kernel settings', () => {
     assert.deepEqual(await ask(handle.socketPath, '/'), { ok: true, value: 'probe' });
   });
 
+  it('cannot fill /dev: it is read-only but for a /dev/shm bounded like /tmp, and devices still work', async () => {
+    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', memoryMiB: 128 });
+    await handle.ready;
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/filler&bytes=1048576'), { ok: false, error: 'EROFS' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/null&bytes=10'), { ok: true, value: 'written' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/shm/segment&bytes=10'), { ok: true, value: 'written' });
+    const mounts = (await ask(handle.socketPath, '/read?path=/proc/self/mounts')).value!.split('\n').map((l) => l.split(' '));
+    assert.match(mounts.find((m) => m[1] === '/dev')![3], /^ro,/);
+    assert.match(mounts.find((m) => m[1] === '/dev/shm')![3], /size=131072k/);
+  });
+
   it('sees its own hostname through the read-only /proc/sys', async () => {
     const { handle } = await probe();
     await handle.ready;
