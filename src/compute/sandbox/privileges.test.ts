@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
 import { PROC_MASKED, PROC_READONLY } from './procfsMasks.js';
+import { PROGRAM_OOM_SCORE_ADJ } from './spawnBwrap.js';
 
 type Answer = { ok: boolean; value?: string; error?: string };
 async function ask(socketPath: string, path: string): Promise<Answer> {
@@ -46,6 +47,18 @@ describe('sandbox privileges: kernel settings', () => {
     const mounts = (await ask(handle.socketPath, '/read?path=/proc/self/mounts')).value!.split('\n').map((l) => l.split(' '));
     assert.match(mounts.find((m) => m[1] === '/dev')![3], /^ro,/);
     assert.match(mounts.find((m) => m[1] === '/dev/shm')![3], /size=131072k/);
+  });
+
+  it('cannot make the OOM killer spare it and pick the node instead (oom_score_adj below 0)', async () => {
+    const { handle } = await probe();
+    await handle.ready;
+    // Whatever the node's own score, a program starts as the first choice of a host-wide OOM kill.
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/self/oom_score_adj'), { ok: true, value: `${PROGRAM_OOM_SCORE_ADJ}\n` });
+    for (const value of ['-1000', '-1']) {
+      const r = await ask(handle.socketPath, `/write?path=/proc/self/oom_score_adj&data=${value}`);
+      assert.equal(r.ok, false, value);
+    }
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/proc/self/oom_score_adj&data=1000'), { ok: true, value: 'written' });
   });
 
   it('sees its own hostname through the read-only /proc/sys', async () => {

@@ -3,9 +3,16 @@ import { SECCOMP_FD, type BwrapArgs } from './bwrapArgs.js';
 import { closeFdsPrefix, inheritableFds } from './inheritedFds.js';
 
 /**
- * Spawns `prefix… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the seccomp
- * program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are, and no other fd does. stdout/stderr are pipes;
- * the child's environment is only PATH (bwrap --clearenv sets the program's own).
+ * OOM score of every program (util-linux `choom`): when the host itself runs out of memory the kernel kills a
+ * program before the node, and a program never inherits a protection the operator gave the node (a negative
+ * score); it can lower its score back to 0, never below.
+ */
+export const PROGRAM_OOM_SCORE_ADJ = 500;
+
+/**
+ * Spawns `prefix… choom… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the
+ * seccomp program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are, and no other
+ * fd does. stdout/stderr are pipes; the child's environment is only PATH (bwrap --clearenv sets the program's own).
  */
 export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<number, number> = {}): ChildProcess {
   const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'];
@@ -15,7 +22,8 @@ export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<nu
   }
   // Fds this process inherited stay open across exec; only those the child gets from `stdio` are replaced.
   const leaked = inheritableFds().filter((fd) => fd >= stdio.length || stdio[fd] === 'ignore');
-  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, 'bwrap', '--args', '3', '--', ...args.command];
+  const oom = ['choom', '-n', String(PROGRAM_OOM_SCORE_ADJ), '--'];
+  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, ...oom, 'bwrap', '--args', '3', '--', ...args.command];
   const child = spawn(cmd, rest, { stdio, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   const feed = (fd: number, data: Buffer) => {
     const w = child.stdio[fd] as NodeJS.WritableStream;
