@@ -31,13 +31,19 @@ const deny = (why: string, ...names: string[]): DeniedSyscall[] => names.map((na
 
 export const DENIED_SYSCALLS: DeniedSyscall[] = [
   ...deny('kernel keyrings: a large kernel interface programs have no use for', 'keyctl', 'add_key', 'request_key'),
-  ...deny('kernel programs and profiling: frequent kernel exploit vectors', 'bpf', 'perf_event_open', 'userfaultfd', 'lookup_dcookie'),
-  ...deny('io_uring bypasses syscall filtering and has had many privilege escalations', 'io_uring_setup', 'io_uring_enter', 'io_uring_register'),
-  ...deny('modules and kernel replacement', 'init_module', 'finit_module', 'delete_module', 'create_module', 'kexec_load', 'kexec_file_load'),
+  ...deny('kernel programs and profiling: frequent kernel exploit vectors',
+    'bpf', 'perf_event_open', 'userfaultfd', 'lookup_dcookie'),
+  ...deny('io_uring bypasses syscall filtering and has had many privilege escalations',
+    'io_uring_setup', 'io_uring_enter', 'io_uring_register'),
+  ...deny('modules and kernel replacement',
+    'init_module', 'finit_module', 'delete_module', 'create_module', 'kexec_load', 'kexec_file_load'),
   // name_to_handle_at stays: libmount and systemd tools use it to tell mount points apart, and a handle is useless without this.
-  ...deny('filesystem handles reach files outside the mount namespace (the "shocker" escape)', 'open_by_handle_at'),
-  ...deny('mount API: the sandbox mounts are fixed', 'mount', 'umount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr'),
-  ...deny('host-wide machine state', 'reboot', 'swapon', 'swapoff', 'syslog', 'acct', 'quotactl', 'settimeofday', 'clock_settime', 'sethostname', 'setdomainname', 'vhangup', 'iopl', 'ioperm', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl'),
+  ...deny('a file handle reaches files outside the mount namespace (the "shocker" escape)', 'open_by_handle_at'),
+  ...deny('mount API: the sandbox mounts are fixed',
+    'mount', 'umount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr'),
+  ...deny('host-wide machine state',
+    'reboot', 'swapon', 'swapoff', 'syslog', 'acct', 'quotactl', 'settimeofday', 'clock_settime', 'sethostname', 'setdomainname',
+    'vhangup', 'iopl', 'ioperm', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl'),
   ...deny('namespaces are fixed by the sandbox', 'setns'),
   { name: 'openat2', number: 437, errno: 'ENOSYS', why: 'its mode sits in a struct the filter cannot read; libc falls back to openat' },
 ];
