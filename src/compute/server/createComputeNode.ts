@@ -8,6 +8,7 @@ import { sendError, vmRoute } from '../router/vmRoute.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { seccompProgram } from '../sandbox/seccompFilter.js';
 import { aboutRuntime } from './aboutRuntime.js';
 
 export interface ComputeNodeOptions {
@@ -53,6 +54,8 @@ const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
  * @example const c = await createComputeNode({ apiUrl: 'http://127.0.0.1:4024', home: '.aleph/compute' })
  */
 export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
+  // No program may run without the syscall filter: a host without libseccomp fails here, not at the first request.
+  seccompProgram();
   const home = resolve(opts.home);
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
