@@ -3,6 +3,7 @@ import { assertVolumeMount, runtimeRootArgs } from './mountLayout.js';
 import { SANDBOX_PATHS } from './programCommand.js';
 import { procfsMaskArgs } from './procfsMasks.js';
 import { seccompProgram } from './seccompFilter.js';
+import { SourceStage, dropPrivilegesPrefix } from './dropPrivileges.js';
 
 export interface BwrapInput {
   runtimeRoot: string;
@@ -15,6 +16,8 @@ export interface BwrapInput {
   tmpMiB: number;
   env: Record<string, string>;
   argv: string[];
+  /** Host uid (and gid) bwrap and the program run as; SANDBOX_UID inside maps to it, and nothing maps to root. */
+  hostUid: number;
 }
 
 /** Unprivileged uid/gid the program runs as inside its user namespace. */
@@ -31,8 +34,11 @@ const BASE_ENV: Record<string, string> = {
 
 const MiB = 1024 * 1024;
 
-/** What spawnBwrap needs: options (sent on fd 3), the program's argv, and the seccomp program (sent on fd 4). */
-export interface BwrapArgs { options: string[]; command: string[]; seccomp: Buffer }
+/**
+ * What spawnBwrap needs: options (sent on fd 3), the program's argv, the seccomp program (sent on fd 4), and the
+ * argv that stages the mount sources and drops to the program's host uid just before bwrap.
+ */
+export interface BwrapArgs { options: string[]; command: string[]; seccomp: Buffer; dropPrivileges: string[] }
 
 /** The fd bwrap reads the seccomp BPF program from. */
 export const SECCOMP_FD = 4;
@@ -47,9 +53,11 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
   volumes.sort((a, b) => a.mount.split('/').length - b.mount.split('/').length);
   const mountPoints = [...Object.values(SANDBOX_PATHS), '/proc', '/dev', '/tmp', ...volumes.map((v) => v.mount)];
   if (input.internet) mountPoints.push('/etc/resolv.conf');
+  const stage = new SourceStage();
+  const runtimeSource = stage.add(input.runtimeRoot);
 
   const a: string[] = [
-    // Own user namespace: the program is uid 1000 with no capabilities, even though the node runs as root.
+    // Own user namespace, created by bwrap running as the program's host uid: uid 1000 inside is that uid outside.
     '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--disable-userns',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     ...(input.internet ? [] : ['--unshare-net']),
@@ -57,23 +65,23 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     '--die-with-parent', '--new-session',
     // Loaded last, just before the program runs: bwrap's own setup needs mount() and friends.
     '--seccomp', String(SECCOMP_FD),
-    ...runtimeRootArgs(input.runtimeRoot, mountPoints),
+    ...runtimeRootArgs(input.runtimeRoot, mountPoints, runtimeSource),
     '--dev', '/dev',
     // bwrap's /dev is an unbounded writable tmpfs (host memory when cgroups are absent): only /dev/shm, bounded, stays writable.
     '--size', String(input.tmpMiB * MiB), '--tmpfs', '/dev/shm',
     '--proc', '/proc',
     ...procfsMaskArgs(),
     '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
-    '--ro-bind', input.codeDir, SANDBOX_PATHS.code,
-    '--ro-bind', input.launcherDir, SANDBOX_PATHS.launcher,
+    '--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code,
+    '--ro-bind', stage.add(input.launcherDir), SANDBOX_PATHS.launcher,
   ];
   if (input.internet) a.push('--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf');
   for (const v of volumes) {
-    if (v.kind === 'immutable') a.push('--ro-bind', v.hostPath, v.mount);
-    else if (v.kind === 'persistent') a.push('--bind', v.hostPath, v.mount);
+    if (v.kind === 'immutable') a.push('--ro-bind', stage.add(v.hostPath), v.mount);
+    else if (v.kind === 'persistent') a.push('--bind', stage.add(v.hostPath), v.mount);
     else a.push('--size', String(Math.max(1, Math.floor(v.sizeMiB)) * MiB), '--tmpfs', v.mount);
   }
   a.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...input.env })) a.push('--setenv', k, v);
-  return { options: a, command: input.argv, seccomp: seccompProgram() };
+  return { options: a, command: input.argv, seccomp: seccompProgram(), dropPrivileges: dropPrivilegesPrefix(stage, input.hostUid) };
 }

@@ -5,6 +5,8 @@ import { bwrapArgs } from './bwrapArgs.js';
 import { exitReason } from './exitReason.js';
 import { createResourceLimits } from './resourceLimits.js';
 import { spawnBwrap } from './spawnBwrap.js';
+import { PROBE_UID } from './programUids.js';
+import { ownVolumeRoot } from './ownVolumeRoot.js';
 import type { VolumeSpec } from './types.js';
 
 export interface RunInSandboxOptions {
@@ -18,6 +20,8 @@ export interface RunInSandboxOptions {
   memoryMiB?: number;
   vcpus?: number;
   timeoutMs?: number;
+  /** Host uid it runs as (default PROBE_UID, which no program gets). */
+  hostUid?: number;
 }
 
 export interface RunResult {
@@ -39,9 +43,11 @@ export async function runInSandbox(o: RunInSandboxOptions): Promise<RunResult> {
   const limits = createResourceLimits(`run-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, memoryMiB, o.vcpus ?? 1);
   try {
     for (const d of ['code', 'launcher']) mkdirSync(join(work, d));
+    for (const v of o.volumes ?? []) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, o.hostUid ?? PROBE_UID);
     const args = bwrapArgs({
       runtimeRoot: o.runtimeRoot, codeDir: o.codeDir ?? join(work, 'code'), launcherDir: join(work, 'launcher'),
       volumes: o.volumes ?? [], internet: o.internet ?? false, tmpMiB: memoryMiB, env: o.env ?? {}, argv: o.argv,
+      hostUid: o.hostUid ?? PROBE_UID,
     });
     const child = spawnBwrap(limits.prefix, args);
     const out = { stdout: '', stderr: '' };

@@ -10,7 +10,7 @@ import { closeFdsPrefix, inheritableFds } from './inheritedFds.js';
 export const PROGRAM_OOM_SCORE_ADJ = 500;
 
 /**
- * Spawns `prefix… choom… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the
+ * Spawns `prefix… choom… unshare… setpriv… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the
  * seccomp program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are, and no other
  * fd does. stdout/stderr are pipes; the child's environment is only PATH (bwrap --clearenv sets the program's own).
  */
@@ -23,7 +23,7 @@ export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<nu
   // Fds this process inherited stay open across exec; only those the child gets from `stdio` are replaced.
   const leaked = inheritableFds().filter((fd) => fd >= stdio.length || stdio[fd] === 'ignore');
   const oom = ['choom', '-n', String(PROGRAM_OOM_SCORE_ADJ), '--'];
-  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, ...oom, 'bwrap', '--args', '3', '--', ...args.command];
+  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, ...oom, ...args.dropPrivileges, 'bwrap', '--args', '3', '--', ...args.command];
   const child = spawn(cmd, rest, { stdio, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   const feed = (fd: number, data: Buffer) => {
     const w = child.stdio[fd] as NodeJS.WritableStream;

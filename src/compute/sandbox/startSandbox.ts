@@ -13,6 +13,8 @@ import type { SandboxExit, SandboxHandle, SandboxSpec } from './types.js';
 import { waitForHttp } from './waitForHttp.js';
 import { findFreePort } from './findFreePort.js';
 import { spawnBwrap } from './spawnBwrap.js';
+import { assertSandboxHost } from './hostRequirements.js';
+import { ownVolumeRoot } from './ownVolumeRoot.js';
 
 const INSTANCE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** sun_path is 108 bytes including the NUL. */
@@ -31,7 +33,10 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
   try {
     if (!INSTANCE_ID.test(spec.instanceId)) throw new AlephError('SANDBOX_START_FAILED', `invalid instance id '${spec.instanceId}'`, { hint: 'use [A-Za-z0-9_.-], at most 64 characters' });
     if (socketPath.length > MAX_SOCKET_PATH) throw new AlephError('SANDBOX_START_FAILED', `socket path is ${socketPath.length} bytes, unix sockets allow ${MAX_SOCKET_PATH}`, { hint: 'use a shorter workDir', details: { socketPath } });
+    assertSandboxHost();
+    if (!Number.isInteger(spec.hostUid) || spec.hostUid < 1000) throw new AlephError('SANDBOX_START_FAILED', `host uid ${spec.hostUid} is not an unprivileged uid`, { hint: 'give each program a uid from the compute node\'s subordinate range', details: { hostUid: spec.hostUid } });
     const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
+    for (const v of spec.volumes) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, spec.hostUid);
     const port = entry.kind === 'script' && spec.internet ? findFreePort() : SCRIPT_PORT;
     const cmd = programCommand(entry, spec.runtimeRoot, port);
     const launcherDir = join(spec.workDir, 'launcher');
@@ -39,7 +44,7 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
     for (const [name, body] of Object.entries(cmd.launcherFiles)) writeFileSync(join(launcherDir, name), body);
     const args = bwrapArgs({
       runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, volumes: spec.volumes, internet: spec.internet,
-      tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv,
+      tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv, hostUid: spec.hostUid,
     });
     // A fresh cgroup per start: a reused one would still carry the previous run's OOM counter.
     limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus);
@@ -68,7 +73,7 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
 
   const out = splitLines(child.stdout!, (l) => spec.onLog('stdout', l));
   const err = splitLines(child.stderr!, (l) => {
-    if (/^(bwrap: |usage: bwrap)/.test(l) || l.startsWith('aleph-cgroup:')) startError ??= l;
+    if (/^(bwrap: |usage: bwrap|mount: |unshare: |setpriv: |touch: |mkdir: |choom: )/.test(l) || /^aleph-(cgroup|stage):/.test(l)) startError ??= l;
     if (looksLikeOutOfMemory(l)) rlimitOom = true;
     stderrTail.push(l);
     if (stderrTail.length > STDERR_TAIL) stderrTail.shift();

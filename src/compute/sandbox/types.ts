@@ -23,6 +23,11 @@ export interface SandboxSpec {
   /** Host directory owned by this instance: holds the HTTP socket and the launcher files. */
   workDir: string;
   onLog(stream: LogStream, line: string): void;
+  /**
+   * Unprivileged host uid (and gid) of this program, stable across its restarts and editions (ProgramUids):
+   * bwrap and the program run as it, the program's uid 1000 maps to it, and it owns its persistent volumes.
+   */
+  hostUid: number;
   /** How long the program has to answer HTTP on its socket (default 15 s). */
   startTimeoutMs?: number;
 }

@@ -10,6 +10,8 @@ import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { seccompProgram } from '../sandbox/seccompFilter.js';
 import { aboutRuntime } from './aboutRuntime.js';
+import { assertSandboxHost } from '../sandbox/hostRequirements.js';
+import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -23,6 +25,11 @@ export interface ComputeNodeOptions {
   runtimeCacheDir?: string;
   /** Runtime refs that stand for another STORE on this network (the devnet's seed default ref). */
   runtimeAliases?: Record<string, string>;
+  /**
+   * Host uids given to programs, one each for good (recorded in home/uids.json); default 200000 + 65536.
+   * Keep it clear of real users and of /etc/subuid ranges given to others.
+   */
+  programUids?: UidRange;
 }
 
 export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
@@ -56,11 +63,13 @@ const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
 export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
   // No program may run without the syscall filter: a host without libseccomp fails here, not at the first request.
   seccompProgram();
+  assertSandboxHost();
   const home = resolve(opts.home);
+  const uids = new ProgramUids(join(home, 'uids.json'), opts.programUids ?? DEFAULT_UID_RANGE);
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), uids);
   const aliases = opts.runtimeAliases ?? {};
 
   const server = http.createServer((req, res) => {

@@ -24,7 +24,7 @@ export class Instance {
   exit: SandboxExit | null = null;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs) {
+  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs, hostUid: number) {
     const n = (counter++).toString(36);
     // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
     this.handle = startSandbox({
@@ -39,6 +39,7 @@ export class Instance {
       volumes: prepared.volumes,
       workDir: join(runDir, n),
       onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
+      hostUid,
     });
     this.socketPath = this.handle.socketPath;
     this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };

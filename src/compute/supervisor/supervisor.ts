@@ -4,6 +4,7 @@ import type { NodeApi } from '../api/nodeApi.js';
 import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
 import { Instance } from './instance.js';
+import { ProgramUids } from '../sandbox/programUids.js';
 import type { ProgramLogs } from './programLogs.js';
 
 interface ProgramState {
@@ -29,7 +30,8 @@ export class Supervisor {
   private readonly ids = new Map<string, string>();
   private closed = false;
 
-  constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string) {}
+  constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string,
+    private readonly uids: ProgramUids = new ProgramUids(join(runDir, 'uids.json'))) {}
 
   /**
    * The cached view without a round trip: the view, null if known to be forgotten, undefined if not cached
@@ -109,7 +111,7 @@ export class Supervisor {
 
   private async start(s: ProgramState, view: ProgramView): Promise<Instance> {
     const prepared = await this.artifacts.prepare(view);
-    const inst = new Instance(view, prepared, this.runDir, this.logs);
+    const inst = new Instance(view, prepared, this.runDir, this.logs, this.uids.uidFor(view.id));
     void inst.handle.exited.then(() => this.onExit(s, inst));
     await inst.handle.ready;
     return inst;

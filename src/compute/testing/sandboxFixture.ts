@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cachedRuntime } from '../runtime/runtimeCache.js';
 import type { RuntimeKind } from '../runtime/types.js';
 import { startSandbox } from '../sandbox/startSandbox.js';
+import { ProgramUids } from '../sandbox/programUids.js';
 import type { LogStream, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 
 /** Test-only helpers: real sandboxes on real runtimes, cleaned up by `dispose`. */
@@ -18,6 +19,8 @@ export class SandboxFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'aleph-sbx-'));
   private readonly handles: SandboxHandle[] = [];
   private n = 0;
+  /** Each start is its own program with its own host uid (like the supervisor's), recorded in the fixture's dir. */
+  readonly uids = new ProgramUids(join(this.dir, 'uids.json'), { base: 300_000 + (process.pid % 500) * 128, count: 128 });
 
   /** Writes `files` into a fresh code dir and returns its path. */
   code(files: Record<string, string | { body: string; mode: number }>): string {
@@ -43,6 +46,7 @@ export class SandboxFixture {
       instanceId: `test-${process.pid}-${this.n}`,
       runtimeRoot: await cachedRuntime(runtime),
       env: {}, internet: false, memoryMiB: 256, vcpus: 1, volumes: [],
+      hostUid: this.uids.uidFor(`start-${this.n}`),
       workDir: join(this.dir, `w${this.n++}`),
       onLog: (stream, line) => logs.push({ stream, line }),
       ...spec,
