@@ -4,6 +4,8 @@ import { SANDBOX_PATHS } from './programCommand.js';
 import { procfsMaskArgs } from './procfsMasks.js';
 import { seccompProgram } from './seccompFilter.js';
 import { SourceStage, dropPrivilegesPrefix } from './dropPrivileges.js';
+import { BLOCK_FD, INFO_FD } from './userNetwork.js';
+import { posix } from 'node:path';
 
 export interface BwrapInput {
   runtimeRoot: string;
@@ -58,9 +60,13 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
 
   const a: string[] = [
     // Own user namespace, created by bwrap running as the program's host uid: uid 1000 inside is that uid outside.
-    '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--disable-userns',
+    // No nested user namespace for the program: the seccomp filter refuses CLONE_NEWUSER (bwrap's --disable-userns
+    // would add a layer of its own, which slirp4netns then cannot join the network namespace through).
+    '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
-    ...(input.internet ? [] : ['--unshare-net']),
+    // Always its own network namespace; with internet, slirp4netns serves it a tap0 (userNetwork.ts) before the program runs.
+    '--unshare-net',
+    ...(input.internet ? ['--info-fd', String(INFO_FD), '--block-fd', String(BLOCK_FD)] : []),
     '--hostname', 'aleph',
     '--die-with-parent', '--new-session',
     // Loaded last, just before the program runs: bwrap's own setup needs mount() and friends.
@@ -75,7 +81,8 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     '--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code,
     '--ro-bind', stage.add(input.launcherDir), SANDBOX_PATHS.launcher,
   ];
-  if (input.internet) a.push('--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf');
+  // The launcher dir holds a resolv.conf naming slirp4netns's DNS forwarder (see startSandbox).
+  if (input.internet) a.push('--ro-bind', posix.join(stage.add(input.launcherDir), 'resolv.conf'), '/etc/resolv.conf');
   for (const v of volumes) {
     if (v.kind === 'immutable') a.push('--ro-bind', stage.add(v.hostPath), v.mount);
     else if (v.kind === 'persistent') a.push('--bind', stage.add(v.hostPath), v.mount);

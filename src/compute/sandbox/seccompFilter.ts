@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AlephError } from '../../errors.js';
-import { DENIED_IOCTLS, DENIED_SYSCALLS, SETUID_RULES } from './seccompPolicy.js';
+import { DENIED_IOCTLS, DENIED_SYSCALLS, NAMESPACE_RULES, SETUID_RULES } from './seccompPolicy.js';
 
 /**
  * Compiles the seccomp policy into the classic-BPF program bwrap loads with `--seccomp FD`.
@@ -34,6 +34,8 @@ for d in spec['denied']:
     add(seccomp.ERRNO(getattr(errno, d['errno'])), d['name'], d.get('number'), [])
 for r in spec['setuid']:
     add(seccomp.ERRNO(errno.EPERM), r['name'], r.get('number'), r['args'])
+for r in spec['namespaces']:
+    add(seccomp.ERRNO(errno.EPERM), r['name'], r.get('number'), r['args'])
 for i in spec['ioctls']:
     add(seccomp.ERRNO(errno.EPERM), 'ioctl', None, [{'index': 1, 'mask': 0xffffffff, 'value': i['request']}])
 sys.stderr.write(json.dumps({'skipped': skipped}))
@@ -59,7 +61,7 @@ export function seccompSkipped(): string[] {
 
 /** Exported for tests: compiles with the first of `pythons` that has libseccomp. */
 export function compile(pythons = PYTHONS): { bpf: Buffer; skipped: string[] } {
-  const spec = JSON.stringify({ denied: DENIED_SYSCALLS, setuid: SETUID_RULES, ioctls: DENIED_IOCTLS });
+  const spec = JSON.stringify({ denied: DENIED_SYSCALLS, setuid: SETUID_RULES, namespaces: NAMESPACE_RULES, ioctls: DENIED_IOCTLS });
   const errors: string[] = [];
   for (const python of pythons) {
     if (python.startsWith('/') && !existsSync(python)) continue;

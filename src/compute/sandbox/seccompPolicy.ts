@@ -45,6 +45,10 @@ export const DENIED_SYSCALLS: DeniedSyscall[] = [
     'reboot', 'swapon', 'swapoff', 'syslog', 'acct', 'quotactl', 'settimeofday', 'clock_settime', 'sethostname', 'setdomainname',
     'vhangup', 'iopl', 'ioperm', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl'),
   ...deny('namespaces are fixed by the sandbox', 'setns'),
+  // Docker's default without CAP_SYS_PTRACE: a program could otherwise attach to the sandbox's pid 1 and wedge it.
+  ...deny('tracing other processes (the sandbox\'s pid 1 included)', 'ptrace', 'process_vm_readv', 'process_vm_writev'),
+  // clone3 passes its flags in a struct the filter cannot read; glibc falls back to clone, whose flags it can (below).
+  { name: 'clone3', number: 435, errno: 'ENOSYS', why: 'its flags sit in a struct the filter cannot read; libc falls back to clone' },
   { name: 'openat2', number: 437, errno: 'ENOSYS', why: 'its mode sits in a struct the filter cannot read; libc falls back to openat' },
 ];
 
@@ -75,6 +79,17 @@ export const SETUID_RULES: SetuidRule[] = [
   ...modeRules('open', 2, 1),
   ...modeRules('openat', 3, 2),
 ];
+
+export const CLONE_NEWUSER = 0x10000000;
+
+/**
+ * A new user namespace is the one namespace an unprivileged process may create, and it hands back every
+ * capability inside it (the way into most kernel bugs reachable from a container). The other namespace flags need
+ * CAP_SYS_ADMIN, which a program never has. Flags are the first argument of both calls on x86_64 and arm64.
+ */
+export const NAMESPACE_RULES: SetuidRule[] = ['unshare', 'clone'].map((name) => ({
+  name, args: [{ index: 0, mask: CLONE_NEWUSER, value: CLONE_NEWUSER }],
+}));
 
 /** ioctl requests refused: `ioctl(fd, request)` with `request` compared on its low 32 bits. */
 export const DENIED_IOCTLS = [{ request: TIOCSTI, why: 'would type into the terminal of whoever started the node' }];

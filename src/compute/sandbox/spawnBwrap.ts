@@ -11,10 +11,10 @@ export const PROGRAM_OOM_SCORE_ADJ = 500;
 
 /**
  * Spawns `prefix… choom… unshare… setpriv… bwrap --args 3 -- command…` with the options written NUL-separated to fd 3 and the
- * seccomp program to fd 4; `passFds` (child fd → parent fd, above 4) reach the program as they are, and no other
- * fd does. stdout/stderr are pipes; the child's environment is only PATH (bwrap --clearenv sets the program's own).
+ * seccomp program to fd 4; `passFds` (child fd → parent fd or a new pipe, above 4) reach bwrap as they are, and
+ * no other fd does. stdout/stderr are pipes; the child's environment is only PATH (bwrap --clearenv sets the program's own).
  */
-export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<number, number> = {}): ChildProcess {
+export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<number, number | 'pipe'> = {}): ChildProcess {
   const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'];
   for (const [childFd, parentFd] of Object.entries(passFds)) {
     for (let i = stdio.length; i < Number(childFd); i++) stdio.push('ignore');

@@ -11,7 +11,7 @@ import { createResourceLimits, type ResourceLimits } from './resourceLimits.js';
 import { resolveEntrypoint } from './resolveEntrypoint.js';
 import type { SandboxExit, SandboxHandle, SandboxSpec } from './types.js';
 import { waitForHttp } from './waitForHttp.js';
-import { findFreePort } from './findFreePort.js';
+import { attachUserNetwork, BLOCK_FD, INFO_FD, RESOLV_CONF, type UserNetwork } from './userNetwork.js';
 import { spawnBwrap } from './spawnBwrap.js';
 import { assertSandboxHost } from './hostRequirements.js';
 import { ownVolumeRoot } from './ownVolumeRoot.js';
@@ -37,11 +37,11 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
     if (!Number.isInteger(spec.hostUid) || spec.hostUid < 1000) throw new AlephError('SANDBOX_START_FAILED', `host uid ${spec.hostUid} is not an unprivileged uid`, { hint: 'give each program a uid from the compute node\'s subordinate range', details: { hostUid: spec.hostUid } });
     const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
     for (const v of spec.volumes) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, spec.hostUid);
-    const port = entry.kind === 'script' && spec.internet ? findFreePort() : SCRIPT_PORT;
-    const cmd = programCommand(entry, spec.runtimeRoot, port);
+    const cmd = programCommand(entry, spec.runtimeRoot, SCRIPT_PORT);
     const launcherDir = join(spec.workDir, 'launcher');
     mkdirSync(launcherDir, { recursive: true });
     for (const [name, body] of Object.entries(cmd.launcherFiles)) writeFileSync(join(launcherDir, name), body);
+    if (spec.internet) writeFileSync(join(launcherDir, 'resolv.conf'), RESOLV_CONF);
     const args = bwrapArgs({
       runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, volumes: spec.volumes, internet: spec.internet,
       tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv, hostUid: spec.hostUid,
@@ -62,7 +62,9 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
 function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: ResourceLimits): SandboxHandle {
   const listener = listenSocket(socketPath);
   let child: ReturnType<typeof spawnBwrap>;
-  try { child = spawnBwrap(limits.prefix, args, { [LISTEN_FD]: listener.fd }); } finally { listener.close(); }
+  const fds: Record<number, number | 'pipe'> = { [LISTEN_FD]: listener.fd };
+  if (spec.internet) Object.assign(fds, { [INFO_FD]: 'pipe', [BLOCK_FD]: 'pipe' });
+  try { child = spawnBwrap(limits.prefix, args, fds); } finally { listener.close(); }
 
   let done = false;
   let stopRequested = false;
@@ -80,8 +82,18 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
     spec.onLog('stderr', l);
   });
 
+  let net: UserNetwork | null = null;
+  if (spec.internet) {
+    net = attachUserNetwork(child, (l) => spec.onLog('system', l));
+    net.ready.catch((e: Error) => {
+      startError ??= e.message;
+      signalAll([child.pid!, ...(limits.pids() ?? [])], 'SIGKILL');
+    });
+  }
+
   const exited = new Promise<SandboxExit>((resolve) => {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      net?.stop();
       // Output may still be in the pipes; wait for it briefly so the reason is logged after the program's last line.
       const drained = Promise.race([Promise.all([out, err]), new Promise((r) => setTimeout(r, 500))]);
       void drained.then(() => {

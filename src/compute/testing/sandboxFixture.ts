@@ -89,8 +89,10 @@ exports.handler = (req, res) => {
     if (u.pathname === '/write') { fs.writeFileSync(q('path'), q('data') ?? 'x'.repeat(Number(q('bytes') ?? 1))); return reply(true, 'written'); }
     if (u.pathname === '/env') return reply(true, process.env[q('name')] ?? null);
     if (u.pathname === '/hog') { const keep = []; for (;;) keep.push(Buffer.alloc(4 << 20, 1)); }
+    if (u.pathname === '/ifaces') return reply(true, JSON.stringify(require('node:os').networkInterfaces()));
     if (u.pathname === '/connect') {
-      const s = net.connect(Number(q('port')), '127.0.0.1');
+      // ?port=N[&host=H] for TCP, ?abstract=NAME for a unix socket in the abstract namespace.
+      const s = q('abstract') !== null ? net.connect({ path: '\0' + q('abstract') }) : net.connect(Number(q('port')), q('host') ?? '127.0.0.1');
       s.setTimeout(1500, () => { s.destroy(); reply(false, 'timeout'); });
       s.on('connect', () => { s.destroy(); reply(true, 'connected'); });
       s.on('error', (e) => reply(false, e.code));
