@@ -47,7 +47,7 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
       tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv, hostUid: spec.hostUid,
     });
     // A fresh cgroup per start: a reused one would still carry the previous run's OOM counter.
-    limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus);
+    limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus, spec.pids);
     return run(spec, socketPath, args, limits);
   } catch (e) {
     void limits?.release();

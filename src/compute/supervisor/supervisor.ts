@@ -5,6 +5,10 @@ import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
 import { Instance } from './instance.js';
 import { ProgramUids } from '../sandbox/programUids.js';
+import type { PidLimits } from '../sandbox/resourceLimits.js';
+
+/** What the operator decides for every sandbox: each program's host uid, and the pid limits. */
+export interface SandboxSettings { uids: ProgramUids; pids?: PidLimits }
 import type { ProgramLogs } from './programLogs.js';
 
 interface ProgramState {
@@ -31,7 +35,7 @@ export class Supervisor {
   private closed = false;
 
   constructor(private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string,
-    private readonly uids: ProgramUids = new ProgramUids(join(runDir, 'uids.json'))) {}
+    private readonly sandbox: SandboxSettings = { uids: new ProgramUids(join(runDir, 'uids.json')) }) {}
 
   /**
    * The cached view without a round trip: the view, null if known to be forgotten, undefined if not cached
@@ -111,7 +115,7 @@ export class Supervisor {
 
   private async start(s: ProgramState, view: ProgramView): Promise<Instance> {
     const prepared = await this.artifacts.prepare(view);
-    const inst = new Instance(view, prepared, this.runDir, this.logs, this.uids.uidFor(view.id));
+    const inst = new Instance(view, prepared, this.runDir, this.logs, { hostUid: this.sandbox.uids.uidFor(view.id), pids: this.sandbox.pids });
     void inst.handle.exited.then(() => this.onExit(s, inst));
     await inst.handle.ready;
     return inst;
