@@ -46,6 +46,20 @@ describe('sandbox isolation', () => {
     assert.ok(!init.includes(fx.dir), init);
   });
 
+  it('sees nothing of the node\'s environment in /proc/1/environ (bwrap, the sandbox\'s pid 1) or its own', async () => {
+    process.env.ALEPH_TEST_CANARY = 'node-secret';
+    try {
+      const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', env: { MINE: 'yes' } });
+      await handle.ready;
+      assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/1/environ'), { ok: true, value: 'PATH=/usr/bin:/bin\0' });
+      const own = (await ask(handle.socketPath, '/read?path=/proc/self/environ')).value!.split('\0').filter(Boolean).map((kv) => kv.split('=')[0]).sort();
+      assert.deepEqual(own, ['HOME', 'LANG', 'MINE', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+      // mountinfo still names each bind's path within its host filesystem (the kernel reports it); no staging dir.
+      const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
+      assert.ok(!mountinfo.includes('node-secret') && !mountinfo.includes('/run/aleph-sandbox'), mountinfo);
+    } finally { delete process.env.ALEPH_TEST_CANARY; }
+  });
+
   it('cannot write to the runtime root or its code', async () => {
     const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
     await handle.ready;
