@@ -60,8 +60,7 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
 
   const a: string[] = [
     // Own user namespace, created by bwrap running as the program's host uid: uid 1000 inside is that uid outside.
-    // No nested user namespace for the program: the seccomp filter refuses CLONE_NEWUSER (bwrap's --disable-userns
-    // would add a layer of its own, which slirp4netns then cannot join the network namespace through).
+    // No --disable-userns: the seccomp filter refuses CLONE_NEWUSER itself, as Docker's default profile does.
     '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     // Always its own network namespace; with internet, slirp4netns serves it a tap0 (userNetwork.ts) before the program runs.

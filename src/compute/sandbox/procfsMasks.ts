@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
  * bwrap args that make the sandbox's /proc safe for a program whose uid maps to the node's own.
  *
  * bwrap assumes an unprivileged caller: it leaves /proc/sys writable because an ordinary user cannot write
- * sysctls anyway. When the compute node runs as root, the sandbox uid maps to host uid 0, and procfs checks
+ * sysctls anyway. Had the sandbox uid mapped to host uid 0 (as before programs got their own uids), procfs checks
  * sysctl writes against the *global* uid, not capabilities: the program could set kernel.core_pattern to a pipe
  * and have the kernel run its binary as root on the host. So, as runc does for containers, the kernel's global
  * knobs are bound read-only and the files that leak host state (kernel memory, keys, timers) are masked.

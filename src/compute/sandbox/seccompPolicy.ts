@@ -7,8 +7,8 @@
  * - `DENIED_SYSCALLS`: refused outright with EPERM (ENOSYS for openat2, so libc falls back to openat, which the
  *   argument rules below can inspect; openat2 passes its mode in a struct seccomp cannot read).
  * - `SETUID_RULES`: the systemd `RestrictSUIDSGID=` set — no call may create or chmod a file with the set-user-ID
- *   or set-group-ID bit. When the node runs as root the program's files are owned by host uid 0, so a setuid file
- *   written to a persistent volume would be a setuid-root binary on the host.
+ *   or set-group-ID bit. A setuid file in a persistent volume would run as the program's host uid for whoever
+ *   executes it on the host (as host root's, before programs had their own uids).
  */
 
 export const S_ISUID = 0o4000;
