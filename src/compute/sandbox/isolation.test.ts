@@ -3,7 +3,9 @@ import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
+import { SandboxFixture, get } from '../testing/sandboxFixture.js';
+import { PROBE_KINDS } from '../testing/probeApps.js';
+import type { SandboxSpec } from './types.js';
 
 function hostAnswers(to: net.NetConnectOpts): Promise<boolean> {
   return new Promise((resolve) => {
@@ -16,8 +18,10 @@ async function ask(socketPath: string, path: string): Promise<{ ok: boolean; val
   return JSON.parse((await get(socketPath, path)).body) as { ok: boolean; value?: string; error?: string };
 }
 
-describe('sandbox isolation', () => {
+// Every kind of entry point starts its sandbox through its own launcher: each runs the whole suite.
+for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, () => {
   const fx = new SandboxFixture();
+  const start = (spec: Partial<SandboxSpec> = {}) => fx.start(probe.runtime, { codeDir: fx.code(probe.files), entrypoint: probe.entrypoint, ...spec });
   let hostServer: net.Server;
   let abstractServer: net.Server;
   let port = 0;
@@ -34,7 +38,7 @@ describe('sandbox isolation', () => {
   it('cannot read a host file outside its mounts, and sees its own root, uid and hostname', async () => {
     const secret = join(fx.mkdir('secrets'), 'secret.txt');
     writeFileSync(secret, 'TOP SECRET');
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
+    const { handle } = await start();
     await handle.ready;
     assert.deepEqual(await ask(handle.socketPath, `/read?path=${encodeURIComponent(secret)}`), { ok: false, error: 'ENOENT' });
     assert.equal((await ask(handle.socketPath, '/read?path=/etc/hostname')).ok, false);
@@ -49,11 +53,12 @@ describe('sandbox isolation', () => {
   it('sees nothing of the node\'s environment in /proc/1/environ (bwrap, the sandbox\'s pid 1) or its own', async () => {
     process.env.ALEPH_TEST_CANARY = 'node-secret';
     try {
-      const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', env: { MINE: 'yes' } });
+      const { handle } = await start({ env: { MINE: 'yes' } });
       await handle.ready;
       assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/1/environ'), { ok: true, value: 'PATH=/usr/bin:/bin\0' });
       const own = (await ask(handle.socketPath, '/read?path=/proc/self/environ')).value!.split('\0').filter(Boolean).map((kv) => kv.split('=')[0]).sort();
-      assert.deepEqual(own, ['HOME', 'LANG', 'MINE', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+      const expected = ['HOME', 'LANG', 'MINE', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED'];
+      assert.deepEqual(own, probe.kind === 'run.sh script' ? [...expected, 'PORT'].sort() : expected);
       // mountinfo still names each bind's path within its host filesystem (the kernel reports it); no staging dir.
       const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
       assert.ok(!mountinfo.includes('node-secret') && !mountinfo.includes('/run/aleph-sandbox'), mountinfo);
@@ -61,7 +66,7 @@ describe('sandbox isolation', () => {
   });
 
   it('cannot write to the runtime root or its code', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
+    const { handle } = await start();
     await handle.ready;
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/usr/bin/evil'), { ok: false, error: 'EROFS' });
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/code/probe.js'), { ok: false, error: 'EROFS' });
@@ -70,7 +75,7 @@ describe('sandbox isolation', () => {
 
   for (const internet of [false, true]) {
     it(`cannot reach a 127.0.0.1 TCP server or an abstract unix socket of the host (internet ${internet ? 'on' : 'off'})`, async () => {
-      const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', internet });
+      const { handle } = await start({ internet });
       await handle.ready;
       assert.deepEqual(await ask(handle.socketPath, `/connect?port=${port}`), { ok: false, error: 'ECONNREFUSED' });
       assert.deepEqual(await ask(handle.socketPath, `/connect?abstract=${abstractName}`), { ok: false, error: 'ECONNREFUSED' });
@@ -82,8 +87,8 @@ describe('sandbox isolation', () => {
     });
   }
 
-  it('with internet on, has tap0 with an address and a default route, and 10.0.2.2 does not lead to host loopback', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', internet: true });
+  it('with internet on, has tap0 with an address and a default route, and 10.0.2.2 does not lead to host loopback', { skip: probe.kind !== 'node module' && 'reads addresses with Node\'s os.networkInterfaces' }, async () => {
+    const { handle } = await start({ internet: true });
     await handle.ready;
     const ifaces = JSON.parse((await ask(handle.socketPath, '/ifaces')).value!) as Record<string, Array<{ family: string; address: string }>>;
     assert.deepEqual(ifaces.tap0.filter((a) => a.family === 'IPv4').map((a) => a.address), ['10.0.2.100']);
