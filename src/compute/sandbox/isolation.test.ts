@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { SandboxFixture, get } from '../testing/sandboxFixture.js';
 import { PROBE_KINDS } from '../testing/probeApps.js';
 import type { SandboxSpec } from './types.js';
+import { runInSandbox } from './runInSandbox.js';
+import { cachedRuntime } from '../runtime/runtimeCache.js';
 
 function hostAnswers(to: net.NetConnectOpts): Promise<boolean> {
   return new Promise((resolve) => {
@@ -99,5 +101,17 @@ for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, (
     assert.equal(via.ok, false, JSON.stringify(via));
     // Still served over its socket as ever.
     assert.equal((await get(handle.socketPath, '/')).status, 200);
+  });
+});
+
+describe('one-off sandboxes (runInSandbox)', () => {
+  it('get their own network too: lo only, or lo and tap0 with internet', async () => {
+    const runtimeRoot = await cachedRuntime('python');
+    const script = "import socket; print(sorted(n for _, n in socket.if_nameindex()))";
+    for (const [internet, names] of [[false, "['lo']"], [true, "['lo', 'tap0']"]] as const) {
+      const r = await runInSandbox({ runtimeRoot, argv: ['/usr/bin/python3', '-c', script], internet, timeoutMs: 20_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), names);
+    }
   });
 });

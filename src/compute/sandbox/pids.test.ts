@@ -60,5 +60,6 @@ describe('sandbox pid limits', () => {
   it('refuses unusable pid limits with a clear code', () => {
     assert.throws(() => createResourceLimits('x', 64, 1, { max: 0, budget: { group, max: 10 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
     assert.throws(() => createResourceLimits('x', 64, 1, { max: 10, budget: { group: '../escape', max: 10 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
+    assert.throws(() => createResourceLimits('x', 64, 1, { max: 10, budget: { group, max: 5 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
   });
 });

@@ -143,13 +143,19 @@ function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): Resour
 }
 
 /** Sets up memory / CPU / pid limits for one sandbox with the best mechanism the machine offers. */
-export function createResourceLimits(name: string, memoryMiB: number, vcpus: number,
-  pidLimits: PidLimits = { max: DEFAULT_PIDS_MAX, budget: DEFAULT_PIDS_BUDGET }): ResourceLimits {
-  if (!GROUP.test(pidLimits.budget.group) || !Number.isInteger(pidLimits.max) || pidLimits.max < 1 || !Number.isInteger(pidLimits.budget.max) || pidLimits.budget.max < 1) {
-    throw new AlephError('SANDBOX_PIDS_LIMIT_INVALID', `pid limits ${pidLimits.max} per program, ${pidLimits.budget.max} in '${pidLimits.budget.group}' are not usable`, {
-      hint: 'use positive integers and a group name of [A-Za-z0-9_.-]', details: { ...pidLimits },
+/** Checks operator-given pid limits (config: checked at node start and before each sandbox). */
+export function assertPidLimits(p: PidLimits): PidLimits {
+  if (!GROUP.test(p.budget.group) || !Number.isInteger(p.max) || p.max < 1 || !Number.isInteger(p.budget.max) || p.budget.max < p.max) {
+    throw new AlephError('SANDBOX_PIDS_LIMIT_INVALID', `pid limits ${p.max} per program, ${p.budget.max} in '${p.budget.group}' are not usable`, {
+      hint: 'use positive integers, a budget at least the per-program limit, and a group name of [A-Za-z0-9_.-]', details: { ...p },
     });
   }
+  return p;
+}
+
+export function createResourceLimits(name: string, memoryMiB: number, vcpus: number,
+  pidLimits: PidLimits = { max: DEFAULT_PIDS_MAX, budget: DEFAULT_PIDS_BUDGET }): ResourceLimits {
+  assertPidLimits(pidLimits);
   const unified = existsSync(join(CG, 'cgroup.controllers'));
   try {
     if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes'))) return cgroupV1(name, memoryMiB, vcpus, pidLimits);

@@ -51,10 +51,10 @@ export async function runInSandbox(o: RunInSandboxOptions): Promise<RunResult> {
       volumes: o.volumes ?? [], internet: o.internet ?? false, tmpMiB: memoryMiB, env: o.env ?? {}, argv: o.argv,
       hostUid: o.hostUid ?? PROBE_UID,
     });
+    const out = { stdout: '', stderr: '' };
     const child = spawnBwrap(limits.prefix, args, o.internet ? { [INFO_FD]: 'pipe', [BLOCK_FD]: 'pipe' } : {});
     const net = o.internet ? attachUserNetwork(child, (l) => { out.stderr += l + '\n'; }) : null;
     net?.ready.catch((e: Error) => { out.stderr += e.message + '\n'; child.kill('SIGKILL'); });
-    const out = { stdout: '', stderr: '' };
     child.stdout!.on('data', (b: Buffer) => { if (out.stdout.length < MAX_OUTPUT) out.stdout += b.toString(); });
     child.stderr!.on('data', (b: Buffer) => { if (out.stderr.length < MAX_OUTPUT) out.stderr += b.toString(); });
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);

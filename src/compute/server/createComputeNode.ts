@@ -12,7 +12,7 @@ import { seccompProgram } from '../sandbox/seccompFilter.js';
 import { aboutRuntime } from './aboutRuntime.js';
 import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
-import { DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
+import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -72,7 +72,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const artifacts = new Artifacts(api, home, opts.runtimeCacheDir ?? join(home, 'runtimes'));
   const logs = new ProgramLogs(home);
-  const pids = { max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } };
+  const pids = assertPidLimits({ max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } });
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), { uids, pids });
   const aliases = opts.runtimeAliases ?? {};
 
