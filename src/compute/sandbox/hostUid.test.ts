@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AlephError } from '../../errors.js';
@@ -78,6 +78,23 @@ describe('sandbox host uid', () => {
     assert.throws(() => new ProgramUids(join(dir, 'x.json'), { base: 0, count: 65_536 }), (e: AlephError) => e.code === 'SANDBOX_UID_RANGE_INVALID');
     writeFileSync(join(dir, 'corrupt.json'), '{"version":1,"uids":{"p":"root"}}');
     assert.throws(() => new ProgramUids(join(dir, 'corrupt.json')), (e: AlephError) => e.code === 'SANDBOX_UID_MAP_CORRUPT');
+  });
+
+  it('hands over a volume written when programs ran as host root, never following its symlinks', async () => {
+    const data = fx.mkdir('vol-legacy');
+    mkdirSync(join(data, 'sub'));
+    writeFileSync(join(data, 'sub', 'old.txt'), 'written as root');
+    const outside = join(fx.mkdir('outside'), 'host-file');
+    writeFileSync(outside, 'host');
+    symlinkSync(outside, join(data, 'link'));
+    const hostUid = fx.uids.uidFor('legacy-program');
+    const volumes: VolumeSpec[] = [{ kind: 'persistent', mount: '/data', hostPath: data }];
+    const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes, hostUid });
+    await handle.ready;
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/data/sub/old.txt&data=updated'), { ok: true, value: 'written' });
+    assert.equal(readFileSync(join(data, 'sub', 'old.txt'), 'utf8'), 'updated');
+    assert.equal(lstatSync(join(data, 'link')).uid, hostUid);
+    assert.equal(statSync(outside).uid, 0, 'the symlink target outside the volume keeps its owner');
   });
 
   it('refuses a persistent volume whose host path was replaced by a symlink, and does not chown its target', async () => {
