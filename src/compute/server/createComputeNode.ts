@@ -10,7 +10,11 @@ import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { Capacity, hostCapacity, type ComputeCapacity } from '../supervisor/capacity.js';
+import { seccompProgram } from '../sandbox/seccompFilter.js';
 import { aboutRuntime } from './aboutRuntime.js';
+import { assertSandboxHost } from '../sandbox/hostRequirements.js';
+import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
+import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -26,6 +30,13 @@ export interface ComputeNodeOptions {
   runtimeAliases?: Record<string, string>;
   /** What all programs together may declare here; unset parts default to the host's sizes (see supervisor/capacity.ts). */
   capacity?: Partial<ComputeCapacity>;
+  /**
+   * Host uids given to programs, one each for good (recorded in home/uids.json); default 200000 + 65536.
+   * Keep it clear of real users and of /etc/subuid ranges given to others.
+   */
+  programUids?: UidRange;
+  /** Most processes per program (default 256) and for all programs together (default 4096, cgroup 'aleph'). */
+  programPids?: { max?: number; budget?: number };
 }
 
 export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
@@ -57,14 +68,19 @@ const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
  * @example const c = await createComputeNode({ apiUrl: 'http://127.0.0.1:4024', home: '.aleph/compute' })
  */
 export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
+  // No program may run without the syscall filter: a host without libseccomp fails here, not at the first request.
+  seccompProgram();
+  assertSandboxHost();
   const home = resolve(opts.home);
+  const uids = new ProgramUids(join(home, 'uids.json'), opts.programUids ?? DEFAULT_UID_RANGE);
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const runtimeCacheDir = opts.runtimeCacheDir ?? join(home, 'runtimes');
   // Staging dirs of extractions a crash or kill -9 interrupted: never read, but they would take disk forever.
   sweepPartials([join(home, 'code'), join(home, 'volumes-ro'), runtimeCacheDir]);
   const artifacts = new Artifacts(api, home, runtimeCacheDir);
   const logs = new ProgramLogs(home);
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }));
+  const pids = assertPidLimits({ max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } });
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), { uids, pids });
   await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 
