@@ -19,6 +19,8 @@ import { aggregatesRoutes } from './routes/aggregatesRoutes.js';
 import { postsRoutes } from './routes/postsRoutes.js';
 import { programsRoutes } from './routes/programsRoutes.js';
 import { wsRoutes } from './events/wsRoutes.js';
+import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
+import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
@@ -47,6 +49,8 @@ export interface NodeOptions {
   maxRejectedContentChars?: number;
   /** Largest body of POST /api/v0/messages (aleph's inline content is at most 200,000 chars). Default 2 MiB. */
   maxMessageBodyBytes?: number;
+  /** Bounds on bodies, content, clock skew and listings (defaults in nodeLimits.ts). */
+  limits?: Partial<NodeLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -58,8 +62,9 @@ export interface RunningNode extends NodeContext {
 
 /** Starts a core node: store, file store, pipeline and the HTTP/websocket API, listening on 127.0.0.1. */
 export async function createNode(opts: NodeOptions): Promise<RunningNode> {
-  const limits = programLimitsOf(opts.programLimits);
+  const programLimits = programLimitsOf(opts.programLimits);
   await mkdir(opts.home, { recursive: true });
+  const limits = resolveNodeLimits(opts.limits);
   const db = await openStore(join(opts.home, 'node.sqlite'));
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
@@ -68,9 +73,9 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   // Content files come from add_json, which has the anonymous cap.
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
-  const pipeline = new Pipeline(db, files, verifier, blocks, { programLimits: limits, maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
+  const pipeline = new Pipeline(db, files, verifier, blocks, { programLimits, parseLimits: limits, maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
   const node: NodeContext = {
-    db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits: limits,
+    db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits, limits,
     maxUnauthenticatedUploadBytes,
     maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
   };
@@ -81,9 +86,10 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   // cut); few fields, because @fastify/multipart keeps every field of a request in memory.
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes + 1, files: 1, fields: 8, parts: 9 } });
   await app.register(websocket);
+  installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {
-      return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 ? { message_status: 'rejected' } : {}) });
+      return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 && !err.code.startsWith('REQUEST_') ? { message_status: 'rejected' } : {}) });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/i.test(err.message))) {
       return reply.code(422).send({ error_code: 'MESSAGE_MALFORMED_JSON', details: { message: `the body is not valid JSON: ${err.message}` }, message_status: 'rejected' });

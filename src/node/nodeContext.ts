@@ -2,6 +2,7 @@ import type { FileStore } from './files/fileStore.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { Db } from './store/queries.js';
 import type { ProgramLimits } from './pipeline/programLimits.js';
+import type { NodeLimits } from './nodeLimits.js';
 
 /** What every route needs: the store, the files and the pipeline. */
 export interface NodeContext {
@@ -15,4 +16,5 @@ export interface NodeContext {
   maxUnauthenticatedUploadBytes: number;
   /** Largest body of POST /api/v0/messages, refused with 413 before it is buffered. */
   maxMessageBodyBytes: number;
+  limits: NodeLimits;
 }

@@ -7,3 +7,8 @@ export * from './signing/verificationBuffer.js';
 export * from './signing/recoverSigner.js';
 export * from './signing/verifySignature.js';
 export * from './permissions/canActFor.js';
+export * from './messages/parseLimits.js';
+export * from './messages/hashFormats.js';
+export * from './json/jsonDepth.js';
+export * from './api/queryParams.js';
+export * from './api/parseRequest.js';

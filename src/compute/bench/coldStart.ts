@@ -6,6 +6,7 @@ import { HOST_PYTHON } from '../runtime/hostFacts.js';
 import { cachedRuntime } from '../runtime/runtimeCache.js';
 import { NODE_LAUNCHER } from '../sandbox/launchers.js';
 import { startSandbox } from '../sandbox/startSandbox.js';
+import { PROBE_UID } from '../sandbox/programUids.js';
 import { answersHttp, waitForHttp } from '../sandbox/waitForHttp.js';
 
 export interface Percentiles { p50: number; p99: number }
@@ -46,7 +47,7 @@ async function sandboxOnce(kind: 'python' | 'node', codeDir: string, work: strin
   const t0 = performance.now();
   const h = startSandbox({
     instanceId: `bench-${kind}-${i}`, runtimeRoot, codeDir, entrypoint: APPS[kind].entry, env: {}, internet: false,
-    memoryMiB: 256, vcpus: 1, volumes: [], workDir: join(work, `w${i}`), onLog: () => {},
+    memoryMiB: 256, vcpus: 1, volumes: [], workDir: join(work, `w${i}`), onLog: () => {}, hostUid: PROBE_UID + 1 + i,
   });
   await h.ready;
   const ms = performance.now() - t0;

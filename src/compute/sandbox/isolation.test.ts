@@ -3,27 +3,44 @@ import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
+import { SandboxFixture, get } from '../testing/sandboxFixture.js';
+import { PROBE_KINDS } from '../testing/probeApps.js';
+import type { SandboxSpec } from './types.js';
+import { runInSandbox } from './runInSandbox.js';
+import { cachedRuntime } from '../runtime/runtimeCache.js';
+
+function hostAnswers(to: net.NetConnectOpts): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(to, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}
 
 async function ask(socketPath: string, path: string): Promise<{ ok: boolean; value?: string; error?: string }> {
   return JSON.parse((await get(socketPath, path)).body) as { ok: boolean; value?: string; error?: string };
 }
 
-describe('sandbox isolation', () => {
+// Every kind of entry point starts its sandbox through its own launcher: each runs the whole suite.
+for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, () => {
   const fx = new SandboxFixture();
+  const start = (spec: Partial<SandboxSpec> = {}) => fx.start(probe.runtime, { codeDir: fx.code(probe.files), entrypoint: probe.entrypoint, ...spec });
   let hostServer: net.Server;
+  let abstractServer: net.Server;
   let port = 0;
+  const abstractName = `aleph-test-host-${process.pid}`;
   before(async () => {
     hostServer = net.createServer((c) => { c.on('error', () => {}); c.end('host secret service\n'); });
     await new Promise<void>((r) => hostServer.listen(0, '127.0.0.1', r));
     port = (hostServer.address() as net.AddressInfo).port;
+    abstractServer = net.createServer((c) => { c.on('error', () => {}); c.end('host abstract socket\n'); });
+    await new Promise<void>((r) => abstractServer.listen({ path: '\0' + abstractName }, r));
   });
-  after(async () => { hostServer.close(); await fx.dispose(); });
+  after(async () => { hostServer.close(); abstractServer.close(); await fx.dispose(); });
 
   it('cannot read a host file outside its mounts, and sees its own root, uid and hostname', async () => {
     const secret = join(fx.mkdir('secrets'), 'secret.txt');
     writeFileSync(secret, 'TOP SECRET');
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
+    const { handle } = await start();
     await handle.ready;
     assert.deepEqual(await ask(handle.socketPath, `/read?path=${encodeURIComponent(secret)}`), { ok: false, error: 'ENOENT' });
     assert.equal((await ask(handle.socketPath, '/read?path=/etc/hostname')).ok, false);
@@ -35,23 +52,66 @@ describe('sandbox isolation', () => {
     assert.ok(!init.includes(fx.dir), init);
   });
 
+  it('sees nothing of the node\'s environment in /proc/1/environ (bwrap, the sandbox\'s pid 1) or its own', async () => {
+    process.env.ALEPH_TEST_CANARY = 'node-secret';
+    try {
+      const { handle } = await start({ env: { MINE: 'yes' } });
+      await handle.ready;
+      assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/1/environ'), { ok: true, value: 'PATH=/usr/bin:/bin\0' });
+      const own = (await ask(handle.socketPath, '/read?path=/proc/self/environ')).value!.split('\0').filter(Boolean).map((kv) => kv.split('=')[0]).sort();
+      const expected = ['HOME', 'LANG', 'MINE', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED'];
+      assert.deepEqual(own, probe.kind === 'run.sh script' ? [...expected, 'PORT'].sort() : expected);
+      // mountinfo still names each bind's path within its host filesystem (the kernel reports it); no staging dir.
+      const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
+      assert.ok(!mountinfo.includes('node-secret') && !mountinfo.includes('/run/aleph-sandbox'), mountinfo);
+    } finally { delete process.env.ALEPH_TEST_CANARY; }
+  });
+
   it('cannot write to the runtime root or its code', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
+    const { handle } = await start();
     await handle.ready;
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/usr/bin/evil'), { ok: false, error: 'EROFS' });
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/code/probe.js'), { ok: false, error: 'EROFS' });
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/tmp/scratch'), { ok: true, value: 'written' });
   });
 
-  it('cannot reach a 127.0.0.1 TCP server of the host when internet is off', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler' });
-    await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, `/connect?port=${port}`), { ok: false, error: 'ECONNREFUSED' });
-  });
+  for (const internet of [false, true]) {
+    it(`cannot reach a 127.0.0.1 TCP server or an abstract unix socket of the host (internet ${internet ? 'on' : 'off'})`, async () => {
+      const { handle } = await start({ internet });
+      await handle.ready;
+      assert.deepEqual(await ask(handle.socketPath, `/connect?port=${port}`), { ok: false, error: 'ECONNREFUSED' });
+      assert.deepEqual(await ask(handle.socketPath, `/connect?abstract=${abstractName}`), { ok: false, error: 'ECONNREFUSED' });
+      // The host answers both (the attack would work without the sandbox's own network namespace).
+      assert.equal(await hostAnswers({ port }), true);
+      assert.equal(await hostAnswers({ path: '\0' + abstractName }), true);
+      const names = Object.keys(JSON.parse((await ask(handle.socketPath, '/ifaces')).value!) as object).sort();
+      assert.deepEqual(names, internet ? ['lo', 'tap0'] : ['lo']);
+    });
+  }
 
-  it('shares the host network when internet is on (same socket path still serves)', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', internet: true });
+  it('with internet on, has tap0 with an address and a default route, and 10.0.2.2 does not lead to host loopback', { skip: probe.kind !== 'node module' && 'reads addresses with Node\'s os.networkInterfaces' }, async () => {
+    const { handle } = await start({ internet: true });
     await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, `/connect?port=${port}`), { ok: true, value: 'connected' });
+    const ifaces = JSON.parse((await ask(handle.socketPath, '/ifaces')).value!) as Record<string, Array<{ family: string; address: string }>>;
+    assert.deepEqual(ifaces.tap0.filter((a) => a.family === 'IPv4').map((a) => a.address), ['10.0.2.100']);
+    const routes = (await ask(handle.socketPath, '/read?path=/proc/net/route')).value!.split('\n').slice(1).map((l) => l.split('\t'));
+    assert.ok(routes.some((r) => r[0] === 'tap0' && r[1] === '00000000' && r[2] === '0202000A'), 'default route via 10.0.2.2');
+    assert.equal((await ask(handle.socketPath, '/read?path=/etc/resolv.conf')).value, 'nameserver 10.0.2.3\n');
+    const via = await ask(handle.socketPath, `/connect?port=${port}&host=10.0.2.2`);
+    assert.equal(via.ok, false, JSON.stringify(via));
+    // Still served over its socket as ever.
+    assert.equal((await get(handle.socketPath, '/')).status, 200);
+  });
+});
+
+describe('one-off sandboxes (runInSandbox)', () => {
+  it('get their own network too: lo only, or lo and tap0 with internet', async () => {
+    const runtimeRoot = await cachedRuntime('python');
+    const script = "import socket; print(sorted(n for _, n in socket.if_nameindex()))";
+    for (const [internet, names] of [[false, "['lo']"], [true, "['lo', 'tap0']"]] as const) {
+      const r = await runInSandbox({ runtimeRoot, argv: ['/usr/bin/python3', '-c', script], internet, timeoutMs: 20_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), names);
+    }
   });
 });

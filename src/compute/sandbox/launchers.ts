@@ -3,16 +3,16 @@
  * sandbox. They are strings rather than files next to this module because `tsc` only emits .ts, and the runtime
  * (which may be a user-supplied rootfs) cannot be expected to carry them.
  *
- * All of them serve HTTP on a unix socket: the sandbox's network namespace has no route to the host, but a socket
- * file in a bind-mounted directory is reachable from both sides, with or without internet.
+ * All of them serve HTTP on a unix socket the node created and passed as an fd (LISTEN_FD): the sandbox's network
+ * namespace has no route to the host, but a socket is reachable from both sides, with or without internet.
  */
 
-/** node node-launcher.mjs <socket> <file> [export] — serves an exported (req,res) handler or http.Server. */
+/** node node-launcher.mjs <fd> <file> [export] — serves an exported (req,res) handler or http.Server. */
 export const NODE_LAUNCHER = String.raw`
 import http from 'node:http';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-const [socketPath, file, exportName] = process.argv.slice(2);
+const [fd, file, exportName] = process.argv.slice(2);
 const mod = await import(pathToFileURL(file).href);
 const pick = (m, name) => (m == null ? undefined : m[name]);
 let target = exportName
@@ -26,19 +26,19 @@ else {
   console.error('aleph: ' + file + ' exports no ' + (exportName ?? 'default/handler/app/server') + ' (want a (req, res) function or an http.Server)');
   process.exit(70);
 }
-const listen = () => server.listen(socketPath, () => console.error('aleph: listening'));
+const listen = () => server.listen({ fd: Number(fd) }, () => console.error('aleph: listening'));
 // A module that already listened on a TCP port is moved to the socket: the port is unreachable from outside anyway.
 if (server.listening) server.close(listen); else listen();
 process.on('SIGTERM', () => { server.close(() => process.exit(0)); setTimeout(() => process.exit(0), 2000).unref(); });
 `;
 
 /**
- * python3 port-bridge.py <socket> <port> <argv...> — runs the script as a child and forwards each connection on
+ * python3 port-bridge.py <fd> <port> <argv...> — runs the script as a child and forwards each connection on
  * the socket to 127.0.0.1:<port>; exits with the script's status so the sandbox's exit reason is the script's.
  */
 export const PYTHON_BRIDGE = String.raw`
-import asyncio, os, signal, subprocess, sys
-sock, port, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+import asyncio, os, signal, socket, subprocess, sys
+fd, port, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 async def pipe(r, w):
     try:
         while True:
@@ -56,10 +56,11 @@ async def handle(cr, cw):
     await asyncio.gather(pipe(cr, uw), pipe(ur, cw))
 async def main():
     # Popen + a waiting thread rather than asyncio's child watcher, which races with signals sent to the group.
+    listener = socket.socket(fileno=fd)
     proc = subprocess.Popen(argv)
     loop = asyncio.get_running_loop()
     for s in (signal.SIGTERM, signal.SIGINT): loop.add_signal_handler(s, proc.send_signal, s)
-    await asyncio.start_unix_server(handle, path=sock)
+    await asyncio.start_unix_server(handle, sock=listener)
     code = await loop.run_in_executor(None, proc.wait)
     os._exit(code if code >= 0 else 128 - code)
 asyncio.run(main())
@@ -69,7 +70,7 @@ asyncio.run(main())
 export const NODE_BRIDGE = String.raw`
 import net from 'node:net';
 import { spawn } from 'node:child_process';
-const [socketPath, port, ...argv] = process.argv.slice(2);
+const [fd, port, ...argv] = process.argv.slice(2);
 const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit' });
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => child.kill(s));
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
@@ -77,5 +78,5 @@ net.createServer((c) => {
   const u = net.connect(Number(port), '127.0.0.1');
   c.pipe(u).pipe(c);
   c.on('error', () => u.destroy()); u.on('error', () => c.destroy());
-}).listen(socketPath);
+}).listen({ fd: Number(fd) });
 `;

@@ -3,20 +3,22 @@ import { join, posix } from 'node:path';
 import { AlephError } from '../../errors.js';
 
 /**
- * bwrap args that rebuild the runtime root on a tmpfs, leaving room for every mount point.
+ * bwrap args that rebuild the runtime root on a tmpfs, leaving room for every mount point. `source` is where
+ * bwrap finds the runtime (its staged path, see dropPrivileges.ts).
  *
  * Binding the runtime directly as `/` would make it impossible to mount anything at a path the runtime lacks
  * (`mkdir` on a read-only bind fails). Instead `/` is a tmpfs, each runtime entry is bound read-only into it, and
  * only the directories on the way to a mount point are recreated (and descended into) on the tmpfs. The caller
  * remounts `/` read-only once all mounts are in place.
  */
-export function runtimeRootArgs(runtimeRoot: string, mountPoints: string[]): string[] {
+export function runtimeRootArgs(runtimeRoot: string, mountPoints: string[], source = runtimeRoot): string[] {
   const args = ['--tmpfs', '/'];
-  walk(runtimeRoot, '/', mountPoints, args);
+  walk(runtimeRoot, '/', mountPoints, args, source);
   return args;
 }
 
-function walk(runtimeRoot: string, dir: string, mountPoints: string[], args: string[]): void {
+/** Reads the tree at `runtimeRoot`; binds name the same entries under `source` (its staged path). */
+function walk(runtimeRoot: string, dir: string, mountPoints: string[], args: string[], source: string): void {
   for (const name of readdirSync(join(runtimeRoot, dir)).sort()) {
     const inner = posix.join(dir, name);
     const host = join(runtimeRoot, inner);
@@ -26,7 +28,7 @@ function walk(runtimeRoot: string, dir: string, mountPoints: string[], args: str
     if (exact) continue; // shadowed by the mount placed there later
     if (!below) {
       if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(host), inner);
-      else args.push('--ro-bind', host, inner);
+      else args.push('--ro-bind', posix.join(source, inner), inner);
       continue;
     }
     if (!st.isDirectory()) {
@@ -36,7 +38,7 @@ function walk(runtimeRoot: string, dir: string, mountPoints: string[], args: str
       });
     }
     args.push('--dir', inner);
-    walk(runtimeRoot, inner, mountPoints, args);
+    walk(runtimeRoot, inner, mountPoints, args, source);
   }
 }
 

@@ -8,9 +8,14 @@ import type { ResolvedEntrypoint } from './resolveEntrypoint.js';
 export const SANDBOX_PATHS = {
   code: '/opt/code',
   launcher: '/opt/aleph',
-  run: '/run/aleph',
-  socket: '/run/aleph/http.sock',
 } as const;
+
+/**
+ * The fd on which the program finds its listening HTTP socket. The node creates and binds the socket in a host
+ * directory the sandbox never sees and hands over only the fd: a socket *path* inside the sandbox could be
+ * replaced by the program with a symlink, and the node (root) would follow it to any socket on the host.
+ */
+export const LISTEN_FD = 5;
 
 /** The port a run.sh script is told to listen on when it has its own network namespace. */
 export const SCRIPT_PORT = 8080;
@@ -39,12 +44,13 @@ function missing(what: string, runtimeRoot: string): AlephError {
 
 /** Turns a resolved entry point into the argv run inside the sandbox, plus the launcher files it needs. */
 export function programCommand(entry: ResolvedEntrypoint, runtimeRoot: string, port: number): ProgramCommand {
-  const { code, launcher, socket } = SANDBOX_PATHS;
+  const { code, launcher } = SANDBOX_PATHS;
+  const fd = String(LISTEN_FD);
   if (entry.kind === 'asgi') {
     const python = findInRuntime(runtimeRoot, 'python3');
     if (!python) throw missing('python3', runtimeRoot);
     return {
-      argv: [python, '-m', 'uvicorn', '--uds', socket, '--app-dir', code, '--no-server-header', `${entry.module}:${entry.attr}`],
+      argv: [python, '-m', 'uvicorn', '--fd', fd, '--app-dir', code, '--no-server-header', `${entry.module}:${entry.attr}`],
       launcherFiles: {},
       env: {},
     };
@@ -52,7 +58,7 @@ export function programCommand(entry: ResolvedEntrypoint, runtimeRoot: string, p
   if (entry.kind === 'node') {
     const node = findInRuntime(runtimeRoot, 'node');
     if (!node) throw missing('node', runtimeRoot);
-    const args = [node, `${launcher}/node-launcher.mjs`, socket, `${code}/${entry.file}`];
+    const args = [node, `${launcher}/node-launcher.mjs`, fd, `${code}/${entry.file}`];
     if (entry.exportName) args.push(entry.exportName);
     return { argv: args, launcherFiles: { 'node-launcher.mjs': NODE_LAUNCHER }, env: {} };
   }
@@ -62,11 +68,11 @@ export function programCommand(entry: ResolvedEntrypoint, runtimeRoot: string, p
   const script = entry.executable ? [`${code}/${entry.file}`, String(port)] : [sh!, `${code}/${entry.file}`, String(port)];
   const python = findInRuntime(runtimeRoot, 'python3');
   if (python) {
-    return { argv: [python, `${launcher}/port-bridge.py`, socket, String(port), ...script], launcherFiles: { 'port-bridge.py': PYTHON_BRIDGE }, env: { PORT: String(port) } };
+    return { argv: [python, `${launcher}/port-bridge.py`, fd, String(port), ...script], launcherFiles: { 'port-bridge.py': PYTHON_BRIDGE }, env: { PORT: String(port) } };
   }
   const node = findInRuntime(runtimeRoot, 'node');
   if (node) {
-    return { argv: [node, `${launcher}/port-bridge.mjs`, socket, String(port), ...script], launcherFiles: { 'port-bridge.mjs': NODE_BRIDGE }, env: { PORT: String(port) } };
+    return { argv: [node, `${launcher}/port-bridge.mjs`, fd, String(port), ...script], launcherFiles: { 'port-bridge.mjs': NODE_BRIDGE }, env: { PORT: String(port) } };
   }
   throw missing('python3 or node (needed to bridge $PORT to the HTTP socket)', runtimeRoot);
 }

@@ -1,10 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AlephError } from '../../errors.js';
 
 const MiB = 1024 * 1024;
 const CG = '/sys/fs/cgroup';
-/** A fork bomb stops here instead of taking the node down. */
-const PIDS_MAX = 1024;
+/** Processes (threads count) one program may have: a fork bomb stops here instead of taking the host down. */
+export const DEFAULT_PIDS_MAX = 256;
+
+/**
+ * The pid budget of all programs together: every program's cgroup sits in one parent cgroup (`group`, per
+ * controller) whose pids.max is `max`, so many programs at their own limit still leave the host pids to spare.
+ */
+export interface PidsBudget { group: string; max: number }
+export const DEFAULT_PIDS_BUDGET: PidsBudget = { group: 'aleph', max: 4096 };
+
+export interface PidLimits { max: number; budget: PidsBudget }
+const GROUP = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface ResourceLimits {
   mechanism: 'cgroup-v1' | 'cgroup-v2' | 'rlimit';
@@ -63,8 +74,8 @@ function joinPrefix(procsFiles: string[]): string[] {
 /** Exit status of the prefix when it could not join the cgroups. */
 export const CGROUP_JOIN_FAILED = 97;
 
-function cgroupV1(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
-  const dir = (ctrl: string) => join(CG, ctrl, ownCgroup(ctrl) ?? '/', 'aleph', name);
+function cgroupV1(name: string, memoryMiB: number, vcpus: number, pidLimits: PidLimits): ResourceLimits {
+  const dir = (ctrl: string) => join(CG, ctrl, ownCgroup(ctrl) ?? '/', pidLimits.budget.group, name);
   const mem = dir('memory');
   mkdirSync(mem, { recursive: true });
   writeFileSync(join(mem, 'memory.limit_in_bytes'), String(memoryMiB * MiB));
@@ -81,7 +92,8 @@ function cgroupV1(name: string, memoryMiB: number, vcpus: number): ResourceLimit
   if (existsSync(join(CG, 'pids', 'cgroup.procs'))) {
     const pids = dir('pids');
     mkdirSync(pids, { recursive: true });
-    writeFileSync(join(pids, 'pids.max'), String(PIDS_MAX));
+    writeFileSync(join(pids, '..', 'pids.max'), String(pidLimits.budget.max));
+    writeFileSync(join(pids, 'pids.max'), String(pidLimits.max));
     dirs.push(pids);
   }
   return {
@@ -93,17 +105,18 @@ function cgroupV1(name: string, memoryMiB: number, vcpus: number): ResourceLimit
   };
 }
 
-function cgroupV2(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
+function cgroupV2(name: string, memoryMiB: number, vcpus: number, pidLimits: PidLimits): ResourceLimits {
   // Needs a delegated cgroup whose subtree_control can enable memory (i.e. no processes of its own).
-  const parent = join(CG, ownCgroup(null) ?? '/', 'aleph');
+  const parent = join(CG, ownCgroup(null) ?? '/', pidLimits.budget.group);
   mkdirSync(parent, { recursive: true });
   writeFileSync(join(parent, 'cgroup.subtree_control'), '+memory +cpu +pids');
+  tryWrite(join(parent, 'pids.max'), String(pidLimits.budget.max));
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'memory.max'), String(memoryMiB * MiB));
   tryWrite(join(dir, 'memory.swap.max'), '0');
   tryWrite(join(dir, 'cpu.max'), `${Math.round(vcpus * 100000)} 100000`);
-  tryWrite(join(dir, 'pids.max'), String(PIDS_MAX));
+  tryWrite(join(dir, 'pids.max'), String(pidLimits.max));
   return {
     mechanism: 'cgroup-v2',
     prefix: joinPrefix([join(dir, 'cgroup.procs')]),
@@ -117,11 +130,12 @@ function cgroupV2(name: string, memoryMiB: number, vcpus: number): ResourceLimit
  * Without cgroups: RLIMIT_DATA (not RLIMIT_AS, which stops V8 from reserving its code range) and CPU affinity.
  * Over-allocation then fails inside the program (MemoryError, heap OOM) instead of a kernel kill.
  */
-function rlimits(memoryMiB: number, vcpus: number): ResourceLimits {
+function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): ResourceLimits {
   const cpus = Math.max(1, Math.ceil(vcpus));
   return {
     mechanism: 'rlimit',
-    prefix: ['prlimit', `--data=${memoryMiB * MiB}`, '--', 'taskset', '-c', `0-${cpus - 1}`],
+    // RLIMIT_NPROC counts the processes of the real uid: each program has its own, so this is a per-program cap.
+    prefix: ['prlimit', `--data=${memoryMiB * MiB}`, `--nproc=${pidLimits.max}`, '--', 'taskset', '-c', `0-${cpus - 1}`],
     oomKilled: () => false,
     pids: () => null,
     release: async () => {},
@@ -129,11 +143,23 @@ function rlimits(memoryMiB: number, vcpus: number): ResourceLimits {
 }
 
 /** Sets up memory / CPU / pid limits for one sandbox with the best mechanism the machine offers. */
-export function createResourceLimits(name: string, memoryMiB: number, vcpus: number): ResourceLimits {
+/** Checks operator-given pid limits (config: checked at node start and before each sandbox). */
+export function assertPidLimits(p: PidLimits): PidLimits {
+  if (!GROUP.test(p.budget.group) || !Number.isInteger(p.max) || p.max < 1 || !Number.isInteger(p.budget.max) || p.budget.max < p.max) {
+    throw new AlephError('SANDBOX_PIDS_LIMIT_INVALID', `pid limits ${p.max} per program, ${p.budget.max} in '${p.budget.group}' are not usable`, {
+      hint: 'use positive integers, a budget at least the per-program limit, and a group name of [A-Za-z0-9_.-]', details: { ...p },
+    });
+  }
+  return p;
+}
+
+export function createResourceLimits(name: string, memoryMiB: number, vcpus: number,
+  pidLimits: PidLimits = { max: DEFAULT_PIDS_MAX, budget: DEFAULT_PIDS_BUDGET }): ResourceLimits {
+  assertPidLimits(pidLimits);
   const unified = existsSync(join(CG, 'cgroup.controllers'));
   try {
-    if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes'))) return cgroupV1(name, memoryMiB, vcpus);
-    if (unified && readFileSync(join(CG, 'cgroup.controllers'), 'utf8').includes('memory')) return cgroupV2(name, memoryMiB, vcpus);
+    if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes'))) return cgroupV1(name, memoryMiB, vcpus, pidLimits);
+    if (unified && readFileSync(join(CG, 'cgroup.controllers'), 'utf8').includes('memory')) return cgroupV2(name, memoryMiB, vcpus, pidLimits);
   } catch { /* not delegated to us: fall through */ }
-  return rlimits(memoryMiB, vcpus);
+  return rlimits(memoryMiB, vcpus, pidLimits);
 }

@@ -1,17 +1,20 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
-import { bwrapArgs } from './bwrapArgs.js';
+import { bwrapArgs, type BwrapArgs } from './bwrapArgs.js';
 import { exitReason, looksLikeOutOfMemory } from './exitReason.js';
 import { splitLines } from './lineSplitter.js';
-import { SCRIPT_PORT, programCommand } from './programCommand.js';
+import { LISTEN_FD, SCRIPT_PORT, programCommand } from './programCommand.js';
+import { listenSocket } from './listenSocket.js';
 import { programPids, signalAll } from './processTree.js';
 import { createResourceLimits, type ResourceLimits } from './resourceLimits.js';
 import { resolveEntrypoint } from './resolveEntrypoint.js';
 import type { SandboxExit, SandboxHandle, SandboxSpec } from './types.js';
 import { waitForHttp } from './waitForHttp.js';
-import { findFreePort } from './findFreePort.js';
+import { attachUserNetwork, BLOCK_FD, INFO_FD, RESOLV_CONF, type UserNetwork } from './userNetwork.js';
 import { spawnBwrap } from './spawnBwrap.js';
+import { assertSandboxHost } from './hostRequirements.js';
+import { ownVolumeRoot } from './ownVolumeRoot.js';
 
 const INSTANCE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** sun_path is 108 bytes including the NUL. */
@@ -24,26 +27,27 @@ const STDERR_TAIL = 20;
  * A program that never answers within `startTimeoutMs` is stopped and `ready` rejects with PROGRAM_NOT_LISTENING.
  */
 export function startSandbox(spec: SandboxSpec): SandboxHandle {
-  const socketPath = join(spec.workDir, 'run', 'http.sock');
+  // In the instance's host dir, which the sandbox never sees: the program gets the socket as an fd (LISTEN_FD).
+  const socketPath = join(spec.workDir, 'http.sock');
   let limits: ResourceLimits | null = null;
   try {
     if (!INSTANCE_ID.test(spec.instanceId)) throw new AlephError('SANDBOX_START_FAILED', `invalid instance id '${spec.instanceId}'`, { hint: 'use [A-Za-z0-9_.-], at most 64 characters' });
     if (socketPath.length > MAX_SOCKET_PATH) throw new AlephError('SANDBOX_START_FAILED', `socket path is ${socketPath.length} bytes, unix sockets allow ${MAX_SOCKET_PATH}`, { hint: 'use a shorter workDir', details: { socketPath } });
+    assertSandboxHost();
+    if (!Number.isInteger(spec.hostUid) || spec.hostUid < 1000) throw new AlephError('SANDBOX_START_FAILED', `host uid ${spec.hostUid} is not an unprivileged uid`, { hint: 'give each program a uid from the compute node\'s subordinate range', details: { hostUid: spec.hostUid } });
     const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
-    const port = entry.kind === 'script' && spec.internet ? findFreePort() : SCRIPT_PORT;
-    const cmd = programCommand(entry, spec.runtimeRoot, port);
-    const runDir = join(spec.workDir, 'run');
+    for (const v of spec.volumes) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, spec.hostUid);
+    const cmd = programCommand(entry, spec.runtimeRoot, SCRIPT_PORT);
     const launcherDir = join(spec.workDir, 'launcher');
-    mkdirSync(runDir, { recursive: true });
-    rmSync(socketPath, { force: true });
     mkdirSync(launcherDir, { recursive: true });
     for (const [name, body] of Object.entries(cmd.launcherFiles)) writeFileSync(join(launcherDir, name), body);
+    if (spec.internet) writeFileSync(join(launcherDir, 'resolv.conf'), RESOLV_CONF);
     const args = bwrapArgs({
-      runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, runDir, volumes: spec.volumes, internet: spec.internet,
-      tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv,
+      runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, volumes: spec.volumes, internet: spec.internet,
+      tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv, hostUid: spec.hostUid,
     });
     // A fresh cgroup per start: a reused one would still carry the previous run's OOM counter.
-    limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus);
+    limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus, spec.pids);
     return run(spec, socketPath, args, limits);
   } catch (e) {
     void limits?.release();
@@ -55,8 +59,12 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
   }
 }
 
-function run(spec: SandboxSpec, socketPath: string, args: { options: string[]; command: string[] }, limits: ResourceLimits): SandboxHandle {
-  const child = spawnBwrap(limits.prefix, args);
+function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: ResourceLimits): SandboxHandle {
+  const listener = listenSocket(socketPath);
+  let child: ReturnType<typeof spawnBwrap>;
+  const fds: Record<number, number | 'pipe'> = { [LISTEN_FD]: listener.fd };
+  if (spec.internet) Object.assign(fds, { [INFO_FD]: 'pipe', [BLOCK_FD]: 'pipe' });
+  try { child = spawnBwrap(limits.prefix, args, fds); } finally { listener.close(); }
 
   let done = false;
   let stopRequested = false;
@@ -67,15 +75,25 @@ function run(spec: SandboxSpec, socketPath: string, args: { options: string[]; c
 
   const out = splitLines(child.stdout!, (l) => spec.onLog('stdout', l));
   const err = splitLines(child.stderr!, (l) => {
-    if (/^(bwrap: |usage: bwrap)/.test(l) || l.startsWith('aleph-cgroup:')) startError ??= l;
+    if (/^(bwrap: |usage: bwrap|mount: |unshare: |setpriv: |touch: |mkdir: |choom: )/.test(l) || /^aleph-(cgroup|stage):/.test(l)) startError ??= l;
     if (looksLikeOutOfMemory(l)) rlimitOom = true;
     stderrTail.push(l);
     if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
     spec.onLog('stderr', l);
   });
 
+  let net: UserNetwork | null = null;
+  if (spec.internet) {
+    net = attachUserNetwork(child, (l) => spec.onLog('system', l));
+    net.ready.catch((e: Error) => {
+      startError ??= e.message;
+      signalAll([child.pid!, ...(limits.pids() ?? [])], 'SIGKILL');
+    });
+  }
+
   const exited = new Promise<SandboxExit>((resolve) => {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      net?.stop();
       // Output may still be in the pipes; wait for it briefly so the reason is logged after the program's last line.
       const drained = Promise.race([Promise.all([out, err]), new Promise((r) => setTimeout(r, 500))]);
       void drained.then(() => {

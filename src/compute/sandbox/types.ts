@@ -1,3 +1,5 @@
+import type { PidLimits } from './resourceLimits.js';
+
 /** What a program is mounted at inside its sandbox. */
 export type VolumeSpec =
   | { kind: 'immutable'; mount: string; hostPath: string }
@@ -23,6 +25,13 @@ export interface SandboxSpec {
   /** Host directory owned by this instance: holds the HTTP socket and the launcher files. */
   workDir: string;
   onLog(stream: LogStream, line: string): void;
+  /**
+   * Unprivileged host uid (and gid) of this program, stable across its restarts and editions (ProgramUids):
+   * bwrap and the program run as it, the program's uid 1000 maps to it, and it owns its persistent volumes.
+   */
+  hostUid: number;
+  /** Most processes (threads included) of this program (default 256), and the budget of all programs together. */
+  pids?: PidLimits;
   /** How long the program has to answer HTTP on its socket (default 15 s). */
   startTimeoutMs?: number;
 }

@@ -11,7 +11,11 @@ import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { computeAccount, ServingReporter } from '../supervisor/servingReports.js';
 import { Capacity, hostCapacity, type ComputeCapacity } from '../supervisor/capacity.js';
+import { seccompProgram } from '../sandbox/seccompFilter.js';
 import { aboutRuntime } from './aboutRuntime.js';
+import { assertSandboxHost } from '../sandbox/hostRequirements.js';
+import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
+import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -27,6 +31,13 @@ export interface ComputeNodeOptions {
   runtimeAliases?: Record<string, string>;
   /** What all programs together may declare here; unset parts default to the host's sizes (see supervisor/capacity.ts). */
   capacity?: Partial<ComputeCapacity>;
+  /**
+   * Host uids given to programs, one each for good (recorded in home/uids.json); default 200000 + 65536.
+   * Keep it clear of real users and of /etc/subuid ranges given to others.
+   */
+  programUids?: UidRange;
+  /** Most processes per program (default 256) and for all programs together (default 4096, cgroup 'aleph'). */
+  programPids?: { max?: number; budget?: number };
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -59,7 +70,11 @@ const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
  * @example const c = await createComputeNode({ apiUrl: 'http://127.0.0.1:4024', home: '.aleph/compute' })
  */
 export async function createComputeNode(opts: ComputeNodeOptions): Promise<ComputeNode> {
+  // No program may run without the syscall filter: a host without libseccomp fails here, not at the first request.
+  seccompProgram();
+  assertSandboxHost();
   const home = resolve(opts.home);
+  const uids = new ProgramUids(join(home, 'uids.json'), opts.programUids ?? DEFAULT_UID_RANGE);
   const api = new NodeApi(opts.apiUrl, join(home, 'files'));
   const runtimeCacheDir = opts.runtimeCacheDir ?? join(home, 'runtimes');
   // Staging dirs of extractions a crash or kill -9 interrupted: never read, but they would take disk forever.
@@ -67,7 +82,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const artifacts = new Artifacts(api, home, runtimeCacheDir);
   const logs = new ProgramLogs(home);
   const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) => process.emitWarning(e.message, 'ServingReport'));
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), reporter);
+  const pids = assertPidLimits({ max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } });
+  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), { uids, pids }, reporter);
   await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/startSandbox.js';
-import type { SandboxExit, SandboxHandle } from '../sandbox/types.js';
+import type { SandboxExit, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import type { ProgramView } from '../api/programView.js';
 import type { PreparedProgram } from './artifacts.js';
 import type { ProgramLogs } from './programLogs.js';
@@ -24,7 +24,7 @@ export class Instance {
   exit: SandboxExit | null = null;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs) {
+  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs, sandbox: Pick<SandboxSpec, 'hostUid' | 'pids'>) {
     const n = (counter++).toString(36);
     // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
     this.handle = startSandbox({
@@ -39,6 +39,7 @@ export class Instance {
       volumes: prepared.volumes,
       workDir: join(runDir, n),
       onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
+      ...sandbox,
     });
     this.socketPath = this.handle.socketPath;
     this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };

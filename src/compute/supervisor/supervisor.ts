@@ -5,6 +5,11 @@ import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
 import { Capacity, needOf } from './capacity.js';
 import { Instance } from './instance.js';
+import { ProgramUids } from '../sandbox/programUids.js';
+import type { PidLimits } from '../sandbox/resourceLimits.js';
+
+/** What the operator decides for every sandbox: each program's host uid, and the pid limits. */
+export interface SandboxSettings { uids: ProgramUids; pids?: PidLimits }
 import type { ProgramLogs } from './programLogs.js';
 import type { ServingReport } from './servingReports.js';
 
@@ -34,6 +39,7 @@ export class Supervisor {
   constructor(
     private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string,
     readonly capacity = new Capacity({ memoryMiB: Infinity, vcpus: Infinity, diskMiB: Infinity }),
+    private readonly sandbox: SandboxSettings = { uids: new ProgramUids(join(runDir, 'uids.json')) },
     /** Tells the core node what is served after an upgrade (issue 7, "serving truth"). */
     private readonly reporter?: { report(r: ServingReport): unknown },
   ) {}
@@ -118,7 +124,7 @@ export class Supervisor {
     // Refused before anything is fetched or mounted when the node has no room (503, not an overcommit).
     const release = this.capacity.reserve(view.id, needOf(view));
     const prepared = await this.artifacts.prepare(view).catch((e: unknown) => { release(); throw e; });
-    const inst = new Instance(view, prepared, this.runDir, this.logs);
+    const inst = new Instance(view, prepared, this.runDir, this.logs, { hostUid: this.sandbox.uids.uidFor(view.id), pids: this.sandbox.pids });
     void inst.handle.exited.then(() => { release(); this.onExit(s, inst); });
     await inst.handle.ready;
     return inst;

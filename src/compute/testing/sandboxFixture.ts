@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cachedRuntime } from '../runtime/runtimeCache.js';
 import type { RuntimeKind } from '../runtime/types.js';
 import { startSandbox } from '../sandbox/startSandbox.js';
+import { ProgramUids } from '../sandbox/programUids.js';
 import type { LogStream, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 
 /** Test-only helpers: real sandboxes on real runtimes, cleaned up by `dispose`. */
@@ -18,6 +19,8 @@ export class SandboxFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'aleph-sbx-'));
   private readonly handles: SandboxHandle[] = [];
   private n = 0;
+  /** Each start is its own program with its own host uid (like the supervisor's), recorded in the fixture's dir. */
+  readonly uids = new ProgramUids(join(this.dir, 'uids.json'), { base: 300_000 + (process.pid % 500) * 128, count: 128 });
 
   /** Writes `files` into a fresh code dir and returns its path. */
   code(files: Record<string, string | { body: string; mode: number }>): string {
@@ -43,6 +46,7 @@ export class SandboxFixture {
       instanceId: `test-${process.pid}-${this.n}`,
       runtimeRoot: await cachedRuntime(runtime),
       env: {}, internet: false, memoryMiB: 256, vcpus: 1, volumes: [],
+      hostUid: this.uids.uidFor(`start-${this.n}`),
       workDir: join(this.dir, `w${this.n++}`),
       onLog: (stream, line) => logs.push({ stream, line }),
       ...spec,
@@ -85,8 +89,10 @@ exports.handler = (req, res) => {
     if (u.pathname === '/write') { fs.writeFileSync(q('path'), q('data') ?? 'x'.repeat(Number(q('bytes') ?? 1))); return reply(true, 'written'); }
     if (u.pathname === '/env') return reply(true, process.env[q('name')] ?? null);
     if (u.pathname === '/hog') { const keep = []; for (;;) keep.push(Buffer.alloc(4 << 20, 1)); }
+    if (u.pathname === '/ifaces') return reply(true, JSON.stringify(require('node:os').networkInterfaces()));
     if (u.pathname === '/connect') {
-      const s = net.connect(Number(q('port')), '127.0.0.1');
+      // ?port=N[&host=H] for TCP, ?abstract=NAME for a unix socket in the abstract namespace.
+      const s = q('abstract') !== null ? net.connect({ path: '\0' + q('abstract') }) : net.connect(Number(q('port')), q('host') ?? '127.0.0.1');
       s.setTimeout(1500, () => { s.destroy(); reply(false, 'timeout'); });
       s.on('connect', () => { s.destroy(); reply(true, 'connected'); });
       s.on('error', (e) => reply(false, e.code));

@@ -1,6 +1,6 @@
 import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
-import { canActFor, sameAddress } from '../../protocol/index.js';
+import { canActFor, MAX_JSON_DEPTH_CEILING, parseJsonWithin, sameAddress } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';
@@ -30,7 +30,10 @@ export interface ApplyContext {
 /** The current content of an aggregate key in the writer's transaction, or null. */
 export function aggregateOf(ctx: Pick<ApplyContext, 'stmts'>, address: string, key: string): Record<string, unknown> | null {
   const raw = ctx.stmts.aggregateContent(address, key);
-  return raw === undefined ? null : (JSON.parse(raw) as Record<string, unknown>);
+  // A store from an older node may hold a value too deep to merge and serialize again: read it as absent
+  // (a security aggregate then grants nothing; the next AGGREGATE to the key starts it afresh).
+  const v = parseJsonWithin(raw, MAX_JSON_DEPTH_CEILING);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
 /** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */

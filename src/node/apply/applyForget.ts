@@ -1,6 +1,6 @@
 import { AlephError } from '../../errors.js';
-import { canActFor, type ForgetContent } from '../../protocol/index.js';
-import { aggregateOf, type ApplyContext } from './applyContext.js';
+import { canActForAll, type ActionInfo, type ForgetContent } from '../../protocol/index.js';
+import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
 import type { MessagesTable } from '../store/tables.js';
 
@@ -10,11 +10,29 @@ export function programIdOf(row: Pick<MessagesTable, 'item_hash' | 'ref'>): stri
 }
 
 /**
- * FORGET: the owner (or a delegate) removes messages. Everything is checked before anything changes, and a
+ * What forgetting `target` does, as the owner's authorization filters see it: a delegate limited to a channel,
+ * a post type or an aggregate key may forget only messages it could have sent under those filters itself.
+ * The `types` filter is the FORGET's own (it must allow FORGET), so a FORGET-only delegate keeps working.
+ */
+function forgetTargetAction(ctx: ApplyContext, target: MessagesTable): Omit<ActionInfo, 'sender'> {
+  return {
+    chain: ctx.msg.envelope.chain,
+    channel: target.channel,
+    type: 'FORGET',
+    postType: target.type === 'POST' ? (target.subtype ?? '') : undefined,
+    aggregateKey: target.type === 'AGGREGATE' ? (target.subtype ?? '') : undefined,
+  };
+}
+
+/**
+ * FORGET: the owner (or a delegate) removes messages. The FORGET is recorded as content.address's, so the
+ * sender must act for that address (like any message) and, for each target, for the target's owner. Everything is checked before anything changes, and a
  * STORE that a live program still uses cannot be forgotten (unless that program is forgotten by the same FORGET).
  */
 export async function applyForget(ctx: ApplyContext): Promise<void> {
   const content = ctx.msg.content as unknown as ForgetContent & { address: string };
+  await assertCanActFor(ctx, content.address, 'FORGET_NOT_AUTHORIZED');
+  const forgetAction = { chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'FORGET' };
   const targets: MessagesTable[] = [];
   for (const hash of content.hashes) {
     const row = await getMessageRow(ctx.db, hash);
@@ -26,10 +44,10 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
     }
     const owner = row.owner ?? row.sender;
     const security = aggregateOf(ctx, owner, 'security');
-    if (!canActFor(owner, { sender: ctx.msg.sender, chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'FORGET' }, security)) {
+    if (!canActForAll(owner, ctx.msg.sender, [forgetAction, forgetTargetAction(ctx, row)], security)) {
       throw new AlephError('FORGET_NOT_AUTHORIZED', `${ctx.msg.sender} may not forget ${hash}, owned by ${owner}`, {
-        hint: 'only the owner of a message, or an address it authorized, can forget it',
-        details: { hash, owner, sender: ctx.msg.sender },
+        hint: 'only the owner of a message, or an address it authorized for FORGET and for the message\'s channel (and post type or aggregate key), can forget it',
+        details: { hash, owner, sender: ctx.msg.sender, channel: row.channel },
       });
     }
     targets.push(row);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { AlephError, isAlephError } from '../../errors.js';
-import { isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ValidMessage } from '../../protocol/index.js';
+import { DEFAULT_PARSE_LIMITS, isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ParseLimits, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import { prefetchCodeManifest } from '../governance/prefetchManifest.js';
@@ -24,6 +24,8 @@ export interface PipelineOptions {
   maxContentFileBytes?: number;
   /** The most one PROGRAM may declare (a network setting). */
   programLimits?: ProgramLimits;
+  /** Depth and clock-skew bounds on message content. */
+  parseLimits?: ParseLimits;
 }
 
 /** Emits 'message' (hash, height) after each commit and 'event' (NodeEvent) for program changes. */
@@ -41,7 +43,8 @@ export class Pipeline {
   private readonly inFlight = new InFlight<SubmitResult>();
   private readonly maxRejectedChars: number;
   private readonly maxContentFileBytes: number;
-  private readonly limits: ProgramLimits;
+  private readonly programLimits: ProgramLimits;
+  private readonly parseLimits: ParseLimits;
 
   constructor(
     private readonly db: Db,
@@ -50,7 +53,8 @@ export class Pipeline {
     readonly blocks: BlockClock,
     opts: PipelineOptions = {},
   ) {
-    this.limits = opts.programLimits ?? DEFAULT_PROGRAM_LIMITS;
+    this.programLimits = opts.programLimits ?? DEFAULT_PROGRAM_LIMITS;
+    this.parseLimits = opts.parseLimits ?? DEFAULT_PARSE_LIMITS;
     this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
     this.maxContentFileBytes = opts.maxContentFileBytes ?? 25 * 1024 * 1024;
     this.reader = storeStatements(db).reader;
@@ -64,7 +68,7 @@ export class Pipeline {
     const receptionTime = Date.now() / 1000;
     let envelope: MessageEnvelope;
     try {
-      envelope = parseEnvelope(putative);
+      envelope = parseEnvelope(putative, { limits: this.parseLimits, now: receptionTime });
     } catch (e) {
       // Record the refusal when the message names itself, so GET /messages/{hash} tells the sender why.
       const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
@@ -93,8 +97,8 @@ export class Pipeline {
         if (!(await this.holdFile(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
         itemContent = await this.files.readText(envelope.item_hash, this.maxContentFileBytes);
       }
-      const msg: ValidMessage = parseContent(envelope, itemContent as string);
-      assertWithinProgramLimits(msg, this.limits);
+      const msg: ValidMessage = parseContent(envelope, itemContent as string, { limits: this.parseLimits, now: receptionTime });
+      assertWithinProgramLimits(msg, this.programLimits);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
       if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.holdFile(storeFile.item_hash))) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);

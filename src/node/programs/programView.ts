@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramsTable } from '../store/tables.js';
@@ -28,7 +29,8 @@ export async function programView(node: { db: Db; files: FileStore }, p: Program
     edition: p.edition,
     current_hash: p.current_hash,
     updated_height: p.updated_height,
-    content: msg?.content ? JSON.parse(msg.content) : null,
+    // A store from an older node may hold content too deep to serialize again (metadata is free-form).
+    content: parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING),
     resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
     ...(await governanceView(node, p)),
     // What the compute node says it runs: an accepted edition that failed to start shows here.

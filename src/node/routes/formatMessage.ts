@@ -1,5 +1,15 @@
-import { isAddress, toChecksumAddress } from '../../protocol/index.js';
+import { isAddress, MAX_JSON_DEPTH_CEILING, parseJsonWithin, toChecksumAddress } from '../../protocol/index.js';
 import type { MessagesTable } from '../store/tables.js';
+
+/**
+ * Stored content parsed for display, or null when it cannot be shown safely: a store written by an older
+ * node may hold content nested thousands of levels deep, which JSON.stringify (Fastify's reply, the
+ * websocket fan-out) would overflow the stack on. Such a message is still listed, with `content: null`
+ * (its raw `item_content` string is still there for whoever wants it).
+ */
+export function parseStoredJson(text: string | null | undefined): unknown {
+  return parseJsonWithin(text, MAX_JSON_DEPTH_CEILING);
+}
 
 /** A message as aleph's v0 API shows it: the envelope plus its parsed `content`. */
 export function formatMessage(r: MessagesTable): Record<string, unknown> {
@@ -16,7 +26,7 @@ export function formatMessage(r: MessagesTable): Record<string, unknown> {
     item_type: r.item_type,
     item_content: r.item_type === 'inline' ? r.item_content : null,
     item_hash: r.item_hash,
-    content: r.status === 'forgotten' || r.content == null ? null : JSON.parse(r.content),
+    content: r.status === 'forgotten' ? null : parseStoredJson(r.content),
     reception_time: r.reception_time,
   };
 }
@@ -28,31 +38,24 @@ export function formatMessageStatus(r: MessagesTable): Record<string, unknown> {
     case 'pending':
       return { ...base, messages: [formatMessage(r)] };
     case 'rejected':
-      return { ...base, message: formatMessage(r), error_code: r.error_code, details: r.details ? JSON.parse(r.details) : null };
+      return { ...base, message: formatMessage(r), error_code: r.error_code, details: parseStoredJson(r.details) };
     case 'forgotten':
-      return { ...base, message: formatMessage(r), forgotten_by: JSON.parse(r.forgotten_by ?? '[]') };
+      return { ...base, message: formatMessage(r), forgotten_by: parseStoredJson(r.forgotten_by) ?? [] };
     default:
       return { ...base, message: formatMessage(r) };
   }
 }
 
-/** Splits aleph's comma-separated list parameters. */
+/**
+ * Splits aleph's comma-separated list parameters, for the websocket's filters (its query has no schema yet);
+ * HTTP routes parse their query with the schemas of protocol/api instead.
+ */
 export function listParam(v: unknown): string[] | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** aleph pagination: `pagination` items per page (0 = all), 1-based `page`. */
-export function pageParams(q: Record<string, unknown>, defaultPerPage = 20): { perPage: number; page: number } {
-  const perPage = Math.max(0, Math.min(10_000, Number(q.pagination ?? defaultPerPage) || 0));
-  const page = Math.max(1, Number(q.page ?? 1) || 1);
-  return { perPage: q.pagination === undefined ? defaultPerPage : perPage, page };
-}
-
-/**
- * Owner filters: owners are stored EIP-55 checksummed, so compare in that form and let the owner index serve
- * the query (lower(owner) could not use it). A value that is not an address matches nothing.
- */
-export function ownerParam(v: unknown): string[] | undefined {
-  return listParam(v)?.map((a) => (isAddress(a) ? toChecksumAddress(a) : a));
+/** Owners are stored EIP-55 checksummed, so compare in that form and let the owner index serve the query. */
+export function checksummed(addresses: string[] | undefined): string[] | undefined {
+  return addresses?.map((a) => (isAddress(a) ? toChecksumAddress(a) : a));
 }

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { AlephError } from '../../errors.js';
+import { itemHashParamSchema, messagesQuerySchema, parseRequestPart } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
-import { formatMessage, formatMessageStatus, listParam, pageParams, ownerParam } from './formatMessage.js';
+import { checksummed, formatMessage, formatMessageStatus } from './formatMessage.js';
+import { fetchPage, pageOf } from './listPage.js';
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
 export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
@@ -20,42 +23,50 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
   });
 
   app.get('/api/v0/messages.json', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const { perPage, page } = pageParams(q);
-    let query = node.db.selectFrom('messages').where('status', '=', 'processed');
-    const hashes = listParam(q.hashes);
-    if (hashes) query = query.where('item_hash', 'in', hashes);
-    const addresses = listParam(q.addresses);
-    if (addresses) query = query.where((eb) => eb.or(addresses.map((a) => eb(eb.fn('lower', ['sender']), '=', a.toLowerCase()))));
-    const owners = ownerParam(q.owners);
-    if (owners) query = query.where('owner', 'in', owners);
-    const refs = listParam(q.refs);
-    if (refs) query = query.where('ref', 'in', refs);
-    const types = listParam(q.msgTypes) ?? listParam(q.msgType);
-    if (types) query = query.where('type', 'in', types.map((t) => t.toUpperCase()));
-    const channels = listParam(q.channels);
-    if (channels) query = query.where('channel', 'in', channels);
-    const chains = listParam(q.chains);
-    if (chains) query = query.where('chain', 'in', chains);
-    const subtypes = listParam(q.contentTypes) ?? listParam(q.contentKeys);
-    if (subtypes) query = query.where('subtype', 'in', subtypes);
-    if (q.startDate) query = query.where('time', '>=', Number(q.startDate));
-    if (q.endDate) query = query.where('time', '<', Number(q.endDate));
-    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const asc = Number(q.sort_order) === 1;
-    let rows = query.selectAll().orderBy('time', asc ? 'asc' : 'desc').orderBy('height', asc ? 'asc' : 'desc');
-    if (perPage > 0) rows = rows.limit(perPage).offset((page - 1) * perPage);
+    const q = parseRequestPart(messagesQuerySchema, req.query, 'query');
+    const page = pageOf(q, node.limits);
+    const owners = checksummed(q.owners);
+    const types = q.msgTypes ?? (q.msgType ? [q.msgType] : undefined);
+    const subtypes = q.contentTypes ?? q.contentKeys;
+    // SQLite has no statistics here and prefers (status, type) for `status = ?` over any better index, then sorts
+    // every processed message. `+status` (the same test, not indexable) lets it take the filter's own index
+    // (hashes, addresses, owners, refs) and sort only those rows, or with no filter walk messages_time in order.
+    const selective = Boolean(q.hashes?.length || q.addresses?.length || owners?.length || q.refs?.length);
+    const byStatusIndex = !selective && Boolean(types?.length || q.channels?.length || q.chains?.length || subtypes?.length);
+    const filtered = (status: 'indexed' | 'not-indexed') => {
+      let query = node.db.selectFrom('messages').where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
+      if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
+      // sender_lc (migration 0004) is lower(sender), indexed: senders may be stored in either case.
+      if (q.addresses?.length) query = query.where(sql.ref('sender_lc'), 'in', q.addresses.map((a) => a.toLowerCase()));
+      if (owners?.length) query = query.where('owner', 'in', owners);
+      if (q.refs?.length) query = query.where('ref', 'in', q.refs);
+      if (types?.length) query = query.where('type', 'in', types);
+      if (q.channels?.length) query = query.where('channel', 'in', q.channels);
+      if (q.chains?.length) query = query.where('chain', 'in', q.chains);
+      if (subtypes?.length) query = query.where('subtype', 'in', subtypes);
+      const start = q.startDate ?? q.start_date;
+      const end = q.endDate ?? q.end_date;
+      if (start) query = query.where('time', '>=', start);
+      if (end) query = query.where('time', '<', end);
+      return query;
+    };
+    // Counting by the status index is a covering scan unless a selective filter has a better index.
+    const total = await filtered(selective ? 'not-indexed' : 'indexed').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
+    // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
+    const byTime = selective ? sql<number>`+time` : sql<number>`time`;
+    const rows = await fetchPage(node.db, filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
     return {
-      messages: (await rows.execute()).map(formatMessage),
-      pagination_page: page,
+      messages: rows.map(formatMessage),
+      pagination_page: page.page,
       pagination_total: Number(total.n),
-      pagination_per_page: perPage,
+      pagination_per_page: page.perPage,
       pagination_item: 'messages',
     };
   });
 
   app.get('/api/v0/messages/:hash', async (req, reply) => {
-    const { hash } = req.params as { hash: string };
+    const hash = parseRequestPart(itemHashParamSchema, (req.params as { hash: string }).hash, 'path', 'hash');
     const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     if (!row) return reply.code(404).send({ error_code: 'MESSAGE_NOT_FOUND', details: { message: `no message ${hash}`, item_hash: hash } });
     const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.db, hash) : [];

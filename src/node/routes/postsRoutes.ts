@@ -1,13 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
-import { listParam, pageParams, ownerParam } from './formatMessage.js';
+import { checksummed, parseStoredJson } from './formatMessage.js';
+import { fetchPage, pageOf } from './listPage.js';
+
+type StoredPost = { content?: unknown; type?: string; address?: string; ref?: string };
+const storedPost = (text: string | null): StoredPost => {
+  const v = parseStoredJson(text);
+  return v && typeof v === 'object' ? (v as StoredPost) : {};
+};
 
 /** A post as aleph's v0 posts.json shows it: the original, carrying the content of its newest amend. */
 function formatPost(original: MessagesTable, latest: MessagesTable | undefined): Record<string, unknown> {
   const shown = latest ?? original;
-  const content = JSON.parse(shown.content ?? '{}') as { content?: unknown; type?: string; address?: string; ref?: string };
-  const originalContent = JSON.parse(original.content ?? '{}') as { type?: string; address?: string; ref?: string };
+  const content = storedPost(shown.content);
+  const originalContent = storedPost(original.content);
   return {
     chain: original.chain,
     item_hash: shown.item_hash,
@@ -31,34 +39,38 @@ function formatPost(original: MessagesTable, latest: MessagesTable | undefined):
   };
 }
 
+/**
+ * The newest amend of each original, loading only those rows: a post amended 100,000 times by its owner
+ * must not pull 100,000 contents into memory. Two queries per chunk of the page, not one per post.
+ */
+async function newestAmends(node: NodeContext, refs: string[]): Promise<Map<string | null, MessagesTable>> {
+  const latest = new Map<string | null, MessagesTable>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const amends = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend');
+    const newest = await amends.select((eb) => ['ref', eb.fn.max('height').as('h')]).where('ref', 'in', chunk).groupBy('ref').execute();
+    if (newest.length === 0) continue;
+    const want = new Map(newest.map((n) => [n.ref, n.h]));
+    const rows = await amends.selectAll().where('ref', 'in', [...want.keys()] as string[]).where('height', 'in', [...new Set(want.values())] as number[]).orderBy('height', 'asc').execute();
+    for (const r of rows) if (want.get(r.ref) === r.height) latest.set(r.ref, r);
+  }
+  return latest;
+}
+
 export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/posts.json', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const { perPage, page } = pageParams(q, 20);
+    const q = parseRequestPart(postsQuerySchema, req.query, 'query');
+    const { perPage, page } = pageOf(q, node.limits, 20);
     let query = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
-    const types = listParam(q.types);
-    if (types) query = query.where('subtype', 'in', types);
-    const addresses = ownerParam(q.addresses);
-    if (addresses) query = query.where('owner', 'in', addresses);
-    const hashes = listParam(q.hashes);
-    if (hashes) query = query.where('item_hash', 'in', hashes);
-    const channels = listParam(q.channels);
-    if (channels) query = query.where('channel', 'in', channels);
-    const refs = listParam(q.refs);
-    if (refs) query = query.where('ref', 'in', refs);
+    if (q.types?.length) query = query.where('subtype', 'in', q.types);
+    const addresses = checksummed(q.addresses);
+    if (addresses?.length) query = query.where('owner', 'in', addresses);
+    if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
+    if (q.channels?.length) query = query.where('channel', 'in', q.channels);
+    if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    let rowsQ = query.selectAll().orderBy('height', 'desc');
-    if (perPage > 0) rowsQ = rowsQ.limit(perPage).offset((page - 1) * perPage);
-    const originals = await rowsQ.execute();
-    // One query for the amends of the whole page (not one per post); the newest per original wins.
-    const amends = originals.length
-      ? await node.db
-          .selectFrom('messages').selectAll()
-          .where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend')
-          .where('ref', 'in', originals.map((o) => o.item_hash))
-          .orderBy('height', 'asc').execute()
-      : [];
-    const latest = new Map(amends.map((a) => [a.ref, a]));
+    const originals = await fetchPage(node.db, query.orderBy('height', 'desc'), { perPage, page }, node.limits);
+    const latest = await newestAmends(node, originals.map((o) => o.item_hash));
     const posts = originals.map((o) => formatPost(o, latest.get(o.item_hash)));
     return { posts, pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' };
   });

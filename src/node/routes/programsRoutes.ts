@@ -4,9 +4,12 @@ import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
 import { findProgram, programView } from '../programs/programView.js';
-import { listParam, ownerParam } from './formatMessage.js';
+import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
+import { checksummed } from './formatMessage.js';
 
 const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } };
+
+const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params as { id: string }).id, 'path', 'id');
 
 /**
  * Our additions (DESIGN §2, §4): a program by id or by any of its versions' hashes with its governance,
@@ -14,22 +17,22 @@ const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no prog
  */
 export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/programs', async (req) => {
-    const q = req.query as Record<string, unknown>;
+    const q = parseRequestPart(programsQuerySchema, req.query, 'query');
     let query = node.db.selectFrom('programs').selectAll().where('status', '=', 'live');
-    const owners = ownerParam(q.owners) ?? ownerParam(q.addresses);
-    if (owners) query = query.where('owner', 'in', owners);
-    const rows = await query.orderBy('created_height').execute();
+    const owners = checksummed(q.owners ?? q.addresses);
+    if (owners?.length) query = query.where('owner', 'in', owners);
+    const rows = await query.orderBy('created_height').limit(node.limits.maxListRows).execute();
     return { programs: await Promise.all(rows.map((r) => programView(node, r))) };
   });
 
   app.get('/api/v0/programs/:id', async (req, reply) => {
-    const program = await findProgram(node.db, (req.params as { id: string }).id);
+    const program = await findProgram(node.db, idOf(req.params));
     if (!program) return reply.code(404).send(notFound);
     return programView(node, program);
   });
 
   app.get('/api/v0/programs/:id/history', async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const id = idOf(req.params);
     const program = await findProgram(node.db, id);
     const history = await historyView(node.db, program?.id ?? id);
     return history ?? reply.code(404).send(notFound);

@@ -98,6 +98,8 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
   // The SDKs store large message content as JSON files before sending a `storage` message for it. The body
   // is kept as sent, never parsed here: a message that names it parses it, under the content caps.
   void app.register(async (scope) => {
+    // The node-wide parser (depth-checked JSON) is replaced in this scope only: this body is never parsed here.
+    scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: node.maxUnauthenticatedUploadBytes }, (_req, body, done) => done(null, body));
     scope.post('/api/v0/storage/add_json', async (req) => {
       const staged = await node.files.stageBytes(req.body as Buffer, node.maxUnauthenticatedUploadBytes, anonymousHint);

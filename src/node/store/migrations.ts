@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { governanceMigration } from './governanceMigration.js';
 import { partialIndexesMigration } from './partialIndexesMigration.js';
+import { listingIndexesMigration } from './listingIndexesMigration.js';
 import { blockTimeMigration } from './blockTimeMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
@@ -103,5 +104,6 @@ export const migrations: Record<string, Migration> = {
   },
   '0002_governance': governanceMigration,
   '0003_partial_indexes': partialIndexesMigration,
+  '0004_listing_indexes': listingIndexesMigration,
   '0005_block_time': blockTimeMigration,
 };

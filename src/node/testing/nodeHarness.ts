@@ -9,6 +9,8 @@ import { buildStore } from '../../client/messages/buildStore.js';
 import { buildProgram, type BuildProgramParameters } from '../../client/messages/buildProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
 import { ManualClock } from './manualClock.js';
+import type { NodeLimits } from '../nodeLimits.js';
+import { itemHashOf, verificationBuffer, type MessageType } from '../../protocol/index.js';
 
 export interface Harness {
   node: RunningNode;
@@ -20,10 +22,13 @@ export interface Harness {
 }
 
 /** A real node on a random 127.0.0.1 port with its own SQLite file and a manual clock, for tests. */
-export async function startTestNode(opts: { signatureWorkers?: number; clock?: ManualClock; blockIntervalMs?: number } = {}): Promise<Harness> {
+export async function startTestNode(opts: { signatureWorkers?: number; limits?: Partial<NodeLimits>; clock?: ManualClock; blockIntervalMs?: number } = {}): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
   const clock = opts.clock ?? new ManualClock();
-  const node = await createNode({ home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0, clock, ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}) });
+  const node = await createNode({
+    home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0, clock, ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
+  });
   return {
     node,
     url: node.url,
@@ -41,6 +46,16 @@ export function newAccount(): LocalAlephAccount {
 }
 
 export const sign = (account: LocalAlephAccount, unsigned: UnsignedMessage<object>) => signMessage(account, unsigned);
+
+/**
+ * A correctly signed inline message around an exact item_content string, which the SDK builders could not
+ * produce (hostile content: deep nesting, bad hashes, odd times). `envelope` overrides envelope fields.
+ */
+export async function signRaw(account: LocalAlephAccount, type: MessageType, itemContent: string, envelope: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const item_hash = itemHashOf(itemContent);
+  const signature = await account.signMessage({ message: verificationBuffer({ chain: 'ETH', sender: account.address, type, item_hash }) });
+  return { chain: 'ETH', sender: account.address, type, channel: 'TEST', time: Date.now() / 1000, item_type: 'inline', item_content: itemContent, item_hash, signature, ...envelope };
+}
 
 export interface Answer { status: number; body: any }
 

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { contentSchemas } from '../content/contentSchemas.js';
 import { isAddress, toChecksumAddress } from '../signing/address.js';
+import { isHashOfItemType } from './hashFormats.js';
 import { itemHashOf } from './itemHash.js';
+import { isJsonTooDeep } from '../json/jsonDepth.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parseLimits.js';
 import { ITEM_TYPES, MAX_INLINE_CONTENT_CHARS, MESSAGE_TYPES, type MessageEnvelope, type ValidMessage } from './messageTypes.js';
 import { schemaError } from './schemaError.js';
 
@@ -10,7 +13,7 @@ const envelopeSchema = z.strictObject({
   chain: z.string().min(1),
   sender: z.string().min(1),
   type: z.enum(MESSAGE_TYPES),
-  channel: z.string().nullish(),
+  channel: z.string().max(256).nullish(),
   time: z.number(),
   item_type: z.enum(ITEM_TYPES),
   item_content: z.string().nullish(),
@@ -18,11 +21,46 @@ const envelopeSchema = z.strictObject({
   signature: z.string().min(1),
 });
 
+/** What the checks compare against: the node's limits and its clock at reception (unix seconds). */
+export interface ParseOptions {
+  limits?: ParseLimits;
+  now?: number;
+}
+
+/**
+ * A signed `time` must be a real moment, not far in the future: listings sort by it, so `time: 1e300` would
+ * pin a message to the top of every listing forever. The past is open (old messages replay).
+ */
+function assertTime(prefix: 'MESSAGE' | 'CONTENT', field: string, time: number, opts: ParseOptions): void {
+  const limits = opts.limits ?? DEFAULT_PARSE_LIMITS;
+  const now = opts.now ?? Date.now() / 1000;
+  if (!Number.isFinite(time) || time < 0) {
+    throw new AlephError(`${prefix}_TIME_INVALID`, `${field} must be a unix time in seconds, at or after 0`, {
+      hint: 'set time to the current unix time in seconds',
+      details: { field, time },
+    });
+  }
+  if (time > now + limits.maxFutureSeconds) {
+    throw new AlephError(`${prefix}_TIME_IN_FUTURE`, `${field} is ${Math.round(time - now)} s ahead of this node's clock (at most ${limits.maxFutureSeconds} s allowed)`, {
+      hint: 'sign with the current time; check the clock of the signing machine',
+      details: { field, time, node_time: now, max_future_seconds: limits.maxFutureSeconds },
+    });
+  }
+}
+
 /** Checks the envelope of an untrusted message (shape only; content and signature come later). */
-export function parseEnvelope(putativeMessage: unknown): MessageEnvelope {
+export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {}): MessageEnvelope {
   const r = envelopeSchema.safeParse(putativeMessage);
   if (!r.success) throw schemaError('MESSAGE', 'message', r.error);
   const m = r.data as MessageEnvelope;
+  // The item hash names a file for storage/ipfs messages: anything but a hash would be a path into the node.
+  if (!isHashOfItemType(m.item_type, m.item_hash)) {
+    throw new AlephError('MESSAGE_ITEM_HASH_INVALID', `item_hash of a ${m.item_type} message must be ${m.item_type === 'ipfs' ? 'an IPFS CID' : 'a 64-hex sha256'}`, {
+      hint: 'send the hash the SDK computed, unchanged',
+      details: { field: 'item_hash', item_type: m.item_type },
+    });
+  }
+  assertTime('MESSAGE', 'time', m.time, opts);
   if (m.chain !== 'ETH') {
     throw new AlephError('MESSAGE_CHAIN_UNSUPPORTED', `chain ${m.chain} is not supported by this node`, {
       hint: 'sign with an Ethereum key (chain "ETH")',
@@ -59,7 +97,15 @@ export function parseEnvelope(putativeMessage: unknown): MessageEnvelope {
  * Parses and checks the content of an envelope whose item_content is known (inline, or fetched from storage).
  * The returned content has schema defaults applied and an EIP-55 `address` (defaulting to the sender).
  */
-export function parseContent(envelope: MessageEnvelope, itemContent: string): ValidMessage {
+export function parseContent(envelope: MessageEnvelope, itemContent: string, opts: ParseOptions = {}): ValidMessage {
+  const { maxJsonDepth } = opts.limits ?? DEFAULT_PARSE_LIMITS;
+  // Before JSON.parse: a deep value must never be built, stored, or walked by zod or JSON.stringify.
+  if (isJsonTooDeep(itemContent, maxJsonDepth)) {
+    throw new AlephError('MESSAGE_CONTENT_TOO_DEEP', `item_content nests deeper than ${maxJsonDepth} levels`, {
+      hint: `flatten the content: at most ${maxJsonDepth} levels of objects and arrays`,
+      details: { field: 'item_content', max_depth: maxJsonDepth },
+    });
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(itemContent);
@@ -72,6 +118,7 @@ export function parseContent(envelope: MessageEnvelope, itemContent: string): Va
   const r = contentSchemas[envelope.type].safeParse(raw);
   if (!r.success) throw schemaError('CONTENT', `${envelope.type} content`, r.error);
   const content = r.data as Record<string, unknown> & { address?: string; time: number };
+  assertTime('CONTENT', 'content.time', content.time, opts);
   const sender = toChecksumAddress(envelope.sender);
   const address = content.address ? toChecksumAddress(content.address) : sender;
   return { envelope, sender, itemContent, content: { ...content, address } };

@@ -1,0 +1,67 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { AlephError } from '../../errors.js';
+import type { NodeLimits } from '../nodeLimits.js';
+import type { Db } from '../store/queries.js';
+import type { Database, MessagesTable } from '../store/tables.js';
+
+export interface Page {
+  /** Rows asked for; 0 = "no limit" (pyaleph), which this node bounds by limits.maxListRows. */
+  perPage: number;
+  page: number;
+}
+
+/** pyaleph's pagination (default 20 per page, page 1), with a larger page size than the node serves refused. */
+export function pageOf(q: { pagination?: number | undefined; page?: number | undefined }, limits: NodeLimits, defaultPerPage = 20): Page {
+  const perPage = q.pagination ?? defaultPerPage;
+  if (perPage > limits.maxListRows) {
+    throw new AlephError('REQUEST_QUERY_INVALID', `query parameter "pagination": at most ${limits.maxListRows} per page on this node`, {
+      hint: `ask for pages of at most ${limits.maxListRows}, or pagination=0 for as many as the node serves`,
+      details: { field: 'pagination', value: perPage, max: limits.maxListRows },
+    });
+  }
+  return { perPage, page: q.page ?? 1 };
+}
+
+const ROW_COLUMNS = [
+  'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature',
+  'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
+] as const satisfies ReadonlyArray<keyof MessagesTable>;
+
+type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
+
+/**
+ * The rows of one page, within the node's bounds: at most maxListRows rows and maxListBytes of content.
+ * Sizes are read first (no content), so an answer too large is known before any content is loaded. A page
+ * that asked for a size and does not fit is refused (silently short pages would make offset paging skip
+ * rows); a "no limit" answer stops at the bound, and pagination_total says how many there were.
+ */
+export async function fetchPage(db: Db, ordered: MessagesQuery, page: Page, limits: NodeLimits): Promise<MessagesTable[]> {
+  const take = page.perPage === 0 ? limits.maxListRows : page.perPage;
+  const offset = page.perPage === 0 ? 0 : (page.page - 1) * page.perPage;
+  const keys = await ordered.select(['item_hash', 'size']).limit(take).offset(offset).execute();
+  const fit: string[] = [];
+  let bytes = 0;
+  for (const k of keys) {
+    bytes += k.size;
+    if (bytes > limits.maxListBytes && fit.length > 0) {
+      if (page.perPage === 0) break;
+      throw new AlephError('LIST_TOO_LARGE', `this page holds more than ${limits.maxListBytes} bytes of content`, {
+        hint: 'ask for smaller pages (a lower pagination)',
+        details: { field: 'pagination', value: page.perPage, max_bytes: limits.maxListBytes },
+        status: 413,
+      });
+    }
+    fit.push(k.item_hash);
+  }
+  const byHash = new Map<string, MessagesTable>();
+  for (let i = 0; i < fit.length; i += 500) {
+    // An inline message's content column is its item_content again: read the text once, not twice.
+    const chunk = await db
+      .selectFrom('messages')
+      .select([...ROW_COLUMNS, sql<string | null>`case when item_type = 'inline' then null else content end`.as('content')])
+      .where('item_hash', 'in', fit.slice(i, i + 500))
+      .execute();
+    for (const r of chunk) byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
+  }
+  return fit.map((h) => byHash.get(h)).filter((r): r is MessagesTable => r !== undefined);
+}
