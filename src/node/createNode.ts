@@ -15,6 +15,8 @@ import { aggregatesRoutes } from './routes/aggregatesRoutes.js';
 import { postsRoutes } from './routes/postsRoutes.js';
 import { programsRoutes } from './routes/programsRoutes.js';
 import { wsRoutes } from './events/wsRoutes.js';
+import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
+import { defaultServerLimits, guardServer, type ServerLimits } from '../serverGuard.js';
 
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
@@ -25,6 +27,10 @@ export interface NodeOptions {
   /** Signature worker threads; 0 verifies on the main thread. */
   signatureWorkers?: number;
   maxFileBytes?: number;
+  /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
+  server?: Partial<ServerLimits>;
+  /** Websocket subscriber caps: count per IP and in total, unsent bytes, history; defaults in src/node/events/subscribers.ts. */
+  ws?: Partial<WsLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -43,9 +49,12 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const pipeline = new Pipeline(db, files, verifier);
   const node: NodeContext = { db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024 };
 
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  const serverLimits = { ...defaultServerLimits, ...opts.server };
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, http: { connectionsCheckingInterval: serverLimits.checkIntervalMs } });
+  guardServer(app.server, serverLimits);
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes, files: 1 } });
-  await app.register(websocket);
+  // The streams are server-to-client: nothing a client sends needs more than a small frame.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {
       return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 ? { message_status: 'rejected' } : {}) });
@@ -63,7 +72,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   aggregatesRoutes(app, node);
   postsRoutes(app, node);
   programsRoutes(app, node);
-  wsRoutes(app, node);
+  wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   return {

@@ -9,6 +9,7 @@ import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { aboutRuntime } from './aboutRuntime.js';
+import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -22,6 +23,8 @@ export interface ComputeNodeOptions {
   runtimeCacheDir?: string;
   /** Runtime refs that stand for another STORE on this network (the devnet's seed default ref). */
   runtimeAliases?: Record<string, string>;
+  /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
+  server?: Partial<ServerLimits>;
 }
 
 export interface ComputeNode { url: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
@@ -60,7 +63,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'));
   const aliases = opts.runtimeAliases ?? {};
 
-  const server = http.createServer((req, res) => {
+  const limits = { ...defaultServerLimits, ...opts.server };
+  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
     if (fast) { vmRoute(sup, req, res, fast[0], fast[1]).catch((e) => sendError(res, e)); return; }
     const url = new URL(req.url ?? '/', 'http://compute');
@@ -75,7 +79,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     };
     handle().catch((e) => sendError(res, e));
   });
-  server.keepAliveTimeout = 10_000;
+  guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
 
   // On a reconnect, events sent meanwhile are lost: re-check everything cached against the node.
   const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.resync());
