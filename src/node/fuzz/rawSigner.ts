@@ -24,10 +24,10 @@ export function rawKey(key: Uint8Array): RawKey {
  * Signs any `item_content` text as given, with no re-serialization: what a hostile client can send (content
  * nested thousands of levels, odd numbers, prototype keys) is signed exactly, so only the node's rules stop it.
  */
-export function signRaw(k: RawKey, m: { type: string; item_content: string; channel?: string; time?: number; sender?: string; chain?: string }): RawEnvelope {
+export function signRaw(k: RawKey, m: { type: string; item_content: string; channel?: string; time?: number; sender?: string; chain?: string; item_type?: string; item_hash?: string }): RawEnvelope {
   const env = {
     chain: m.chain ?? 'ETH', sender: m.sender ?? k.address, type: m.type, channel: m.channel ?? 'FUZZ', time: m.time ?? Date.now() / 1000,
-    item_type: 'inline', item_content: m.item_content, item_hash: itemHashOf(m.item_content), signature: '',
+    item_type: m.item_type ?? 'inline', item_content: m.item_content, item_hash: m.item_hash ?? itemHashOf(m.item_content), signature: '',
   };
   const { signature, recid } = secp.ecdsaSign(personalMessageHash(verificationBuffer(env as never)), k.key);
   env.signature = '0x' + Buffer.from(signature).toString('hex') + (27 + recid).toString(16);
