@@ -12,6 +12,8 @@ export interface WsLimits {
   historyScanRows: number;
   /** A history still unsent after this long closes the subscriber as too slow. */
   historyTimeoutMs: number;
+  /** History queries of all subscribers waiting on the store at once (ordinary reads queue behind them). */
+  historyQueries: number;
 }
 
 export const defaultWsLimits: WsLimits = {
@@ -20,6 +22,7 @@ export const defaultWsLimits: WsLimits = {
   maxSubscribersPerIp: 100,
   historyScanRows: 5000,
   historyTimeoutMs: 10_000,
+  historyQueries: 2,
 };
 
 /** Close codes (RFC 6455 §7.4.1): 1008 policy violation (bad query, too slow), 1013 try again later (full). */

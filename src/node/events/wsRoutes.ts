@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { NodeContext } from '../nodeContext.js';
-import { historyHashes, sendHistory } from './historyStream.js';
+import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
 import { matches } from './matchFilters.js';
 import { messageFrame } from './messageFrame.js';
 import { closeWith, CLOSE_POLICY, defaultWsLimits, SubscriberCounts, SubscriberRegistry, type WsLimits } from './subscribers.js';
@@ -25,6 +25,7 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
   const counts = new SubscriberCounts();
   const messages = new SubscriberRegistry<MessageSubscriber>(limits, counts);
   const programs = new SubscriberRegistry<null>(limits, counts);
+  const historyGate = new QueryGate(limits.historyQueries);
 
   node.pipeline.bus.on('message', (hash: string) => {
     if (messages.sockets.size === 0) return;
@@ -72,7 +73,7 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
     if (!messages.add(socket, req.ip, sub) || q.history === 0) return;
     try {
       const open = () => socket.readyState === socket.OPEN;
-      const sent = await sendHistory(node.db, socket, await historyHashes(node.db, q.filters, q.history, limits, open), limits);
+      const sent = await sendHistory(node.db, historyGate, socket, await historyHashes(node.db, historyGate, q.filters, q.history, limits, open), limits);
       const backlog = sub.backlog ?? [];
       sub.backlog = null;
       if (!sent) return;

@@ -5,7 +5,7 @@ import { emptyCounts, type FuzzCase, type GeneratorCounts } from './fuzzCase.js'
 import { fuzzKeys, generators } from './generators.js';
 import { isGenuine } from './groundTruth.js';
 import { signRaw } from './rawSigner.js';
-import { startProbe } from './probe.js';
+import { startProbeProcess } from './probe.js';
 
 export interface FuzzOptions {
   url: string;
@@ -93,7 +93,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const known = signRaw(fuzzKeys[0], { type: 'POST', item_content: JSON.stringify({ type: 'fuzz', address: fuzzKeys[0].address, content: 'known', time: Date.now() / 1000 }) });
   const seeded = await request(agent, opts.url, 'POST', '/api/v0/messages', JSON.stringify({ message: known, sync: true }));
   if (seeded.status !== 200) throw new Error(`the node refused the fuzz run's first genuine message: ${seeded.status} ${seeded.text}`);
-  const probe = startProbe(opts.url, [`/api/v0/messages/${known.item_hash}`, '/api/v0/messages.json?pagination=20', `/api/v0/aggregates/${fuzzKeys[0].address}.json`]);
+  const probe = startProbeProcess(opts.url, [`/api/v0/messages/${known.item_hash}`, '/api/v0/messages.json?pagination=20', `/api/v0/aggregates/${fuzzKeys[0].address}.json`]);
+  await probe.started;
 
   const gens = generators(Date.now() / 1000, known.item_hash);
   const any = fc.oneof(...Object.entries(gens).map(([name, arbitrary]) => ({ arbitrary, weight: WEIGHTS[name] ?? 3 })));
