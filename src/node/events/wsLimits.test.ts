@@ -64,6 +64,12 @@ describe('websocket query strings are parsed with a schema', () => {
     });
   }
 
+  it('a client frame over 64 KiB closes the socket with 1009; the streams take no input', async () => {
+    const c = await untilClosed(`${n.node.url.replace('http', 'ws')}/api/ws0/messages`, {}, 10_000, (ws) => ws.send(Buffer.alloc(100_000)));
+    assert.equal(c.code, 1009);
+    await height(n.node.url);
+  });
+
   it('serves history=199 (pyaleph: history < 200), oldest first', async () => {
     const sent: string[] = [];
     for (let i = 0; i < 205; i++) {
