@@ -118,11 +118,12 @@ async function slowloris(node: NodeProcess) {
 }
 
 async function dryRunBombs(node: NodeProcess) {
+  // Built first: zipSync blocks this process for seconds, and a keep-alive socket it then reuses may be closed.
+  const bomb = zipSync({ 'program.toml': [Buffer.alloc(BOMB_MIB * 1024 * 1024, 0x23), { level: 9 }], 'main.py': new TextEncoder().encode('x = 1\n') });
   const alice = newAccount();
   const toml = `constructor = '@admin(address="${alice.address}")'\n`;
   const d = await deployCode(node.url, alice, governedFiles(toml));
   if (d.answer.status !== 200) return { skipped: `deploy failed: ${d.answer.status} ${JSON.stringify(d.answer.body).slice(0, 200)}` };
-  const bomb = zipSync({ 'program.toml': [Buffer.alloc(BOMB_MIB * 1024 * 1024, 0x23), { level: 9 }], 'main.py': new TextEncoder().encode('x = 1\n') });
   const up = await uploadWithStore(node.url, bomb);
   if (up.status !== 200) return { skipped: `upload failed: ${up.status}`, zip_bytes: bomb.length };
   const run = async () => {
@@ -140,7 +141,8 @@ async function dryRunBombs(node: NodeProcess) {
 }
 
 const home = mkdtempSync(join(tmpdir(), 'aleph-attacks-'));
-const node = await spawnNode(join(home, 'node'));
+// ATTACK_NODE_SCRIPT: another tree's src/node/testing/nodeProcess.ts, to measure a before/after pair in one session.
+const node = await spawnNode(join(home, 'node'), process.env.ATTACK_NODE_SCRIPT);
 try {
   const hashes = await seed(node.url, SEED_MESSAGES);
   const paths = [`/api/v0/messages/${hashes[0]}`, '/api/v0/messages.json?pagination=20', `/api/v0/aggregates/${fuzzKeys[0].address}.json`];
@@ -151,7 +153,13 @@ try {
   const step = async (name: string, attack: () => Promise<object>) => {
     if (only && !only.includes(name)) return;
     process.stderr.write(`attacks: ${name}\n`);
-    results[name] = node.alive() ? await during(node, paths, attack as () => Promise<Record<string, unknown>>) : { skipped: 'the node is down' };
+    try {
+      results[name] = node.alive() ? await during(node, paths, attack as () => Promise<Record<string, unknown>>) : { skipped: 'the node is down' };
+    } catch (e) {
+      results[name] = { failed: String((e as Error).cause ?? e), node_alive_after: node.alive() };
+    }
+    // Written after every step, so a run that dies part-way still leaves what it measured.
+    writeResult(process.env.ATTACK_RESULT_NAME ?? 'attacks', { goal: 'probe p99 < 50 ms during each attack, node alive after', attack_seconds: SECONDS, ...results, node_stderr: node.stderr().slice(0, 2000) }, { quiet: true });
   };
   await step('baseline', async () => { await wait(SECONDS * 1000); return {}; });
   await step('websocket_flood', () => websocketFlood(node));
@@ -164,7 +172,7 @@ try {
   });
   await step('filter_300_addresses', async () => ({ attacker: await getLoop(node.url, `/api/v0/messages.json?addresses=${three00}`, 8, SECONDS * 1000) }));
   await step('dry_run_bombs', () => dryRunBombs(node));
-  writeResult('attacks', { goal: 'probe p99 < 50 ms during each attack, node alive after', attack_seconds: SECONDS, ...results, node_stderr: node.stderr().slice(0, 2000) });
+  console.log(JSON.stringify(results, null, 2));
 } finally {
   await node.stop();
   rmSync(home, { recursive: true, force: true });

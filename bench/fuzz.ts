@@ -15,7 +15,12 @@ const rssBefore = node.rssMiB();
 try {
   const report = await runFuzz({
     url: node.url, seed, count, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 32), alive: node.alive,
-    onBatch: (done) => { if (done % 10_000 === 0) process.stderr.write(`fuzz: ${done}/${count}\n`); },
+    // A run cut short still leaves its counts (the probe's figures come at the end).
+    onBatch: (done, soFar) => {
+      if (done % 10_000 !== 0) return;
+      process.stderr.write(`fuzz: ${done}/${count}\n`);
+      writeResult('fuzz', { partial: `${done} of ${count} requests so far`, node_alive: node.alive(), ...soFar() }, { quiet: true });
+    },
   });
   writeResult('fuzz', {
     goals: { accepted_forgeries: 0, server_errors: 0, crashes: 0, probe_p99_ms: '< 50' },

@@ -15,7 +15,8 @@ export interface FuzzOptions {
   concurrency?: number;
   /** False once the node's process is gone: the run stops and counts a crash. */
   alive?: () => boolean;
-  onBatch?: (done: number) => void;
+  /** After every batch, with the figures so far (the probe's are filled in at the end). */
+  onBatch?: (done: number, soFar: () => FuzzReport) => void;
 }
 
 export interface FuzzExample { gen: string; status: number | string; sample: string }
@@ -136,23 +137,27 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }));
     done += cases.length;
     if (!alive()) crashed = true;
-    opts.onBatch?.(done);
+    opts.onBatch?.(done, () => report({ reads: 0, failures: 0, p50_ms: NaN, p99_ms: NaN, max_ms: NaN }));
   }
   const probeStats = await probe.stop();
   agent.destroy();
-  const total = (k: keyof GeneratorCounts) => Object.values(per).reduce((s, c) => s + c[k], 0);
-  return {
-    seed: opts.seed,
-    requests: total('sent'),
-    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-    per_generator: per,
-    accepted_forgeries: total('forgeries'),
-    server_errors: total('server_errors'),
-    transport_errors: total('transport_errors'),
-    crashes: crashed || !alive() ? 1 : 0,
-    probe: probeStats,
-    forgery_examples: forgeries,
-    server_error_examples: serverErrors,
-    transport_error_examples: transportErrors,
-  };
+  return report(probeStats);
+
+  function report(probeStats: FuzzReport['probe']): FuzzReport {
+    const total = (k: keyof GeneratorCounts) => Object.values(per).reduce((s, c) => s + c[k], 0);
+    return {
+      seed: opts.seed,
+      requests: total('sent'),
+      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      per_generator: per,
+      accepted_forgeries: total('forgeries'),
+      server_errors: total('server_errors'),
+      transport_errors: total('transport_errors'),
+      crashes: crashed || !alive() ? 1 : 0,
+      probe: probeStats,
+      forgery_examples: forgeries,
+      server_error_examples: serverErrors,
+      transport_error_examples: transportErrors,
+    };
+  }
 }

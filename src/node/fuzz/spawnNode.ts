@@ -8,8 +8,7 @@ export interface NodeProcess { url: string; pid: number; alive(): boolean; rssMi
  * A core node in its own process (src/node/testing/nodeProcess.ts), so a run that crashes it is seen as a
  * crash (the process exits) instead of taking the fuzzer or the bench down with it.
  */
-export async function spawnNode(home: string): Promise<NodeProcess> {
-  const script = fileURLToPath(new URL('../testing/nodeProcess.ts', import.meta.url));
+export async function spawnNode(home: string, script = fileURLToPath(new URL('../testing/nodeProcess.ts', import.meta.url))): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, home, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let exited = false;
   let err = '';
