@@ -11,10 +11,13 @@ const count = Number(process.env.FUZZ_COUNT ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? 1);
 const home = mkdtempSync(join(tmpdir(), 'aleph-fuzz-'));
 const node = await spawnNode(join(home, 'node'));
+// ^C (SIGINT) ends the run after the current batch, with the probe's figures and the counts so far.
+let stopping = false;
+process.on('SIGINT', () => { stopping = true; });
 const rssBefore = node.rssMiB();
 try {
   const report = await runFuzz({
-    url: node.url, seed, count, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 32), alive: node.alive,
+    url: node.url, seed, count, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 32), alive: node.alive, stop: () => stopping,
     // A run cut short still leaves its counts (the probe's figures come at the end).
     onBatch: (done, soFar) => {
       if (done % 10_000 !== 0) return;
@@ -23,6 +26,7 @@ try {
     },
   });
   writeResult('fuzz', {
+    ...(report.requests < count ? { cut_short: `stopped after ${report.requests} of ${count} requests` } : {}),
     goals: { accepted_forgeries: 0, server_errors: 0, crashes: 0, probe_p99_ms: '< 50' },
     node_rss_mib: { before: rssBefore, after: node.rssMiB() },
     ...report,

@@ -13,6 +13,8 @@ export interface FuzzOptions {
   /** How many hostile requests in all. */
   count: number;
   concurrency?: number;
+  /** True to end the run after the current batch (a deadline, ^C): the report says how far it got. */
+  stop?: () => boolean;
   /** False once the node's process is gone: the run stops and counts a crash. */
   alive?: () => boolean;
   /** After every batch, with the figures so far (the probe's are filled in at the end). */
@@ -129,7 +131,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     } else if (a.status >= 400) counts.refused++;
   };
 
-  for (let done = 0, batch = 0; done < opts.count && !crashed; batch++) {
+  for (let done = 0, batch = 0; done < opts.count && !crashed && !opts.stop?.(); batch++) {
     const cases = fc.sample(any, { seed: opts.seed + batch, numRuns: Math.min(BATCH, opts.count - done) });
     let next = 0;
     await Promise.all(Array.from({ length: opts.concurrency ?? 32 }, async () => {
