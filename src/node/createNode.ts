@@ -21,6 +21,8 @@ import { programsRoutes } from './routes/programsRoutes.js';
 import { wsRoutes } from './events/wsRoutes.js';
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
+import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
+import { defaultServerLimits, guardServer, type ServerLimits } from '../serverGuard.js';
 
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
@@ -51,6 +53,10 @@ export interface NodeOptions {
   maxMessageBodyBytes?: number;
   /** Bounds on bodies, content, clock skew and listings (defaults in nodeLimits.ts). */
   limits?: Partial<NodeLimits>;
+  /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
+  server?: Partial<ServerLimits>;
+  /** Websocket subscriber caps: count per IP and in total, unsent bytes, history; defaults in src/node/events/subscribers.ts. */
+  ws?: Partial<WsLimits>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -81,11 +87,14 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   };
   const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600 });
 
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  const serverLimits = { ...defaultServerLimits, ...opts.server };
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, http: { connectionsCheckingInterval: serverLimits.checkIntervalMs } });
+  guardServer(app.server, serverLimits);
   // fileSize one byte over our own cap, so the file store sees the excess and refuses it (busboy would just
   // cut); few fields, because @fastify/multipart keeps every field of a request in memory.
   await app.register(multipart, { limits: { fileSize: node.maxFileBytes + 1, files: 1, fields: 8, parts: 9 } });
-  await app.register(websocket);
+  // The streams are server-to-client: nothing a client sends needs more than a small frame.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
     if (isAlephError(err)) {
@@ -104,7 +113,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   aggregatesRoutes(app, node);
   postsRoutes(app, node);
   programsRoutes(app, node);
-  wsRoutes(app, node);
+  wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   uploadGc.start();

@@ -16,6 +16,7 @@ import { aboutRuntime } from './aboutRuntime.js';
 import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
+import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -38,6 +39,8 @@ export interface ComputeNodeOptions {
   programUids?: UidRange;
   /** Most processes per program (default 256) and for all programs together (default 4096, cgroup 'aleph'). */
   programPids?: { max?: number; budget?: number };
+  /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
+  server?: Partial<ServerLimits>;
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -87,7 +90,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   await artifacts.persistent.recover();
   const aliases = opts.runtimeAliases ?? {};
 
-  const server = http.createServer((req, res) => {
+  const limits = { ...defaultServerLimits, ...opts.server };
+  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
     if (fast) { vmRoute(sup, req, res, fast[0], fast[1]).catch((e) => sendError(res, e)); return; }
     const url = new URL(req.url ?? '/', 'http://compute');
@@ -102,7 +106,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     };
     handle().catch((e) => sendError(res, e));
   });
-  server.keepAliveTimeout = 10_000;
+  guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
 
   // On a reconnect, events sent meanwhile are lost: re-check everything cached against the node.
   const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.resync());

@@ -2,66 +2,88 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { NodeContext } from '../nodeContext.js';
-import { formatMessage, listParam } from '../routes/formatMessage.js';
-import type { MessagesTable } from '../store/tables.js';
+import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
+import { matches } from './matchFilters.js';
+import { messageFrame } from './messageFrame.js';
+import { closeWith, CLOSE_POLICY, defaultWsLimits, SubscriberCounts, SubscriberRegistry, type WsLimits } from './subscribers.js';
+import { parseWsQuery, type Filters } from './wsQuery.js';
 
-interface Filters { addresses?: string[]; channels?: string[]; chains?: string[]; refs?: string[]; types?: string[]; subtypes?: string[]; hashes?: string[] }
-
-function filtersOf(q: Record<string, unknown>): Filters {
-  return {
-    addresses: listParam(q.addresses)?.map((a) => a.toLowerCase()),
-    channels: listParam(q.channels),
-    chains: listParam(q.chains),
-    refs: listParam(q.refs),
-    types: (listParam(q.msgTypes) ?? listParam(q.msgType))?.map((t) => t.toUpperCase()),
-    subtypes: listParam(q.contentTypes) ?? listParam(q.contentKeys) ?? listParam(q.tags),
-    hashes: listParam(q.hashes),
-  };
-}
-
-function matches(f: Filters, r: MessagesTable): boolean {
-  const has = (list: string[] | undefined, v: string | null) => !list || (v != null && list.includes(v));
-  return (!f.addresses || f.addresses.includes(r.sender.toLowerCase()) || (r.owner != null && f.addresses.includes(r.owner.toLowerCase())))
-    && has(f.channels, r.channel) && has(f.chains, r.chain) && has(f.refs, r.ref) && has(f.types, r.type)
-    && has(f.subtypes, r.subtype) && has(f.hashes, r.item_hash);
+interface MessageSubscriber {
+  filters: Filters;
+  /** Live frames held while the history is being sent (null once live); they count against the buffer cap. */
+  backlog: { hash: string; frame: string }[] | null;
+  backlogBytes: number;
 }
 
 /**
  * aleph's websocket stream of processed messages, with its filters and `history` (that many past messages
- * first); and ours, /api/ws0/programs, announcing each program whose resolved version changed.
+ * first); and ours, /api/ws0/programs, announcing each program whose resolved version changed. Every
+ * subscriber is bounded (count per IP and in total, unsent bytes, history size and time); the fan-out
+ * serializes each message once and never lets one message or one socket throw out of the event loop.
  */
-export function wsRoutes(app: FastifyInstance, node: NodeContext): void {
-  const messageSockets = new Map<WebSocket, Filters>();
-  const programSockets = new Set<WebSocket>();
+export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimits = defaultWsLimits): void {
+  const counts = new SubscriberCounts();
+  const messages = new SubscriberRegistry<MessageSubscriber>(limits, counts);
+  const programs = new SubscriberRegistry<null>(limits, counts);
+  const historyGate = new QueryGate(limits.historyQueries);
 
-  node.pipeline.bus.on('message', async (hash: string) => {
-    if (messageSockets.size === 0) return;
+  node.pipeline.bus.on('message', (hash: string) => {
+    if (messages.sockets.size === 0) return;
+    fanOutMessage(hash).catch(() => {});
+  });
+  node.pipeline.bus.on('event', (e: NodeEvent) => {
+    if (programs.sockets.size === 0) return;
+    fanOutProgram(e).catch(() => {});
+  });
+
+  async function fanOutMessage(hash: string): Promise<void> {
     const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     if (!row) return;
-    const text = JSON.stringify(formatMessage(row));
-    for (const [ws, f] of messageSockets) if (matches(f, row)) ws.send(text);
-  });
-  node.pipeline.bus.on('event', async (e: NodeEvent) => {
-    if (programSockets.size === 0) return;
+    let frame: string | undefined;
+    let bytes = 0;
+    for (const [ws, sub] of messages.sockets) {
+      if (!matches(sub.filters, row)) continue;
+      frame ??= messageFrame(row);
+      bytes ||= Buffer.byteLength(frame);
+      if (sub.backlog) hold(ws, sub, hash, frame, bytes);
+      else messages.send(ws, frame, bytes);
+    }
+  }
+
+  function hold(ws: WebSocket, sub: MessageSubscriber, hash: string, frame: string, bytes: number): void {
+    sub.backlogBytes += bytes;
+    if (sub.backlogBytes > limits.maxBufferedBytes) {
+      sub.backlog = [];
+      closeWith(ws, CLOSE_POLICY, 'WS_SLOW_SUBSCRIBER', `more than ${limits.maxBufferedBytes} bytes unread while sending history`);
+      return;
+    }
+    sub.backlog!.push({ hash, frame });
+  }
+
+  async function fanOutProgram(e: NodeEvent): Promise<void> {
     const p = await node.db.selectFrom('programs').selectAll().where('id', '=', e.programId).executeTakeFirst();
-    const text = JSON.stringify({ kind: e.kind, program_id: e.programId, edition: p?.edition ?? null, current_hash: p?.current_hash ?? null, status: p?.status ?? null });
-    for (const ws of programSockets) ws.send(text);
-  });
+    const frame = JSON.stringify({ kind: e.kind, program_id: e.programId, edition: p?.edition ?? null, current_hash: p?.current_hash ?? null, status: p?.status ?? null });
+    for (const ws of programs.sockets.keys()) programs.send(ws, frame);
+  }
 
   app.get('/api/ws0/messages', { websocket: true }, async (socket, req) => {
-    const q = req.query as Record<string, unknown>;
-    const f = filtersOf(q);
-    const history = Math.min(1000, Number(q.history ?? 0) || 0);
-    if (history > 0) {
-      const rows = await node.db.selectFrom('messages').selectAll().where('status', '=', 'processed').orderBy('height', 'desc').limit(history * 10).execute();
-      for (const r of rows.filter((x) => matches(f, x)).slice(0, history).reverse()) socket.send(JSON.stringify(formatMessage(r)));
+    const q = parseWsQuery(req.query);
+    if (!q.ok) return closeWith(socket, CLOSE_POLICY, 'WS_QUERY_INVALID', `${q.field} ${q.reason}`);
+    const sub: MessageSubscriber = { filters: q.filters, backlog: q.history > 0 ? [] : null, backlogBytes: 0 };
+    if (!messages.add(socket, req.ip, sub) || q.history === 0) return;
+    try {
+      const open = () => socket.readyState === socket.OPEN;
+      const sent = await sendHistory(node.db, historyGate, socket, await historyHashes(node.db, historyGate, q.filters, q.history, limits, open), limits);
+      const backlog = sub.backlog ?? [];
+      sub.backlog = null;
+      if (!sent) return;
+      for (const b of backlog) if (!sent.has(b.hash)) messages.send(socket, b.frame);
+    } catch {
+      socket.terminate();
     }
-    messageSockets.set(socket, f);
-    socket.on('close', () => messageSockets.delete(socket));
   });
 
-  app.get('/api/ws0/programs', { websocket: true }, (socket) => {
-    programSockets.add(socket);
-    socket.on('close', () => programSockets.delete(socket));
+  app.get('/api/ws0/programs', { websocket: true }, (socket, req) => {
+    programs.add(socket, req.ip, null);
   });
 }

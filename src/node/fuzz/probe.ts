@@ -1,0 +1,73 @@
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ProbeStats { reads: number; failures: number; p50_ms: number; p99_ms: number; max_ms: number }
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const round = (n: number) => Number(n.toFixed(2));
+
+/**
+ * An ordinary user reading the node while it is attacked: sequential GETs of `paths` from another loopback
+ * address (so per-client caps on the attacker do not apply to it), each timed. Stop returns the figures.
+ */
+export function startProbe(url: string, paths: string[], localAddress = '127.0.0.2'): { started: Promise<void>; stop(): Promise<ProbeStats> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress } as http.AgentOptions);
+  const latencies: number[] = [];
+  let failures = 0;
+  let running = true;
+  let first: () => void = () => {};
+  const started = new Promise<void>((r) => (first = r));
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const t = performance.now();
+      const ok = await new Promise<boolean>((resolve) => {
+        const req = http.get(`${url}${paths[i % paths.length]}`, { agent, timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve((res.statusCode ?? 500) < 500));
+          res.on('error', () => resolve(false));
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolve(false));
+      });
+      // The first read warms the connection; it is not a measurement.
+      if (i === 0) first();
+      else latencies.push(performance.now() - t);
+      if (!ok) failures++;
+      // Paced like a user, not a load generator: the probe measures the node, it must not be the load.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    started,
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      const s = latencies.sort((a, b) => a - b);
+      return { reads: s.length, failures, p50_ms: round(pct(s, 50)), p99_ms: round(pct(s, 99)), max_ms: round(s[s.length - 1] ?? NaN) };
+    },
+  };
+}
+
+/** {@link startProbe} in a child process (src/node/fuzz/probeProcess.ts), so the attacker's CPU is not counted as the node's. */
+export function startProbeProcess(url: string, paths: string[], localAddress = '127.0.0.2'): { started: Promise<void>; stop(): Promise<ProbeStats> } {
+  const script = fileURLToPath(new URL('./probeProcess.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, url, localAddress, JSON.stringify(paths)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let ready: () => void = () => {};
+  const started = new Promise<void>((r) => (ready = r));
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d;
+    if (out.startsWith('ready\n')) ready();
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => { ready(); r(); }));
+  return {
+    started,
+    async stop() {
+      child.stdin!.end();
+      await exited;
+      return JSON.parse(out.replace(/^ready\n/, '')) as ProbeStats;
+    },
+  };
+}

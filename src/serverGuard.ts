@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * Bounds on the HTTP connections of a server (the core node's and the compute node's), so slow or numerous
+ * clients cannot hold its file descriptors: each is a setting of the node that uses it.
+ */
+export interface ServerLimits {
+  /** Time to receive a request's headers (slowloris). Checked every `checkIntervalMs`. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (a body dribbled a byte at a time). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the two timeouts above (node:http `connectionsCheckingInterval`). */
+  checkIntervalMs: number;
+  /** Open connections in total, websockets included. */
+  maxConnections: number;
+  /** Open connections from one client IP. */
+  maxConnectionsPerIp: number;
+}
+
+export const defaultServerLimits: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 4096,
+  maxConnectionsPerIp: 256,
+};
+
+function refuse(socket: Socket, status: string, code: string, message: string): void {
+  const body = JSON.stringify({ error_code: code, details: { message } });
+  socket.on('error', () => {});
+  // Destroyed as soon as the answer is handed to the kernel, before the loop reads from it: no request on a
+  // refused connection is ever parsed. A client that never reads cannot hold it open either.
+  socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/**
+ * Applies `limits` to a node:http server: timeouts, and a count of connections per client IP and in total.
+ * A connection over a cap gets one `429`/`503` answer naming the cap and is closed before any request is read.
+ * `checkIntervalMs` only takes effect when given to http.createServer (`{ connectionsCheckingInterval }`).
+ */
+export function guardServer(server: Server, limits: ServerLimits): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // A backstop past our own count: Node drops what is beyond it without a word, we answer up to it.
+  server.maxConnections = limits.maxConnections + 64;
+  let total = 0;
+  const perIp = new Map<string, number>();
+  // Before node:http's own listener, so a refused socket is settled before it is handed to the HTTP parser.
+  server.prependListener('connection', (socket: Socket) => {
+    const ip = socket.remoteAddress ?? '?';
+    const n = perIp.get(ip) ?? 0;
+    if (total >= limits.maxConnections) return refuse(socket, '503 Service Unavailable', 'TOO_MANY_CONNECTIONS', `the server has ${limits.maxConnections} connections open; try again later`);
+    if (n >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests', 'TOO_MANY_CONNECTIONS_FROM_CLIENT', `your address has ${limits.maxConnectionsPerIp} connections open; close some`);
+    total++;
+    perIp.set(ip, n + 1);
+    socket.once('close', () => {
+      total--;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    });
+  });
+}
