@@ -83,6 +83,9 @@ export class Pipeline {
     // Committed state only (the reader never sees the writer's open transaction).
     const existing = this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
+      // A copy of a known message is answered 'processed' only if its own signature holds: a re-sent envelope
+      // with a swapped sender or signature is a forgery, refused without touching the stored message.
+      await this.verifier.verify(envelope);
       return { status: 'processed', item_hash: envelope.item_hash, height: existing.height, verdicts: true };
     }
     try {

@@ -1,0 +1,31 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildPost } from '../../client/messages/buildPost.js';
+import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+
+// Found by the 100,000-request fuzz run: a copy of an already processed message was answered 200 whatever its
+// sender or signature, so a forged envelope looked accepted. The stored message must stay as it was, too.
+describe('a copy of a processed message is answered by its own signature', () => {
+  let h: Harness;
+  const alice = newAccount();
+  const mallory = newAccount();
+  before(async () => { h = await startTestNode(); });
+  after(async () => { await h.close(); });
+
+  it('a swapped sender, a swapped signature or a flipped signature byte is refused; the genuine copy is still 200', async () => {
+    const genuine = await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { n: 1 } }));
+    assert.equal((await postMessage(h.url, genuine)).status, 200);
+    const other = await sign(mallory, buildPost({ sender: mallory.address, type: 'note', content: { n: 2 } }));
+    const flipped = genuine.signature.slice(0, 10) + (genuine.signature[10] === 'a' ? 'b' : 'a') + genuine.signature.slice(11);
+    for (const forged of [{ ...genuine, sender: mallory.address }, { ...genuine, signature: other.signature }, { ...genuine, signature: flipped }]) {
+      const r = await postMessage(h.url, forged);
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.match(r.body.error_code, /^MESSAGE_/);
+    }
+    assert.equal((await postMessage(h.url, genuine)).status, 200);
+    const shown = await getJson(h.url, `/api/v0/messages/${genuine.item_hash}`);
+    assert.equal(shown.body.status, 'processed');
+    assert.equal(shown.body.message.sender, alice.address);
+    assert.equal(shown.body.message.signature, genuine.signature);
+  });
+});
