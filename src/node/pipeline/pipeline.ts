@@ -83,9 +83,12 @@ export class Pipeline {
     // Committed state only (the reader never sees the writer's open transaction).
     const existing = this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
-      // A copy of a known message is answered 'processed' only if its own signature holds: a re-sent envelope
-      // with a swapped sender or signature is a forgery, refused without touching the stored message.
+      // A copy of a known message is answered 'processed' only if its own signature holds and it is the stored
+      // sender's: a re-sent envelope with a swapped sender or signature is refused without touching the stored one.
+      // The same content signed by another key has the same item_hash: that sender did not publish it.
       await this.verifier.verify(envelope);
+      const row = await getMessageRow(this.db, envelope.item_hash);
+      if (row && (row.sender.toLowerCase() !== envelope.sender.toLowerCase() || row.type !== envelope.type || row.chain !== envelope.chain)) throw hashConflict(envelope.item_hash, 'processed');
       return { status: 'processed', item_hash: envelope.item_hash, height: existing.height, verdicts: true };
     }
     try {

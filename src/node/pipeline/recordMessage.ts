@@ -99,9 +99,11 @@ export async function recordPending(db: Db, m: MessageEnvelope, waitingFor: stri
 }
 
 /** A second, different envelope claims the item_hash of a message the node already holds as pending. */
-export function hashConflict(itemHash: string): AlephError {
-  return new AlephError('MESSAGE_HASH_CONFLICT', `another envelope with item_hash ${itemHash} is already pending on this node`, {
-    hint: 'a pending message is never replaced: send the exact envelope that is pending, or wait for it to be processed',
+export function hashConflict(itemHash: string, state: 'pending' | 'processed' = 'pending'): AlephError {
+  return new AlephError('MESSAGE_HASH_CONFLICT', `another envelope with item_hash ${itemHash} is already ${state} on this node`, {
+    hint: state === 'pending'
+      ? 'a pending message is never replaced: send the exact envelope that is pending, or wait for it to be processed'
+      : 'this content was already published by another sender: a message is its sender\'s, sign content of your own',
     details: { item_hash: itemHash },
   });
 }
