@@ -51,9 +51,13 @@ export async function historyHashes(db: Db, gate: QueryGate, filters: Filters, h
   return found.reverse();
 }
 
-/** Resolves once ws has handed `frame` to the kernel; rejects if the socket fails first. */
-function sendAndFlush(ws: WebSocket, frame: string): Promise<void> {
-  return new Promise((ok, fail) => ws.send(frame, (err) => (err ? fail(err) : ok())));
+/**
+ * Resolves true once ws has handed `frame` to the kernel, false if the socket failed or closed first. It never
+ * rejects: only the batch's last send is awaited, and an earlier rejection nobody awaits would be an unhandled
+ * rejection, which ends the process (a client closing mid-history did exactly that in the fuzz run).
+ */
+function sendAndFlush(ws: WebSocket, frame: string): Promise<boolean> {
+  return new Promise((done) => ws.send(frame, (err) => done(!err)));
 }
 
 /**
@@ -69,7 +73,7 @@ export async function sendHistory(db: Db, gate: QueryGate, ws: WebSocket, hashes
     const batch = hashes.slice(i, i + SEND_CHUNK);
     const rows = await gate.run(() => db.selectFrom('messages').selectAll().where('item_hash', 'in', batch).execute());
     const byHash = new Map(rows.map((r) => [r.item_hash, r as MessagesTable]));
-    let last: Promise<void> = Promise.resolve();
+    let last: Promise<boolean> = Promise.resolve(true);
     for (const h of batch) {
       const r = byHash.get(h);
       if (!r || r.status !== 'processed') continue;
@@ -78,7 +82,7 @@ export async function sendHistory(db: Db, gate: QueryGate, ws: WebSocket, hashes
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
-      last.then(() => false, () => true),
+      last.then((flushed) => !flushed),
       new Promise<boolean>((r) => { timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now())); }),
     ]);
     clearTimeout(timer);

@@ -190,3 +190,32 @@ describe('the fan-out never throws out of the event loop', () => {
     await height(n.node.url);
   });
 });
+
+// Found by the 100,000-request fuzz run: a client that closed while its history was being sent made an
+// unawaited send reject, and the unhandled rejection ended the node's process.
+describe('a subscriber that leaves in the middle of its history', () => {
+  let n: Awaited<ReturnType<typeof startNode>>;
+  before(async () => {
+    n = await startNode({});
+    for (let i = 0; i < 60; i++) assert.equal((await postMessage(n.node.url, post(`{"i":${i},"pad":"${'p'.repeat(150_000)}"}`, i))).status, 200);
+  });
+  after(async () => { await n.close(); });
+
+  it('does not take the node down: twenty clients drop after the first frame, then an ordinary read answers', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await Promise.all(Array.from({ length: 20 }, async () => {
+        const ws = await opened(`${n.node.url.replace('http', 'ws')}/api/ws0/messages?history=199`);
+        await new Promise<void>((resolve) => ws.once('message', () => { ws.terminate(); resolve(); }));
+      }));
+      // Give the node's pending sends their callbacks (they settle on the next ticks after the sockets close).
+      for (let i = 0; i < 20 && unhandled.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(unhandled.map(String), []);
+      assert.ok((await height(n.node.url)) >= 0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
