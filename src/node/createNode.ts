@@ -11,7 +11,7 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
-import { openStore } from './store/openStore.js';
+import { openStore, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
@@ -128,6 +128,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
       await app.close();
       await verifier.close();
       await db.destroy();
+      await storeThreadsExited(db);
     },
   };
 }

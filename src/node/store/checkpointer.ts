@@ -23,16 +23,21 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
  */
 export class Checkpointer {
   private readonly worker: Worker;
+  /** Settles once the thread has closed its connection and exited (its WAL/SHM handles are gone). */
+  readonly exited: Promise<void>;
 
   constructor(path: string, intervalMs = 50) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(source, { eval: true, workerData: { path, driver, intervalMs } });
     this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     // A checkpoint that cannot run only leaves the work to the writer's autocheckpoint.
     this.worker.on('error', () => undefined);
   }
 
   close(): void {
+    // Kept alive until it has closed its connection, so whoever awaits `exited` is not left on an empty loop.
+    this.worker.ref();
     this.worker.postMessage('close');
   }
 }

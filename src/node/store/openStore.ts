@@ -83,5 +83,21 @@ export async function openStore(path: string): Promise<Store> {
   reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   statementsOf.set(db, { writer: writerStatements(sqlite), reader: readerStatements(reader) });
+  exitedOf.set(db, checkpointer.exited);
   return db;
+}
+
+const exitedOf = new WeakMap<Store, Promise<void>>();
+
+/**
+ * Settles once a destroyed store's background checkpoint thread is gone too, so its home can be removed
+ * (the thread closes its own connection after `destroy()` returns).
+ */
+export function storeThreadsExited(db: Store, timeoutMs = 2000): Promise<void> {
+  const exited = exitedOf.get(db);
+  if (!exited) return Promise.resolve();
+  // Bounded: closing a node must never hang on a thread that is stuck in a checkpoint.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+  return Promise.race([exited, late]).finally(() => clearTimeout(timer));
 }
