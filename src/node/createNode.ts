@@ -6,7 +6,7 @@ import websocket from '@fastify/websocket';
 import { AlephError, isAlephError } from '../errors.js';
 import { FileStore } from './files/fileStore.js';
 import { UploadGc } from './files/uploadGc.js';
-import { Pipeline } from './pipeline/pipeline.js';
+import { DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES, Pipeline } from './pipeline/pipeline.js';
 import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
@@ -75,7 +75,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
-  const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? 25 * 1024 * 1024;
+  const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;
   // Content files come from add_json, which has the anonymous cap.
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);

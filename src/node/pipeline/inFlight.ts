@@ -29,11 +29,6 @@ export class InFlight<T> {
     outcome.then(clear, clear);
     return outcome;
   }
-
-  /** How many distinct item hashes are being processed (for tests and metrics). */
-  get size(): number {
-    return this.running.size;
-  }
 }
 
 /**

@@ -17,6 +17,9 @@ import type { SignatureVerifier } from './signatureVerifier.js';
 /** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
 export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean } | { status: 'pending'; item_hash: string; waiting_for: string };
 
+/** pyaleph's max_unauthenticated_upload_file_size: anonymous uploads, and so the content files they can carry. */
+export const DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES = 25 * 1024 * 1024;
+
 export interface PipelineOptions {
   /** How much of a refused message's envelope and details the store keeps (characters per field). */
   maxRejectedContentChars?: number;
@@ -56,7 +59,7 @@ export class Pipeline {
     this.programLimits = opts.programLimits ?? DEFAULT_PROGRAM_LIMITS;
     this.parseLimits = opts.parseLimits ?? DEFAULT_PARSE_LIMITS;
     this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
-    this.maxContentFileBytes = opts.maxContentFileBytes ?? 25 * 1024 * 1024;
+    this.maxContentFileBytes = opts.maxContentFileBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;
     this.reader = storeStatements(db).reader;
     this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);

@@ -40,8 +40,7 @@ export async function startStorageNode(opts: Partial<NodeOptions> = {}, home = m
     staged: () => readdirSync(join(filesDir, 'tmp')),
     async close() {
       await node.close();
-      // The store's checkpointer thread closes after close() returns and may still touch its files.
-      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }
