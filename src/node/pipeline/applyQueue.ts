@@ -9,7 +9,7 @@ import type { WriterStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import type { BlockClock } from './blockClock.js';
-import { recordRejection } from './recordMessage.js';
+import { DEFAULT_REJECTED_CONTENT_CHARS, recordRejection } from './recordMessage.js';
 
 /** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
 export interface Applied { height: number; verdicts: boolean }
@@ -36,6 +36,8 @@ export class ApplyQueue {
     private readonly files: FileStore,
     readonly blocks: BlockClock,
     private readonly onCommitted: (applied: Array<{ msg: ValidMessage; height: number }>, events: NodeEvent[]) => void,
+    /** Characters kept per field of a refusal decided here (the same setting as the pipeline's). */
+    private readonly maxRejectedChars = DEFAULT_REJECTED_CONTENT_CHARS,
     private readonly maxBatch = 512,
   ) {
     this.stmts = storeStatements(db).writer;
@@ -125,7 +127,7 @@ export class ApplyQueue {
           } catch (e) {
             stmts.rollback();
             if (isAlephError(e)) {
-              await recordRejection(trx, ctx.msg.envelope, e, item.receptionTime);
+              await recordRejection(trx, ctx.msg.envelope, e, item.receptionTime, this.maxRejectedChars);
               // After the rollback, so the program's history keeps the refused attempt.
               if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
               settled.push(() => item.reject(e));

@@ -64,7 +64,7 @@ export class Pipeline {
     this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
       for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
       for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
-    });
+    }, this.maxRejectedChars);
   }
 
   async submit(putative: unknown): Promise<SubmitResult> {
