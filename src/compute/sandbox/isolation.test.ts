@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +28,12 @@ for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, (
   let hostServer: net.Server;
   let abstractServer: net.Server;
   let port = 0;
+  let anyServer: net.Server;
+  let anyPort = 0;
+  let ownIpServer: net.Server;
+  let ownIpPort = 0;
+  // The host's own non-loopback addresses: slirp4netns would connect to them from the host's namespace.
+  const hostIps = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4').map((a) => a!.address);
   const abstractName = `aleph-test-host-${process.pid}`;
   before(async () => {
     hostServer = net.createServer((c) => { c.on('error', () => {}); c.end('host secret service\n'); });
@@ -34,8 +41,14 @@ for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, (
     port = (hostServer.address() as net.AddressInfo).port;
     abstractServer = net.createServer((c) => { c.on('error', () => {}); c.end('host abstract socket\n'); });
     await new Promise<void>((r) => abstractServer.listen({ path: '\0' + abstractName }, r));
+    anyServer = net.createServer((c) => { c.on('error', () => {}); c.end('host service on every address\n'); });
+    await new Promise<void>((r) => anyServer.listen(0, '0.0.0.0', r));
+    anyPort = (anyServer.address() as net.AddressInfo).port;
+    ownIpServer = net.createServer((c) => { c.on('error', () => {}); c.end('host service on its LAN address\n'); });
+    await new Promise<void>((r) => ownIpServer.listen(0, hostIps[0] ?? '127.0.0.1', r));
+    ownIpPort = (ownIpServer.address() as net.AddressInfo).port;
   });
-  after(async () => { hostServer.close(); abstractServer.close(); await fx.dispose(); });
+  after(async () => { hostServer.close(); abstractServer.close(); anyServer.close(); ownIpServer.close(); await fx.dispose(); });
 
   it('cannot read a host file outside its mounts, and sees its own root, uid and hostname', async () => {
     const secret = join(fx.mkdir('secrets'), 'secret.txt');
@@ -86,6 +99,21 @@ for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, (
       assert.equal(await hostAnswers({ path: '\0' + abstractName }), true);
       const names = Object.keys(JSON.parse((await ask(handle.socketPath, '/ifaces')).value!) as object).sort();
       assert.deepEqual(names, internet ? ['lo', 'tap0'] : ['lo']);
+    });
+
+    it(`cannot reach a host listener on 0.0.0.0 or on the host's own LAN address (internet ${internet ? 'on' : 'off'})`, async (t) => {
+      if (hostIps.length === 0) return t.skip('this host has no non-loopback IPv4 address');
+      const { handle } = await start({ internet });
+      await handle.ready;
+      for (const host of hostIps) {
+        // The host answers on each (through slirp4netns, which connects from the host's namespace, it would too).
+        assert.equal(await hostAnswers({ host, port: anyPort }), true);
+        const refused = internet ? 'ECONNREFUSED' : 'ENETUNREACH';
+        assert.deepEqual(await ask(handle.socketPath, `/connect?port=${anyPort}&host=${host}`), { ok: false, error: refused }, host);
+        assert.deepEqual(await ask(handle.socketPath, `/connect?port=${anyPort}&host=10.0.2.2`), { ok: false, error: internet ? 'ECONNREFUSED' : 'ENETUNREACH' });
+      }
+      assert.equal(await hostAnswers({ host: hostIps[0], port: ownIpPort }), true);
+      assert.deepEqual(await ask(handle.socketPath, `/connect?port=${ownIpPort}&host=${hostIps[0]}`), { ok: false, error: internet ? 'ECONNREFUSED' : 'ENETUNREACH' });
     });
   }
 

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { closeFdsPrefix, inheritableFds } from './inheritedFds.js';
+import { firewallRules, hostAddresses, installFirewall } from './hostFirewall.js';
 
 /** The fd on which bwrap reports its child's pid (`--info-fd`), and the one it waits on before the program runs. */
 export const INFO_FD = 6;
@@ -69,8 +70,10 @@ async function loopbackUp(pid: number, deadline: number): Promise<void> {
  * Gives a sandbox with `internet: true` outbound access from its own network namespace: once bwrap reports the
  * sandbox's pid on INFO_FD, Debian's slirp4netns (a user-mode TCP/IP stack, run in the host's namespace) serves a
  * tap0 there, refusing the host's loopback (--disable-host-loopback also covers 10.0.2.2), in its own mount
- * namespace with no capabilities (--enable-sandbox) and its own syscall filter; then a byte on BLOCK_FD lets the
- * program start, so it never runs without its network. It exits with the sandbox (exit fd closed, or stop()).
+ * namespace with no capabilities (--enable-sandbox) and its own syscall filter. slirp connects from the host's
+ * namespace, so an address of the host itself (a 0.0.0.0 listener, the core node's API) would still be in reach:
+ * an nftables ruleset in the sandbox's namespace refuses them first (hostFirewall.ts). Then a byte on BLOCK_FD lets
+ * the program start, so it never runs without its network or its firewall. It exits with the sandbox (exit fd closed, or stop()).
  */
 export function attachUserNetwork(bwrap: ChildProcess, onLog: (line: string) => void, timeoutMs = 10_000): UserNetwork {
   const stdio = bwrap.stdio as unknown as Array<Readable & Writable>;
@@ -91,6 +94,9 @@ export function attachUserNetwork(bwrap: ChildProcess, onLog: (line: string) => 
     let slirpChild: ChildProcess;
     try {
       if (fstatSync(nsFd).ino !== netns) throw new Error('the sandbox exited before its network was set up');
+      // Before tap0 exists: the program never has a moment with a route to the host's own addresses.
+      await installFirewall(nsFd, firewallRules(hostAddresses()), timeoutMs);
+      if (stopped) throw new Error('stopped');
       // fd 3: ready (slirp writes "1"); fd 4: exit (slirp exits when we close it, or when the node dies); fd 5: the netns.
       const args = ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp',
         '--ready-fd=3', '--exit-fd=4', '--netns-type=path', '/proc/self/fd/5', 'tap0'];
@@ -115,7 +121,7 @@ export function attachUserNetwork(bwrap: ChildProcess, onLog: (line: string) => 
     block.end('1');
   })().catch((e: Error) => {
     throw new AlephError('SANDBOX_NETWORK_FAILED', `could not give the program its network: ${e.message}`, {
-      hint: 'internet: true needs slirp4netns on the compute node (apt-get install slirp4netns)', status: 500,
+      hint: 'internet: true needs slirp4netns and nftables on the compute node (apt-get install slirp4netns nftables)', status: 500,
     });
   });
   ready.catch(() => {});
