@@ -82,4 +82,34 @@ describe('serving truth through a devnet', () => {
     assert.equal(await (await vm(p.id)).text(), 'v3');
     assert.match((await runCli(['program', 'show', p.id], { apiUrl: devnet.apiUrl })).stdout, /^Serving:\s+edition 2$/m);
   });
+
+  it('a first edition that never starts is reported as serving nothing, until an edition starts', async () => {
+    const p = await deployProgram(config, { code: prepareCode(dir("console.error('broken from the start');\nprocess.exit(4);\n")), entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, updatable: true, timeoutSeconds: 120 });
+    const res = await vm(p.id);
+    assert.ok(res.status >= 500, `HTTP ${res.status}`);
+    await res.arrayBuffer();
+    const v = await waitForServing(p.id, (s) => s.failed_edition === 0);
+    assert.equal(v.serving.edition, null);
+    assert.equal(v.serving.reported_by, devnet.compute!.address);
+    assert.match(v.serving.summary, /^serving: none; edition 0 failed to start: .*exited with code 4/);
+    const show = await runCli(['program', 'show', p.id], { apiUrl: devnet.apiUrl });
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^Serving:\s+none; edition 0 failed to start: .*exited with code 4/m);
+    // A second failing request does not report again: one report per failed edition.
+    await (await vm(p.id)).arrayBuffer();
+    const history = async () => ((await (await fetch(`${devnet.apiUrl}/api/v0/programs/${p.id}/history`)).json()) as { serving_reports: any[] }).serving_reports;
+    assert.equal((await history()).length, 1);
+
+    await updateProgramCode(config, { hash: p.id, path: dir("exports.handler = (req, res) => res.end('fixed');\n") });
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (text !== 'fixed' && Date.now() < deadline) {
+      const r = await vm(p.id);
+      text = await r.text();
+      if (text !== 'fixed') await new Promise((ok) => setTimeout(ok, 100));
+    }
+    assert.equal(text, 'fixed');
+    await waitForServing(p.id, (s) => s.edition === 1 && s.failed_edition === null);
+    assert.match((await runCli(['program', 'show', p.id], { apiUrl: devnet.apiUrl })).stdout, /^Serving:\s+edition 1$/m);
+  });
 });

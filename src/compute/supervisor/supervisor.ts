@@ -21,6 +21,8 @@ interface ProgramState {
   idleTimer: NodeJS.Timeout | null;
   /** Upgrades of one program run one after another, in event order. */
   queue: Promise<void>;
+  /** The last serving report sent for it (`serving/failed` editions), so a failing start is reported once. */
+  reported: string | null;
 }
 
 /** A program change announced by the core node (`/api/ws0/programs`). */
@@ -70,7 +72,7 @@ export class Supervisor {
     this.ids.set(view.id, view.id);
     this.ids.set(view.currentHash, view.id);
     let s = this.states.get(view.id);
-    if (!s) this.states.set(view.id, (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve() }));
+    if (!s) this.states.set(view.id, (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve(), reported: null }));
     else s.view = view;
     return s;
   }
@@ -98,7 +100,7 @@ export class Supervisor {
       }
       s.instance = null;
       // Concurrent first requests share one start.
-      s.starting ??= this.start(s, s.view).finally(() => { s.starting = null; });
+      s.starting ??= this.firstStart(s, s.view).finally(() => { s.starting = null; });
       const started = await s.starting;
       if (!s.instance && started.alive && !this.closed) s.instance = started;
     }
@@ -128,6 +130,31 @@ export class Supervisor {
     void inst.handle.exited.then(() => { release(); this.onExit(s, inst); });
     await inst.handle.ready;
     return inst;
+  }
+
+  /**
+   * A start with nothing else serving the program (its first, or after it stopped): when it fails, nothing serves
+   * it, and the core node's view says so (`serving: none; edition N failed to start: …`) until a start succeeds.
+   * A node with no room (COMPUTE_CAPACITY_EXCEEDED) is not the edition failing: not reported.
+   */
+  private async firstStart(s: ProgramState, view: ProgramView): Promise<Instance> {
+    try {
+      const inst = await this.start(s, view);
+      if (s.reported !== null) this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
+      return inst;
+    } catch (e) {
+      if ((e as AlephError).code !== 'COMPUTE_CAPACITY_EXCEEDED' && !this.closed) {
+        this.reportOnce(s, { program_id: view.id, serving_edition: null, failed_edition: view.edition, reason: (e as Error).message });
+      }
+      throw e;
+    }
+  }
+
+  private reportOnce(s: ProgramState, r: ServingReport): void {
+    const key = `${r.serving_edition}/${r.failed_edition ?? null}`;
+    if (s.reported === key) return;
+    s.reported = key;
+    this.reporter?.report(r);
   }
 
   private onExit(s: ProgramState, inst: Instance): void {
@@ -203,7 +230,7 @@ export class Supervisor {
       next = await this.start(s, view);
     } catch (e) {
       // The previous edition keeps serving; the program's view on the core node says so.
-      this.reporter?.report({ program_id: view.id, serving_edition: old.view.edition, failed_edition: view.edition, reason: (e as Error).message });
+      this.reportOnce(s, { program_id: view.id, serving_edition: old.view.edition, failed_edition: view.edition, reason: (e as Error).message });
       throw e;
     }
     if (this.closed) { await next.stop(); return; }
@@ -211,7 +238,7 @@ export class Supervisor {
     s.instance = next;
     if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
     void old.drain();
-    this.reporter?.report({ program_id: view.id, serving_edition: view.edition, failed_edition: null });
+    this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) { next.enter(); this.release(next); }
   }
 

@@ -8,8 +8,8 @@ import type { ProgramComputeReportsTable } from '../store/tables.js';
 /**
  * POST type with which a trusted compute node says what it serves of a program (issue 7, "serving
  * truth"): `{program_id, serving_edition, failed_edition?, reason?}`. Sent when an accepted edition
- * could not start (the previous one keeps serving) and when an upgrade took over. Accepted only from
- * the addresses the operator trusts (node option `trustedComputeAddresses`; the devnet trusts its own
+ * could not start (the previous one keeps serving, or nothing does: serving_edition null) and when an
+ * edition took over. Accepted only from the addresses the operator trusts (node option `trustedComputeAddresses`; the devnet trusts its own
  * compute node's key), refused from anyone else: a stranger cannot make a program look broken.
  */
 export const COMPUTE_REPORT_POST_TYPE = 'aleph-compute-report';
@@ -91,7 +91,7 @@ type ReportRow = Omit<ProgramComputeReportsTable, 'id'> & { id: number };
 
 /** One report as the API shows it, with the sentence `aleph program show` prints. */
 export function reportView(r: ReportRow): Record<string, unknown> {
-  const serving = r.serving_edition === null ? 'serving: nothing' : `serving: edition ${r.serving_edition}`;
+  const serving = r.serving_edition === null ? 'serving: none' : `serving: edition ${r.serving_edition}`;
   const failed = r.failed_edition === null ? '' : `; edition ${r.failed_edition} failed to start: ${r.reason ?? 'no reason given'}`;
   return {
     edition: r.serving_edition,
