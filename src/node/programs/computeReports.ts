@@ -9,8 +9,9 @@ import type { ProgramComputeReportsTable } from '../store/tables.js';
  * POST type with which a trusted compute node says what it serves of a program (issue 7, "serving
  * truth"): `{program_id, serving_edition, failed_edition?, reason?}`. Sent when an accepted edition
  * could not start (the previous one keeps serving, or nothing does: serving_edition null) and when an
- * edition took over. Accepted only from the addresses the operator trusts (node option `trustedComputeAddresses`; the devnet trusts its own
- * compute node's key), refused from anyone else: a stranger cannot make a program look broken.
+ * edition took over. Accepted only from the addresses the operator trusts (node option
+ * `trustedComputeAddresses`; the devnet trusts its own compute node's key), refused from anyone else: a
+ * stranger cannot make a program look broken.
  */
 export const COMPUTE_REPORT_POST_TYPE = 'aleph-compute-report';
 
