@@ -88,6 +88,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const pids = assertPidLimits({ max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } });
   const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), { uids, pids }, reporter);
   await artifacts.persistent.recover();
+  // Volumes of programs forgotten (or volumes dropped) while this node was down; kept when the core node is down.
+  await sup.sweepVolumes();
   const aliases = opts.runtimeAliases ?? {};
 
   const limits = { ...defaultServerLimits, ...opts.server };

@@ -201,7 +201,10 @@ export class Supervisor {
     const s = this.states.get(e.program_id);
     if (!s) {
       // Not seen yet: nothing cached, unless it is persistent (a new persistent program must start at once).
-      return this.api.program(e.program_id).then((v) => { if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v)); }, () => {});
+      return this.api.program(e.program_id).then((v) => {
+        if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+        else if (!v || v.status !== 'live') return this.dropVolumes(e.program_id, null);
+      }, () => {});
     }
     s.queue = s.queue.then(() => this.upgrade(s, e)).catch((err: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `upgrade failed: ${err.message}`));
     return s.queue;
@@ -214,12 +217,15 @@ export class Supervisor {
       const old = s.instance;
       s.instance = null;
       if (old) await old.drain();
+      if (s.starting) await s.starting.then((i) => i.stop(), () => {});
+      await this.dropVolumes(s.view.id, view ?? undefined);
       return;
     }
     if (s.starting) await s.starting.catch(() => {});
     const old = s.instance;
     this.remember(view);
     if (!old?.alive) {
+      await this.dropVolumes(view.id, view);
       if (view.persistent) this.ensureRunning(s);
       return;
     }
@@ -237,9 +243,38 @@ export class Supervisor {
     // The swap: from here new requests reach `next`; the old one finishes what it has and stops.
     s.instance = next;
     if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
-    void old.drain();
+    void old.drain().then(() => this.dropVolumes(view.id, s.view));
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) { next.enter(); this.release(next); }
+  }
+
+  /**
+   * Deletes persistent-volume images the program no longer has: all of them when it is forgotten, those `view`
+   * does not declare after an accepted edition took over. `null` asks the core node first (a program this node has
+   * not seen, or at start); `undefined` means the node announced it forgotten. An unreachable node deletes nothing.
+   */
+  private async dropVolumes(programId: string, view: ProgramView | null | undefined): Promise<void> {
+    try {
+      const v = view === null ? await this.api.program(programId) : view;
+      const keep = new Set(v?.status === 'live' ? v.volumes.flatMap((x) => (x.kind === 'persistent' ? [x.name] : [])) : []);
+      const dropped = await this.artifacts.persistent.drop(programId, keep);
+      if (dropped.length) this.logs.add(programId, v?.edition ?? 0, 'system', `deleted persistent volume${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}: ${v?.status === 'live' ? `edition ${v.edition} no longer declares them` : 'the program is forgotten'}`);
+    } catch (e) {
+      this.logs.add(programId, view?.edition ?? 0, 'system', `could not delete the program's unused volumes: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * At start: deletes the volume images of programs the core node no longer has, or volumes they dropped. Waits at
+   * most `waitMs` (a slow core node must not hold the compute node's start; the sweep then goes on behind it).
+   */
+  async sweepVolumes(waitMs = 5000): Promise<void> {
+    const sweep = (async () => {
+      for (const id of this.artifacts.persistent.programsWithImages()) if (!this.closed && !this.states.get(id)?.instance) await this.dropVolumes(id, null);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sweep, new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
+    clearTimeout(timer);
   }
 
   /** The instance now serving the program, if any (benchmarks compare it with the routed path). */

@@ -1,10 +1,13 @@
-import { mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
 import { createImage, growMounted, growUnmounted, imageSizeMiB, imagesSupported, mountImage, mountsUnder, run, unmount, volumeToolFailed } from './ext4Image.js';
 import { pathBeneath } from './pathBeneath.js';
 
 interface Mounted { mountPoint: string; sizeMiB: number }
+
+/** A program id as the compute node names its directories (programView.ts checks ids the same way). */
+const PROGRAM_ID = /^[0-9a-f]{64}$/;
 interface Volume { refs: number; chain: Promise<Mounted | null> }
 
 /** A mounted volume held by one instance: `release` once the instance has exited. */
@@ -120,6 +123,51 @@ export class PersistentVolumes {
       rmSync(image, { force: true });
       throw volumeToolFailed(`moving the volume's data from before volumes were sized (does it fit in size_mib?)`, e, { name });
     }
+  }
+
+  /** Ids of the programs that have volume images on this node (directory names that are program ids). */
+  programsWithImages(): string[] {
+    return readdirSync(this.images).filter((d) => PROGRAM_ID.test(d));
+  }
+
+  /**
+   * Deletes the program's volume images whose names are not in `keep` (every one when `keep` is empty, then its
+   * directories too): for a forgotten program, or volumes an accepted edition no longer declares. A volume an
+   * instance still holds is left alone (its instance is stopped first; what is left is dropped next time). Runs
+   * on each volume's chain, so it never races a mount. Returns the names deleted.
+   */
+  async drop(programId: string, keep: ReadonlySet<string> = new Set()): Promise<string[]> {
+    if (!PROGRAM_ID.test(programId)) return [];
+    let files: string[];
+    try { files = readdirSync(join(this.images, programId)); } catch { files = []; }
+    const dropped: string[] = [];
+    for (const name of files.filter((f) => f.endsWith('.ext4')).map((f) => f.slice(0, -'.ext4'.length))) {
+      if (keep.has(name)) continue;
+      const key = `${programId}/${name}`;
+      let v = this.volumes.get(key);
+      if (!v) this.volumes.set(key, (v = { refs: 0, chain: Promise.resolve(null) }));
+      const vol = v;
+      const step = vol.chain.catch(() => null).then(async (m) => {
+        if (vol.refs > 0) return m;
+        const mountPoint = join(this.mounts, programId, name);
+        if (mountsUnder(mountPoint).length) await unmount(mountPoint);
+        // Unlinked, never followed: these paths are the node's own, but a program wrote inside the image.
+        rmSync(this.imagePath(programId, name), { force: true });
+        try { rmdirSync(mountPoint); } catch { /* absent */ }
+        try { if (lstatSync(join(this.legacy, programId, name)).isDirectory()) rmSync(join(this.legacy, programId, name), { recursive: true, force: true }); } catch { /* absent */ }
+        dropped.push(name);
+        if (this.volumes.get(key) === vol && vol.refs === 0) this.volumes.delete(key);
+        return null;
+      });
+      vol.chain = step;
+      await step;
+    }
+    if (keep.size === 0) {
+      for (const d of [join(this.images, programId), join(this.mounts, programId), join(this.legacy, programId)]) {
+        try { rmdirSync(d); } catch { /* absent, or still holds a volume in use */ }
+      }
+    }
+    return dropped;
   }
 
   private imagePath(programId: string, name: string): string {
