@@ -83,6 +83,15 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
     if (t.type === 'POST') await ctx.db.deleteFrom('program_approvals').where('message_hash', '=', t.item_hash).execute();
   }
   for (const id of forgottenPrograms) {
+    // pyaleph forgets a program's replacement messages with it (handlers/content/vm.py `forget_message`,
+    // `delete_vm_updates`; forget.py forgets the hashes it returns), so no listing shows a dead program.
+    const replacements = await ctx.db.selectFrom('messages').select(['item_hash', 'forgotten_by'])
+      .where('type', '=', 'PROGRAM').where('ref', '=', id).where('status', '=', 'processed').execute();
+    for (const r of replacements) {
+      const by = [...new Set([...(JSON.parse(r.forgotten_by ?? '[]') as string[]), ctx.msg.envelope.item_hash])];
+      await ctx.db.updateTable('messages').set({ status: 'forgotten', forgotten_by: JSON.stringify(by), item_content: null })
+        .where('item_hash', '=', r.item_hash).execute();
+    }
     await ctx.db.updateTable('programs').set({ status: 'forgotten', updated_height: ctx.height }).where('id', '=', id).execute();
     ctx.events.push({ kind: 'program-forgotten', programId: id });
   }

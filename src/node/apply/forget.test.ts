@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
+import { buildProgramReplacement } from '../../client/messages/buildProgram.js';
 import { deployProgram, getJson, newAccount, postMessage, sign, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
 
 describe('FORGET', () => {
@@ -50,5 +51,27 @@ describe('FORGET', () => {
     assert.equal(both.status, 200);
     assert.equal((await getJson(h.url, `/api/v0/programs/${id}`)).body.status, 'forgotten');
     assert.equal((await getJson(h.url, `/api/v0/messages/${code}`)).body.status, 'forgotten');
+  });
+
+  it('forgetting a program forgets its replacements too (pyaleph vm.py), so no listing shows it', async () => {
+    const { id } = await deployProgram(h.url, alice, { updatable: true });
+    const replacements: string[] = [];
+    for (const vcpus of [2, 3]) {
+      const current = (await getJson(h.url, `/api/v0/programs/${id}`)).body;
+      const content = { ...current.content, resources: { vcpus, memory: 128, seconds: 30 } };
+      delete content.replaces;
+      const msg = await sign(alice, buildProgramReplacement({ sender: alice.address, programId: id, content }));
+      assert.equal((await postMessage(h.url, msg)).status, 200);
+      replacements.push(msg.item_hash);
+    }
+    const f = await sign(alice, buildForget({ sender: alice.address, hashes: [id], reason: 'gone' }));
+    assert.equal((await postMessage(h.url, f)).status, 200);
+    for (const hash of [id, ...replacements]) {
+      const s = (await getJson(h.url, `/api/v0/messages/${hash}`)).body;
+      assert.equal(s.status, 'forgotten', hash);
+      assert.deepEqual(s.forgotten_by, [f.item_hash]);
+    }
+    const listed = (await getJson(h.url, `/api/v0/messages.json?msgType=PROGRAM&addresses=${alice.address}&pagination=100`)).body;
+    assert.ok(!listed.messages.some((m: { item_hash: string }) => [id, ...replacements].includes(m.item_hash)));
   });
 });

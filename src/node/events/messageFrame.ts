@@ -1,13 +1,14 @@
-import { formatMessage } from '../routes/formatMessage.js';
+import { formatListedMessage } from '../routes/formatMessage.js';
 import type { MessagesTable } from '../store/tables.js';
 
 /**
- * The websocket frame of one processed message, built once for every subscriber. The content is spliced in as
- * the exact JSON text that was stored (it was parsed when the message arrived), so no untrusted content is ever
- * parsed again or serialized recursively here: content nested thousands of levels cannot overflow the stack.
+ * The websocket frame of one processed message, built once for every subscriber, in pyaleph's shape (the
+ * listing's `message_to_dict`: aleph-message's fields and `size`, no `reception_time`). The content is spliced
+ * in as the exact JSON text that was stored (it was parsed when the message arrived), so no untrusted content is
+ * ever parsed again or serialized recursively here: content nested thousands of levels cannot overflow the stack.
  */
 export function messageFrame(r: MessagesTable): string {
-  const envelope = formatMessage({ ...r, content: null });
+  const envelope: Record<string, unknown> = formatListedMessage({ ...r, content: null });
   delete envelope.content;
   const head = JSON.stringify(envelope);
   const content = r.status === 'forgotten' || r.content == null ? 'null' : r.content;

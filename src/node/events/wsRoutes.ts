@@ -38,7 +38,8 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
 
   async function fanOutMessage(hash: string): Promise<void> {
     const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
-    if (!row) return;
+    // pyaleph streams processed messages only (one forgotten meanwhile has no content to show).
+    if (!row || row.status !== 'processed') return;
     let frame: string | undefined;
     let bytes = 0;
     for (const [ws, sub] of messages.sockets) {

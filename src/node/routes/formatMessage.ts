@@ -1,4 +1,5 @@
 import { isAddress, MAX_JSON_DEPTH_CEILING, parseJsonWithin, toChecksumAddress } from '../../protocol/index.js';
+import type { AlephMessage, MessageWithStatus } from '../../protocol/api/messageSchemas.js';
 import type { MessagesTable } from '../store/tables.js';
 
 /**
@@ -11,40 +12,64 @@ export function parseStoredJson(text: string | null | undefined): unknown {
   return parseJsonWithin(text, MAX_JSON_DEPTH_CEILING);
 }
 
-/** A message as aleph's v0 API shows it: the envelope plus its parsed `content`. */
-export function formatMessage(r: MessagesTable): Record<string, unknown> {
-  return {
-    chain: r.chain,
-    sender: r.sender,
-    type: r.type,
-    channel: r.channel,
-    confirmed: false,
-    confirmations: [],
-    signature: r.signature,
-    size: r.size,
-    time: r.time,
-    item_type: r.item_type,
-    item_content: r.item_type === 'inline' ? r.item_content : null,
-    item_hash: r.item_hash,
-    content: r.status === 'forgotten' ? null : parseStoredJson(r.content),
-    reception_time: r.reception_time,
-  };
+/** `reception_time` as pydantic serializes pyaleph's datetime: ISO 8601, UTC. */
+export function isoReceptionTime(seconds: number): string {
+  return new Date(Math.round(seconds * 1000)).toISOString();
 }
 
-/** aleph's GET /messages/{hash} shape for each status. */
-export function formatMessageStatus(r: MessagesTable): Record<string, unknown> {
-  const base = { status: r.status, item_hash: r.item_hash, reception_time: r.reception_time };
+const envelopeOf = (r: MessagesTable) => ({
+  sender: r.sender,
+  chain: r.chain,
+  signature: r.signature,
+  type: r.type as AlephMessage['type'],
+  item_content: r.item_type === 'inline' ? r.item_content : null,
+  item_type: r.item_type as AlephMessage['item_type'],
+  item_hash: r.item_hash,
+  time: r.time,
+  channel: r.channel,
+});
+
+/**
+ * A processed message exactly as pyaleph shapes it (schemas/api/messages.py `BaseMessage`; listings and the
+ * websocket add `size`, as `message_to_dict` does): only aleph-message's fields, which the Python SDK forbids
+ * going beyond. `reception_time` is the status object's, never the message's.
+ */
+export function formatMessage(r: MessagesTable, opts: { size?: boolean } = {}): AlephMessage {
+  return {
+    ...envelopeOf(r),
+    content: parseStoredJson(r.content),
+    confirmed: false,
+    confirmations: [],
+    ...(opts.size ? { size: r.size } : {}),
+  } as AlephMessage;
+}
+
+/** A listing's message (`GET /messages.json`, websocket): pyaleph's `message_to_dict`, with `size`. */
+export const formatListedMessage = (r: MessagesTable): AlephMessage => formatMessage(r, { size: true });
+
+/** aleph's GET /messages/{hash} shape for each status (pyaleph `MessageWithStatus`). */
+export function formatMessageStatus(r: MessagesTable): MessageWithStatus {
+  const base = { item_hash: r.item_hash, reception_time: isoReceptionTime(r.reception_time) };
   switch (r.status) {
-    case 'pending':
-      return { ...base, messages: [formatMessage(r)] };
+    case 'pending': {
+      const content = parseStoredJson(r.content ?? (r.item_type === 'inline' ? r.item_content : null));
+      const pending = { ...envelopeOf(r), content: isRecord(content) ? content : null, reception_time: base.reception_time };
+      return { ...base, status: 'pending', messages: [pending] };
+    }
     case 'rejected':
-      return { ...base, message: formatMessage(r), error_code: r.error_code, details: parseStoredJson(r.details) };
-    case 'forgotten':
-      return { ...base, message: formatMessage(r), forgotten_by: parseStoredJson(r.forgotten_by) ?? [] };
+      return { ...base, status: 'rejected', message: envelopeOf(r), error_code: r.error_code ?? 'UNKNOWN', details: parseStoredJson(r.details) };
+    case 'forgotten': {
+      const { item_content: _dropped, ...envelope } = envelopeOf(r);
+      const message = { ...envelope, owner: r.owner, payment_type: null, size: r.size, forgotten_at: null };
+      return { ...base, status: 'forgotten', message, forgotten_by: asStrings(parseStoredJson(r.forgotten_by)) };
+    }
     default:
-      return { ...base, message: formatMessage(r) };
+      return { ...base, status: 'processed', message: formatMessage(r) };
   }
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /**
  * Splits aleph's comma-separated list parameters, for the websocket's filters (its query has no schema yet);

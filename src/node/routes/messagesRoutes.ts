@@ -4,7 +4,7 @@ import { AlephError } from '../../errors.js';
 import { itemHashParamSchema, messagesQuerySchema, parseRequestPart } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
-import { checksummed, formatMessage, formatMessageStatus } from './formatMessage.js';
+import { checksummed, formatListedMessage, formatMessageStatus } from './formatMessage.js';
 import { fetchPage, pageOf } from './listPage.js';
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
@@ -57,7 +57,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const byTime = selective ? sql<number>`+time` : sql<number>`time`;
     const rows = await fetchPage(node.db, filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
     return {
-      messages: rows.map(formatMessage),
+      messages: rows.map(formatListedMessage),
       pagination_page: page.page,
       pagination_total: Number(total.n),
       pagination_per_page: page.perPage,

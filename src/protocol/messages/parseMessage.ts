@@ -1,10 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { contentSchemas } from '../content/contentSchemas.js';
 import { isAddress, toChecksumAddress } from '../signing/address.js';
 import { isHashOfItemType } from './hashFormats.js';
 import { itemHashOf } from './itemHash.js';
-import { isJsonTooDeep } from '../json/jsonDepth.js';
+import { isJsonTooDeep, valueDepth } from '../json/jsonDepth.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parseLimits.js';
 import { ITEM_TYPES, MAX_INLINE_CONTENT_CHARS, MESSAGE_TYPES, type MessageEnvelope, type ValidMessage } from './messageTypes.js';
 import { schemaError } from './schemaError.js';
@@ -19,6 +20,9 @@ const envelopeSchema = z.strictObject({
   item_content: z.string().nullish(),
   item_hash: z.string().min(1),
   signature: z.string().min(1),
+  // aleph-message's dump carries the parsed `content` beside item_content (the Python SDK's add_file metadata);
+  // pyaleph's AlephBaseMessage has the field and replaces it with item_content's. Checked, never stored.
+  content: z.unknown().optional(),
 });
 
 /** What the checks compare against: the node's limits and its clock at reception (unix seconds). */
@@ -87,10 +91,33 @@ export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {})
         details: { item_hash: m.item_hash, computed: actual },
       });
     }
+    assertContentMatches(m.item_content, (m as { content?: unknown }).content, opts);
   } else if (m.item_content != null) {
     throw new AlephError('MESSAGE_INVALID', `a ${m.item_type} message must not carry item_content`, { details: { field: 'item_content' } });
   }
+  // storage/ipfs: pyaleph fetches the content by its hash and ignores any claim; so does this node.
+  delete (m as { content?: unknown }).content;
   return m;
+}
+
+/** A `content` sent beside inline item_content must be that content, or the message says two things. */
+function assertContentMatches(itemContent: string, claimed: unknown, opts: ParseOptions): void {
+  if (claimed == null) return;
+  const { maxJsonDepth } = opts.limits ?? DEFAULT_PARSE_LIMITS;
+  // Too deep: parseContent refuses item_content with its own code; a deep claim is refused here before it is walked.
+  if (isJsonTooDeep(itemContent, maxJsonDepth)) return;
+  let same = false;
+  try {
+    same = valueDepth(claimed, maxJsonDepth + 1) <= maxJsonDepth && isDeepStrictEqual(JSON.parse(itemContent), claimed);
+  } catch {
+    same = false; // item_content that is not JSON is parseContent's to refuse; it cannot equal a claim either
+  }
+  if (!same) {
+    throw new AlephError('MESSAGE_CONTENT_MISMATCH', 'the message\'s content differs from its item_content', {
+      hint: 'send content equal to JSON.parse(item_content), or leave content out',
+      details: { field: 'content' },
+    });
+  }
 }
 
 /**
