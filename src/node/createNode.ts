@@ -11,7 +11,7 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
-import { openStore, storeThreadsExited } from './store/openStore.js';
+import { openStore, storeReader, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
@@ -81,7 +81,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
   const pipeline = new Pipeline(db, files, verifier, blocks, { programLimits, parseLimits: limits, maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
   const node: NodeContext = {
-    db, files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits, limits,
+    db, reads: storeReader(db), files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits, limits,
     maxUnauthenticatedUploadBytes,
     maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
   };

@@ -7,6 +7,8 @@ import type { NodeLimits } from './nodeLimits.js';
 /** What every route needs: the store, the files and the pipeline. */
 export interface NodeContext {
   db: Db;
+  /** Committed state on a read-only connection of its own (store/openStore storeReader): what GETs read. */
+  reads: Db;
   files: FileStore;
   pipeline: Pipeline;
   maxFileBytes: number;

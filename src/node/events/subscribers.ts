@@ -75,14 +75,15 @@ export class SubscriberRegistry<T> {
    * Sends one frame, or closes a subscriber that is not keeping up. Never throws: one broken socket must not stop
    * the fan-out to the others, nor reach the event loop.
    */
-  send(ws: WebSocket, frame: string, bytes = Buffer.byteLength(frame)): boolean {
+  send(ws: WebSocket, frame: string | Buffer, bytes = Buffer.byteLength(frame)): boolean {
     try {
       if (ws.readyState !== ws.OPEN) return false;
       if (ws.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
         closeWith(ws, CLOSE_POLICY, 'WS_SLOW_SUBSCRIBER', `more than ${this.limits.maxBufferedBytes} bytes unread; reconnect and read faster`);
         return false;
       }
-      ws.send(frame);
+      // A text frame either way; a Buffer is written to every socket as is (a string is encoded again for each).
+      ws.send(frame, { binary: false });
       return true;
     } catch {
       ws.terminate();

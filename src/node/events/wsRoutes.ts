@@ -2,16 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { NodeContext } from '../nodeContext.js';
+import { fairTurn } from '../fairTurn.js';
 import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
 import { matches } from './matchFilters.js';
-import { messageFrame } from './messageFrame.js';
+import { FrameCache } from './frameCache.js';
 import { closeWith, CLOSE_POLICY, defaultWsLimits, SubscriberCounts, SubscriberRegistry, type WsLimits } from './subscribers.js';
 import { parseWsQuery, type Filters } from './wsQuery.js';
+
+/** Bytes of frames written to sockets per turn of the event loop during a fan-out. */
+const FAN_OUT_SLICE_BYTES = 1024 * 1024;
 
 interface MessageSubscriber {
   filters: Filters;
   /** Live frames held while the history is being sent (null once live); they count against the buffer cap. */
-  backlog: { hash: string; frame: string }[] | null;
+  backlog: { hash: string; frame: Buffer }[] | null;
   backlogBytes: number;
 }
 
@@ -26,32 +30,56 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
   const messages = new SubscriberRegistry<MessageSubscriber>(limits, counts);
   const programs = new SubscriberRegistry<null>(limits, counts);
   const historyGate = new QueryGate(limits.historyQueries);
+  const frames = new FrameCache();
 
+  // One message fanned out at a time, in processing order (each subscriber sees them in that order), each in
+  // slices of sockets with a turn of the event loop between: writing 100 KB to 1,000 sockets is ~100 MB of
+  // copies, which in one go held every other request for most of a second.
+  const toFanOut: string[] = [];
+  let fanningOut = false;
   node.pipeline.bus.on('message', (hash: string) => {
     if (messages.sockets.size === 0) return;
-    fanOutMessage(hash).catch(() => {});
+    toFanOut.push(hash);
+    if (!fanningOut) void drainFanOut();
   });
+
+  async function drainFanOut(): Promise<void> {
+    fanningOut = true;
+    try {
+      while (toFanOut.length) await fanOutMessage(toFanOut.shift()!).catch(() => {});
+    } finally {
+      fanningOut = false;
+    }
+  }
   node.pipeline.bus.on('event', (e: NodeEvent) => {
     if (programs.sockets.size === 0) return;
     fanOutProgram(e).catch(() => {});
   });
 
   async function fanOutMessage(hash: string): Promise<void> {
-    const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
+    const row = await node.reads.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     // pyaleph streams processed messages only (one forgotten meanwhile has no content to show).
     if (!row || row.status !== 'processed') return;
-    let frame: string | undefined;
-    let bytes = 0;
-    for (const [ws, sub] of messages.sockets) {
+    let frame: Buffer | undefined;
+    let slice = 0;
+    for (const [ws, sub] of [...messages.sockets]) {
       if (!matches(sub.filters, row)) continue;
-      frame ??= messageFrame(row);
-      bytes ||= Buffer.byteLength(frame);
+      // Encoded once: a 100 KB message to 1,000 subscribers is one encoding, not a thousand.
+      frame ??= frames.frameOf(row);
+      const bytes = frame.length;
+      if (slice >= FAN_OUT_SLICE_BYTES) {
+        await fairTurn();
+        slice = 0;
+      }
+      // Closed (or gone) while waiting for the turn: nothing to send.
+      if (!messages.sockets.has(ws)) continue;
+      slice += bytes;
       if (sub.backlog) hold(ws, sub, hash, frame, bytes);
       else messages.send(ws, frame, bytes);
     }
   }
 
-  function hold(ws: WebSocket, sub: MessageSubscriber, hash: string, frame: string, bytes: number): void {
+  function hold(ws: WebSocket, sub: MessageSubscriber, hash: string, frame: Buffer, bytes: number): void {
     sub.backlogBytes += bytes;
     if (sub.backlogBytes > limits.maxBufferedBytes) {
       sub.backlog = [];
@@ -62,7 +90,7 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
   }
 
   async function fanOutProgram(e: NodeEvent): Promise<void> {
-    const p = await node.db.selectFrom('programs').selectAll().where('id', '=', e.programId).executeTakeFirst();
+    const p = await node.reads.selectFrom('programs').selectAll().where('id', '=', e.programId).executeTakeFirst();
     const frame = JSON.stringify({ kind: e.kind, program_id: e.programId, edition: p?.edition ?? null, current_hash: p?.current_hash ?? null, status: p?.status ?? null });
     for (const ws of programs.sockets.keys()) programs.send(ws, frame);
   }
@@ -74,7 +102,7 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
     if (!messages.add(socket, req.ip, sub) || q.history === 0) return;
     try {
       const open = () => socket.readyState === socket.OPEN;
-      const sent = await sendHistory(node.db, historyGate, socket, await historyHashes(node.db, historyGate, q.filters, q.history, limits, open), limits);
+      const sent = await sendHistory(node.reads, historyGate, frames, socket, await historyHashes(node.reads, historyGate, q.filters, q.history, limits, open), limits);
       const backlog = sub.backlog ?? [];
       sub.backlog = null;
       if (!sent) return;

@@ -9,7 +9,9 @@ export interface NodeProcess { url: string; pid: number; alive(): boolean; rssMi
  * crash (the process exits) instead of taking the fuzzer or the bench down with it.
  */
 export async function spawnNode(home: string, script = fileURLToPath(new URL('../testing/nodeProcess.ts', import.meta.url))): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, home, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // SPAWNED_NODE_ARGS: extra node flags for the node alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling a bench).
+  const extra = process.env.SPAWNED_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script, home, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let exited = false;
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { if (err.length < 20_000) err += d.toString(); });
@@ -32,7 +34,8 @@ export async function spawnNode(home: string, script = fileURLToPath(new URL('..
     },
     stderr: () => err,
     async stop() {
-      if (!exited) child.kill('SIGTERM');
+      // SIGINT lets a profiled node write its profile (nodeProcess.ts exits on it).
+      if (!exited) child.kill(extra.length ? 'SIGINT' : 'SIGTERM');
       await gone;
     },
   };

@@ -9,7 +9,7 @@ export function aggregatesRoutes(app: FastifyInstance, node: NodeContext): void 
     const raw = (req.params as { address: string }).address.replace(/\.json$/, '');
     const address = toChecksumAddress(parseRequestPart(addressParamSchema, raw, 'path', 'address'));
     const { keys } = parseRequestPart(aggregatesQuerySchema, req.query, 'query');
-    let q = node.db.selectFrom('aggregates').selectAll().where('address', '=', address);
+    let q = node.reads.selectFrom('aggregates').selectAll().where('address', '=', address);
     if (keys?.length) q = q.where('key', 'in', keys);
     const rows = await q.orderBy('key').limit(node.limits.maxListRows).execute();
     if (rows.length === 0) return reply.code(404).send({ error_code: 'AGGREGATE_NOT_FOUND', details: { message: `no aggregate for ${address}` } });

@@ -29,21 +29,27 @@ const ROW_COLUMNS = [
 
 type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
 
+/** Row and byte bounds of one read of a listing: each is a short synchronous query and a short formatting step. */
+const CHUNK_ROWS = 100;
+const CHUNK_BYTES = 256 * 1024;
+
 /**
- * The rows of one page, within the node's bounds: at most maxListRows rows and maxListBytes of content.
- * Sizes are read first (no content), so an answer too large is known before any content is loaded. A page
- * that asked for a size and does not fit is refused (silently short pages would make offset paging skip
- * rows); a "no limit" answer stops at the bound, and pagination_total says how many there were.
+ * The hashes of one page, within the node's bounds (at most maxListRows rows and maxListBytes of content), in
+ * chunks to read one at a time. Sizes are read first (no content), so an answer too large is known before any
+ * content is loaded. A page that asked for a size and does not fit is refused (silently short pages would make
+ * offset paging skip rows); a "no limit" answer stops at the bound, and pagination_total says how many there were.
  */
-export async function fetchPage(db: Db, ordered: MessagesQuery, page: Page, limits: NodeLimits): Promise<MessagesTable[]> {
+export async function pageChunks(ordered: MessagesQuery, page: Page, limits: NodeLimits): Promise<string[][]> {
   const take = page.perPage === 0 ? limits.maxListRows : page.perPage;
   const offset = page.perPage === 0 ? 0 : (page.page - 1) * page.perPage;
   const keys = await ordered.select(['item_hash', 'size']).limit(take).offset(offset).execute();
-  const fit: string[] = [];
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let chunkBytes = 0;
   let bytes = 0;
   for (const k of keys) {
     bytes += k.size;
-    if (bytes > limits.maxListBytes && fit.length > 0) {
+    if (bytes > limits.maxListBytes && (chunks.length > 0 || chunk.length > 0)) {
       if (page.perPage === 0) break;
       throw new AlephError('LIST_TOO_LARGE', `this page holds more than ${limits.maxListBytes} bytes of content`, {
         hint: 'ask for smaller pages (a lower pagination)',
@@ -51,17 +57,27 @@ export async function fetchPage(db: Db, ordered: MessagesQuery, page: Page, limi
         status: 413,
       });
     }
-    fit.push(k.item_hash);
+    if (chunk.length >= CHUNK_ROWS || (chunk.length > 0 && chunkBytes + k.size > CHUNK_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push(k.item_hash);
+    chunkBytes += k.size;
   }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
+}
+
+/** The rows of one chunk of hashes, in the chunk's order (rows gone since the page was cut are left out). */
+export async function chunkRows(db: Db, hashes: string[]): Promise<MessagesTable[]> {
+  // An inline message's content column is its item_content again: read the text once, not twice.
+  const rows = await db
+    .selectFrom('messages')
+    .select([...ROW_COLUMNS, sql<string | null>`case when item_type = 'inline' then null else content end`.as('content')])
+    .where('item_hash', 'in', hashes)
+    .execute();
   const byHash = new Map<string, MessagesTable>();
-  for (let i = 0; i < fit.length; i += 500) {
-    // An inline message's content column is its item_content again: read the text once, not twice.
-    const chunk = await db
-      .selectFrom('messages')
-      .select([...ROW_COLUMNS, sql<string | null>`case when item_type = 'inline' then null else content end`.as('content')])
-      .where('item_hash', 'in', fit.slice(i, i + 500))
-      .execute();
-    for (const r of chunk) byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
-  }
-  return fit.map((h) => byHash.get(h)).filter((r): r is MessagesTable => r !== undefined);
+  for (const r of rows) byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
+  return hashes.map((h) => byHash.get(h)).filter((r): r is MessagesTable => r !== undefined);
 }

@@ -5,7 +5,9 @@ import { itemHashParamSchema, messagesQuerySchema, parseRequestPart } from '../.
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
 import { checksummed, formatListedMessage, formatMessageStatus } from './formatMessage.js';
-import { fetchPage, pageOf } from './listPage.js';
+import { chunkRows, pageChunks, pageOf } from './listPage.js';
+import { sendList } from './streamList.js';
+import { fairTurn } from '../fairTurn.js';
 
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
 export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
@@ -18,11 +20,11 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const publication_status = { status: 'success', failed: [] };
     if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
     // What the message did to programs (a STORE amend is accepted even where a program refuses it).
-    const program_verdicts = r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
+    const program_verdicts = r.verdicts ? await messageVerdicts(node.reads, r.item_hash) : [];
     return reply.code(200).send({ publication_status, message_status: 'processed', ...(program_verdicts.length ? { program_verdicts } : {}) });
   });
 
-  app.get('/api/v0/messages.json', async (req) => {
+  app.get('/api/v0/messages.json', async (req, reply) => {
     const q = parseRequestPart(messagesQuerySchema, req.query, 'query');
     const page = pageOf(q, node.limits);
     const owners = checksummed(q.owners);
@@ -34,7 +36,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const selective = Boolean(q.hashes?.length || q.addresses?.length || owners?.length || q.refs?.length);
     const byStatusIndex = !selective && Boolean(types?.length || q.channels?.length || q.chains?.length || subtypes?.length);
     const filtered = (status: 'indexed' | 'not-indexed') => {
-      let query = node.db.selectFrom('messages').where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
+      let query = node.reads.selectFrom('messages').where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
       if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
       // sender_lc (migration 0004) is lower(sender), indexed: senders may be stored in either case.
       if (q.addresses?.length) query = query.where(sql.ref('sender_lc'), 'in', q.addresses.map((a) => a.toLowerCase()));
@@ -55,21 +57,27 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
     // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
     const byTime = selective ? sql<number>`+time` : sql<number>`time`;
-    const rows = await fetchPage(node.db, filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
-    return {
-      messages: rows.map(formatListedMessage),
+    const chunks = await pageChunks(filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
+    async function* formatted() {
+      for (const [i, hashes] of chunks.entries()) {
+        // The first chunk at once (an ordinary page is one chunk); the rest of a large answer takes turns.
+        if (i > 0) await fairTurn();
+        yield (await chunkRows(node.reads, hashes)).map(formatListedMessage);
+      }
+    }
+    return sendList(reply, 'messages', formatted(), {
       pagination_page: page.page,
       pagination_total: Number(total.n),
       pagination_per_page: page.perPage,
       pagination_item: 'messages',
-    };
+    });
   });
 
   app.get('/api/v0/messages/:hash', async (req, reply) => {
     const hash = parseRequestPart(itemHashParamSchema, (req.params as { hash: string }).hash, 'path', 'hash');
-    const row = await node.db.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
+    const row = await node.reads.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     if (!row) return reply.code(404).send({ error_code: 'MESSAGE_NOT_FOUND', details: { message: `no message ${hash}`, item_hash: hash } });
-    const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.db, hash) : [];
+    const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.reads, hash) : [];
     return { ...formatMessageStatus(row), ...(program_verdicts.length ? { program_verdicts } : {}) };
   });
 

@@ -3,7 +3,9 @@ import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
 import { checksummed, parseStoredJson } from './formatMessage.js';
-import { fetchPage, pageOf } from './listPage.js';
+import { chunkRows, pageChunks, pageOf } from './listPage.js';
+import { sendList } from './streamList.js';
+import { fairTurn } from '../fairTurn.js';
 
 type StoredPost = { content?: unknown; type?: string; address?: string; ref?: string };
 const storedPost = (text: string | null): StoredPost => {
@@ -47,7 +49,7 @@ async function newestAmends(node: NodeContext, refs: string[]): Promise<Map<stri
   const latest = new Map<string | null, MessagesTable>();
   for (let i = 0; i < refs.length; i += 500) {
     const chunk = refs.slice(i, i + 500);
-    const amends = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend');
+    const amends = node.reads.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend');
     const newest = await amends.select((eb) => ['ref', eb.fn.max('height').as('h')]).where('ref', 'in', chunk).groupBy('ref').execute();
     if (newest.length === 0) continue;
     const want = new Map(newest.map((n) => [n.ref, n.h]));
@@ -58,10 +60,10 @@ async function newestAmends(node: NodeContext, refs: string[]): Promise<Map<stri
 }
 
 export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
-  app.get('/api/v0/posts.json', async (req) => {
+  app.get('/api/v0/posts.json', async (req, reply) => {
     const q = parseRequestPart(postsQuerySchema, req.query, 'query');
     const { perPage, page } = pageOf(q, node.limits, 20);
-    let query = node.db.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
+    let query = node.reads.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
     if (q.types?.length) query = query.where('subtype', 'in', q.types);
     const addresses = checksummed(q.addresses);
     if (addresses?.length) query = query.where('owner', 'in', addresses);
@@ -69,9 +71,15 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     if (q.channels?.length) query = query.where('channel', 'in', q.channels);
     if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const originals = await fetchPage(node.db, query.orderBy('height', 'desc'), { perPage, page }, node.limits);
-    const latest = await newestAmends(node, originals.map((o) => o.item_hash));
-    const posts = originals.map((o) => formatPost(o, latest.get(o.item_hash)));
-    return { posts, pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' };
+    const chunks = await pageChunks(query.orderBy('height', 'desc'), { perPage, page }, node.limits);
+    async function* formatted() {
+      for (const [i, hashes] of chunks.entries()) {
+        if (i > 0) await fairTurn();
+        const originals = await chunkRows(node.reads, hashes);
+        const latest = await newestAmends(node, hashes);
+        yield originals.map((o) => formatPost(o, latest.get(o.item_hash)));
+      }
+    }
+    return sendList(reply, 'posts', formatted(), { pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' });
   });
 }

@@ -18,7 +18,7 @@ const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params 
 export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/programs', async (req) => {
     const q = parseRequestPart(programsQuerySchema, req.query, 'query');
-    let query = node.db.selectFrom('programs').selectAll().where('status', '=', 'live');
+    let query = node.reads.selectFrom('programs').selectAll().where('status', '=', 'live');
     const owners = checksummed(q.owners ?? q.addresses);
     if (owners?.length) query = query.where('owner', 'in', owners);
     const rows = await query.orderBy('created_height').limit(node.limits.maxListRows).execute();
@@ -26,22 +26,22 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   });
 
   app.get('/api/v0/programs/:id', async (req, reply) => {
-    const program = await findProgram(node.db, idOf(req.params));
+    const program = await findProgram(node.reads, idOf(req.params));
     if (!program) return reply.code(404).send(notFound);
     return programView(node, program);
   });
 
   app.get('/api/v0/programs/:id/history', async (req, reply) => {
     const id = idOf(req.params);
-    const program = await findProgram(node.db, id);
-    const history = await historyView(node.db, program?.id ?? id);
+    const program = await findProgram(node.reads, id);
+    const history = await historyView(node.reads, program?.id ?? id);
     return history ?? reply.code(404).send(notFound);
   });
 
   const dryRunLimit = dryRunLimiter();
   app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
     dryRunLimit.take(req.ip);
-    const program = await findProgram(node.db, (req.params as { id: string }).id);
+    const program = await findProgram(node.reads, (req.params as { id: string }).id);
     if (!program) return reply.code(404).send(notFound);
     return dryRunUpgrade(node, program, req.body as DryRunRequest);
   });

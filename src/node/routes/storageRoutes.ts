@@ -83,7 +83,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         }
         await node.pipeline.retryWaitingFor(staged.hash);
         // A STORE amend is accepted on its own; each program using the file decides whether to adopt it.
-        const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
+        const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.reads, r.item_hash) : [];
         return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: staged.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
       }
       await commitUpload(node.db, node.files, staged);
@@ -112,7 +112,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/storage/raw/:hash', async (req, reply) => {
     const { hash } = req.params as { hash: string };
     let fileHash = hash;
-    const store = await node.db.selectFrom('stores').select('file_hash').where('item_hash', '=', hash).executeTakeFirst();
+    const store = await node.reads.selectFrom('stores').select('file_hash').where('item_hash', '=', hash).executeTakeFirst();
     if (store) fileHash = store.file_hash;
     if (!/^[0-9a-f]{64}$/.test(fileHash) || !(await node.files.has(fileHash))) {
       return reply.code(404).send({ error_code: 'FILE_NOT_FOUND', details: { message: `no file ${hash}`, hash } });

@@ -27,7 +27,7 @@ export function storeStatements(db: Store): StoreStatements {
  * Kysely's SQLite driver prepares every statement on every execution; preparing was the largest single cost
  * of ingest. Statements are reusable, so keep them by SQL text (bounded: IN-lists make the text vary).
  */
-function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void): BetterSqlite3.Database {
+function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void, closes = true): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
   return new Proxy(sqlite, {
@@ -35,7 +35,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void)
       if (prop === 'close') {
         return () => {
           onClose();
-          return target.close();
+          return closes ? target.close() : target;
         };
       }
       if (prop !== 'prepare') {
@@ -66,10 +66,12 @@ export async function openStore(path: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   let reader: BetterSqlite3.Database | undefined;
+  let listings: BetterSqlite3.Database | undefined;
   let checkpointer: Checkpointer | undefined;
   const onClose = () => {
     checkpointer?.close();
     reader?.close();
+    listings?.close();
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
   const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -83,8 +85,27 @@ export async function openStore(path: string): Promise<Store> {
   reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   statementsOf.set(db, { writer: writerStatements(sqlite), reader: readerStatements(reader) });
+  listings = new BetterSqlite3(path, { readonly: true });
+  listings.pragma('busy_timeout = 5000');
+  // Its Kysely is never destroyed on its own: the connection closes with the store's (onClose above).
+  readersOf.set(db, new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(listings, () => undefined, false) }) }));
   exitedOf.set(db, checkpointer.exited);
   return db;
+}
+
+const readersOf = new WeakMap<Store, Store>();
+
+/**
+ * Committed state on a read-only connection of its own, for the API's reads. The store's own Kysely runs one
+ * query at a time on the writer's connection, and the writer holds it for a whole batch (its transaction spans
+ * event-loop turns): every GET queued behind it. A WAL reader never waits for the writer, nor the writer for it.
+ * Queries on it are synchronous on the event loop, so whoever reads much reads in chunks (see routes/listPage).
+ * It is closed with the store.
+ */
+export function storeReader(db: Store): Store {
+  const r = readersOf.get(db);
+  if (!r) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore', { status: 500 });
+  return r;
 }
 
 const exitedOf = new WeakMap<Store, Promise<void>>();

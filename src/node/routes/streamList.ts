@@ -1,0 +1,25 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { fairTurn } from '../fairTurn.js';
+
+/**
+ * Sends `{"<key>": [items…], …tail}` as it is produced, one chunk of items at a time: the same JSON as
+ * returning the object, but never held whole in memory, read only as fast as the client takes it (the stream
+ * is pulled: the next chunk is read when the socket has drained below the high-water mark), and one chunk per
+ * turn of the event loop (fairTurn) so that other requests are served while a large answer is being written.
+ */
+export function sendList(reply: FastifyReply, key: string, chunks: AsyncIterable<unknown[]>, tail: Record<string, unknown>): FastifyReply {
+  async function* body(): AsyncGenerator<string> {
+    yield `{${JSON.stringify(key)}:[`;
+    let first = true;
+    for await (const items of chunks) {
+      if (items.length === 0) continue;
+      const text = JSON.stringify(items);
+      yield (first ? '' : ',') + text.slice(1, -1);
+      first = false;
+    }
+    const rest = JSON.stringify(tail);
+    yield rest === '{}' ? ']}' : `],${rest.slice(1)}`;
+  }
+  return reply.type('application/json; charset=utf-8').send(Readable.from(body(), { objectMode: false, highWaterMark: 64 * 1024 }));
+}
