@@ -76,7 +76,7 @@ export async function sendHistory(db: Db, gate: QueryGate, ws: WebSocket, hashes
     let last: Promise<boolean> = Promise.resolve(true);
     for (const h of batch) {
       const r = byHash.get(h);
-      if (!r || r.status !== 'processed') continue;
+      if (r?.status !== 'processed') continue;
       last = sendAndFlush(ws, messageFrame(r));
       sent.add(h);
     }
