@@ -24,3 +24,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# The CLI and the devnet run the compiled JavaScript in dist/ (incremental: quick when nothing changed).
+npm run build --silent

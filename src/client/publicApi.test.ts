@@ -23,7 +23,7 @@ test('every export of src/client carries JSDoc with an @example', () => {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const before = text.slice(0, m.index);
       const doc = before.match(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/);
-      if (!doc || !doc[1].includes('@example')) missing.push(`${file.slice(DIR.length + 1)}: ${m[1]}`);
+      if (!doc?.[1].includes('@example')) missing.push(`${file.slice(DIR.length + 1)}: ${m[1]}`);
     }
   }
   assert.deepEqual(missing, []);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
-import { AlephError, isAlephError } from '../errors.js';
+import { type AlephError, isAlephError } from '../errors.js';
 import { FileStore } from './files/fileStore.js';
 import { UploadGc } from './files/uploadGc.js';
 import { DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES, Pipeline } from './pipeline/pipeline.js';

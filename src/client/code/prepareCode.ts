@@ -1,4 +1,4 @@
-import { openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
+import { openSync, readFileSync, readSync, closeSync, statSync, type Stats } from 'node:fs';
 import { AlephError } from '../../errors.js';
 import { zipDirectory } from './zipDirectory.js';
 
@@ -32,7 +32,7 @@ function magic(path: string): Buffer {
  * const { bytes, encoding } = prepareCode('./my-program'); // encoding 'zip'
  */
 export function prepareCode(path: string): PreparedCode {
-  let st;
+  let st: Stats;
   try {
     st = statSync(path);
   } catch (cause) {

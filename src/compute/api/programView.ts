@@ -103,7 +103,7 @@ export function versionKey(v: ProgramView): string {
 /** The resolved file hash of the code, the runtime or the immutable volume at `mount`. */
 export function resolvedFile(v: ProgramView, kind: ResolvedRef['kind'], mount?: string): string {
   const r = v.resolved.find((x) => x.kind === kind && (mount === undefined || x.mount === mount));
-  if (!r || !r.fileHash) {
+  if (!r?.fileHash) {
     throw new AlephError('COMPUTE_REF_UNRESOLVED', `program ${v.id}: the node has no file for its ${kind}${mount ? ` at ${mount}` : ''}`, {
       hint: 'the referenced STORE may be missing or forgotten', details: { program: v.id, kind, mount: mount ?? null }, status: 502,
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { AlephError } from '../../errors.js';
+import type { AlephError } from '../../errors.js';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
 import { usernsProblem } from './hostRequirements.js';
 import { ProgramUids } from './programUids.js';

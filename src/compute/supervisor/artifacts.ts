@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCode } from '../archive/extractCode.js';
 import { unpackRuntime } from '../runtime/unpackRuntime.js';

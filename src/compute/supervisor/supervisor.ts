@@ -212,7 +212,7 @@ export class Supervisor {
 
   private async upgrade(s: ProgramState, e: ProgramEvent): Promise<void> {
     const view = e.kind === 'program-forgotten' ? null : await this.api.program(s.view.id);
-    if (!view || view.status !== 'live') {
+    if (view?.status !== 'live') {
       s.view = { ...s.view, status: 'forgotten' };
       const old = s.instance;
       s.instance = null;

@@ -1,6 +1,6 @@
 import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
-import { canActFor, MAX_JSON_DEPTH_CEILING, parseJsonWithin, sameAddress } from '../../protocol/index.js';
+import { canActFor, MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';

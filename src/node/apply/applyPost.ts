@@ -20,7 +20,7 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
     throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', { details: { field: 'ref' } });
   }
   const original = await getMessageRow(ctx.db, content.ref);
-  if (!original || original.type !== 'POST' || original.status !== 'processed') {
+  if (original?.type !== 'POST' || original.status !== 'processed') {
     throw new AlephError('POST_AMEND_REF_UNKNOWN', `the amended post ${content.ref} is not an accepted POST`, { details: { ref: content.ref } });
   }
   if (original.subtype === 'amend') {

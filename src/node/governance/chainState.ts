@@ -71,7 +71,7 @@ export async function loadPolicyContext(db: Db, programId: string, manifests: Ar
   const programs = new Map<string, { edition: number; owner: string | null; policy: UpgradePolicyName | null }>();
   for (const id of [...reads.programs].sort()) {
     const p = await db.selectFrom('programs').select(['edition', 'status']).where('id', '=', id).executeTakeFirst();
-    if (!p || p.status !== 'live') continue;
+    if (p?.status !== 'live') continue;
     const e = await db.selectFrom('program_editions').select(['program_owner', 'upgrade_policy']).where('program_id', '=', id).orderBy('edition', 'desc').executeTakeFirst();
     // A plain program has no program_owner (Leo: legacy programs) and no policy (counts as not immutable).
     const governed = e?.upgrade_policy === 'compatible' || e?.upgrade_policy === 'immutable';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AlephError, isAlephError } from '../../errors.js';
+import { type AlephError, isAlephError } from '../../errors.js';
 import { DEFAULT_PARSE_LIMITS, isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ParseLimits, type ValidMessage } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';

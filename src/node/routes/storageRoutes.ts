@@ -73,7 +73,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         }
         const isNew = await commitUpload(node.db, node.files, staged);
         committed = true;
-        let r;
+        let r: Awaited<ReturnType<typeof node.pipeline.submit>>;
         try {
           r = await node.pipeline.submit(metadata.message);
         } catch (e) {

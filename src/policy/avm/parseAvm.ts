@@ -7,7 +7,7 @@ const REGISTER = /^r(\d{1,4})$/;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const QUALIFIED = /^([A-Za-z0-9_.]+)\/(edition|program_owner)$/;
 const MAPPING = /^[^\s/[\],]+\/[^\s[\],]+$/;
-const KEY = /^[A-Za-z0-9_.\-]+$/;
+const KEY = /^[A-Za-z0-9_.-]+$/;
 
 class Line {
   private i = 0;

@@ -6,8 +6,8 @@ import type { AnnotationArg } from './parseAnnotation.js';
 import { parseCustom } from './parseCustom.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const MAPPING = /^0x[0-9a-fA-F]{40}\/[A-Za-z0-9_.\-]+$/;
-const KEY = /^[A-Za-z0-9_.\-]+$/;
+const MAPPING = /^0x[0-9a-fA-F]{40}\/[A-Za-z0-9_.-]+$/;
+const KEY = /^[A-Za-z0-9_.-]+$/;
 const U32_MAX = 0xffffffff;
 
 /** Which arguments each annotation takes; anything else is a compile error. */

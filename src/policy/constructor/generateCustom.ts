@@ -21,7 +21,7 @@ const OPCODE: Record<string, string> = {
   '&&': 'and',
   '||': 'or',
 };
-const KEY = /^[A-Za-z0-9_.\-]+$/;
+const KEY = /^[A-Za-z0-9_.-]+$/;
 const isInt = (t: StaticType) => t === null || (INT_TYPES as readonly string[]).includes(t);
 
 /**
@@ -122,14 +122,16 @@ class Generator {
       case 'assert': {
         const o = this.expr(s.expr);
         this.bool(s.line, o, 'assert');
-        return this.emit(`assert.eq ${o.text} true`);
+        this.emit(`assert.eq ${o.text} true`);
+        return;
       }
       case 'assert_eq':
       case 'assert_neq': {
         const l = this.expr(s.left);
         const r = this.expr(s.right);
         this.same(s.line, l, r, s.k);
-        return this.emit(`${s.k === 'assert_eq' ? 'assert.eq' : 'assert.neq'} ${l.text} ${r.text}`);
+        this.emit(`${s.k === 'assert_eq' ? 'assert.eq' : 'assert.neq'} ${l.text} ${r.text}`);
+        return;
       }
       case 'let': {
         const o = this.expr(s.expr);
@@ -146,10 +148,10 @@ class Generator {
         const cond = this.expr(s.cond);
         this.bool(s.line, cond, 'if');
         this.emit(`branch.eq ${cond.text} false to ${endThen}`);
-        s.then.forEach((t) => this.statement(t));
+        for (const t of s.then) this.statement(t);
         this.emit(`branch.eq true true to ${endOtherwise}`);
         this.emit(`position ${endThen}`);
-        (s.otherwise ?? []).forEach((t) => this.statement(t));
+        for (const t of s.otherwise ?? []) this.statement(t);
         this.emit(`position ${endOtherwise}`);
         this.depth--;
       }
@@ -166,6 +168,6 @@ class Generator {
  */
 export function generateCustom(statements: Stmt[]): string {
   const g = new Generator();
-  statements.forEach((s) => g.statement(s));
+  for (const s of statements) g.statement(s);
   return ['constructor:', ...g.lines].join('\n');
 }

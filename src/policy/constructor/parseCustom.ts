@@ -25,7 +25,7 @@ export type Stmt =
   | { k: 'let'; name: string; type: string | null; expr: Expr; line: number };
 
 const LEVELS: BinaryOperator[][] = [['||'], ['&&'], ['==', '!=', '>', '>=', '<', '<='], ['+', '-']];
-const MAPPING = /^0x[0-9a-fA-F]{40}\/[A-Za-z0-9_.\-]+$/;
+const MAPPING = /^0x[0-9a-fA-F]{40}\/[A-Za-z0-9_.-]+$/;
 
 class Parser {
   private i = 0;
@@ -162,7 +162,11 @@ class Parser {
       if (!MAPPING.test(mapping)) this.fail(`malformed mapping "${mapping}"; expected "<0x address>/<aggregate key>"`);
       this.expect(',');
       const key = this.expr();
-      const fallback = fn === 'get_or_use' ? (this.expect(','), this.expr()) : undefined;
+      let fallback: Expr | undefined;
+      if (fn === 'get_or_use') {
+        this.expect(',');
+        fallback = this.expr();
+      }
       e = fallback ? { k: 'mapping', fn, mapping, key, fallback, line } : { k: 'mapping', fn, mapping, key, line };
     } else return this.fail(`unknown function ${ns}::${fn}`);
     this.expect(')');

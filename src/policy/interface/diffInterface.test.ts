@@ -89,7 +89,7 @@ describe('diffInterface', () => {
   });
 
   it('refuses a non-inline function whose source disappeared or that became inline', () => {
-    const { ['lib/score.py']: _gone, ...rest } = HASHES;
+    const { 'lib/score.py': _gone, ...rest } = HASHES;
     assert.deepEqual(codes(base(), rest), ['LOGIC_CHANGED:function:score']);
     const inlined = base();
     inlined.functions.score.inline = true;

@@ -6,7 +6,7 @@ function headerPath(line: string): string[] | null {
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Finds the 1-based line of a TOML key or table by its path, so semantic manifest errors can point
@@ -31,7 +31,7 @@ export function locateLine(text: string, path: string[]): number | undefined {
   if (exact >= 0) return exact + 1;
   for (let k = path.length - 1; k >= 0; k--) {
     const table = path.slice(0, k);
-    const rest = path.slice(k).map(escape).join('\\s*\\.\\s*');
+    const rest = path.slice(k).map(escapeRegExp).join('\\s*\\.\\s*');
     const re = new RegExp(`^\\s*["']?${rest}["']?\\s*=`);
     const hit = lines.findIndex((line, i) => same(tables[i], table) && headerPath(line) === null && re.test(line));
     if (hit >= 0) return hit + 1;

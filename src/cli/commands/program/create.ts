@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_CHANNEL, DEFAULT_RUNTIME_ID, parseEnvVars, parseVolumeOptions, prepareCode } from '../../../client/index.js';
 import { clientOf, computeUrlOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
 import { printJson, uploadProgress } from '../../output.js';
