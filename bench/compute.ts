@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import { accountFromPrivateKey } from '../src/client/accounts/account.js';
@@ -12,6 +12,7 @@ import { updateProgramCode } from '../src/client/actions/updateProgramCode.js';
 import { prepareCode } from '../src/client/code/prepareCode.js';
 import { measureColdStart } from '../src/compute/bench/coldStart.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
+import { NGINX, startNginxProxy } from './nginxProxy.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const STARTS = 20;
@@ -95,23 +96,43 @@ function throughputOutside(target: { url?: string; socketPath?: string }, path: 
 }
 
 // Both stock kinds: the trivial Node handler shows the proxy's own ceiling (the program costs almost nothing),
-// the FastAPI app what a typical program sees.
+// the FastAPI app what a typical program sees. nginx (one worker, keep-alive upstream to the same socket) is the
+// reference proxy. Each configuration runs ROUNDS times, interleaved, so that load from others on the machine
+// falls on all of them alike; ratios are of the sums.
+const ROUNDS = 2;
 async function warm(kind: 'node' | 'python') {
   const app = APPS[kind];
   const { id } = await deployProgram(config, { code: prepareCode(codeDir(app.files)), entrypoint: app.entrypoint, runtime: app.runtime, timeoutSeconds: 60 });
   await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
   const socketPath = sup.serving(id)!.socketPath;
-  const direct = await throughput({ socketPath }, '/');
-  const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
-  const directOut = await throughputOutside({ socketPath }, '/');
-  const routedOut = await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`);
-  return {
-    concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000,
-    // The load generator in this process, which also runs the core node and the compute node.
-    same_process: { direct_rps: direct, through_compute_node_rps: routed, ratio: ratio(routed, direct) },
-    // The load generator in its own process (bench/loadgen.mjs), both sides.
-    separate_process: { direct_rps: directOut, through_compute_node_rps: routedOut, ratio: ratio(routedOut, directOut) },
-  };
+  const nginx = NGINX ? await startNginxProxy(join(home, `nginx-${kind}`), socketPath) : null;
+  try {
+    const direct = await throughput({ socketPath }, '/');
+    const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
+    const out = { direct: [] as number[], compute: [] as number[], nginx: [] as number[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      out.direct.push(await throughputOutside({ socketPath }, '/'));
+      out.compute.push(await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`));
+      if (nginx) out.nginx.push(await throughputOutside({ url: nginx.url }, '/'));
+    }
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return {
+      concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000,
+      // The load generator in this process, which also runs the core node and the compute node.
+      same_process: { direct_rps: direct, through_compute_node_rps: routed, ratio: ratio(routed, direct) },
+      // The load generator in its own process (bench/loadgen.mjs), every configuration through it, ROUNDS each.
+      separate_process: {
+        direct_rps: out.direct, through_compute_node_rps: out.compute,
+        nginx_rps: nginx ? out.nginx : null,
+        ratio: ratio(sum(out.compute), sum(out.direct)),
+        nginx_ratio: nginx ? ratio(sum(out.nginx), sum(out.direct)) : null,
+        compute_vs_nginx: nginx ? ratio(sum(out.compute), sum(out.nginx)) : null,
+        ...(nginx ? { nginx: nginx.version } : { note: 'nginx row skipped: Debian package nginx not installed (apt-get install nginx)' }),
+      },
+    };
+  } finally {
+    await nginx?.stop();
+  }
 }
 
 async function upgrades() {
@@ -145,13 +166,23 @@ async function upgrades() {
   return { upgrades: UPGRADES, accepted_to_first_new_response_ms: stats(ms), requests_during: ok + failed, failed_requests: failed, last_seen: seen };
 }
 
+// `npm run bench -- compute warm` runs the warm rows alone (while working on the proxy); results are then
+// written to compute-warm.json so the full record is not overwritten by a partial one.
+const only = process.argv[3];
 try {
-  const result = {
-    cold_start: { node: await coldStart('node'), python: await coldStart('python') },
-    warm_throughput: { node: await warm('node'), python: await warm('python') },
-    upgrade: await upgrades(),
-  };
-  writeResult('compute', result);
+  if (only === 'warm') {
+    writeResult('compute-warm', { load: loadavg().map(round), warm_throughput: { node: await warm('node'), python: await warm('python') } });
+  } else {
+    const load = loadavg().map(round);
+    const result = {
+      load_before: load,
+      cold_start: { node: await coldStart('node'), python: await coldStart('python') },
+      warm_throughput: { node: await warm('node'), python: await warm('python') },
+      upgrade: await upgrades(),
+      load_after: loadavg().map(round),
+    };
+    writeResult('compute', result);
+  }
 } finally {
   await devnet.close();
   rmSync(home, { recursive: true, force: true });

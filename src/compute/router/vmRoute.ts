@@ -45,6 +45,10 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
       sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
         hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds }, status: 504,
       }), served);
+    } else if (out.kind === 'refused') {
+      sendError(res, new AlephError('COMPUTE_BAD_REQUEST', `the request cannot be forwarded: ${out.message}`, {
+        hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)', status: 400,
+      }), served);
     } else if (out.kind === 'failed') {
       const reason = await exitReason(inst.handle.exited);
       sendError(res, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: ${reason ?? out.message}`, {

@@ -1,21 +1,22 @@
-import http from 'node:http';
 import { join } from 'node:path';
+import type { Pool } from 'undici';
 import { startSandbox } from '../sandbox/startSandbox.js';
 import type { SandboxExit, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import type { ProgramView } from '../api/programView.js';
 import type { PreparedProgram } from './artifacts.js';
 import type { ProgramLogs } from './programLogs.js';
+import { openUpstream } from './upstream.js';
 
 let counter = 0;
 
 /**
  * One running execution of one program version. Counts requests in flight so that an upgrade or an idle stop
- * can wait for them (drain) instead of cutting them off, and keeps a keep-alive agent to its socket so warm
- * requests do not pay a connect each.
+ * can wait for them (drain) instead of cutting them off, and keeps a pool of kept-alive connections to its socket
+ * so warm requests do not pay a connect each.
  */
 export class Instance {
   readonly handle: SandboxHandle;
-  readonly agent: http.Agent;
+  readonly upstream: Pool;
   readonly socketPath: string;
   /** Response headers naming the version this instance serves (built once, sent with every response). */
   readonly served: Record<string, string>;
@@ -43,9 +44,8 @@ export class Instance {
     });
     this.socketPath = this.handle.socketPath;
     this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
-    // Enough kept-alive sockets for the node's concurrent requests to this program: each waits for no connect.
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
-    void this.handle.exited.then((e) => { this.exit = e; this.agent.destroy(); prepared.release(); });
+    this.upstream = openUpstream(this.socketPath);
+    void this.handle.exited.then((e) => { this.exit = e; this.upstream.destroy().catch(() => {}); prepared.release(); });
   }
 
   get alive(): boolean { return this.exit === null; }
@@ -73,6 +73,6 @@ export class Instance {
 
   async stop(): Promise<void> {
     await this.handle.stop(1000);
-    this.agent.destroy();
+    await this.upstream.destroy();
   }
 }

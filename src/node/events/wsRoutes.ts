@@ -59,7 +59,7 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
   async function fanOutMessage(hash: string): Promise<void> {
     const row = await node.reads.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     // pyaleph streams processed messages only (one forgotten meanwhile has no content to show).
-    if (!row || row.status !== 'processed') return;
+    if (row?.status !== 'processed') return;
     let frame: Buffer | undefined;
     let slice = 0;
     for (const [ws, sub] of [...messages.sockets]) {

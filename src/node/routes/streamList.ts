@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { fairTurn } from '../fairTurn.js';
 
 /**
  * Sends `{"<key>": [items…], …tail}` as it is produced, one chunk of items at a time: the same JSON as
