@@ -54,7 +54,8 @@ export async function historyView(db: Db, programId: string): Promise<Record<str
  * await messageVerdicts(db, hash); // [{ program_id, verdict: 'refused', error_code: 'CONSTRUCTOR_FAILED', … }]
  */
 export async function messageVerdicts(db: Db, hash: string): Promise<Record<string, unknown>[]> {
-  // Asked after every publication: prepared reads of committed state rather than three built queries.
+  // Asked after every publication: prepared reads of committed state rather than three built queries (the
+  // statements of the store itself; they run on its read-only connection).
   const reader = storeStatements(db).reader;
   const out: Record<string, unknown>[] = [];
   for (const e of reader.editionsOf(hash)) {

@@ -83,7 +83,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         }
         await node.pipeline.retryWaitingFor(staged.hash);
         // A STORE amend is accepted on its own; each program using the file decides whether to adopt it.
-        const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.reads, r.item_hash) : [];
+        const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
         return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: staged.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
       }
       await commitUpload(node.db, node.files, staged);
