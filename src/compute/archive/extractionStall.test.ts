@@ -41,7 +41,9 @@ describe('extraction never stalls the node', () => {
     writeFileSync(honest, zipBomb(500));
     writeFileSync(liar, zipBomb(500, { lie: true }));
     writeFileSync(many, manyEntriesZip(65_000));
-    const idle = await probeDuring(h.url, new Promise(() => {}), 50);
+    // The same probe with nothing extracting (after a warm-up): on a shared machine most of the p99 is the machine.
+    await probeDuring(h.url, new Promise(() => {}), 20);
+    const idle = await probeDuring(h.url, new Promise(() => {}), 300);
     const outcomes: Record<string, string> = {};
     const work = Promise.all([
       extractCode(honest, 'zip', join(dir, 'a')).then(() => 'extracted', (e: { code: string }) => e.code).then((r) => { outcomes.honest = r; }),
@@ -55,8 +57,12 @@ describe('extraction never stalls the node', () => {
     const worst = p99(lat);
     console.log(`# probe during extraction: ${lat.length} GETs, p99 ${worst.toFixed(1)} ms, max ${Math.max(...lat).toFixed(1)} ms (idle p99 ${p99(idle).toFixed(1)} ms)`);
     assert.ok(lat.length >= 20, `the probe ran (${lat.length} requests)`);
-    // The goal is 50 ms; on a loaded shared 2-core machine the bound asserted is looser but still far below
-    // the freeze of an extraction on the event loop (the 65,000 entries alone took 8-19 s there).
-    assert.ok(worst < 500, `p99 ${worst.toFixed(1)} ms`);
+    // The issue's bound is 50 ms. On the shared 2-core machine (load 15-21), same run, fresh worker per job at
+    // the node's priority: p99 37-40 ms (idle 21-32); kept workers at nice 19: 22-26 ms (idle 17-22), 34 ms at
+    // load 23. So 50 ms is asserted, unless the same probe with nothing extracting is itself past half of it: then
+    // twice the machine's own p99 (an extraction on the event loop froze it for 3-19 s, far past either).
+    const idleP99 = p99(idle);
+    const bound = Math.max(50, 2 * idleP99);
+    assert.ok(worst < bound, `p99 ${worst.toFixed(1)} ms during extraction, bound ${bound.toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms)`);
   });
 });

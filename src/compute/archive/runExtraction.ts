@@ -3,19 +3,23 @@ import { AlephError } from '../../errors.js';
 import { extractionTimeout, invalidArchive } from './archiveErrors.js';
 import type { ExtractJob } from './extractArchive.js';
 
-/** Extractions at once per process: each is a worker plus a tool; the rest wait their turn. */
-const MAX_CONCURRENT = 2;
+/** Extraction workers per process: each runs one job (and its tool) at a time; the rest wait their turn. */
+const MAX_WORKERS = 2;
 /** A worker's own JS heap (archive buffers are outside it); a runaway parse fails instead of growing the node. */
 const WORKER_HEAP_MB = 256;
+/** A worker is replaced after this many jobs, so whatever a hostile archive left in its heap does not pile up. */
+const JOBS_PER_WORKER = 64;
+/** An idle worker is let go after this long (and never keeps the process alive meanwhile). */
+const IDLE_MS = 60_000;
 
-let running = 0;
-const waiting: Array<() => void> = [];
+type Answer = { id: number; ok: boolean; error?: { code: string; message: string; hint: string; details: Record<string, unknown>; status: number } };
 
-async function slot(): Promise<() => void> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  return () => { running--; waiting.shift()?.(); };
-}
+interface PooledWorker { worker: Worker; jobs: number; idleTimer: NodeJS.Timeout | null }
+
+let live = 0;
+let nextId = 0;
+const idle: PooledWorker[] = [];
+const waiting: Array<(w: PooledWorker) => void> = [];
 
 function bootSource(): string {
   const isTs = import.meta.url.endsWith('.ts');
@@ -26,34 +30,83 @@ function bootSource(): string {
     : `import(${JSON.stringify(url.href)})`;
 }
 
+function spawnWorker(): PooledWorker {
+  const worker = new Worker(bootSource(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+  return { worker, jobs: 0, idleTimer: null };
+}
+
+async function acquire(): Promise<PooledWorker> {
+  const w = idle.pop();
+  if (w) {
+    if (w.idleTimer) clearTimeout(w.idleTimer);
+    w.worker.ref();
+    return w;
+  }
+  if (live < MAX_WORKERS) { live++; return spawnWorker(); }
+  return new Promise((r) => waiting.push(r));
+}
+
+/** Back to the pool, or gone (after a failure of the worker itself, a timeout, or its job quota). */
+function giveBack(w: PooledWorker, healthy: boolean): void {
+  if (!healthy || w.jobs >= JOBS_PER_WORKER) {
+    void w.worker.terminate();
+    live--;
+    const next = waiting.shift();
+    if (next) { live++; next(spawnWorker()); }
+    return;
+  }
+  const next = waiting.shift();
+  if (next) return next(w);
+  w.worker.unref();
+  w.idleTimer = setTimeout(() => {
+    const i = idle.indexOf(w);
+    if (i < 0) return;
+    idle.splice(i, 1);
+    live--;
+    void w.worker.terminate();
+  }, IDLE_MS);
+  w.idleTimer.unref();
+  idle.push(w);
+}
+
 /**
  * Runs one extraction in a worker thread, so inflating a zip bomb or walking 100,000 entries never stalls the
- * event loop of the node that asked (in a devnet, the core node's API shares it). The worker is terminated at
- * the job's time limit; its tools carry their own.
+ * event loop of the node that asked (in a devnet, the core node's API shares it). Workers are kept between jobs
+ * (starting one costs about half a second of CPU, on a shared host); a worker is terminated at its job's time
+ * limit (its tools carry their own) and replaced.
  */
 export async function runExtraction(job: ExtractJob): Promise<void> {
-  const release = await slot();
+  const w = await acquire();
+  w.jobs++;
+  const id = nextId++;
+  let healthy = true;
   try {
     await new Promise<void>((resolve, reject) => {
-      const w = new Worker(bootSource(), { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-      let settled = false;
       const done = (e?: unknown) => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timer);
-        void w.terminate();
+        w.worker.off('message', onMessage);
+        w.worker.off('error', onError);
+        w.worker.off('exit', onExit);
         if (e === undefined) resolve(); else reject(e);
       };
-      const timer = setTimeout(() => done(extractionTimeout(job.limits.timeoutMs)), job.limits.timeoutMs + 5_000);
-      w.on('message', (m: { ok: boolean; error?: { code: string; message: string; hint: string; details: Record<string, unknown>; status: number } }) => {
+      const timer = setTimeout(() => { healthy = false; done(extractionTimeout(job.limits.timeoutMs)); }, job.limits.timeoutMs + 5_000);
+      const onMessage = (m: Answer) => {
+        if (m.id !== id) return;
         if (m.ok) return done();
         const err = m.error!;
         done(new AlephError(err.code, err.message, { hint: err.hint, details: err.details, status: err.status }));
-      });
-      w.on('error', (e) => done((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? invalidArchive('extraction ran out of memory', e) : e));
-      w.on('exit', (code) => done(invalidArchive(`the extraction worker exited (${code}) without an answer`)));
+      };
+      const onError = (e: Error) => {
+        healthy = false;
+        done((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? invalidArchive('extraction ran out of memory', e) : e);
+      };
+      const onExit = (code: number) => { healthy = false; done(invalidArchive(`the extraction worker exited (${code}) without an answer`)); };
+      w.worker.on('message', onMessage);
+      w.worker.on('error', onError);
+      w.worker.on('exit', onExit);
+      w.worker.postMessage({ id, job });
     });
   } finally {
-    release();
+    giveBack(w, healthy);
   }
 }
