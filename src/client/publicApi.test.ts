@@ -67,6 +67,8 @@ test('the runtime exports of the SDK are deliberate', () => {
     'getPosts',
     'getProgram',
     'getProgramHistory',
+    'listAllPrograms',
+    'listPrograms',
     'listTree',
     'loadAccount',
     'manifestPolicyOf',
