@@ -10,6 +10,8 @@ import { approveUpgrade, dryRunProgram, getHeight, getProgram, getProgramHistory
 import { publishMessage, type PublishMessageParameters } from './actions/publishMessage.js';
 import { replaceProgram, setProgramPersistence, type ReplaceProgramParameters } from './actions/replaceProgram.js';
 import { updateProgramCode, type UpdateProgramCodeParameters } from './actions/updateProgramCode.js';
+import { replaceProgramCode, type ReplaceProgramCodeParameters } from './actions/replaceProgramCode.js';
+import { listAllPrograms, listPrograms, type ListProgramsParameters } from './actions/listPrograms.js';
 import { downloadFile, uploadFile, type UploadFileParameters } from './actions/uploadFile.js';
 import { watchMessages, type WatchMessagesParameters } from './actions/watchMessages.js';
 import { DEFAULT_API_URL } from './constants.js';
@@ -72,6 +74,9 @@ export class AlephClient {
   deployProgram = (p: DeployProgramParameters) => deployProgram(this.config, p);
   updateProgramCode = (p: UpdateProgramCodeParameters) => updateProgramCode(this.config, p);
   replaceProgram = (p: ReplaceProgramParameters) => replaceProgram(this.config, p);
+  replaceProgramCode = (p: ReplaceProgramCodeParameters) => replaceProgramCode(this.config, p);
+  listPrograms = (p: ListProgramsParameters = {}) => listPrograms(this.config, p);
+  listAllPrograms = (p: Omit<ListProgramsParameters, 'page'> = {}) => listAllPrograms(this.config, p);
   setProgramPersistence = (p: { hash: string; persistent: boolean }) => setProgramPersistence(this.config, p);
   deleteProgram = (p: DeleteProgramParameters) => deleteProgram(this.config, p);
   watchMessages = (p: WatchMessagesParameters) => watchMessages(this.config, p);

@@ -18,6 +18,8 @@ import { storageRoutes } from './routes/storageRoutes.js';
 import { aggregatesRoutes } from './routes/aggregatesRoutes.js';
 import { postsRoutes } from './routes/postsRoutes.js';
 import { programsRoutes } from './routes/programsRoutes.js';
+import { priceRoutes } from './routes/priceRoutes.js';
+import { pricingSettingsOf, type PricingSettings } from './pricing/pricingSettings.js';
 import { wsRoutes } from './events/wsRoutes.js';
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
@@ -57,6 +59,8 @@ export interface NodeOptions {
   server?: Partial<ServerLimits>;
   /** Websocket subscriber caps: count per IP and in total, unsent bytes, history; defaults in src/node/events/subscribers.ts. */
   ws?: Partial<WsLimits>;
+  /** The pricing aggregate served at aleph's ALEPH_AGGREGATE_ADDRESS (prices are zero: src/node/pricing). */
+  pricing?: Partial<PricingSettings>;
 }
 
 export interface RunningNode extends NodeContext {
@@ -110,7 +114,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   });
   messagesRoutes(app, node);
   storageRoutes(app, node);
-  aggregatesRoutes(app, node);
+  aggregatesRoutes(app, node, pricingSettingsOf(opts.pricing));
+  priceRoutes(app, node);
   postsRoutes(app, node);
   programsRoutes(app, node);
   wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });

@@ -119,3 +119,20 @@ export function buildProgramReplacement(params: {
   const content = { ...given, address: (given.address as string | undefined) ?? params.sender, time, replaces: params.programId };
   return { chain: 'ETH', sender: params.sender, type: 'PROGRAM', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
 }
+
+/**
+ * A PROGRAM content with every reference pinned (`use_latest: false` on code, runtime and immutable volumes):
+ * what an `immutable` program needs, since the dependency rule (DESIGN §4) refuses any reference that could move.
+ * @example
+ * const pinned = pinProgramRefs(current.content); // pinned.code.use_latest === false
+ */
+export function pinProgramRefs<C extends Record<string, unknown>>(content: C): C {
+  const c = structuredClone(content) as Record<string, unknown>;
+  for (const k of ['code', 'runtime'] as const) {
+    if (c[k] && typeof c[k] === 'object') c[k] = { ...(c[k] as object), use_latest: false };
+  }
+  if (Array.isArray(c.volumes)) {
+    c.volumes = c.volumes.map((v: Record<string, unknown>) => (typeof v.ref === 'string' ? { ...v, use_latest: false } : v));
+  }
+  return c as C;
+}

@@ -1,7 +1,7 @@
 import { MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
-import type { ProgramsTable } from '../store/tables.js';
+import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
 import { servingView } from './computeReports.js';
 import { governanceView } from './governanceView.js';
 
@@ -14,14 +14,27 @@ export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTab
   return db.selectFrom('programs').selectAll().where('id', '=', msg.ref).executeTakeFirst();
 }
 
+/** A listing reads the current contents and refs of a whole page in two queries, not two per program. */
+export interface PreloadedView { content: string | null; refs: ProgramRefsTable[] }
+
+export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<Map<string, PreloadedView>> {
+  const out = new Map<string, PreloadedView>();
+  if (programs.length === 0) return out;
+  const contents = await db.selectFrom('messages').select(['item_hash', 'content']).where('item_hash', 'in', programs.map((p) => p.current_hash)).execute();
+  const byHash = new Map(contents.map((c) => [c.item_hash, c.content]));
+  const refs = await db.selectFrom('program_refs').selectAll().where('program_id', 'in', programs.map((p) => p.id)).orderBy('kind').orderBy('mount').execute();
+  for (const p of programs) out.set(p.id, { content: byHash.get(p.current_hash) ?? null, refs: refs.filter((r) => r.program_id === p.id) });
+  return out;
+}
+
 /**
  * What the API and the compute node see of a program: the version in force and its resolved refs (the
  * fields the compute node and the CLI rely on), then its governance (DESIGN §4 "Endpoints for governance").
  */
-export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable): Promise<Record<string, unknown>> {
+export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable, preloaded?: PreloadedView): Promise<Record<string, unknown>> {
   const { db } = node;
-  const msg = await db.selectFrom('messages').select(['content', 'time']).where('item_hash', '=', p.current_hash).executeTakeFirst();
-  const refs = await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
+  const msg = preloaded ? { content: preloaded.content } : await db.selectFrom('messages').select(['content']).where('item_hash', '=', p.current_hash).executeTakeFirst();
+  const refs = preloaded?.refs ?? await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
   return {
     id: p.id,
     owner: p.owner,

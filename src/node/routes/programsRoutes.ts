@@ -3,7 +3,8 @@ import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
 import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
-import { findProgram, programView } from '../programs/programView.js';
+import { findProgram, preloadViews, programView } from '../programs/programView.js';
+import { pageOf } from './listPage.js';
 import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
 import { checksummed } from './formatMessage.js';
 
@@ -18,11 +19,22 @@ const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params 
 export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/programs', async (req) => {
     const q = parseRequestPart(programsQuerySchema, req.query, 'query');
-    let query = node.reads.selectFrom('programs').selectAll().where('status', '=', 'live');
+    let query = node.reads.selectFrom('programs').where('status', '=', 'live');
     const owners = checksummed(q.owners ?? q.addresses);
     if (owners?.length) query = query.where('owner', 'in', owners);
-    const rows = await query.orderBy('created_height').limit(node.limits.maxListRows).execute();
-    return { programs: await Promise.all(rows.map((r) => programView(node, r))) };
+    // Without `pagination` (the compute node's call): every live program, up to the node's bound, as before.
+    const page = pageOf({ pagination: q.pagination ?? 0, page: q.page }, node.limits);
+    const take = page.perPage === 0 ? node.limits.maxListRows : page.perPage;
+    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query.selectAll().orderBy('created_height').orderBy('id').limit(take).offset(page.perPage === 0 ? 0 : (page.page - 1) * take).execute();
+    const preloaded = await preloadViews(node.reads, rows);
+    return {
+      programs: await Promise.all(rows.map((r) => programView(node, r, preloaded.get(r.id)))),
+      pagination_page: page.page,
+      pagination_total: Number(total.n),
+      pagination_per_page: page.perPage,
+      pagination_item: 'programs',
+    };
   });
 
   app.get('/api/v0/programs/:id', async (req, reply) => {

@@ -82,7 +82,7 @@ export const aggregatesQuerySchema = z.object({ keys: list(word).optional() });
 export type AggregatesQuery = z.infer<typeof aggregatesQuerySchema>;
 
 /** `GET /api/v0/programs`. */
-export const programsQuerySchema = z.object({ owners: list(address).optional(), addresses: list(address).optional() });
+export const programsQuerySchema = z.object({ owners: list(address).optional(), addresses: list(address).optional(), ...paginationFields });
 export type ProgramsQuery = z.infer<typeof programsQuerySchema>;
 
 /** A message or program named in a path (`/messages/{hash}`, `/programs/{id}`). */

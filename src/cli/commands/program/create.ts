@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_CHANNEL, DEFAULT_RUNTIME_ID, parseEnvVars, parseVolumeOptions, prepareCode } from '../../../client/index.js';
+import { DEFAULT_CHANNEL, DEFAULT_RUNTIME_ID, manifestPolicyOf, parseEnvVars, parseVolumeOptions, prepareCode } from '../../../client/index.js';
 import { clientOf, computeUrlOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
 import { printJson, uploadProgress } from '../../output.js';
 import { isInteractive } from '../../prompt.js';
@@ -27,6 +27,7 @@ interface CreateOptions extends CommonOptions {
   printMessages?: boolean;
   printCodeMessage?: boolean;
   printProgramMessage?: boolean;
+  pinCode?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -80,12 +81,17 @@ export function registerCreate(program: Command): void {
     .option('--no-print-code-message', 'Do not print the code message')
     .option('--print-program-message', 'Print the program message after creation [default: no-print-program-message]')
     .option('--no-print-program-message', 'Do not print the program message')
+    .option('--pin-code', 'Pin the code, the runtime and immutable volumes (use_latest: false): no STORE amend can change this program [default: pinned when program.toml says upgrade_policy = "immutable"]')
+    .option('--no-pin-code', 'Follow the latest amend of the code, runtime and volumes (use_latest: true); refused for an immutable program')
     .option('--json', 'Print the result as JSON (id, url, code reference)');
   withDebug(withVerbose(cmd, true));
   cmd.action(async (path: string, entrypoint: string, opts: CreateOptions, command: Command) => {
     const client = clientOf(command, true);
     const verbose = isVerbose(opts, true) && !opts.json;
     const code = prepareCode(path); // fail on a bad path before asking anything
+    // An immutable program may not follow anything that can move (DESIGN §4 dependency rule): pin it all.
+    const policy = manifestPolicyOf(code, path);
+    const pin = opts.pinCode ?? policy === 'immutable';
     let volumes = parseVolumeOptions({ immutable: opts.immutableVolume, ephemeral: opts.ephemeralVolume, persistent: opts.persistentVolume });
     let variables = opts.envVars ? parseEnvVars(opts.envVars) : undefined;
     let subscriptions: Record<string, unknown>[] | undefined;
@@ -96,8 +102,11 @@ export function registerCreate(program: Command): void {
     }
     if (verbose && opts.computeUnits !== undefined) process.stderr.write('Note: --compute-units has no effect on this network; resources come from --vcpus and --memory.\n');
     const progress = uploadProgress(code.bytes.length, 'Uploading code');
+    if (pin) volumes = volumes.map((v) => ('ref' in v ? { ...v, use_latest: false } : v));
     const r = await client.deployProgram({
       code,
+      codeUseLatest: !pin,
+      runtimeUseLatest: !pin,
       entrypoint,
       name: opts.name,
       runtime: opts.runtime,
@@ -119,12 +128,14 @@ export function registerCreate(program: Command): void {
     const url = `${computeUrlOf()}/vm/${r.id}`;
     if (opts.printMessages || opts.printCodeMessage) printJson(r.code);
     if (opts.printMessages || opts.printProgramMessage) printJson(r.program);
-    if (opts.json) return printJson({ id: r.id, url, status: r.status, code_ref: r.code.item_hash, code_file_hash: r.codeFileHash, encoding: code.encoding });
+    if (opts.json) return printJson({ id: r.id, url, status: r.status, code_ref: r.code.item_hash, code_file_hash: r.codeFileHash, encoding: code.encoding, pinned: pin, upgrade_policy: policy });
     if (!verbose) return void process.stdout.write(`${r.id}\n${url}\n`);
     process.stdout.write(
       `Your program has been deployed (${r.status}).\n\n` +
         `  Program id: ${r.id}\n` +
-        `  Code:       ${r.code.item_hash} (${code.encoding}, ${code.bytes.length} bytes)\n\n` +
+        `  Code:       ${r.code.item_hash} (${code.encoding}, ${code.bytes.length} bytes)\n` +
+        (pin ? `  Pinned:     code, runtime and volumes (use_latest: false)${policy === 'immutable' ? ': program.toml says upgrade_policy = "immutable"' : ''}\n` : '') +
+        '\n' +
         `Available on:\n  ${url}\n`,
     );
   });
