@@ -20,7 +20,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const publication_status = { status: 'success', failed: [] };
     if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
     // What the message did to programs (a STORE amend is accepted even where a program refuses it).
-    const program_verdicts = r.verdicts ? await messageVerdicts(node.reads, r.item_hash) : [];
+    const program_verdicts = r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
     return reply.code(200).send({ publication_status, message_status: 'processed', ...(program_verdicts.length ? { program_verdicts } : {}) });
   });
 
@@ -77,7 +77,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     const hash = parseRequestPart(itemHashParamSchema, (req.params as { hash: string }).hash, 'path', 'hash');
     const row = await node.reads.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
     if (!row) return reply.code(404).send({ error_code: 'MESSAGE_NOT_FOUND', details: { message: `no message ${hash}`, item_hash: hash } });
-    const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.reads, hash) : [];
+    const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.db, hash) : [];
     return { ...formatMessageStatus(row), ...(program_verdicts.length ? { program_verdicts } : {}) };
   });
 
