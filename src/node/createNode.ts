@@ -89,7 +89,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     maxUnauthenticatedUploadBytes,
     maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
   };
-  const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600 });
+  const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600, pendingExpirySeconds: limits.pendingExpirySeconds });
 
   const serverLimits = { ...defaultServerLimits, ...opts.server };
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, http: { connectionsCheckingInterval: serverLimits.checkIntervalMs } });
@@ -100,12 +100,16 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   // The streams are server-to-client: nothing a client sends needs more than a small frame.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installJsonBodyParser(app, limits.maxJsonDepth);
-  app.setErrorHandler((err: FastifyError | AlephError, _req, reply) => {
+  app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
     if (isAlephError(err)) {
       return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 && !err.code.startsWith('REQUEST_') ? { message_status: 'rejected' } : {}) });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/i.test(err.message))) {
       return reply.code(422).send({ error_code: 'MESSAGE_MALFORMED_JSON', details: { message: `the body is not valid JSON: ${err.message}` }, message_status: 'rejected' });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const max = req.routeOptions.bodyLimit;
+      return reply.code(413).send({ error_code: 'BODY_TOO_LARGE', details: { message: `the body is too large: more than ${max} bytes`, max_bytes: max } });
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error_code: 'REQUEST_INVALID', details: { message: err.message } });

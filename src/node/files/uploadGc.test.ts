@@ -88,4 +88,24 @@ describe('uploads no STORE names are collected after the grace period', () => {
       await s.close();
     }
   });
+
+  it('a pending STORE whose file never comes is kept for pendingExpirySeconds, then dropped', async () => {
+    const s = await startStorageNode({ uploadGcIntervalSeconds: 3600 });
+    try {
+      const never = await sign(alice, buildStore({ sender: alice.address, file: Buffer.from(`never uploaded ${Math.random()}`) }));
+      assert.equal((await postMessage(s.url, never)).status, 202);
+      let now = Date.now() / 1000;
+      const gc = new UploadGc(s.node.db, s.node.files, { graceSeconds: 3600, intervalSeconds: 3600, pendingExpirySeconds: 24 * 3600, now: () => now });
+      now += 23 * 3600;
+      await gc.runOnce();
+      assert.equal((await getJson(s.url, `/api/v0/messages/${never.item_hash}`)).body.status, 'pending');
+      now += 2 * 3600;
+      await gc.runOnce();
+      assert.equal((await getJson(s.url, `/api/v0/messages/${never.item_hash}`)).status, 404);
+      // Dropped, not refused: the same STORE may be sent again, and waits again.
+      assert.equal((await postMessage(s.url, never)).status, 202);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -44,6 +44,8 @@ export interface UploadGcOptions {
   intervalSeconds: number;
   /** Staging files untouched this long belong to no live upload. */
   staleStagedSeconds?: number;
+  /** A pending message (waiting for its file) received this long ago is dropped: the file never came. */
+  pendingExpirySeconds?: number;
   /** Unix seconds; injectable so tests need not wait. */
   now?: () => number;
 }
@@ -85,6 +87,10 @@ export class UploadGc {
   }
 
   private async collect(): Promise<string[]> {
+    // First, so that the files they waited for are collected in the same run.
+    if (this.opts.pendingExpirySeconds !== undefined) {
+      await this.db.deleteFrom('messages').where('status', '=', 'pending').where('reception_time', '<', this.now() - this.opts.pendingExpirySeconds).execute();
+    }
     const cutoff = this.now() - this.opts.graceSeconds;
     const removed: string[] = [];
     const candidates = await this.db.selectFrom('files').select('hash').where('created', '<', cutoff).where(unused).limit(BATCH).execute();

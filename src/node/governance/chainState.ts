@@ -1,5 +1,6 @@
 import { parseAvm, type AvmOperand, type Manifest, type PolicyContext, type UpgradePolicyName } from '../../policy/index.js';
 import type { Db } from '../store/queries.js';
+import { MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
 
 /** Where and when an attempt is judged: the writer's block, and the candidate edition approvals must name. */
 export interface JudgedAt {
@@ -45,7 +46,9 @@ async function loadMapping(db: Db, mapping: string): Promise<Record<string, unkn
     .where((eb) => eb(eb.fn('lower', ['address']), '=', mapping.slice(0, slash).toLowerCase()))
     .where('key', '=', mapping.slice(slash + 1))
     .executeTakeFirst();
-  return row ? (JSON.parse(row.content) as Record<string, unknown>) : null;
+  // Bounded: content stored by an older node may nest past what the policy's JSON.stringify survives.
+  const v = row ? parseJsonWithin(row.content, MAX_JSON_DEPTH_CEILING) : null;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
 function mappingValue(v: unknown): string | number | boolean | null {

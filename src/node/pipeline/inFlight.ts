@@ -1,6 +1,6 @@
 import type { MessageEnvelope } from '../../protocol/index.js';
 
-interface Running<T> { fingerprint: string; outcome: Promise<T> }
+interface Running<T> { envelope: MessageEnvelope; outcome: Promise<T> }
 
 const settle = () => undefined;
 
@@ -17,11 +17,11 @@ export class InFlight<T> {
   /** Runs `work` for `envelope`, unless an identical envelope is already running: then shares its outcome. */
   run(envelope: MessageEnvelope, work: () => Promise<T>): Promise<T> {
     const key = envelope.item_hash;
-    const fingerprint = fingerprintOf(envelope);
     const current = this.running.get(key);
-    if (current?.fingerprint === fingerprint) return current.outcome;
+    // Compared only when a copy is in flight: nearly every message has none, and costs nothing here.
+    if (current && sameEnvelope(current.envelope, envelope)) return current.outcome;
     const outcome = current ? current.outcome.then(settle, settle).then(work) : work();
-    const entry: Running<T> = { fingerprint, outcome };
+    const entry: Running<T> = { envelope, outcome };
     this.running.set(key, entry);
     const clear = () => {
       if (this.running.get(key) === entry) this.running.delete(key);
@@ -35,6 +35,7 @@ export class InFlight<T> {
  * Every field of the envelope: the signature covers only chain, sender, type and item_hash, so two
  * envelopes with the same hash and a valid signature may still differ (time, channel, even the sender).
  */
-export function fingerprintOf(m: MessageEnvelope): string {
-  return JSON.stringify([m.chain, m.sender, m.type, m.channel ?? null, m.time, m.item_type, m.item_content ?? null, m.signature]);
+export function sameEnvelope(a: MessageEnvelope, b: MessageEnvelope): boolean {
+  return a.chain === b.chain && a.sender === b.sender && a.type === b.type && (a.channel ?? null) === (b.channel ?? null) && a.time === b.time &&
+    a.item_type === b.item_type && (a.item_content ?? null) === (b.item_content ?? null) && a.signature === b.signature;
 }

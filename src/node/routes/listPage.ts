@@ -30,8 +30,8 @@ const ROW_COLUMNS = [
 type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
 
 /** Row and byte bounds of one read of a listing: each is a short synchronous query and a short formatting step. */
-const CHUNK_ROWS = 100;
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_ROWS = 50;
+const CHUNK_BYTES = 64 * 1024;
 
 /**
  * The hashes of one page, within the node's bounds (at most maxListRows rows and maxListBytes of content), in

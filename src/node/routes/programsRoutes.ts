@@ -50,7 +50,7 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     return history ?? reply.code(404).send(notFound);
   });
 
-  const dryRunLimit = dryRunLimiter();
+  const dryRunLimit = dryRunLimiter(node.limits.dryRunBurst, node.limits.dryRunPerSecond);
   app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
     dryRunLimit.take(req.ip);
     const program = await findProgram(node.reads, (req.params as { id: string }).id);

@@ -4,6 +4,7 @@ import { AlephError, isAlephError } from '../../errors.js';
 import { parseContent, parseEnvelope, type MessageEnvelope } from '../../protocol/index.js';
 import { fileTooLarge, type StagedFile } from '../files/fileStore.js';
 import { commitUpload, removeIfUnused } from '../files/uploadGc.js';
+import { UploadBudget } from '../files/uploadBudget.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
 
@@ -35,6 +36,7 @@ function declaredFile(envelope: MessageEnvelope): string | undefined {
  * and enter the store only once accepted, so an oversized, cut-off or refused upload leaves nothing.
  */
 export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
+  const budget = new UploadBudget(node.limits.anonymousUploadBytesPerMinute);
   const anonymousHint = `uploads over ${node.maxUnauthenticatedUploadBytes} bytes need a signed STORE in the "metadata" field, sent before the file`;
 
   app.post('/api/v0/storage/add_file', async (req, reply) => {
@@ -46,6 +48,8 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
       for await (const part of req.parts()) {
         if (part.type === 'file' || part.fieldname === 'file') {
           if (staged) throw new AlephError('UPLOAD_INVALID', 'one file per upload', { status: 400 });
+          // Anonymous so far (no STORE ahead of the file): refused while this client's budget is spent.
+          if (!signed && !metadata) budget.check(req.ip);
           const max = signed ? node.maxFileBytes : node.maxUnauthenticatedUploadBytes;
           const hint = signed ? undefined : anonymousHint;
           if (part.type === 'file') staged = await node.files.stage((part as MultipartFile).file, max, hint);
@@ -86,6 +90,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
         return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: staged.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
       }
+      budget.charge(req.ip, staged.size);
       await commitUpload(node.db, node.files, staged);
       committed = true;
       await node.pipeline.retryWaitingFor(staged.hash);
@@ -102,7 +107,9 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: node.maxUnauthenticatedUploadBytes }, (_req, body, done) => done(null, body));
     scope.post('/api/v0/storage/add_json', async (req) => {
+      budget.check(req.ip);
       const staged = await node.files.stageBytes(req.body as Buffer, node.maxUnauthenticatedUploadBytes, anonymousHint);
+      budget.charge(req.ip, staged.size);
       await commitUpload(node.db, node.files, staged);
       await node.pipeline.retryWaitingFor(staged.hash);
       return { status: 'success', hash: staged.hash };

@@ -88,7 +88,10 @@ export async function openStore(path: string): Promise<Store> {
   listings = new BetterSqlite3(path, { readonly: true });
   listings.pragma('busy_timeout = 5000');
   // Its Kysely is never destroyed on its own: the connection closes with the store's (onClose above).
-  readersOf.set(db, new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(listings, () => undefined, false) }) }));
+  const readerDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(listings, () => undefined, false) }) });
+  readersOf.set(db, readerDb);
+  // Whoever is handed the reader finds the same prepared reads (messageVerdicts takes either).
+  statementsOf.set(readerDb, statementsOf.get(db)!);
   exitedOf.set(db, checkpointer.exited);
   return db;
 }
