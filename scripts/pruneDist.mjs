@@ -10,7 +10,10 @@ function prune(dir) {
     if (statSync(p).isDirectory()) {
       prune(p);
       if (readdirSync(p).length === 0) rmSync(p, { recursive: true });
-    } else if (/\.(d\.ts|js)$/.test(name) && !existsSync(join('src', relative('dist', p).replace(/\.(d\.ts|js)$/, '.ts')))) {
+    } else if (
+      /\.(d\.ts|js)$/.test(name) &&
+      !existsSync(join('src', relative('dist', p).replace(/\.(d\.ts|js)$/, '.ts')))
+    ) {
       rmSync(p);
     }
   }

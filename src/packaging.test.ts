@@ -1,7 +1,17 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +40,10 @@ function runtimePackages(): string[] {
 // out, so the installed SDK proves it runs without them.
 function consumerProject(dir: string): void {
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+  );
   for (const path of runtimePackages()) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     const linked = spawnSync('cp', ['-al', join(ROOT, path), join(dir, path)]);
@@ -48,7 +61,8 @@ const address: string = toChecksumAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1
 export const wrong = () => toChecksumAddress(42);
 const account = accountFromPrivateKey('0x' + '11'.repeat(32));
 const client = new AlephClient({ apiUrl: 'http://127.0.0.1:1', account });
-console.log(JSON.stringify({ address, json: canonicalJson({ b: 1, a: [true] }), client: typeof client, sender: account.address }));
+const json = canonicalJson({ b: 1, a: [true] });
+console.log(JSON.stringify({ address, json, client: typeof client, sender: account.address }));
 `;
 
 describe('the packed SDK installs into a fresh project and runs without the sources or tsx', () => {
@@ -68,14 +82,20 @@ describe('the packed SDK installs into a fresh project and runs without the sour
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships dist/ and bin/, with declarations, and no tests, sources or build state', () => {
-    for (const f of ['bin/aleph.js', 'dist/cli/main.js', 'package.json']) assert.ok(entries.includes(`package/${f}`), f);
+    for (const f of ['bin/aleph.js', 'dist/cli/main.js', 'package.json'])
+      assert.ok(entries.includes(`package/${f}`), f);
     for (const sub of ['client', 'policy', 'protocol']) {
       assert.ok(entries.includes(`package/dist/${sub}/index.js`), sub);
       assert.ok(entries.includes(`package/dist/${sub}/index.d.ts`), `${sub} types`);
     }
-    const unwanted = entries.filter((f) => /\.test\.|\/testing\/|\/fuzz\/|testFixtures|tsbuildinfo|^package\/(src|bench)\//.test(f));
+    const unwanted = entries.filter((f) =>
+      /\.test\.|\/testing\/|\/fuzz\/|testFixtures|tsbuildinfo|^package\/(src|bench)\//.test(f),
+    );
     assert.deepEqual(unwanted, []);
-    assert.deepEqual(entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+    assert.deepEqual(
+      entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      [],
+    );
   });
 
   it('imports aleph-ts, aleph-ts/policy and aleph-ts/protocol with their types, and runs `aleph --help`', () => {

@@ -23,11 +23,11 @@ export function defaultKeyFilePath(home: string = process.env.HOME || homedir())
  */
 export interface CreateAccountParameters {
   /** Key file to write; defaults to {@link defaultKeyFilePath}. */
-  path?: string;
+  path?: string | undefined;
   /** Overwrite an existing key file (the old key is lost). */
-  replace?: boolean;
+  replace?: boolean | undefined;
   /** Import this key instead of generating one. */
-  privateKey?: string;
+  privateKey?: string | undefined;
 }
 
 /**
@@ -59,8 +59,8 @@ export function createAccount(params: CreateAccountParameters = {}): { account: 
  * loadAccount({ path: '/tmp/me.key' });
  */
 export interface LoadAccountParameters {
-  privateKey?: string;
-  path?: string;
+  privateKey?: string | undefined;
+  path?: string | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './ty
  */
 export interface BuildForgetParameters extends BaseBuildParameters {
   hashes: string[];
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**

@@ -11,32 +11,32 @@ export interface BuildProgramParameters extends BaseBuildParameters {
   /** item_hash of the STORE holding the code. */
   codeRef: string;
   entrypoint: string;
-  encoding?: 'zip' | 'squashfs' | 'plain';
+  encoding?: 'zip' | 'squashfs' | 'plain' | undefined;
   /** Follow amends of the code STORE (aleph-client: true, so `aleph program update` works). */
-  codeUseLatest?: boolean;
+  codeUseLatest?: boolean | undefined;
   /** Runtime STORE hash; default DEFAULT_RUNTIME_ID. */
-  runtime?: string;
-  runtimeUseLatest?: boolean;
-  name?: string;
+  runtime?: string | undefined;
+  runtimeUseLatest?: boolean | undefined;
+  name?: string | undefined;
   /** Extra metadata merged with `{name}`. */
-  metadata?: Record<string, unknown>;
-  vcpus?: number;
+  metadata?: Record<string, unknown> | undefined;
+  vcpus?: number | undefined;
   /** MiB. */
-  memory?: number;
+  memory?: number | undefined;
   /** resources.seconds: the idle timeout and per-request limit. */
-  timeoutSeconds?: number;
-  internet?: boolean;
-  alephApi?: boolean;
-  persistent?: boolean;
+  timeoutSeconds?: number | undefined;
+  internet?: boolean | undefined;
+  alephApi?: boolean | undefined;
+  persistent?: boolean | undefined;
   /** `allow_amend`: whether a later PROGRAM may replace this one. */
-  updatable?: boolean;
-  volumes?: ProgramVolume[];
-  variables?: Record<string, string>;
+  updatable?: boolean | undefined;
+  volumes?: ProgramVolume[] | undefined;
+  variables?: Record<string, string> | undefined;
   /** on.message subscriptions (`--beta`). */
-  subscriptions?: Record<string, unknown>[];
-  payment?: { chain: string; type: 'hold' | 'superfluid' | 'credit' };
+  subscriptions?: Record<string, unknown>[] | undefined;
+  payment?: { chain: string; type: 'hold' | 'superfluid' | 'credit' } | undefined;
   /** Id of the program this one replaces (needs its `allow_amend`). */
-  replaces?: string;
+  replaces?: string | undefined;
 }
 
 /**
@@ -111,8 +111,8 @@ export function buildProgramReplacement(params: {
   sender: string;
   programId: string;
   content: Record<string, unknown> | ProgramMessageContent;
-  channel?: string;
-  time?: number;
+  channel?: string | undefined;
+  time?: number | undefined;
 }): UnsignedMessage<Record<string, unknown>> {
   const time = params.time ?? nowSeconds();
   const given = params.content as Record<string, unknown>;

@@ -8,11 +8,11 @@ import { nowSeconds, type BaseBuildParameters, type UnsignedMessage } from './ty
  * buildStore({ sender, itemHash: sha256hex, size: 1024 });
  */
 export interface BuildStoreParameters extends BaseBuildParameters {
-  file?: Uint8Array;
-  itemHash?: string;
-  size?: number;
+  file?: Uint8Array | undefined;
+  itemHash?: string | undefined;
+  size?: number | undefined;
   /** item_hash of an earlier STORE this one amends (only its owner may). */
-  ref?: string;
+  ref?: string | undefined;
 }
 
 /**

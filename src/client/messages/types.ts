@@ -32,11 +32,11 @@ export interface BaseBuildParameters {
   /** The signer's address (the envelope `sender`). */
   sender: string;
   /** Address the content acts for; defaults to `sender` (a different one needs a `security` aggregate). */
-  address?: string;
+  address?: string | undefined;
   /** Defaults to DEFAULT_CHANNEL. */
-  channel?: string;
+  channel?: string | undefined;
   /** Float unix seconds; defaults to now. */
-  time?: number;
+  time?: number | undefined;
 }
 
 /**

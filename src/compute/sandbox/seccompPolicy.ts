@@ -55,7 +55,7 @@ export const DENIED_SYSCALLS: DeniedSyscall[] = [
 /** One argument test: `(arg[index] & mask) === value`. */
 export interface ArgMaskedEq { index: number; mask: number; value: number }
 
-export interface SetuidRule { name: string; number?: number; args: ArgMaskedEq[] }
+export interface SetuidRule { name: string; number?: number | undefined; args: ArgMaskedEq[] }
 
 function modeRules(name: string, modeArg: number, flagsArg: number | null, number?: number): SetuidRule[] {
   const out: SetuidRule[] = [];

@@ -31,7 +31,7 @@ export interface SandboxSpec {
    */
   hostUid: number;
   /** Most processes (threads included) of this program (default 256), and the budget of all programs together. */
-  pids?: PidLimits;
+  pids?: PidLimits | undefined;
   /** How long the program has to answer HTTP on its socket (default 15 s). */
   startTimeoutMs?: number;
 }

@@ -36,7 +36,15 @@ export const wsMessagesQuery = z.looseObject({
   hashes: listFilter.optional(),
 });
 
-export interface Filters { addresses?: string[]; channels?: string[]; chains?: string[]; refs?: string[]; types?: string[]; subtypes?: string[]; hashes?: string[] }
+export interface Filters {
+  addresses?: string[] | undefined;
+  channels?: string[] | undefined;
+  chains?: string[] | undefined;
+  refs?: string[] | undefined;
+  types?: string[] | undefined;
+  subtypes?: string[] | undefined;
+  hashes?: string[] | undefined;
+}
 
 export type WsQuery = { ok: true; history: number; filters: Filters } | { ok: false; field: string; reason: string };
 

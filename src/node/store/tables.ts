@@ -28,9 +28,9 @@ export interface MessagesTable {
   /** File hash a pending message waits for. */
   waiting_for: string | null;
   /** `block.height` the ordered writer assigned (time-based, DESIGN §4); null unless processed. */
-  block_height?: number | null;
+  block_height?: number | null | undefined;
   /** `block.timestamp` the ordered writer assigned, in seconds (never the sender's `time`). */
-  block_time?: number | null;
+  block_time?: number | null | undefined;
 }
 
 export interface FilesTable {

@@ -22,8 +22,18 @@ function loadNative(): NativeSecp | null {
 }
 const native = loadNative();
 
+/** The two implementations of public-key recovery; they must agree on every input (nodes decide alike). */
+export type RecoveryBackend = 'libsecp256k1' | 'noble';
+type RecoverPublicKey = (rs: Uint8Array, recid: number, digest: Uint8Array) => Uint8Array;
+
+const backends: Record<RecoveryBackend, RecoverPublicKey | null> = {
+  libsecp256k1: native ? (rs, recid, digest) => native.ecdsaRecover(rs, recid, digest, false) : null,
+  noble: (rs, recid, digest) =>
+    nobleSecp.Signature.fromBytes(rs, 'compact').addRecoveryBit(recid).recoverPublicKey(digest).toBytes(false),
+};
+
 /** Which implementation recovers signatures in this process ("libsecp256k1" or "noble"). */
-export const recoveryBackend: 'libsecp256k1' | 'noble' = native ? 'libsecp256k1' : 'noble';
+export const recoveryBackend: RecoveryBackend = native ? 'libsecp256k1' : 'noble';
 
 /** keccak256 of the EIP-191 personal_sign envelope of `text`. */
 export function personalMessageHash(text: string): Uint8Array {
@@ -49,20 +59,22 @@ function parseSignature(signature: string): { rs: Uint8Array; recid: number } {
 }
 
 /**
- * Recovers the EIP-55 address that personal_signed `text`.
- * Throws MESSAGE_INVALID_SIGNATURE when the signature cannot be recovered at all.
+ * Recovers the EIP-55 address that personal_signed `text`, with this process's backend unless one is named
+ * (tests hold the two to the same answers). Throws MESSAGE_INVALID_SIGNATURE when the signature cannot be
+ * recovered at all. A high-S signature recovers like its low-S twin: EIP-2 bounds s for transactions only.
  */
-export function recoverPersonalSigner(text: string, signature: string): string {
+export function recoverPersonalSigner(
+  text: string,
+  signature: string,
+  backend: RecoveryBackend = recoveryBackend,
+): string {
+  const recover = backends[backend];
+  if (!recover) throw new Error(`the ${backend} signature backend is not loaded in this process`);
   const { rs, recid } = parseSignature(signature);
   const digest = personalMessageHash(text);
   let pub: Uint8Array;
   try {
-    if (native) {
-      pub = native.ecdsaRecover(rs, recid, digest, false);
-    } else {
-      const sig = nobleSecp.Signature.fromBytes(rs, 'compact').addRecoveryBit(recid);
-      pub = sig.recoverPublicKey(digest).toBytes(false);
-    }
+    pub = recover(rs, recid, digest);
   } catch (cause) {
     throw new AlephError('MESSAGE_INVALID_SIGNATURE', 'signature does not recover to any public key', { cause });
   }
