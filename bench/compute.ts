@@ -85,15 +85,20 @@ async function throughput(target: { url?: string; socketPath?: string }, path: s
 }
 
 /** The same measurement from bench/loadgen.mjs in a separate process (the compute node keeps this one to itself). */
-function throughputOutside(target: { url?: string; socketPath?: string }, path: string): Promise<number> {
+function throughputOutside(target: { url?: string; socketPath?: string }, path: string, cpuMicros?: () => number): Promise<{ rps: number; cpuUsPerRequest: number | null }> {
   const arg = JSON.stringify({ ...target, path, concurrency: CONCURRENCY, ms: THROUGHPUT_MS });
+  const c0 = cpuMicros?.();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [join(import.meta.dirname, 'loadgen.mjs'), arg], (err, stdout) => {
       if (err) return reject(err);
-      resolve((JSON.parse(stdout) as { rps: number }).rps);
+      const out = JSON.parse(stdout) as { rps: number; ok: number };
+      const cpu = cpuMicros && c0 !== undefined ? round((cpuMicros() - c0) / Math.max(1, out.ok + CONCURRENCY)) : null;
+      resolve({ rps: out.rps, cpuUsPerRequest: cpu });
     });
   });
 }
+/** CPU time of this process (the compute node, and the core node beside it, idle meanwhile), in microseconds. */
+const ownCpuMicros = () => { const c = process.cpuUsage(); return c.user + c.system; };
 
 // Both stock kinds: the trivial Node handler shows the proxy's own ceiling (the program costs almost nothing),
 // the FastAPI app what a typical program sees. nginx (one worker, keep-alive upstream to the same socket) is the
@@ -109,11 +114,17 @@ async function warm(kind: 'node' | 'python') {
   try {
     const direct = await throughput({ socketPath }, '/');
     const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
-    const out = { direct: [] as number[], compute: [] as number[], nginx: [] as number[] };
+    const out = { direct: [] as number[], compute: [] as number[], nginx: [] as number[], computeCpu: [] as number[], nginxCpu: [] as number[] };
     for (let i = 0; i < ROUNDS; i++) {
-      out.direct.push(await throughputOutside({ socketPath }, '/'));
-      out.compute.push(await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`));
-      if (nginx) out.nginx.push(await throughputOutside({ url: nginx.url }, '/'));
+      out.direct.push((await throughputOutside({ socketPath }, '/')).rps);
+      const c = await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`, ownCpuMicros);
+      out.compute.push(c.rps);
+      out.computeCpu.push(c.cpuUsPerRequest!);
+      if (nginx) {
+        const n = await throughputOutside({ url: nginx.url }, '/', () => nginx.cpuMicros());
+        out.nginx.push(n.rps);
+        out.nginxCpu.push(n.cpuUsPerRequest!);
+      }
     }
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     return {
@@ -127,6 +138,8 @@ async function warm(kind: 'node' | 'python') {
         ratio: ratio(sum(out.compute), sum(out.direct)),
         nginx_ratio: nginx ? ratio(sum(out.nginx), sum(out.direct)) : null,
         compute_vs_nginx: nginx ? ratio(sum(out.compute), sum(out.nginx)) : null,
+        // The proxy's own cost, which load from others on the machine changes far less than it changes req/s.
+        proxy_cpu_us_per_request: { compute_node: out.computeCpu, nginx: nginx ? out.nginxCpu : null },
         ...(nginx ? { nginx: nginx.version } : { note: 'nginx row skipped: Debian package nginx not installed (apt-get install nginx)' }),
       },
     };

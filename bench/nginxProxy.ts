@@ -1,13 +1,31 @@
 // nginx from Debian's `nginx` package as a reference proxy for bench/compute.ts: one worker, keep-alive upstream
 // to the same unix socket the compute node forwards to. Absent nginx, the bench skips the row with a note.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
 
-export interface NginxProxy { url: string; version: string; stop(): Promise<void> }
+export interface NginxProxy {
+  url: string;
+  version: string;
+  /** CPU time nginx has used so far (master and workers), in microseconds, at the kernel's tick resolution. */
+  cpuMicros(): number;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of `pid` and its children, from /proc (fields 14 and 15, in clock ticks of 10 ms). */
+function procCpuMicros(pid: number): number {
+  let total = 0;
+  const pids = [pid, ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
+  for (const p of pids) {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(f[11]) + Number(f[12])) * 10_000;
+  }
+  return total;
+}
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -64,6 +82,7 @@ http {
   return {
     url: `http://127.0.0.1:${port}`,
     version: version.trim() || 'nginx',
+    cpuMicros: () => procCpuMicros(child.pid!),
     stop: async () => { child.kill('SIGQUIT'); await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]); child.kill('SIGKILL'); },
   };
 }

@@ -80,7 +80,10 @@ export function proxyToInstance(req: http.IncomingMessage, res: http.ServerRespo
       onData(chunk) {
         if (first) { first = false; held = chunk; return true; }
         if (held !== null) { res.write(held); held = null; }
-        return res.write(chunk);
+        if (res.write(chunk)) return true;
+        // The client reads slower than the program writes: pause the upstream until its socket drains.
+        res.once('drain', resume!);
+        return false;
       },
       onComplete() {
         if (held !== null) { res.end(held); held = null; } else res.end();
@@ -99,8 +102,6 @@ export function proxyToInstance(req: http.IncomingMessage, res: http.ServerRespo
       if (res.headersSent) { res.destroy(); done(OK); } else done(TIMEOUT);
       abort?.(new Error('timeout'));
     }, inst.view.seconds * 1000);
-    // The client reads slower than the program writes: pause the upstream until its socket drains.
-    res.on('drain', () => resume?.());
     // The client went away before its response was complete: stop the upstream exchange too.
     res.on('close', () => { if (!res.writableFinished) { abort?.(new Error('client closed')); done(OK); } });
     try {

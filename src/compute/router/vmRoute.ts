@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { AlephError, isAlephError } from '../../errors.js';
+import type { ProgramView } from '../api/programView.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { proxyToInstance } from './proxyToInstance.js';
 
@@ -14,6 +15,18 @@ export function sendError(res: http.ServerResponse, e: unknown, headers: Record<
 async function exitReason(exited: Promise<{ reason: string }>): Promise<string | null> {
   const r = await Promise.race([exited, new Promise<null>((ok) => setTimeout(() => ok(null), 700))]);
   return r?.reason ?? null;
+}
+
+/** The program's own headers on an answer that no instance gave (it could not start). */
+export function viewHeaders(view: ProgramView): Record<string, string> {
+  return { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
+}
+
+/** Why a program could not start, as the client sees it: 502 (its fault) or 503 (no room here), never its 404. */
+export function startFailure(view: ProgramView, e: unknown): unknown {
+  return isAlephError(e) && e.status !== 404
+    ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: e.status === 503 ? 503 : 502, hint: e.hint, details: e.details, cause: e })
+    : e;
 }
 
 /**
@@ -31,10 +44,7 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
     try {
       inst = await sup.acquire(view);
     } catch (e) {
-      const err = isAlephError(e) && e.status !== 404
-        ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: e.status === 503 ? 503 : 502, hint: e.hint, details: e.details, cause: e })
-        : e;
-      return sendError(res, err, { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) });
+      return sendError(res, startFailure(view, e), viewHeaders(view));
     }
   }
   // Headers name the version actually serving this request, which may lag the announced one during a swap.

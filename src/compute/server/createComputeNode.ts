@@ -1,11 +1,14 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AlephError } from '../../errors.js';
 import { sweepPartials } from '../archive/sweepPartials.js';
 import { NodeApi } from '../api/nodeApi.js';
 import { followPrograms } from '../follower/followPrograms.js';
 import { sendError, vmRoute } from '../router/vmRoute.js';
+import { fastVm, vmFromPath } from '../router/vmTarget.js';
+import { socketError, upgradeRoute } from '../router/upgradeRoute.js';
+import { computeRouter } from './computeRoutes.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -46,27 +49,6 @@ export interface ComputeNodeOptions {
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
 export interface ComputeNode { url: string; address: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
 
-const VM = /^\/vm\/([0-9a-fA-F]{64})(\/.*)?$/;
-const HEX64 = /^[0-9a-fA-F]{64}$/;
-
-/**
- * `/vm/{64 hex}{rest}` from the raw request target without building a URL (the warm hot path): [ref, rest] or
- * null when the target needs the full parser (not a /vm/ path, or dot segments / percent escapes to normalise).
- */
-function fastVm(raw: string): [string, string] | null {
-  if (!raw.startsWith('/vm/') || raw.length < 68) return null;
-  const ref = raw.slice(4, 68);
-  const after = raw.length === 68 ? '' : raw[68];
-  if ((after !== '' && after !== '/' && after !== '?') || !HEX64.test(ref)) return null;
-  const q = raw.indexOf('?', 68);
-  const path = q < 0 ? raw : raw.slice(0, q);
-  if (path.includes('/.') || path.includes('%') || path.includes('\\')) return null;
-  const rest = raw.slice(68);
-  return [ref.toLowerCase(), after === '/' ? rest : '/' + rest];
-}
-const LOGS = /^\/control\/machine\/([0-9a-fA-F]{64})\/logs\/?$/;
-const ABOUT = /^\/about\/runtime\/([^/]+)\/?$/;
-
 /**
  * The compute node: an HTTP server that routes `/vm/{id or hash}/...` to sandboxed programs, learning about
  * programs only from the core node's API and its `/api/ws0/programs` stream.
@@ -93,20 +75,22 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const aliases = opts.runtimeAliases ?? {};
 
   const limits = { ...defaultServerLimits, ...opts.server };
+  const route = computeRouter({
+    vm: (ref, rest, c) => vmRoute(sup, c.req, c.res, ref, rest),
+    logs: (id, c) => json(c.res, 200, logs.lines(id)),
+    aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
+    about: (c) => json(c.res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl }),
+  });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
     if (fast) { vmRoute(sup, req, res, fast[0], fast[1]).catch((e) => sendError(res, e)); return; }
-    const url = new URL(req.url ?? '/', 'http://compute');
-    const handle = async () => {
-      let m = VM.exec(url.pathname);
-      if (m) return vmRoute(sup, req, res, m[1].toLowerCase(), (m[2] ?? '/') + url.search);
-      if (req.method !== 'GET') throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { status: 404 });
-      if ((m = LOGS.exec(url.pathname))) return json(res, 200, logs.lines(m[1].toLowerCase()));
-      if ((m = ABOUT.exec(url.pathname))) return json(res, 200, await aboutRuntime(api, artifacts, aliases, decodeURIComponent(m[1])));
-      if (url.pathname === '/' || url.pathname === '/about') return json(res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl });
-      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/', status: 404 });
-    };
-    handle().catch((e) => sendError(res, e));
+    route(req, res).catch((e) => sendError(res, e));
+  });
+  // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    const target = fastVm(req.url ?? '/') ?? vmFromPath(req.url ?? '/');
+    if (!target) return socketError(socket, new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, { hint: 'programs answer under /vm/{program id}/', status: 404 }));
+    upgradeRoute(sup, req, socket, head, target[0], target[1]).catch((e) => socketError(socket, e));
   });
   guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
 
