@@ -8,8 +8,8 @@ extractArchive(workerData as ExtractJob).then(
   (e: unknown) => {
     // Anything but our own refusals (ENAMETOOLONG, EMLINK, ENOSPC from a hostile tree) is an unusable archive.
     const error = e instanceof AlephError
-      ? { code: e.code, message: e.message, hint: e.hint, details: e.details, status: e.status }
-      : { code: 'ARCHIVE_INVALID', message: `cannot extract the archive: ${(e as Error).message ?? String(e)}`, hint: '', details: {}, status: 422 };
+      ? { code: e.code, message: e.message, hint: e.hint, details: e.details }
+      : { code: 'ARCHIVE_INVALID', message: `cannot extract the archive: ${(e as Error).message ?? String(e)}`, hint: '', details: {} };
     parentPort!.postMessage({ ok: false, error });
   },
 );

@@ -45,10 +45,10 @@ export async function runExtraction(job: ExtractJob): Promise<void> {
         if (e === undefined) resolve(); else reject(e);
       };
       const timer = setTimeout(() => done(extractionTimeout(job.limits.timeoutMs)), job.limits.timeoutMs + 5_000);
-      w.on('message', (m: { ok: boolean; error?: { code: string; message: string; hint: string; details: Record<string, unknown>; status: number } }) => {
+      w.on('message', (m: { ok: boolean; error?: { code: string; message: string; hint: string; details: Record<string, unknown> } }) => {
         if (m.ok) return done();
         const err = m.error!;
-        done(new AlephError(err.code, err.message, { hint: err.hint, details: err.details, status: err.status }));
+        done(AlephError.revive(err.code, err.message, { hint: err.hint, details: err.details }));
       });
       w.on('error', (e) => done((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? invalidArchive('extraction ran out of memory', e) : e));
       w.on('exit', (code) => done(invalidArchive(`the extraction worker exited (${code}) without an answer`)));

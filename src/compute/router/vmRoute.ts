@@ -1,12 +1,13 @@
 import type http from 'node:http';
 import { AlephError, isAlephError } from '../../errors.js';
+import { computeStatusOf } from '../errorStatus.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { proxyToInstance } from './proxyToInstance.js';
 
 export function sendError(res: http.ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
-  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { status: 500, cause: e });
+  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { cause: e });
   if (res.headersSent) { res.destroy(); return; }
-  res.writeHead(err.status, { 'content-type': 'application/json', ...headers });
+  res.writeHead(computeStatusOf(err), { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(err.toJSON()));
 }
 
@@ -31,8 +32,8 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
     try {
       inst = await sup.acquire(view);
     } catch (e) {
-      const err = isAlephError(e) && e.status !== 404
-        ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: e.status === 503 ? 503 : 502, hint: e.hint, details: e.details, cause: e })
+      const err = isAlephError(e) && computeStatusOf(e) !== 404
+        ? AlephError.revive(e.code, `program ${view.id} could not start: ${e.message}`, { hint: e.hint, details: e.details, cause: e })
         : e;
       return sendError(res, err, { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) });
     }
@@ -43,12 +44,12 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
     const out = await proxyToInstance(req, res, inst, rest, served);
     if (out.kind === 'timeout') {
       sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
-        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds }, status: 504,
+        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds },
       }), served);
     } else if (out.kind === 'failed') {
       const reason = await exitReason(inst.handle.exited);
       sendError(res, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: ${reason ?? out.message}`, {
-        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message }, status: 502,
+        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message },
       }), served);
     }
   } finally {

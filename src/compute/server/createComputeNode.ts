@@ -98,11 +98,11 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     const handle = async () => {
       let m = VM.exec(url.pathname);
       if (m) return vmRoute(sup, req, res, m[1].toLowerCase(), (m[2] ?? '/') + url.search);
-      if (req.method !== 'GET') throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { status: 404 });
+      if (req.method !== 'GET') throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, {});
       if ((m = LOGS.exec(url.pathname))) return json(res, 200, logs.lines(m[1].toLowerCase()));
       if ((m = ABOUT.exec(url.pathname))) return json(res, 200, await aboutRuntime(api, artifacts, aliases, decodeURIComponent(m[1])));
       if (url.pathname === '/' || url.pathname === '/about') return json(res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl });
-      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/', status: 404 });
+      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/' });
     };
     handle().catch((e) => sendError(res, e));
   });

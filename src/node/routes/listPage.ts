@@ -48,7 +48,6 @@ export async function fetchPage(db: Db, ordered: MessagesQuery, page: Page, limi
       throw new AlephError('LIST_TOO_LARGE', `this page holds more than ${limits.maxListBytes} bytes of content`, {
         hint: 'ask for smaller pages (a lower pagination)',
         details: { field: 'pagination', value: page.perPage, max_bytes: limits.maxListBytes },
-        status: 413,
       });
     }
     fit.push(k.item_hash);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
+import { AlephError } from '../../errors.js';
+import { dryRunUpgrade } from '../governance/dryRun.js';
 import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
@@ -7,7 +8,7 @@ import { findProgram, programView } from '../programs/programView.js';
 import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
 import { checksummed } from './formatMessage.js';
 
-const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } };
+const notFound = (id: string) => new AlephError('PROGRAM_NOT_FOUND', 'no program with that id or version hash', { details: { program_id: id } });
 
 const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params as { id: string }).id, 'path', 'id');
 
@@ -25,24 +26,27 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     return { programs: await Promise.all(rows.map((r) => programView(node, r))) };
   });
 
-  app.get('/api/v0/programs/:id', async (req, reply) => {
-    const program = await findProgram(node.db, idOf(req.params));
-    if (!program) return reply.code(404).send(notFound);
+  app.get('/api/v0/programs/:id', async (req) => {
+    const id = idOf(req.params);
+    const program = await findProgram(node.db, id);
+    if (!program) throw notFound(id);
     return programView(node, program);
   });
 
-  app.get('/api/v0/programs/:id/history', async (req, reply) => {
+  app.get('/api/v0/programs/:id/history', async (req) => {
     const id = idOf(req.params);
     const program = await findProgram(node.db, id);
     const history = await historyView(node.db, program?.id ?? id);
-    return history ?? reply.code(404).send(notFound);
+    if (!history) throw notFound(id);
+    return history;
   });
 
   const dryRunLimit = dryRunLimiter();
-  app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
+  app.post('/api/v0/programs/:id/dry-run', async (req) => {
     dryRunLimit.take(req.ip);
-    const program = await findProgram(node.db, (req.params as { id: string }).id);
-    if (!program) return reply.code(404).send(notFound);
-    return dryRunUpgrade(node, program, req.body as DryRunRequest);
+    const id = idOf(req.params);
+    const program = await findProgram(node.db, id);
+    if (!program) throw notFound(id);
+    return dryRunUpgrade(node, program, req.body);
   });
 }
