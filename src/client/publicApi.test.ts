@@ -82,6 +82,7 @@ test('the runtime exports of the SDK are deliberate', () => {
     'prepareCode',
     'programVerdictsOf',
     'publishMessage',
+    'readAnswer',
     'readJson',
     'rejection',
     'replaceProgram',

@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { type AlephError, isAlephError } from '../errors.js';
+import { fromFastifyError, isMessageRejection, nodeStatusOf } from './routes/errorStatus.js';
 import { FileStore } from './files/fileStore.js';
 import { UploadGc } from './files/uploadGc.js';
 import { DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES, Pipeline } from './pipeline/pipeline.js';
@@ -101,20 +102,9 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
-    if (isAlephError(err)) {
-      return reply.code(err.status).send({ ...err.toJSON(), ...(err.status === 422 && !err.code.startsWith('REQUEST_') ? { message_status: 'rejected' } : {}) });
-    }
-    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-      return reply.code(422).send({ error_code: 'MESSAGE_MALFORMED_JSON', details: { message: `the body is not valid JSON: ${err.message}` }, message_status: 'rejected' });
-    }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const max = req.routeOptions.bodyLimit;
-      return reply.code(413).send({ error_code: 'BODY_TOO_LARGE', details: { message: `the body is too large: more than ${max} bytes`, max_bytes: max } });
-    }
-    if (err.statusCode && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ error_code: 'REQUEST_INVALID', details: { message: err.message } });
-    }
-    return reply.code(500).send({ error_code: 'INTERNAL_ERROR', details: { message: err.message } });
+    // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
+    const e = isAlephError(err) ? err : fromFastifyError(err, req.routeOptions.bodyLimit);
+    return reply.code(nodeStatusOf(e)).send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
   });
   messagesRoutes(app, node);
   storageRoutes(app, node);

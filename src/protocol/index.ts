@@ -10,5 +10,4 @@ export * from './permissions/canActFor.js';
 export * from './messages/parseLimits.js';
 export * from './messages/hashFormats.js';
 export * from './json/jsonDepth.js';
-export * from './api/queryParams.js';
-export * from './api/parseRequest.js';
+export * from './api/index.js';

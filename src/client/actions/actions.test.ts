@@ -1,3 +1,5 @@
+import { isAlephError } from '../../errors.js';
+import { isRequestErrorCode } from '../../errorCodes/index.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestNode, newAccount, type Harness } from '../../node/testing/nodeHarness.js';
@@ -49,8 +51,13 @@ test('aggregates merge and read back', async () => {
 test('a rejected message throws the node error code and hint', async () => {
   const other = newAccount();
   const forged = buildPost({ sender: me(), address: other.address, type: 'chat', content: {} });
-  await assert.rejects(client.publishMessage({ message: forged }), (e: Error & { code: string; hint: string; status: number }) =>
-    e.code === 'NOT_AUTHORIZED' && e.status === 422 && e.hint.includes('security'));
+  await assert.rejects(client.publishMessage({ message: forged }), (e: unknown) =>
+    isAlephError(e, 'NOT_AUTHORIZED') && e.hint.includes('security') && typeof e.details.item_hash === 'string');
+});
+
+test('a malformed request is a request error, not a refusal: told apart by code', async () => {
+  await assert.rejects(client.getMessages({ hashes: ['not-a-hash'] } as never), (e: unknown) =>
+    isAlephError(e, 'REQUEST_QUERY_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'hashes');
 });
 
 test('uploadFile reports progress and stores the file behind a STORE', async () => {

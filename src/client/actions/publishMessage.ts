@@ -1,9 +1,10 @@
-import { AlephError } from '../../errors.js';
+import { AlephError, isAlephError } from '../../errors.js';
+import { isRequestErrorCode } from '../../errorCodes/index.js';
+import { addJsonAnswerSchema, errorBodySchema, parseAnswer, programVerdictsSchema, publicationAnswerSchema, type ProgramVerdict, type PublicationAnswer } from '../../protocol/api/index.js';
 import { MAX_INLINE_CONTENT_CHARS } from '../../protocol/index.js';
 import { serializeContent, signMessage } from '../messages/signMessage.js';
 import type { SignedMessage, UnsignedMessage } from '../messages/types.js';
-import { readJson, request } from '../transport/request.js';
-import type { ProgramVerdict } from './programs.js';
+import { readAnswer, request } from '../transport/request.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
 
 /**
@@ -25,7 +26,7 @@ export interface PublishMessageParameters {
 export interface PublishMessageReturnType {
   message: SignedMessage;
   status: 'processed' | 'pending';
-  response: unknown;
+  response: PublicationAnswer;
   /**
    * What the message did to each program it touched (PROGRAM replacement, STORE amend of code or volume):
    * the new edition, a pending time-locked upgrade, or the refusal and its rule. Empty for other messages,
@@ -50,11 +51,7 @@ export async function storeJson(config: ClientConfig, itemContent: string): Prom
     body: itemContent,
     headers: { 'content-type': 'application/json' },
   });
-  const body = await readJson<{ hash?: string; error_code?: string; details?: { message?: string } }>(res);
-  if (res.status === 422 || !body.hash) {
-    throw new AlephError(body.error_code ?? 'STORAGE_REJECTED', body.details?.message ?? 'the node did not store the content', { details: body.details ?? {} });
-  }
-  return body.hash;
+  return (await readAnswer(res, addJsonAnswerSchema)).hash;
 }
 
 /**
@@ -81,34 +78,37 @@ export async function publishMessage(config: ClientConfig, params: PublishMessag
     method: 'POST',
     body: JSON.stringify({ message: signed, sync: params.sync ?? true }),
     headers: { 'content-type': 'application/json' },
+  }).catch((e: unknown) => {
+    throw rejection(e, signed);
   });
-  const body = await readJson<Record<string, unknown>>(res);
-  if (res.status === 422) throw rejection(body, signed);
-  return { message: signed, status: res.status === 202 ? 'pending' : 'processed', response: body, program_verdicts: programVerdictsOf(body) };
+  const body = await readAnswer(res, publicationAnswerSchema);
+  return { message: signed, status: res.status === 202 ? 'pending' : 'processed', response: body, program_verdicts: body.program_verdicts ?? [] };
 }
 
 /**
- * The `program_verdicts` of a node's answer to a publication or a message lookup; [] when absent (a node
- * without governance, a message that touches no program, or one still pending).
+ * The `program_verdicts` of a node's answer to a publication or a message lookup, parsed with the contract; []
+ * when absent (a node without governance, a message that touches no program, or one still pending).
  * @example
  * const verdicts = programVerdictsOf(await readJson(await request(apiUrl, `/api/v0/messages/${hash}`)));
  */
-export function programVerdictsOf(body: Record<string, unknown>): ProgramVerdict[] {
-  return Array.isArray(body.program_verdicts) ? (body.program_verdicts as ProgramVerdict[]) : [];
+export function programVerdictsOf(body: unknown, url = '(answer)'): ProgramVerdict[] {
+  const v = (body as { program_verdicts?: unknown } | null)?.program_verdicts;
+  return v === undefined ? [] : parseAnswer(programVerdictsSchema, v, url);
 }
 
 /**
- * Turns a 422 body (`{error_code, details}`) into an AlephError carrying the node's code and hint.
+ * The node's refusal of a message as an AlephError carrying its code, hint and the message's item_hash: from an
+ * error thrown by {@link request}, or from an `{error_code, details}` body. Anything else is returned unchanged.
  * @example
- * if (res.status === 422) throw rejection(await res.json(), signed);
+ * try { await request(apiUrl, '/api/v0/messages', opts); } catch (e) { throw rejection(e, signed); }
  */
-export function rejection(body: Record<string, unknown>, signed?: { item_hash: string }): AlephError {
-  const details = (body.details ?? {}) as Record<string, unknown>;
-  const code = typeof body.error_code === 'string' ? body.error_code : 'MESSAGE_REJECTED';
-  const message = typeof details.message === 'string' ? details.message : 'the node rejected the message';
-  return new AlephError(code, message, {
-    hint: typeof details.hint === 'string' ? details.hint : '',
-    details: { ...details, ...(signed ? { item_hash: signed.item_hash } : {}) },
-    status: 422,
-  });
+export function rejection(putative: unknown, signed?: { item_hash: string }): unknown {
+  let e = putative;
+  const body = errorBodySchema.safeParse(putative);
+  if (body.success) {
+    const { message, hint, ...details } = body.data.details;
+    e = AlephError.revive(body.data.error_code, message, { hint: hint ?? '', details });
+  }
+  if (!isAlephError(e) || !signed || isRequestErrorCode(e.code) || e.code === 'NODE_UNREACHABLE') return e;
+  return AlephError.revive(e.code, e.message, { hint: e.hint, details: { ...e.details, item_hash: signed.item_hash }, cause: e.cause });
 }

@@ -4,10 +4,11 @@ import { buildStore } from '../messages/buildStore.js';
 import { signMessage } from '../messages/signMessage.js';
 import type { SignedMessage } from '../messages/types.js';
 import { multipartBody } from '../transport/multipart.js';
-import { readJson, request } from '../transport/request.js';
+import { readAnswer, request } from '../transport/request.js';
 import { requireAccount, type ClientConfig } from '../transport/clientConfig.js';
 import type { ProgramVerdict } from './programs.js';
-import { rejection, programVerdictsOf } from './publishMessage.js';
+import { rejection } from './publishMessage.js';
+import { addFileAnswerSchema } from '../../protocol/api/index.js';
 
 /**
  * Parameters of {@link uploadFile}.
@@ -78,16 +79,17 @@ export async function uploadFile(config: ClientConfig, params: UploadFileParamet
     method: 'POST',
     body,
     headers: { 'content-type': contentType, 'content-length': String(length) },
+  }).catch((e: unknown) => {
+    throw rejection(e, message);
   });
-  const out = await readJson<Record<string, unknown>>(res);
-  if (res.status === 422) throw rejection(out, message);
-  if (typeof out.hash === 'string' && out.hash !== hash) {
+  const out = await readAnswer(res, addFileAnswerSchema);
+  if (out.hash !== hash) {
     throw new AlephError('STORAGE_HASH_MISMATCH', `the node stored the file as ${out.hash}, expected ${hash}`, {
       hint: 'the upload was altered in transit, or the node hashes files differently',
       details: { expected: hash, got: out.hash },
     });
   }
-  return { hash, ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}), program_verdicts: programVerdictsOf(out) };
+  return { hash, ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}), program_verdicts: out.program_verdicts ?? [] };
 }
 
 /**

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import { AlephError } from '../../errors.js';
+import { errorBodySchema } from '../../protocol/api/errorBody.js';
+import { parseAnswer } from '../../protocol/api/parseAnswer.js';
 
 /**
  * Parameters shared by every HTTP call the SDK makes.
@@ -56,12 +59,14 @@ export async function request(base: string, path: string, opts: RequestOptions =
       cause,
     });
   }
-  if (res.status >= 400 && res.status !== 422) throw await errorFromResponse(res, url);
+  // Every failure throws, 422 included: a request error and a refused message are both errors, told apart by code.
+  if (res.status >= 400) throw await errorFromResponse(res, url);
   return res;
 }
 
 /**
- * Maps a failed response to an AlephError, keeping the node's error code and hint when present.
+ * Maps a failed response to an AlephError, keeping the node's error code, hint and details when it sent an
+ * `{error_code, details}` body (parsed with the contract's schema).
  * @example
  * if (!res.ok) throw await errorFromResponse(res, url);
  */
@@ -73,37 +78,43 @@ export async function errorFromResponse(res: Response, url: string): Promise<Ale
   } catch {
     body = undefined;
   }
-  const b = (body ?? {}) as { error_code?: unknown; details?: Record<string, unknown>; message?: unknown; error?: unknown };
-  if (typeof b.error_code === 'string') {
-    const details = b.details ?? {};
-    const message = typeof details.message === 'string' ? details.message : `${b.error_code}`;
-    const hint = typeof details.hint === 'string' ? details.hint : '';
-    return new AlephError(b.error_code, message, { hint, details, status: res.status });
+  const parsed = errorBodySchema.safeParse(body);
+  if (parsed.success) {
+    const { message, hint, ...details } = parsed.data.details;
+    return AlephError.revive(parsed.data.error_code, message, { hint: hint ?? '', details });
   }
   if (res.status === 404) {
     return new AlephError('NOT_FOUND', `not found: ${new URL(url).pathname}`, {
       hint: 'check the hash or address, and that this node has it (--api-url)',
       details: { url },
-      status: 404,
     });
   }
+  const b = (body ?? {}) as { message?: unknown; error?: unknown };
   const msg = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : text.slice(0, 300);
   return new AlephError('HTTP_ERROR', `${res.status} ${res.statusText} from ${url}${msg ? `: ${msg}` : ''}`, {
     details: { url, status: res.status },
-    status: res.status,
   });
 }
 
 /**
  * Reads a JSON response body, or throws HTTP_BAD_RESPONSE naming the URL.
  * @example
- * const data = await readJson<{ height: number }>(await request(apiUrl, '/api/v0/height'));
+ * const data = await readJson<unknown>(await request(apiUrl, '/api/v0/height'));
  */
-export async function readJson<T>(res: Response): Promise<T> {
+export async function readJson<T = unknown>(res: Response): Promise<T> {
   const text = await res.text();
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
     throw new AlephError('HTTP_BAD_RESPONSE', `expected JSON from ${res.url}, got: ${text.slice(0, 200)}`, { cause });
   }
+}
+
+/**
+ * Reads a JSON answer and parses it with its contract schema: RESPONSE_INVALID naming the field if it does not fit.
+ * @example
+ * const { height } = await readAnswer(await request(apiUrl, '/api/v0/height'), heightSchema);
+ */
+export async function readAnswer<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
+  return parseAnswer(schema, await readJson(res), res.url);
 }

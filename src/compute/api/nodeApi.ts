@@ -9,7 +9,7 @@ import { parseProgramView, type ProgramView } from './programView.js';
 const HASH = /^[0-9a-f]{64}$/;
 
 function unreachable(apiUrl: string, path: string, e: unknown): AlephError {
-  return new AlephError('COMPUTE_NODE_UNREACHABLE', `the core node at ${apiUrl} did not answer ${path}: ${(e as Error).message}`, { cause: e, status: 502 });
+  return new AlephError('NODE_UNREACHABLE', `the core node at ${apiUrl} did not answer ${path}: ${(e as Error).message}`, { details: { url: `${apiUrl}${path}`, reason: (e as Error).message }, cause: e });
 }
 
 /**
@@ -52,7 +52,7 @@ export class NodeApi {
 
   /** Downloads `GET /api/v0/storage/raw/{hash}` into the file cache (once) and returns its path. */
   file(hash: string): Promise<string> {
-    if (!HASH.test(hash)) return Promise.reject(new AlephError('COMPUTE_REF_UNRESOLVED', `'${hash}' is not a file hash`, { status: 502 }));
+    if (!HASH.test(hash)) return Promise.reject(new AlephError('COMPUTE_REF_UNRESOLVED', `'${hash}' is not a file hash`, {}));
     const path = join(this.filesDir, hash);
     if (existsSync(path)) return Promise.resolve(path);
     let p = this.downloads.get(hash);
@@ -66,7 +66,7 @@ export class NodeApi {
   private async download(hash: string, path: string): Promise<string> {
     const res = await this.get(`/api/v0/storage/raw/${hash}`);
     if (!res.ok || !res.body) {
-      throw new AlephError('COMPUTE_FILE_MISSING', `the node has no file ${hash} (HTTP ${res.status})`, { details: { hash }, status: 502 });
+      throw new AlephError('COMPUTE_FILE_MISSING', `the node has no file ${hash} (HTTP ${res.status})`, { details: { hash } });
     }
     mkdirSync(this.filesDir, { recursive: true });
     const tmp = `${path}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { AlephError } from '../../errors.js';
+import { programViewSchema } from '../../protocol/api/programSchemas.js';
+import type { ProgramVolume } from '../../protocol/content/programContent.js';
 import { mountProblem, VOLUME_NAME } from '../../protocol/content/volumeRules.js';
 
 /** One resolved reference of a program version, as the core node resolved it (aliases, use_latest, pins). */
@@ -34,63 +37,60 @@ export interface ProgramView {
   resolved: ResolvedRef[];
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
+/** The fields of the contract's program view that the compute node uses; the others are not its business. */
+const { id, status, edition, current_hash, content, resolved } = programViewSchema.shape;
+const computeViewSchema = z.object({ id, status, edition, current_hash, content, resolved });
 
-function invalid(why: string, details: Record<string, unknown>): AlephError {
-  return new AlephError('COMPUTE_PROGRAM_INVALID', `the node's view of the program is unusable: ${why}`, { details, status: 502 });
+function invalid(why: string, details: { field: string; readonly [more: string]: unknown }): AlephError {
+  return new AlephError('COMPUTE_PROGRAM_INVALID', `the node's view of the program is unusable: ${why}`, { details });
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-// The node already refuses these at the message boundary; a compute node re-checks because each one becomes a host
-// path or a mount, and refuses the program rather than guess (a bad name once fell back to a shared default).
-function parseVolume(v: unknown, i: number): VolumeContent {
-  const o = obj(v);
-  const mount = typeof o.mount === 'string' ? o.mount : '';
-  const why = mountProblem(mount);
-  if (why) throw invalid(`volume ${i}: mount ${why}`, { volume: i, mount: mount.slice(0, 80) });
-  if (typeof o.ref === 'string') return { kind: 'immutable', mount };
-  if (o.ephemeral === true) return { kind: 'ephemeral', mount, sizeMiB: num(o.size_mib, 64) };
-  if (typeof o.name !== 'string' || !VOLUME_NAME.test(o.name)) throw invalid(`volume ${i}: name is not [A-Za-z0-9_-]{1,64}`, { volume: i, name: String(o.name).slice(0, 80) });
-  if (!Number.isInteger(o.size_mib) || (o.size_mib as number) <= 0) throw invalid(`volume ${i}: size_mib is not a positive integer`, { volume: i });
-  return { kind: 'persistent', mount, name: o.name, sizeMiB: o.size_mib as number };
+// Each volume becomes a host path or a mount: the contract (programContent) already refuses bad names and mounts,
+// and these re-checks stay so that a compute node following an older or hostile node refuses rather than guesses.
+function volumeOf(v: ProgramVolume, i: number): VolumeContent {
+  const why = mountProblem(v.mount);
+  if (why) throw invalid(`volume ${i}: mount ${why}`, { field: `content.volumes.${i}.mount`, mount: v.mount.slice(0, 80) });
+  if ('ref' in v) return { kind: 'immutable', mount: v.mount };
+  if ('ephemeral' in v) return { kind: 'ephemeral', mount: v.mount, sizeMiB: v.size_mib };
+  if (!VOLUME_NAME.test(v.name)) throw invalid(`volume ${i}: name is not [A-Za-z0-9_-]{1,64}`, { field: `content.volumes.${i}.name` });
+  return { kind: 'persistent', mount: v.mount, name: v.name, sizeMiB: v.size_mib };
 }
 
-/** Parses the node's untrusted JSON (a program view) into a {@link ProgramView}. */
+/**
+ * Parses the node's untrusted JSON (a program view) with the contract's schema into a {@link ProgramView}. No
+ * default is guessed: an unknown encoding or reference kind, a missing field, is COMPUTE_PROGRAM_INVALID naming it.
+ */
 export function parseProgramView(putative: unknown): ProgramView {
-  const o = obj(putative);
-  const c = obj(o.content);
-  const code = obj(c.code);
-  const res = obj(c.resources);
-  // The id names host directories (persistent volumes): a 64-hex item hash and nothing else.
-  if (typeof o.id !== 'string' || !HEX64.test(o.id) || typeof o.current_hash !== 'string') throw invalid('missing id or current_hash', { id: String(o.id).slice(0, 80) });
-  const encoding = code.encoding === 'squashfs' || code.encoding === 'plain' ? code.encoding : 'zip';
-  const variables: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj(c.variables))) variables[k] = String(v);
-  const resolved = (Array.isArray(o.resolved) ? o.resolved : []).map((r): ResolvedRef => {
-    const x = obj(r);
-    // A file hash names a host path (code/<hash>): anything but 64 hex would let the node point outside.
-    if (x.file_hash != null && x.file_hash !== '' && !(typeof x.file_hash === 'string' && HEX64.test(x.file_hash))) throw invalid('a resolved file hash is not 64 hex', { file_hash: String(x.file_hash).slice(0, 80) });
-    return {
-      kind: x.kind as ResolvedRef['kind'], mount: typeof x.mount === 'string' ? x.mount : null, ref: String(x.ref ?? ''),
-      version: typeof x.version === 'string' ? x.version : null, fileHash: String(x.file_hash ?? ''), useLatest: x.use_latest === true,
-    };
+  const r = computeViewSchema.safeParse(putative);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue.path.map(String).join('.') || '(root)';
+    throw invalid(`field "${field}": ${issue.message}`, { field });
+  }
+  const o = r.data;
+  const c = o.content;
+  if (!c) throw invalid('the program has no content', { field: 'content' });
+  const resolved = o.resolved.map((x, i): ResolvedRef => {
+    // A file hash names a host path (code/<hash>): anything but 64 hex (or none yet) would let the node point outside.
+    if (x.file_hash !== '' && !HEX64.test(x.file_hash)) throw invalid('a resolved file hash is not 64 hex', { field: `resolved.${i}.file_hash`, file_hash: x.file_hash.slice(0, 80) });
+    return { kind: x.kind, mount: x.mount, ref: x.ref, version: x.version, fileHash: x.file_hash, useLatest: x.use_latest };
   });
   return {
     id: o.id,
-    status: o.status === 'forgotten' ? 'forgotten' : 'live',
-    edition: typeof o.edition === 'number' ? o.edition : 0,
+    status: o.status,
+    edition: o.edition,
     currentHash: o.current_hash,
-    encoding,
-    entrypoint: String(code.entrypoint ?? ''),
-    memoryMiB: num(res.memory, 128),
-    vcpus: num(res.vcpus, 1),
-    seconds: num(res.seconds, 30),
-    internet: obj(c.environment).internet === true,
-    persistent: obj(c.on).persistent === true,
-    variables,
-    volumes: (Array.isArray(c.volumes) ? c.volumes : []).map(parseVolume),
+    encoding: c.code.encoding,
+    entrypoint: c.code.entrypoint,
+    memoryMiB: c.resources.memory,
+    vcpus: c.resources.vcpus,
+    seconds: c.resources.seconds,
+    internet: c.environment.internet,
+    persistent: c.on.persistent,
+    variables: c.variables ?? {},
+    volumes: c.volumes.map(volumeOf),
     resolved,
   };
 }
@@ -105,7 +105,7 @@ export function resolvedFile(v: ProgramView, kind: ResolvedRef['kind'], mount?: 
   const r = v.resolved.find((x) => x.kind === kind && (mount === undefined || x.mount === mount));
   if (!r?.fileHash) {
     throw new AlephError('COMPUTE_REF_UNRESOLVED', `program ${v.id}: the node has no file for its ${kind}${mount ? ` at ${mount}` : ''}`, {
-      hint: 'the referenced STORE may be missing or forgotten', details: { program: v.id, kind, mount: mount ?? null }, status: 502,
+      hint: 'the referenced STORE may be missing or forgotten', details: { program: v.id, kind, mount: mount ?? null },
     });
   }
   return r.fileHash;

@@ -51,13 +51,12 @@ export function tooLarge(what: 'bytes' | 'files', limit: number, seen: number, a
   return new AlephError('ARCHIVE_TOO_LARGE', `archive expands past ${human}${ratio}`, {
     hint: 'ship less code, or move large data to a volume',
     details: { limit, [what]: seen, unit: what, ...(archiveBytes === undefined ? {} : { archive_bytes: archiveBytes }) },
-    status: 413,
   });
 }
 
 export function extractionTimeout(ms: number): AlephError {
   return new AlephError('ARCHIVE_TIMEOUT', `extraction took longer than ${Math.round(ms / 1000)} s`, {
-    hint: 'ship fewer or smaller files', details: { timeout_ms: ms }, status: 413,
+    hint: 'ship fewer or smaller files', details: { timeout_ms: ms },
   });
 }
 

@@ -17,8 +17,8 @@ parentPort!.on('message', (m: { id: number; job: ExtractJob }) => {
     (e: unknown) => {
       // Anything but our own refusals (ENAMETOOLONG, EMLINK, ENOSPC from a hostile tree) is an unusable archive.
       const error = e instanceof AlephError
-        ? { code: e.code, message: e.message, hint: e.hint, details: e.details, status: e.status }
-        : { code: 'ARCHIVE_INVALID', message: `cannot extract the archive: ${(e as Error).message ?? String(e)}`, hint: '', details: {}, status: 422 };
+        ? { code: e.code, message: e.message, hint: e.hint, details: e.details }
+        : { code: 'ARCHIVE_INVALID', message: `cannot extract the archive: ${(e as Error).message ?? String(e)}`, hint: '', details: {} };
       parentPort!.postMessage({ id: m.id, ok: false, error });
     },
   );

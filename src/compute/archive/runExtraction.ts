@@ -97,7 +97,7 @@ export async function runExtraction(job: ExtractJob): Promise<void> {
         if (m.id !== id) return;
         if (m.ok) return done();
         const err = m.error!;
-        done(new AlephError(err.code, err.message, { hint: err.hint, details: err.details, status: err.status }));
+        done(AlephError.revive(err.code, err.message, { hint: err.hint, details: err.details }));
       };
       const onError = (e: Error) => {
         healthy = false;

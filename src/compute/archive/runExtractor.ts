@@ -14,7 +14,7 @@ const isRoot = () => process.getuid?.() === 0;
 
 function toolMissing(what: string, cause?: unknown): AlephError {
   return new AlephError('COMPUTE_HOST_TOOL_MISSING', `the compute node cannot run ${what}`, {
-    hint: 'the compute node needs setpriv and prlimit (util-linux), stdbuf (coreutils), tar and unsquashfs (squashfs-tools)', status: 500, cause,
+    hint: 'the compute node needs setpriv and prlimit (util-linux), stdbuf (coreutils), tar and unsquashfs (squashfs-tools)', cause,
   });
 }
 

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import net from 'node:net';
 import { AlephError, isAlephError } from '../../errors.js';
+import { computeStatusOf } from '../errorStatus.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { startFailure, viewHeaders } from './vmRoute.js';
 
@@ -11,9 +12,9 @@ const CRLF = '\r\n';
 
 /** Answers on a raw socket (no ServerResponse after an upgrade request) and closes it. */
 export function socketError(socket: net.Socket, e: unknown, headers: Record<string, string> = {}): void {
-  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { status: 500, cause: e });
+  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { cause: e });
   const body = JSON.stringify(err.toJSON());
-  let head = `HTTP/1.1 ${err.status} Error${CRLF}content-type: application/json${CRLF}connection: close${CRLF}content-length: ${Buffer.byteLength(body)}${CRLF}`;
+  let head = `HTTP/1.1 ${computeStatusOf(err)} Error${CRLF}content-type: application/json${CRLF}connection: close${CRLF}content-length: ${Buffer.byteLength(body)}${CRLF}`;
   for (const k in headers) head += `${k}: ${headers[k]}${CRLF}`;
   socket.on('error', () => {});
   socket.end(head + CRLF + body);
@@ -46,7 +47,7 @@ export async function upgradeRoute(sup: Supervisor, req: http.IncomingMessage, s
     // Nothing relayed yet: the client gets the same 502 as a plain request to a program that died.
     if (up.bytesRead === 0 && !socket.destroyed) {
       socketError(socket, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: its socket refused the upgrade`, {
-        hint: 'see `aleph program logs`; it restarts on the next request', status: 502,
+        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: 'its socket refused the upgrade' },
       }), acquired.served);
     } else socket.destroy();
     release();

@@ -1,13 +1,14 @@
 import type http from 'node:http';
 import { AlephError, isAlephError } from '../../errors.js';
 import type { ProgramView } from '../api/programView.js';
+import { computeStatusOf } from '../errorStatus.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { proxyToInstance } from './proxyToInstance.js';
 
 export function sendError(res: http.ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
-  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { status: 500, cause: e });
+  const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { cause: e });
   if (res.headersSent) { res.destroy(); return; }
-  res.writeHead(err.status, { 'content-type': 'application/json', ...headers });
+  res.writeHead(computeStatusOf(err), { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(err.toJSON()));
 }
 
@@ -24,8 +25,8 @@ export function viewHeaders(view: ProgramView): Record<string, string> {
 
 /** Why a program could not start, as the client sees it: 502 (its fault) or 503 (no room here), never its 404. */
 export function startFailure(view: ProgramView, e: unknown): unknown {
-  return isAlephError(e) && e.status !== 404
-    ? new AlephError(e.code, `program ${view.id} could not start: ${e.message}`, { status: e.status === 503 ? 503 : 502, hint: e.hint, details: e.details, cause: e })
+  return isAlephError(e) && computeStatusOf(e) !== 404
+    ? AlephError.revive(e.code, `program ${view.id} could not start: ${e.message}`, { hint: e.hint, details: e.details, cause: e })
     : e;
 }
 
@@ -53,16 +54,16 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
     const out = await proxyToInstance(req, res, inst, rest, served);
     if (out.kind === 'timeout') {
       sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
-        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds }, status: 504,
+        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds },
       }), served);
     } else if (out.kind === 'refused') {
       sendError(res, new AlephError('COMPUTE_BAD_REQUEST', `the request cannot be forwarded: ${out.message}`, {
-        hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)', status: 400,
+        hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)',
       }), served);
     } else if (out.kind === 'failed') {
       const reason = await exitReason(inst.handle.exited);
       sendError(res, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: ${reason ?? out.message}`, {
-        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message }, status: 502,
+        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message },
       }), served);
     }
   } finally {

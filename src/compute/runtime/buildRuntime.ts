@@ -81,6 +81,6 @@ export async function buildRuntime(kind: RuntimeKind, outDir: string): Promise<{
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof AlephError) throw e;
-    throw new AlephError('RUNTIME_BUILD_FAILED', `building the ${kind} runtime failed: ${(e as Error).message}`, { cause: e, status: 500 });
+    throw new AlephError('RUNTIME_BUILD_FAILED', `building the ${kind} runtime failed: ${(e as Error).message}`, { cause: e });
   }
 }

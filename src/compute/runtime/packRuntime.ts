@@ -19,6 +19,6 @@ export async function packRuntime(rootDir: string, outFile: string): Promise<voi
     renameSync(tmp, outFile);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new AlephError('RUNTIME_PACK_FAILED', `mksquashfs failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`, { hint: 'apt-get install squashfs-tools', cause: e, status: 500 });
+    throw new AlephError('RUNTIME_PACK_FAILED', `mksquashfs failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`, { hint: 'apt-get install squashfs-tools', cause: e });
   }
 }

@@ -28,14 +28,14 @@ function readKnob(file: string): string | null {
 export function assertSandboxHost(): void {
   if (process.getuid?.() !== 0) {
     throw new AlephError('SANDBOX_NEEDS_ROOT', 'the compute node must run as root to sandbox programs', {
-      hint: 'start the compute node as root: it drops each program to its own unprivileged uid', status: 500,
+      hint: 'start the compute node as root: it drops each program to its own unprivileged uid',
     });
   }
   const knobs = Object.fromEntries(Object.entries(USERNS_KNOBS).map(([k, f]) => [k, readKnob(f)])) as UsernsKnobs;
   const problem = usernsProblem(knobs);
   if (problem !== null) {
     throw new AlephError('SANDBOX_USERNS_UNAVAILABLE', `unprivileged user namespaces are disabled: ${problem}`, {
-      hint: 'enable them (sysctl -w user.max_user_namespaces=15000 kernel.unprivileged_userns_clone=1)', status: 500,
+      hint: 'enable them (sysctl -w user.max_user_namespaces=15000 kernel.unprivileged_userns_clone=1)',
       details: { problem },
     });
   }

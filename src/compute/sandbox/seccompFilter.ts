@@ -76,6 +76,5 @@ export function compile(pythons = PYTHONS): { bpf: Buffer; skipped: string[] } {
   throw new AlephError('SANDBOX_SECCOMP_UNAVAILABLE', 'cannot build the sandbox syscall filter: libseccomp for python3 is missing', {
     hint: 'install the Debian package python3-seccomp (bash scripts/setup.sh does)',
     details: { tried: errors },
-    status: 500,
   });
 }

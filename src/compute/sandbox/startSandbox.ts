@@ -121,7 +121,7 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
     }
     const exit = await exited;
     if (startError !== null) {
-      throw new AlephError('SANDBOX_START_FAILED', `the sandbox did not start: ${startError}`, { details: { instanceId: spec.instanceId, stderr: stderrTail.slice() }, status: 500 });
+      throw new AlephError('SANDBOX_START_FAILED', `the sandbox did not start: ${startError}`, { details: { instanceId: spec.instanceId, stderr: stderrTail.slice() } });
     }
     const code = exit.reason.startsWith('killed: out of memory') ? 'PROGRAM_OOM' : 'PROGRAM_EXITED';
     throw new AlephError(code, `${spec.entrypoint} ${exit.reason} before answering HTTP`, {

@@ -121,7 +121,7 @@ export function attachUserNetwork(bwrap: ChildProcess, onLog: (line: string) => 
     block.end('1');
   })().catch((e: Error) => {
     throw new AlephError('SANDBOX_NETWORK_FAILED', `could not give the program its network: ${e.message}`, {
-      hint: 'internet: true needs slirp4netns and nftables on the compute node (apt-get install slirp4netns nftables)', status: 500,
+      hint: 'internet: true needs slirp4netns and nftables on the compute node (apt-get install slirp4netns nftables)',
     });
   });
   ready.catch(() => {});

@@ -7,7 +7,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 function notFound(ref: string, cause?: unknown): AlephError {
   return new AlephError('COMPUTE_RUNTIME_NOT_FOUND', `no runtime in use with ref ${ref}`, {
-    hint: 'pass the item hash of a runtime STORE that a live program uses (or the operator\'s default runtime)', details: { ref }, status: 404, cause,
+    hint: 'pass the item hash of a runtime STORE that a live program uses (or the operator\'s default runtime)', details: { ref }, cause,
   });
 }
 

@@ -45,7 +45,7 @@ export function computeRouter(routes: ComputeRoutes) {
     const url = new URL(req.url ?? '/', 'http://compute');
     const found = router.find((req.method ?? 'GET') as FindMyWay.HTTPMethod, url.pathname);
     if (!found) {
-      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/', status: 404 });
+      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/' });
     }
     await (found.store as RouteHandler)({ req, res, params: found.params, pathname: url.pathname, search: url.search });
   };

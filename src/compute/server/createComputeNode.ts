@@ -89,7 +89,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     const target = fastVm(req.url ?? '/') ?? vmFromPath(req.url ?? '/');
-    if (!target) return socketError(socket, new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, { hint: 'programs answer under /vm/{program id}/', status: 404 }));
+    if (!target) return socketError(socket, new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, { hint: 'programs answer under /vm/{program id}/' }));
     upgradeRoute(sup, req, socket, head, target[0], target[1]).catch((e) => socketError(socket, e));
   });
   guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });

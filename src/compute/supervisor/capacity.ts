@@ -80,7 +80,6 @@ export class Capacity {
       throw new AlephError('COMPUTE_CAPACITY_EXCEEDED', `this compute node has no room for program ${programId}: it declares ${need[k]} ${NAMES[k]}, ${inUse} of ${this.max[k]} are in use`, {
         hint: 'try again once other programs stop, or lower the program\'s resources; the operator sets the capacity',
         details: { resource: NAMES[k], declared: need[k], in_use: inUse, capacity: this.max[k] },
-        status: 503,
       });
     }
     const id = this.next++;

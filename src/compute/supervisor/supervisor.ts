@@ -309,5 +309,5 @@ export class Supervisor {
 }
 
 export function notFound(idOrHash: string): AlephError {
-  return new AlephError('COMPUTE_PROGRAM_NOT_FOUND', `no live program with id or version hash ${idOrHash}`, { hint: 'it may have been forgotten', status: 404 });
+  return new AlephError('COMPUTE_PROGRAM_NOT_FOUND', `no live program with id or version hash ${idOrHash}`, { hint: 'it may have been forgotten' });
 }

@@ -7,9 +7,9 @@ const MiB = 1024 * 1024;
 const JOURNAL_FROM_MIB = 16;
 const TOOL_TIMEOUT_MS = 60_000;
 
-export function volumeToolFailed(what: string, cause: unknown, details: Record<string, unknown> = {}): AlephError {
+export function volumeToolFailed(what: string, cause: unknown, details: { device?: string; image?: string; readonly [more: string]: unknown } = {}): AlephError {
   return new AlephError('COMPUTE_VOLUME_FAILED', `persistent volume: ${what}: ${(cause as Error).message.split('\n')[0]}`, {
-    hint: 'see the compute node\'s host: loop devices, e2fsprogs and free disk space', details, cause, status: 500,
+    hint: 'see the compute node\'s host: loop devices, e2fsprogs and free disk space', details, cause,
   });
 }
 

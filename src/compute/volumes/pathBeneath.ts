@@ -11,7 +11,6 @@ function unsafe(why: string, path: string, root = path): AlephError {
   return new AlephError('COMPUTE_PATH_UNSAFE', `refusing host path ${shown}: ${why}`, {
     hint: 'a program\'s host paths must be plain directories under its own directory; remove the symlink or stray file',
     details: { path: shown, reason: why },
-    status: 500,
   });
 }
 

@@ -86,7 +86,7 @@ export class PersistentVolumes {
     const support = imagesSupported();
     if (!support.ok) {
       throw new AlephError('COMPUTE_VOLUMES_UNAVAILABLE', `this compute node cannot host persistent volumes: ${support.why}`, {
-        hint: 'run the compute node as root on a host with loop devices and e2fsprogs, or use ephemeral volumes', details: { reason: support.why }, status: 503,
+        hint: 'run the compute node as root on a host with loop devices and e2fsprogs, or use ephemeral volumes', details: { reason: support.why },
       });
     }
     const image = this.imagePath(programId, name);

@@ -52,7 +52,7 @@ export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boole
 }
 
 /** {@link mayActFor}, throwing NOT_AUTHORIZED (or `code`) when the sender may not. */
-export async function assertCanActFor(ctx: ApplyContext, owner: string, code = 'NOT_AUTHORIZED'): Promise<void> {
+export async function assertCanActFor(ctx: ApplyContext, owner: string, code: 'NOT_AUTHORIZED' | 'FORGET_NOT_AUTHORIZED' = 'NOT_AUTHORIZED'): Promise<void> {
   if (!(await mayActFor(ctx, owner))) {
     throw new AlephError(code, `${ctx.msg.sender} may not act for ${owner}`, {
       hint: `the owner must list the sender in the authorizations of its "security" aggregate`,

@@ -15,7 +15,7 @@ export interface StagedFile {
 
 /** 413 for bytes past a cap; the hint says how to get a larger one, when there is a way. */
 export function fileTooLarge(maxBytes: number, hint?: string): AlephError {
-  return new AlephError('FILE_TOO_LARGE', `file is over the ${maxBytes} byte limit`, { status: 413, details: { max_bytes: maxBytes }, ...(hint ? { hint } : {}) });
+  return new AlephError('FILE_TOO_LARGE', `file is over the ${maxBytes} byte limit`, { details: { max_bytes: maxBytes }, ...(hint ? { hint } : {}) });
 }
 
 /**

@@ -32,7 +32,6 @@ export class UploadBudget {
     throw new AlephError('UPLOAD_RATE_LIMITED', `anonymous uploads from ${client} are over ${this.bytesPerMinute} bytes a minute`, {
       hint: `retry in ${retryAfter} s, or send a signed STORE in the "metadata" field before the file`,
       details: { retry_after_s: retryAfter, bytes_per_minute: this.bytesPerMinute },
-      status: 429,
     });
   }
 

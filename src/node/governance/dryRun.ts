@@ -1,6 +1,6 @@
 import { AlephError } from '../../errors.js';
 import { isPendingVerdict } from '../../policy/index.js';
-import { isAddress, itemHashOf, parseContent, toChecksumAddress, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
+import { dryRunRequestSchemaFor, itemHashOf, parseContent, parseRequestBody, toChecksumAddress, type DryRunResult, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { BlockClock } from '../pipeline/blockClock.js';
@@ -16,30 +16,26 @@ import { ProgramRefusedError } from './refusals.js';
 import { programContentOf } from './resolvedEdition.js';
 import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from '../pipeline/programLimits.js';
 
-/**
- * An unsigned candidate for `POST /api/v0/programs/{id}/dry-run`: a full PROGRAM content (judged as a
- * replacement), or the hash of new code already uploaded (judged as the STORE amend of the program's
- * code that `aleph program upgrade` publishes). `sender` is who would sign (default: the owner).
- */
-export type DryRunRequest = { sender?: string; time?: number } & ({ content: Record<string, unknown> } | { code_hash: string } | { code_file_hash: string });
-
 const ROLLBACK = Symbol('dry-run rollback');
 
+const HINT = 'send {"content": {…PROGRAM content…}} or {"code_hash": "<uploaded file hash>"}';
+
 function invalid(message: string, field: string): AlephError {
-  return new AlephError('DRY_RUN_INVALID', message, { hint: 'send {"content": {…PROGRAM content…}} or {"code_hash": "<uploaded file hash>"}', details: { field } });
+  return new AlephError('DRY_RUN_INVALID', message, { hint: HINT, details: { field } });
 }
 
-function answer(d: UpgradeDecision): Record<string, unknown> {
+// The policy engine's verdict in the contract's one shape (`verdict` says which; the booleans stay for old scripts).
+function answer(d: UpgradeDecision): DryRunResult {
   const v = d.verdict;
   const base = { program_id: d.attempt.program.id, cause_kind: d.attempt.causeKind, checksum: d.checksum, current_edition: d.current.edition, current_checksum: d.current.checksum, resolved_edition: d.candidate.resolved };
-  if (v.accepted) return { ...base, accepted: true, pending: false, edition: v.edition, changes: v.changes };
-  if (isPendingVerdict(v)) return { ...base, accepted: false, pending: true, edition: v.edition, changes: v.changes, rule: v.rule, announced_height: v.announcedHeight, effective_height: v.effectiveHeight };
-  return { ...base, accepted: false, pending: false, edition: d.current.edition + 1, error_code: v.error_code, rule: v.rule, details: v.details };
+  if (v.accepted) return { ...base, verdict: 'accepted', accepted: true, pending: false, edition: v.edition, changes: v.changes };
+  if (isPendingVerdict(v)) return { ...base, verdict: 'pending', accepted: false, pending: true, edition: v.edition, changes: v.changes, rule: v.rule, announced_height: v.announcedHeight, effective_height: v.effectiveHeight };
+  return { ...base, verdict: 'refused', accepted: false, pending: false, edition: d.current.edition + 1, error_code: v.error_code, rule: v.rule, details: v.details };
 }
 
-function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<string, unknown> {
+function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunResult {
   const r = e.refusal;
-  return { program_id: program.id, cause_kind: r.causeKind, checksum: r.checksum, current_edition: program.edition, accepted: false, pending: false, edition: program.edition + 1, error_code: r.errorCode, rule: r.rule, details: r.details };
+  return { program_id: program.id, cause_kind: r.causeKind, checksum: r.checksum, current_edition: program.edition, verdict: 'refused', accepted: false, pending: false, edition: program.edition + 1, error_code: r.errorCode, rule: r.rule, details: r.details };
 }
 
 /**
@@ -50,17 +46,16 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): Record<s
  * @example
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
  */
-export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits }, program: ProgramsTable, putative: DryRunRequest): Promise<Record<string, unknown>> {
-  if (!putative || typeof putative !== 'object') throw invalid('the body must be a JSON object', '(root)');
-  const b = putative as Record<string, unknown>;
-  if (b.sender !== undefined && !isAddress(b.sender)) throw invalid('sender must be a 0x address', 'sender');
-  const sender = toChecksumAddress(typeof b.sender === 'string' ? b.sender : program.owner);
+export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits }, program: ProgramsTable, putative: unknown): Promise<DryRunResult> {
+  const b: Partial<{ content: Record<string, unknown>; code_hash: string; code_file_hash: string; sender: string; time: number }> =
+    parseRequestBody(dryRunRequestSchemaFor(putative), putative, 'DRY_RUN_INVALID', HINT);
+  const sender = toChecksumAddress(b.sender ?? program.owner);
   // The candidate's manifest is read (bounded) before the transaction opens, so the judging inside it never
   // waits on a file: the store's connection is held only for the judging itself.
   if (b.content && typeof b.content === 'object') await prefetchProgramCode(node.db, node.files, (b.content as Record<string, unknown>).code);
   const putativeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
   if (typeof putativeHash === 'string' && /^[0-9a-f]{64}$/.test(putativeHash)) await prefetchCodeFile(node.files, putativeHash);
-  let result: Record<string, unknown> | undefined;
+  let result: DryRunResult | undefined;
   await node.db
     .transaction()
     .execute(async (trx) => {
@@ -88,7 +83,7 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
       } else {
         const codeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
         if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) throw invalid('code_hash must be the sha256 of an uploaded file', 'code_hash');
-        if (!(await node.files.has(codeHash))) throw new AlephError('FILE_NOT_FOUND', `no file ${codeHash} on this node`, { hint: 'upload it first (POST /api/v0/storage/add_file)', details: { code_hash: codeHash }, status: 404 });
+        if (!(await node.files.has(codeHash))) throw new AlephError('FILE_NOT_FOUND', `no file ${codeHash} on this node`, { hint: 'upload it first (POST /api/v0/storage/add_file)', details: { code_hash: codeHash } });
         const inForce = await trx.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
         const refs = await trx.selectFrom('program_refs').selectAll().where('program_id', '=', program.id).execute();
         const code = refs.find((r) => r.kind === 'code');

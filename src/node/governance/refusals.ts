@@ -1,4 +1,4 @@
-import { AlephError } from '../../errors.js';
+import { AlephError, type AlephErrorCode } from '../../errors.js';
 import { policyError, type PolicyErrorCode, type RejectedVerdict } from '../../policy/index.js';
 import type { Db } from '../store/queries.js';
 import type { CauseMessage } from './judgeUpgrade.js';
@@ -65,7 +65,7 @@ export class ProgramRefusedError extends AlephError {
     const { message, ...details } = refusal.details as { message?: unknown };
     const text = typeof message === 'string' ? message : refusal.errorCode;
     const hint = cause instanceof AlephError ? cause.hint : policyError(refusal.errorCode as PolicyErrorCode, text).hint;
-    super(refusal.errorCode, text, {
+    super(refusal.errorCode as AlephErrorCode, text, {
       hint,
       details: { ...details, rule: refusal.rule, program_id: refusal.programId, ...(refusal.checksum ? { checksum: refusal.checksum } : {}) },
       ...(cause === undefined ? {} : { cause }),

@@ -132,7 +132,7 @@ export class ApplyQueue {
               if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
               settled.push(() => item.reject(e));
             } else {
-              const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { status: 500, cause: e });
+              const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { cause: e });
               settled.push(() => item.reject(err));
             }
           }

@@ -75,7 +75,7 @@ describe('refused messages cost the node little: no content kept, and bodies far
     assert.match(answer.body, /too large/i);
     // Its own stable code, with the limit the client ran into (2 MiB, the node's default maxMessageBodyBytes).
     const refusal = JSON.parse(answer.body) as { error_code: string; details: { max_bytes: number } };
-    assert.equal(refusal.error_code, 'BODY_TOO_LARGE');
+    assert.equal(refusal.error_code, 'REQUEST_BODY_TOO_LARGE');
     assert.equal(refusal.details.max_bytes, 2 * MiB);
     // An ordinary message still goes through.
     const ok = await postMessage(s.url, await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { fine: true } })));

@@ -37,7 +37,7 @@ export class SignatureVerifier {
           const p = this.pending.get(id);
           if (!p) continue;
           this.pending.delete(id);
-          if (err) p.reject(new AlephError(err.code, err.message, { details: err.details }));
+          if (err) p.reject(AlephError.revive(err.code, err.message, { details: err.details }));
           else p.resolve();
         }
       });

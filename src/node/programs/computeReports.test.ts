@@ -49,7 +49,7 @@ describe('aleph-compute-report', () => {
       [{ program_id: p.id, serving_edition: 0, failed_edition: 1, reason: 'x'.repeat(5000) }, 'COMPUTE_REPORT_INVALID', 'content.reason'],
       [{ program_id: 'nope', serving_edition: 0 }, 'COMPUTE_REPORT_INVALID', 'content.program_id'],
       ['a string', 'COMPUTE_REPORT_INVALID', 'content'],
-      [{ program_id: 'ab'.repeat(32), serving_edition: 0 }, 'PROGRAM_NOT_FOUND', ''],
+      [{ program_id: 'ab'.repeat(32), serving_edition: 0 }, 'COMPUTE_REPORT_PROGRAM_UNKNOWN', ''],
     ];
     for (const [content, code, field] of cases) {
       const r = await report(compute, content);

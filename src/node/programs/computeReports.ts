@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
-import { isAddress, toChecksumAddress } from '../../protocol/index.js';
+import { isAddress, toChecksumAddress, type ServingState } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramComputeReportsTable } from '../store/tables.js';
@@ -72,7 +72,7 @@ export async function recordComputeReport(ctx: ApplyContext): Promise<void> {
   }
   const r = parsed.data;
   const program = await ctx.db.selectFrom('programs').select(['id', 'edition']).where('id', '=', r.program_id).executeTakeFirst();
-  if (!program) throw new AlephError('PROGRAM_NOT_FOUND', `no program ${r.program_id}`, { details: { program_id: r.program_id } });
+  if (!program) throw new AlephError('COMPUTE_REPORT_PROGRAM_UNKNOWN', `no program ${r.program_id}`, { details: { program_id: r.program_id } });
   await ctx.db
     .insertInto('program_compute_reports')
     .values({
@@ -91,7 +91,7 @@ export async function recordComputeReport(ctx: ApplyContext): Promise<void> {
 type ReportRow = Omit<ProgramComputeReportsTable, 'id'> & { id: number };
 
 /** One report as the API shows it, with the sentence `aleph program show` prints. */
-export function reportView(r: ReportRow): Record<string, unknown> {
+export function reportView(r: ReportRow): ServingState {
   const serving = r.serving_edition === null ? 'serving: none' : `serving: edition ${r.serving_edition}`;
   const failed = r.failed_edition === null ? '' : `; edition ${r.failed_edition} failed to start: ${r.reason ?? 'no reason given'}`;
   return {
@@ -107,13 +107,13 @@ export function reportView(r: ReportRow): Record<string, unknown> {
 }
 
 /** The latest report on a program (`serving` in `GET /api/v0/programs/{id}`); null before any. */
-export async function servingView(db: Db, programId: string): Promise<Record<string, unknown> | null> {
+export async function servingView(db: Db, programId: string): Promise<ServingState | null> {
   const row = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').executeTakeFirst();
   return row ? reportView(row) : null;
 }
 
 /** Every report on a program, oldest first (`serving_reports` in its history), bounded to the latest 100. */
-export async function servingHistory(db: Db, programId: string): Promise<Record<string, unknown>[]> {
+export async function servingHistory(db: Db, programId: string): Promise<ServingState[]> {
   const rows = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').limit(100).execute();
   return rows.reverse().map(reportView);
 }

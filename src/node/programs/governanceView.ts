@@ -1,3 +1,4 @@
+import type { GovernanceView, PendingUpgrade } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import { editionInForce } from '../governance/editionRecords.js';
 import type { Db } from '../store/queries.js';
@@ -9,7 +10,7 @@ import type { ProgramPendingTable, ProgramsTable } from '../store/tables.js';
  * @example
  * pendingView(row); // { message_hash, effective_height, status: 'pending', … }
  */
-export function pendingView(r: Omit<ProgramPendingTable, 'id'> & { id: number }): Record<string, unknown> {
+export function pendingView(r: Omit<ProgramPendingTable, 'id'> & { id: number }): PendingUpgrade {
   return {
     id: r.id,
     message_hash: r.message_hash,
@@ -31,7 +32,7 @@ export function pendingView(r: Omit<ProgramPendingTable, 'id'> & { id: number })
  * AVM code it compiled to), the edition in force with its resolved checksum document, and pending upgrades.
  * A plain program has `governed: false`, `upgrade_policy: null` and `constructor: null`.
  */
-export async function governanceView(node: { db: Db; files: FileStore }, p: ProgramsTable): Promise<Record<string, unknown>> {
+export async function governanceView(node: { db: Db; files: FileStore }, p: ProgramsTable): Promise<GovernanceView> {
   const e = await editionInForce(node.db, node.files, p);
   const pending = await node.db.selectFrom('program_pending').selectAll().where('program_id', '=', p.id).where('status', '=', 'pending').orderBy('id').execute();
   const m = e.manifest;

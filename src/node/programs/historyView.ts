@@ -1,3 +1,4 @@
+import type { ProgramHistory, ProgramVerdict } from '../../protocol/index.js';
 import { listEditions } from '../governance/editionRecords.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
@@ -9,7 +10,7 @@ import { pendingView } from './governanceView.js';
  * every refused attempt with the rule that refused it, and every time-locked upgrade with its outcome.
  * Also answers for an id whose deployment was refused (no program, only refusals); null when unknown.
  */
-export async function historyView(db: Db, programId: string): Promise<Record<string, unknown> | null> {
+export async function historyView(db: Db, programId: string): Promise<ProgramHistory | null> {
   const editions = await listEditions(db, programId);
   const refusals = await db.selectFrom('program_refusals').selectAll().where('program_id', '=', programId).orderBy('id').execute();
   const pending = await db.selectFrom('program_pending').selectAll().where('program_id', '=', programId).orderBy('id').execute();
@@ -34,7 +35,7 @@ export async function historyView(db: Db, programId: string): Promise<Record<str
       cause_kind: r.cause_kind,
       error_code: r.error_code,
       rule: r.rule,
-      details: JSON.parse(r.details) as Record<string, unknown>,
+      details: JSON.parse(r.details) as ProgramHistory['rejected'][number]['details'],
       checksum: r.checksum,
       sender: r.sender,
       time: r.time,
@@ -53,11 +54,11 @@ export async function historyView(db: Db, programId: string): Promise<Record<str
  * @example
  * await messageVerdicts(db, hash); // [{ program_id, verdict: 'refused', error_code: 'CONSTRUCTOR_FAILED', … }]
  */
-export async function messageVerdicts(db: Db, hash: string): Promise<Record<string, unknown>[]> {
+export async function messageVerdicts(db: Db, hash: string): Promise<ProgramVerdict[]> {
   // Asked after every publication: prepared reads of committed state rather than three built queries (the
   // statements of the store itself; they run on its read-only connection).
   const reader = storeStatements(db).reader;
-  const out: Record<string, unknown>[] = [];
+  const out: ProgramVerdict[] = [];
   for (const e of reader.editionsOf(hash)) {
     out.push({ program_id: e.program_id, verdict: 'accepted', edition: e.edition, checksum: e.checksum, height: e.height, changes: JSON.parse(e.changes) });
   }

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
+import { MAX_JSON_DEPTH_CEILING, parseJsonWithin, type ProgramState } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
@@ -31,7 +31,7 @@ export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<M
  * What the API and the compute node see of a program: the version in force and its resolved refs (the
  * fields the compute node and the CLI rely on), then its governance (DESIGN §4 "Endpoints for governance").
  */
-export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable, preloaded?: PreloadedView): Promise<Record<string, unknown>> {
+export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable, preloaded?: PreloadedView): Promise<ProgramState> {
   const { db } = node;
   const msg = preloaded ? { content: preloaded.content } : await db.selectFrom('messages').select(['content']).where('item_hash', '=', p.current_hash).executeTakeFirst();
   const refs = preloaded?.refs ?? await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
@@ -43,7 +43,8 @@ export async function programView(node: { db: Db; files: FileStore }, p: Program
     current_hash: p.current_hash,
     updated_height: p.updated_height,
     // A store from an older node may hold content too deep to serialize again (metadata is free-form).
-    content: parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING),
+    // Stored as accepted (parsed with programContent at ingest): the contract's type, not re-parsed per answer.
+    content: parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING) as ProgramState['content'],
     resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
     ...(await governanceView(node, p)),
     // What the compute node says it runs: an accepted edition that failed to start shows here.

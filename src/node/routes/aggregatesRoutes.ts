@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AlephError } from '../../errors.js';
 import { addressParamSchema, aggregatesQuerySchema, parseRequestPart, toChecksumAddress } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { parseStoredJson } from './formatMessage.js';
@@ -9,7 +10,7 @@ export function aggregatesRoutes(app: FastifyInstance, node: NodeContext, pricin
   // Served at the SDK's ALEPH_AGGREGATE_ADDRESS unless a real aggregate there sets the key (node/pricing).
   const virtualKeys = (address: string): Record<string, unknown> =>
     address === toChecksumAddress(pricing.aggregateAddress) ? { pricing: pricing.aggregate } : {};
-  app.get('/api/v0/aggregates/:address', async (req, reply) => {
+  app.get('/api/v0/aggregates/:address', async (req) => {
     const raw = (req.params as { address: string }).address.replace(/\.json$/, '');
     const address = toChecksumAddress(parseRequestPart(addressParamSchema, raw, 'path', 'address'));
     const { keys } = parseRequestPart(aggregatesQuerySchema, req.query, 'query');
@@ -18,7 +19,9 @@ export function aggregatesRoutes(app: FastifyInstance, node: NodeContext, pricin
     const rows = await q.orderBy('key').limit(node.limits.maxListRows).execute();
     const data: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(virtualKeys(address))) if (!keys?.length || keys.includes(k)) data[k] = v;
-    if (rows.length === 0 && Object.keys(data).length === 0) return reply.code(404).send({ error_code: 'AGGREGATE_NOT_FOUND', details: { message: `no aggregate for ${address}` } });
+    if (rows.length === 0 && Object.keys(data).length === 0) {
+      throw new AlephError('AGGREGATE_NOT_FOUND', `no aggregate for ${address}`, { details: { address } });
+    }
     for (const r of rows) data[r.key] = parseStoredJson(r.content);
     return { address, data };
   });

@@ -15,7 +15,6 @@ export function installJsonBodyParser(app: FastifyInstance, maxDepth: number): v
       done(new AlephError('REQUEST_BODY_TOO_DEEP', `the JSON body nests deeper than ${maxDepth} levels`, {
         hint: `flatten the body: at most ${maxDepth} levels of objects and arrays`,
         details: { max_depth: maxDepth },
-        status: 400,
       }), undefined);
       return;
     }

@@ -54,7 +54,6 @@ export async function pageChunks(ordered: MessagesQuery, page: Page, limits: Nod
       throw new AlephError('LIST_TOO_LARGE', `this page holds more than ${limits.maxListBytes} bytes of content`, {
         hint: 'ask for smaller pages (a lower pagination)',
         details: { field: 'pagination', value: page.perPage, max_bytes: limits.maxListBytes },
-        status: 413,
       });
     }
     if (chunk.length >= CHUNK_ROWS || (chunk.length > 0 && chunkBytes + k.size > CHUNK_BYTES)) {

@@ -73,10 +73,10 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     });
   });
 
-  app.get('/api/v0/messages/:hash', async (req, reply) => {
+  app.get('/api/v0/messages/:hash', async (req) => {
     const hash = parseRequestPart(itemHashParamSchema, (req.params as { hash: string }).hash, 'path', 'hash');
     const row = await node.reads.selectFrom('messages').selectAll().where('item_hash', '=', hash).executeTakeFirst();
-    if (!row) return reply.code(404).send({ error_code: 'MESSAGE_NOT_FOUND', details: { message: `no message ${hash}`, item_hash: hash } });
+    if (!row) throw new AlephError('MESSAGE_NOT_FOUND', `no message ${hash}`, { details: { item_hash: hash } });
     const program_verdicts = row.type === 'PROGRAM' || row.type === 'STORE' ? await messageVerdicts(node.db, hash) : [];
     return { ...formatMessageStatus(row), ...(program_verdicts.length ? { program_verdicts } : {}) };
   });

@@ -37,7 +37,7 @@ export function priceRoutes(app: FastifyInstance, node: NodeContext): void {
     }
     const m = r.data.message;
     if (!PRICED_TYPES.has(m.type)) {
-      throw new AlephError('PRICE_TYPE_UNSUPPORTED', `a ${m.type} message has no price`, { details: { type: m.type }, status: 400 });
+      throw new AlephError('PRICE_TYPE_UNSUPPORTED', `a ${m.type} message has no price`, { details: { type: m.type } });
     }
     return zeroCost(m.content ?? parseStoredJson(m.item_content ?? null), m.sender);
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { dryRunUpgrade, type DryRunRequest } from '../governance/dryRun.js';
+import { AlephError } from '../../errors.js';
+import { dryRunUpgrade } from '../governance/dryRun.js';
 import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
@@ -8,7 +9,7 @@ import { pageOf } from './listPage.js';
 import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
 import { checksummed } from './formatMessage.js';
 
-const notFound = { error_code: 'PROGRAM_NOT_FOUND', details: { message: 'no program with that id or version hash' } };
+const notFound = (id: string) => new AlephError('PROGRAM_NOT_FOUND', 'no program with that id or version hash', { details: { program_id: id } });
 
 const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params as { id: string }).id, 'path', 'id');
 
@@ -37,24 +38,27 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     };
   });
 
-  app.get('/api/v0/programs/:id', async (req, reply) => {
-    const program = await findProgram(node.reads, idOf(req.params));
-    if (!program) return reply.code(404).send(notFound);
+  app.get('/api/v0/programs/:id', async (req) => {
+    const id = idOf(req.params);
+    const program = await findProgram(node.reads, id);
+    if (!program) throw notFound(id);
     return programView(node, program);
   });
 
-  app.get('/api/v0/programs/:id/history', async (req, reply) => {
+  app.get('/api/v0/programs/:id/history', async (req) => {
     const id = idOf(req.params);
     const program = await findProgram(node.reads, id);
     const history = await historyView(node.reads, program?.id ?? id);
-    return history ?? reply.code(404).send(notFound);
+    if (!history) throw notFound(id);
+    return history;
   });
 
   const dryRunLimit = dryRunLimiter(node.limits.dryRunBurst, node.limits.dryRunPerSecond);
-  app.post('/api/v0/programs/:id/dry-run', async (req, reply) => {
+  app.post('/api/v0/programs/:id/dry-run', async (req) => {
     dryRunLimit.take(req.ip);
-    const program = await findProgram(node.reads, (req.params as { id: string }).id);
-    if (!program) return reply.code(404).send(notFound);
-    return dryRunUpgrade(node, program, req.body as DryRunRequest);
+    const id = idOf(req.params);
+    const program = await findProgram(node.reads, id);
+    if (!program) throw notFound(id);
+    return dryRunUpgrade(node, program, req.body);
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { AlephError, isAlephError } from '../../errors.js';
+import { isMessageRejection } from './errorStatus.js';
 import { parseContent, parseEnvelope, type MessageEnvelope } from '../../protocol/index.js';
 import { fileTooLarge, type StagedFile } from '../files/fileStore.js';
 import { commitUpload, removeIfUnused } from '../files/uploadGc.js';
@@ -11,7 +12,7 @@ import { messageVerdicts } from '../programs/historyView.js';
 interface Metadata { message?: unknown; sync?: boolean }
 
 function parseMetadata(part: MultipartValue): Metadata {
-  if (part.valueTruncated) throw new AlephError('UPLOAD_INVALID', 'the metadata field is too long', { status: 413, details: { field: 'metadata' } });
+  if (part.valueTruncated) throw new AlephError('UPLOAD_FIELD_TOO_LARGE', 'the metadata field is too long', { details: { field: 'metadata' } });
   try {
     // @fastify/multipart already parses a field sent as application/json.
     const v: unknown = typeof part.value === 'object' ? part.value : JSON.parse(String(part.value));
@@ -47,7 +48,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
     try {
       for await (const part of req.parts()) {
         if (part.type === 'file' || part.fieldname === 'file') {
-          if (staged) throw new AlephError('UPLOAD_INVALID', 'one file per upload', { status: 400 });
+          if (staged) throw new AlephError('UPLOAD_INVALID', 'one file per upload', {});
           // Anonymous so far (no STORE ahead of the file): refused while this client's budget is spent.
           if (!signed && !metadata) budget.check(req.ip);
           const max = signed ? node.maxFileBytes : node.maxUnauthenticatedUploadBytes;
@@ -57,13 +58,13 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
           // @aleph-sdk/client appends a Buffer to FormData, which sends it as a text field, not a file part.
           else staged = await node.files.stageBytes(Buffer.from(String(part.value), 'utf8'), max, hint);
         } else if (part.fieldname === 'metadata') {
-          if (metadata) throw new AlephError('UPLOAD_INVALID', 'one metadata field per upload', { status: 400 });
+          if (metadata) throw new AlephError('UPLOAD_INVALID', 'one metadata field per upload', {});
           metadata = parseMetadata(part);
           // Checked before the file is read, so a large file is only taken from a verified signer.
           if (!staged && metadata.message !== undefined) signed = await verifiedStore(node, metadata.message);
         }
       }
-      if (!staged) throw new AlephError('UPLOAD_INVALID', 'no file in the upload (multipart field "file")', { status: 400 });
+      if (!staged) throw new AlephError('UPLOAD_INVALID', 'no file in the upload (multipart field "file")', {});
       if (metadata?.message !== undefined) {
         const envelope = signed ?? parseEnvelope(metadata.message);
         const declared = declaredFile(envelope);
@@ -82,7 +83,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
           r = await node.pipeline.submit(metadata.message);
         } catch (e) {
           // A refused STORE keeps none of the bytes it brought.
-          if (isNew && isAlephError(e) && e.status === 422) await removeIfUnused(node.db, node.files, staged.hash);
+          if (isNew && isMessageRejection(e)) await removeIfUnused(node.db, node.files, staged.hash);
           throw e;
         }
         await node.pipeline.retryWaitingFor(staged.hash);
@@ -122,7 +123,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
     const store = await node.reads.selectFrom('stores').select('file_hash').where('item_hash', '=', hash).executeTakeFirst();
     if (store) fileHash = store.file_hash;
     if (!/^[0-9a-f]{64}$/.test(fileHash) || !(await node.files.has(fileHash))) {
-      return reply.code(404).send({ error_code: 'FILE_NOT_FOUND', details: { message: `no file ${hash}`, hash } });
+      throw new AlephError('FILE_NOT_FOUND', `no file ${hash}`, { details: { hash } });
     }
     return reply.type('application/octet-stream').send(node.files.read(fileHash));
   });

@@ -19,7 +19,7 @@ const statementsOf = new WeakMap<Store, StoreStatements>();
 /** The prepared statements of a store opened by {@link openStore}. */
 export function storeStatements(db: Store): StoreStatements {
   const s = statementsOf.get(db);
-  if (!s) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore', { status: 500 });
+  if (!s) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore', {});
   return s;
 }
 
@@ -78,7 +78,7 @@ export async function openStore(path: string): Promise<Store> {
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     await db.destroy();
-    throw new AlephError('STORE_MIGRATION_FAILED', `could not migrate the store at ${path}`, { cause: error, status: 500 });
+    throw new AlephError('STORE_MIGRATION_FAILED', `could not migrate the store at ${path}`, { cause: error });
   }
   sqlite.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   checkpointer = new Checkpointer(path);
@@ -107,7 +107,7 @@ const readersOf = new WeakMap<Store, Store>();
  */
 export function storeReader(db: Store): Store {
   const r = readersOf.get(db);
-  if (!r) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore', { status: 500 });
+  if (!r) throw new AlephError('INTERNAL_ERROR', 'this store was not opened with openStore');
   return r;
 }
 

@@ -44,7 +44,7 @@ function manifestError(text: string, code: PolicyErrorCode = 'MANIFEST_INVALID')
     parseManifest(text);
   } catch (e) {
     assert.ok(isPolicyError(e, code), `expected ${code}, got ${String(e)}`);
-    return { message: e.message, line: e.details.line };
+    return { message: e.message, line: (e.details as { line?: number }).line };
   }
   assert.fail(`expected ${code}`);
 }

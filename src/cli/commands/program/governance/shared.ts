@@ -22,7 +22,7 @@ export async function governed<T>(id: string, call: () => Promise<T>): Promise<T
 
 /** The fields people read first in a verdict: outcome, checksum, edition, and the rule when refused. */
 export function verdictFields(v: DryRunResult | ProgramVerdict): [string, unknown][] {
-  const outcome = 'verdict' in v ? v.verdict : v.accepted ? 'accepted' : v.pending ? 'pending' : 'refused';
+  const outcome = v.verdict;
   const fields: [string, unknown][] = [['Verdict', outcome], ['Checksum', v.checksum]];
   if (v.edition !== undefined) fields.push([outcome === 'refused' ? 'Edition (refused)' : 'Edition', v.edition]);
   if (v.effective_height !== undefined) fields.push(['Takes effect at height', v.effective_height]);
@@ -47,7 +47,7 @@ export function printVerdict(id: string, v: DryRunResult | ProgramVerdict): void
 
 /** Whether a verdict refuses (the CLI then exits 1 so scripts can tell). */
 export function isRefusal(v: DryRunResult | ProgramVerdict): boolean {
-  return 'verdict' in v ? v.verdict === 'refused' : !v.accepted && !v.pending;
+  return v.verdict === 'refused';
 }
 
 /**

@@ -1,0 +1,26 @@
+import type { AlephError, AlephErrorCode } from '../errors.js';
+
+/**
+ * The compute node's one mapping from error codes to HTTP statuses. It is a gateway to programs: whatever keeps a
+ * program from starting or answering (its archive, runtime, sandbox, volumes, the core node) is a 502 unless listed.
+ */
+const STATUS: Partial<Record<AlephErrorCode, number>> = {
+  COMPUTE_BAD_REQUEST: 400,
+  COMPUTE_NOT_FOUND: 404,
+  COMPUTE_PROGRAM_NOT_FOUND: 404,
+  COMPUTE_RUNTIME_NOT_FOUND: 404,
+  COMPUTE_CAPACITY_EXCEEDED: 503,
+  COMPUTE_VOLUMES_UNAVAILABLE: 503,
+  PROGRAM_TIMEOUT: 504,
+  COMPUTE_INTERNAL: 500,
+};
+
+/**
+ * The HTTP status the compute node answers an error with.
+ *
+ * @example
+ * computeStatusOf(new AlephError('PROGRAM_TIMEOUT', 'over 10 s')); // 504
+ */
+export function computeStatusOf(e: AlephError): number {
+  return STATUS[e.code] ?? 502;
+}

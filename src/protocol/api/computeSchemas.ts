@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** `GET /about` (and `/`) of a compute node. */
+export const computeAboutSchema = z.object({ name: z.string(), api_url: z.string() });
+export type ComputeAbout = z.infer<typeof computeAboutSchema>;
+
+/** `GET /about/runtime/{ref}`: what the runtime's interpreters say of themselves, asked inside a sandbox. */
+export const runtimeAboutSchema = z.object({
+  ref: z.string(),
+  store: z.string(),
+  file_hash: z.string(),
+  kind: z.string(),
+  distribution: z.string().nullable(),
+  python: z.string().nullable(),
+  node: z.string().nullable(),
+  packages: z.record(z.string(), z.string()),
+  shell: z.boolean(),
+  versions: z.record(z.string(), z.string()),
+});
+export type RuntimeAbout = z.infer<typeof runtimeAboutSchema>;
+
+/** `GET /control/machine/{id}/logs`: the last lines of a program's stdout and stderr, oldest first. */
+export const programLogsSchema = z.array(z.object({
+  time: z.string(),
+  edition: z.number().int(),
+  stream: z.enum(['stdout', 'stderr']),
+  message: z.string(),
+}));
+export type ProgramLogLines = z.infer<typeof programLogsSchema>;
