@@ -8,6 +8,7 @@ import { NODE_LAUNCHER } from '../sandbox/launchers.js';
 import { startSandbox } from '../sandbox/startSandbox.js';
 import { PROBE_UID } from '../sandbox/programUids.js';
 import { answersHttp, waitForHttp } from '../sandbox/waitForHttp.js';
+import { listenSocket } from '../sandbox/listenSocket.js';
 
 export interface Percentiles { p50: number; p99: number }
 export interface ColdStartResult { sandbox: Percentiles; bare: Percentiles }
@@ -28,11 +29,15 @@ function percentiles(ms: number[]): Percentiles {
 async function bareOnce(kind: 'python' | 'node', codeDir: string, work: string): Promise<number> {
   const sock = join(work, 'bare.sock');
   rmSync(sock, { force: true });
+  const t0 = performance.now();
+  // The node launcher serves a listening socket it is handed as an fd (as in the sandbox), here fd 3.
+  const listener = kind === 'node' ? listenSocket(sock) : null;
   const argv = kind === 'python'
     ? [HOST_PYTHON, ['-m', 'uvicorn', '--uds', sock, '--app-dir', codeDir, '--log-level', 'warning', APPS.python.entry]]
-    : [process.execPath, [join(work, 'node-launcher.mjs'), sock, join(codeDir, 'main.js'), 'handler']];
-  const t0 = performance.now();
-  const child = spawn(argv[0] as string, argv[1] as string[], { stdio: 'ignore', cwd: codeDir });
+    : [process.execPath, [join(work, 'node-launcher.mjs'), '3', join(codeDir, 'main.js'), 'handler']];
+  const stdio: Array<'ignore' | number> = listener ? ['ignore', 'ignore', 'ignore', listener.fd] : ['ignore', 'ignore', 'ignore'];
+  let child: ReturnType<typeof spawn>;
+  try { child = spawn(argv[0] as string, argv[1] as string[], { stdio, cwd: codeDir }); } finally { listener?.close(); }
   let exited = false;
   child.on('exit', () => { exited = true; });
   const state = await waitForHttp(sock, Date.now() + 20_000, () => exited);

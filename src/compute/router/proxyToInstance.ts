@@ -53,66 +53,65 @@ function clientHeaders(raw: Buffer[], extra: Record<string, string>): http.Outgo
 
 /**
  * Forwards one request to the instance's unix socket over its undici Pool (kept-alive connections, llhttp on both
- * sides), streaming the body both ways with backpressure (nothing is buffered past one chunk). Resolves when the
- * response has been sent (or could not be), and never throws: the caller turns a failure into a 502 or 504.
+ * sides), streaming the body both ways with backpressure (nothing is buffered past one chunk). Calls `resolve`
+ * once, when the response has been sent (or could not be), and never throws: the caller turns a failure into a
+ * 502 or 504.
  * This is the warm hot path: one pass over each header set, no URL parsing, the legacy handler interface that
  * undici runs without a wrapper, and a small body held back so that head and body leave in one write.
  */
-export function proxyToInstance(req: http.IncomingMessage, res: http.ServerResponse, inst: Instance, path: string, extraHeaders: Record<string, string>): Promise<ProxyOutcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    let abort: ((e?: Error) => void) | null = null;
-    let held: Buffer | null = null;
-    let first = true;
-    let resume: (() => void) | null = null;
-    const done = (o: ProxyOutcome) => { if (!settled) { settled = true; clearTimeout(timer); resolve(o); } };
-    const fail = (message: string) => {
-      if (res.headersSent) { res.destroy(); done(OK); } else done({ kind: 'failed', message });
-    };
-    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(a) { abort = a; },
-      onHeaders(status, raw, r) {
-        resume = r;
-        res.writeHead(status, clientHeaders(raw as unknown as Buffer[], extraHeaders));
-        return true;
-      },
-      onData(chunk) {
-        if (first) { first = false; held = chunk; return true; }
-        if (held !== null) { res.write(held); held = null; }
-        if (res.write(chunk)) return true;
-        // The client reads slower than the program writes: pause the upstream until its socket drains.
-        res.once('drain', resume!);
-        return false;
-      },
-      onComplete() {
-        if (held !== null) { res.end(held); held = null; } else res.end();
-        done(OK);
-      },
-      onError(e) {
-        const code = (e as { code?: string }).code;
-        if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') done({ kind: 'refused', message: e.message });
-        else fail(e.message);
-      },
-    };
-    // resources.seconds bounds the whole exchange, first byte to last.
-    const timer = setTimeout(() => {
-      if (settled) return;
-      // Settled before the abort, whose error would otherwise read as a crash.
-      if (res.headersSent) { res.destroy(); done(OK); } else done(TIMEOUT);
-      abort?.(new Error('timeout'));
-    }, inst.view.seconds * 1000);
-    // The client went away before its response was complete: stop the upstream exchange too.
-    res.on('close', () => { if (!res.writableFinished) { abort?.(new Error('client closed')); done(OK); } });
-    try {
-      inst.upstream.dispatch({
-        method: req.method ?? 'GET', path, headers: upstreamHeaders(req),
-        // Most requests (GET, HEAD) have no body: none is streamed, and the request leaves in one write.
-        body: hasBody ? req : null,
-      }, handler);
-    } catch (e) {
-      done({ kind: 'refused', message: (e as Error).message });
-    }
-    if (!hasBody) req.resume();
-  });
+export function proxyToInstance(req: http.IncomingMessage, res: http.ServerResponse, inst: Instance, path: string, extraHeaders: Record<string, string>, resolve: (o: ProxyOutcome) => void): void {
+  let settled = false;
+  let abort: ((e?: Error) => void) | null = null;
+  let held: Buffer | null = null;
+  let first = true;
+  let resume: (() => void) | null = null;
+  const done = (o: ProxyOutcome) => { if (!settled) { settled = true; clearTimeout(timer); resolve(o); } };
+  const fail = (message: string) => {
+    if (res.headersSent) { res.destroy(); done(OK); } else done({ kind: 'failed', message });
+  };
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect(a) { abort = a; },
+    onHeaders(status, raw, r) {
+      resume = r;
+      res.writeHead(status, clientHeaders(raw as unknown as Buffer[], extraHeaders));
+      return true;
+    },
+    onData(chunk) {
+      if (first) { first = false; held = chunk; return true; }
+      if (held !== null) { res.write(held); held = null; }
+      if (res.write(chunk)) return true;
+      // The client reads slower than the program writes: pause the upstream until its socket drains.
+      res.once('drain', resume!);
+      return false;
+    },
+    onComplete() {
+      if (held !== null) { res.end(held); held = null; } else res.end();
+      done(OK);
+    },
+    onError(e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') done({ kind: 'refused', message: e.message });
+      else fail(e.message);
+    },
+  };
+  // resources.seconds bounds the whole exchange, first byte to last.
+  const timer = setTimeout(() => {
+    if (settled) return;
+    // Settled before the abort, whose error would otherwise read as a crash.
+    if (res.headersSent) { res.destroy(); done(OK); } else done(TIMEOUT);
+    abort?.(new Error('timeout'));
+  }, inst.view.seconds * 1000);
+  // The client went away before its response was complete: stop the upstream exchange too.
+  res.on('close', () => { if (!res.writableFinished) { abort?.(new Error('client closed')); done(OK); } });
+  try {
+    inst.upstream.dispatch({
+      method: req.method ?? 'GET', path, headers: upstreamHeaders(req),
+      // Most requests (GET, HEAD) have no body: none is streamed, and the request leaves in one write.
+      body: hasBody ? req : null,
+    }, handler);
+  } catch (e) {
+    done({ kind: 'refused', message: (e as Error).message });
+  }
+  if (!hasBody) req.resume();
 }

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { AlephError, isAlephError } from '../../errors.js';
 import type { ProgramView } from '../api/programView.js';
 import { computeStatusOf } from '../errorStatus.js';
+import type { Instance } from '../supervisor/instance.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { proxyToInstance } from './proxyToInstance.js';
 
@@ -33,12 +34,22 @@ export function startFailure(view: ProgramView, e: unknown): unknown {
 /**
  * `/vm/{program id or any version hash}/...`: finds the program's serving instance (starting it if needed)
  * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 503 no room on this
- * compute node (or no volumes here), 504 over its limit.
+ * compute node (or no volumes here), 504 over its limit. Never throws: every failure becomes an answer.
  */
-export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
-  // Warm path: cached view and a running instance, no awaits before the proxy.
-  const cached = sup.cachedView(ref);
-  const view = cached === undefined ? await sup.view(ref) : cached;
+export function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): void {
+  // Warm path: cached view and a running instance, no promise between the request and the proxy.
+  try {
+    const view = sup.cachedView(ref);
+    const inst = view ? sup.tryAcquire(view) : null;
+    if (inst) return forward(sup, req, res, inst, rest);
+  } catch (e) {
+    return sendError(res, e);
+  }
+  vmRouteStarting(sup, req, res, ref, rest).catch((e) => sendError(res, e));
+}
+
+async function vmRouteStarting(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
+  const view = await sup.view(ref);
   if (!view) throw notFound(ref);
   let inst = sup.tryAcquire(view);
   if (!inst) {
@@ -48,25 +59,33 @@ export async function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: h
       return sendError(res, startFailure(view, e), viewHeaders(view));
     }
   }
+  forward(sup, req, res, inst, rest);
+}
+
+/** Proxies to an acquired instance, answers what went wrong, and releases it. */
+function forward(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, inst: Instance, rest: string): void {
   // Headers name the version actually serving this request, which may lag the announced one during a swap.
   const served = inst.served;
-  try {
-    const out = await proxyToInstance(req, res, inst, rest, served);
+  proxyToInstance(req, res, inst, rest, served, (out) => {
+    if (out.kind === 'ok') return sup.release(inst);
+    if (out.kind === 'failed') {
+      void exitReason(inst.handle.exited).then((reason) => {
+        sendError(res, new AlephError('PROGRAM_CRASHED', `program ${inst.view.id} failed: ${reason ?? out.message}`, {
+          hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message },
+        }), served);
+        sup.release(inst);
+      });
+      return;
+    }
     if (out.kind === 'timeout') {
-      sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
+      sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${inst.view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
         hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds },
       }), served);
-    } else if (out.kind === 'refused') {
+    } else {
       sendError(res, new AlephError('COMPUTE_BAD_REQUEST', `the request cannot be forwarded: ${out.message}`, {
         hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)',
       }), served);
-    } else if (out.kind === 'failed') {
-      const reason = await exitReason(inst.handle.exited);
-      sendError(res, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: ${reason ?? out.message}`, {
-        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message },
-      }), served);
     }
-  } finally {
     sup.release(inst);
-  }
+  });
 }

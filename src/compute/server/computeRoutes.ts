@@ -17,7 +17,7 @@ const HEX64 = '([0-9a-fA-F]{64})';
 
 /** The compute node's own routes beside /vm/ (whose warm path never gets here: see router/vmTarget.ts). */
 export interface ComputeRoutes {
-  vm(ref: string, rest: string, ctx: RouteContext): Promise<void>;
+  vm(ref: string, rest: string, ctx: RouteContext): void;
   logs(id: string, ctx: RouteContext): Promise<void> | void;
   aboutRuntime(ref: string, ctx: RouteContext): Promise<void>;
   about(ctx: RouteContext): void;

@@ -83,7 +83,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
-    if (fast) { vmRoute(sup, req, res, fast[0], fast[1]).catch((e) => sendError(res, e)); return; }
+    if (fast) return vmRoute(sup, req, res, fast[0], fast[1]);
     route(req, res).catch((e) => sendError(res, e));
   });
   // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
