@@ -41,9 +41,13 @@ export function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.Se
   try {
     const view = sup.cachedView(ref);
     const inst = view ? sup.tryAcquire(view) : null;
-    if (inst) return forward(sup, req, res, inst, rest);
+    if (inst) {
+      forward(sup, req, res, inst, rest);
+      return;
+    }
   } catch (e) {
-    return sendError(res, e);
+    sendError(res, e);
+    return;
   }
   vmRouteStarting(sup, req, res, ref, rest).catch((e) => sendError(res, e));
 }
