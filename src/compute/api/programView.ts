@@ -19,6 +19,8 @@ export type VolumeContent =
 /** What the compute node needs of `GET /api/v0/programs/{id}`, parsed once at the boundary. */
 export interface ProgramView {
   id: string;
+  /** content.address of the program: who may read its logs (aleph-vm's `is_sender_authorized`). */
+  owner: string;
   status: 'live' | 'forgotten';
   edition: number;
   currentHash: string;
@@ -79,6 +81,7 @@ export function parseProgramView(putative: unknown): ProgramView {
   });
   return {
     id: o.id,
+    owner: typeof o.owner === 'string' ? o.owner : '',
     status: o.status === 'forgotten' ? 'forgotten' : 'live',
     edition: typeof o.edition === 'number' ? o.edition : 0,
     currentHash: o.current_hash,

@@ -6,6 +6,7 @@ import { sweepPartials } from '../archive/sweepPartials.js';
 import { NodeApi } from '../api/nodeApi.js';
 import { followPrograms } from '../follower/followPrograms.js';
 import { sendError, vmRoute } from '../router/vmRoute.js';
+import { logsRoute } from './logsRoute.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -41,6 +42,8 @@ export interface ComputeNodeOptions {
   programPids?: { max?: number; budget?: number };
   /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
   server?: Partial<ServerLimits>;
+  /** The domain operator requests (logs) must be signed for, as aleph-vm's DOMAIN_NAME; default: the Host header's. */
+  domain?: string;
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -99,7 +102,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
       let m = VM.exec(url.pathname);
       if (m) return vmRoute(sup, req, res, m[1].toLowerCase(), (m[2] ?? '/') + url.search);
       if (req.method !== 'GET') throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { status: 404 });
-      if ((m = LOGS.exec(url.pathname))) return json(res, 200, logs.lines(m[1].toLowerCase()));
+      if ((m = LOGS.exec(url.pathname))) return json(res, 200, await logsRoute(api, logs, req, url.pathname, m[1].toLowerCase(), opts.domain));
       if ((m = ABOUT.exec(url.pathname))) return json(res, 200, await aboutRuntime(api, artifacts, aliases, decodeURIComponent(m[1])));
       if (url.pathname === '/' || url.pathname === '/about') return json(res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl });
       throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/', status: 404 });
