@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevnet, type Devnet } from '../devnet/startDevnet.js';
 import { SEED_DEFAULT_RUNTIME } from '../devnet/defaultRuntimes.js';
+import { generatePrivateKey } from 'viem/accounts';
 import { runCli, type RunCliResult } from './testing/runCli.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -44,4 +45,18 @@ test('logs show what the program printed, with its edition', async () => {
   const logs = await cli(['program', 'logs', id]);
   assert.equal(logs.code, 0, logs.stderr);
   assert.match(logs.stdout, /\[edition 0\].*GET \/ HTTP/);
+
+  // aleph-vm's records (views/operator.py operate_logs_json), to the owner only.
+  const records = JSON.parse((await cli(['program', 'logs', id, '--json'])).stdout) as Record<string, unknown>[];
+  assert.ok(records.length > 0);
+  for (const r of records) {
+    for (const k of ['SYSLOG_IDENTIFIER', 'MESSAGE', 'file', '__REALTIME_TIMESTAMP']) assert.ok(k in r, k);
+    assert.equal(r.SYSLOG_IDENTIFIER, `vm-${id}-${String(r.file)}`);
+  }
+  const anonymous = await fetch(`${devnet.computeUrl}/control/machine/${id}/logs`);
+  assert.equal(anonymous.status, 401);
+  assert.equal(((await anonymous.json()) as { error_code: string }).error_code, 'OPERATOR_AUTH_MISSING');
+  const stranger = await runCli(['program', 'logs', id, '--private-key', generatePrivateKey()], { home, apiUrl: devnet.apiUrl, env: { ALEPH_COMPUTE_URL: devnet.computeUrl! } });
+  assert.equal(stranger.code, 1);
+  assert.match(stranger.stdout + stranger.stderr, /OPERATOR_NOT_OWNER/);
 });
