@@ -36,7 +36,7 @@ describe('aleph-vm operator authentication (X-SignedPubKey, X-SignedOperation)',
     // The owner's authorization of one key, with an operation signed by another key.
     assert.deepEqual(refusal(() => authenticateOperator(real['X-SignedPubKey'], forged['X-SignedOperation'], op)), { code: 'OPERATOR_SIGNATURE_INVALID', status: 401 });
     assert.deepEqual(refusal(() => authenticateOperator(undefined, undefined, op)), { code: 'OPERATOR_AUTH_MISSING', status: 401 });
-    assert.deepEqual(refusal(() => authenticateOperator('{not json', real['X-SignedOperation'], op)), { code: 'OPERATOR_AUTH_MISSING', status: 400 });
+    assert.deepEqual(refusal(() => authenticateOperator('{not json', real['X-SignedOperation'], op)), { code: 'OPERATOR_AUTH_MALFORMED', status: 400 });
   });
 
   it('refuses an expired operation or token, and one signed for another path, method or domain', async () => {

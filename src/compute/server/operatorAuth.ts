@@ -34,7 +34,10 @@ function refuse(code: string, message: string, status: 400 | 401, details: Recor
 function parseSigned(putative: unknown, header: string): { payload: Buffer; signature: Buffer } {
   const raw = typeof putative === 'string' ? (putative.length > MAX_HEADER_CHARS ? null : safeJson(putative)) : putative;
   const r = signedHeader.safeParse(raw);
-  if (!r.success) refuse('OPERATOR_AUTH_MISSING', `missing or malformed ${header}`, putative == null ? 401 : 400, { header });
+  if (!r.success) {
+    if (putative == null) refuse('OPERATOR_AUTH_MISSING', `missing ${header}`, 401, { header });
+    refuse('OPERATOR_AUTH_MALFORMED', `malformed ${header}`, 400, { header });
+  }
   return { payload: fromHex(r.data.payload), signature: fromHex(r.data.signature) };
 }
 
@@ -44,7 +47,7 @@ function safeJson(s: string): unknown {
 
 function payloadOf<S extends z.ZodType>(schema: S, bytes: Buffer, header: string): z.infer<S> {
   const r = schema.safeParse(safeJson(bytes.toString('utf8')));
-  if (!r.success) refuse('OPERATOR_AUTH_MISSING', `the payload of ${header} is malformed`, 400, { header });
+  if (!r.success) refuse('OPERATOR_AUTH_MALFORMED', `the payload of ${header} is malformed`, 400, { header });
   return r.data;
 }
 
