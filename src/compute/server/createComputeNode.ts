@@ -7,7 +7,7 @@ import { NodeApi } from '../api/nodeApi.js';
 import { followPrograms } from '../follower/followPrograms.js';
 import { sendError, vmRoute } from '../router/vmRoute.js';
 import { logsRoute } from './logsRoute.js';
-import { attachStreamLogs } from './streamLogs.js';
+import { streamLogsUpgrade } from './streamLogs.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -111,7 +111,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     handle().catch((e) => sendError(res, e));
   });
   guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
-  attachStreamLogs(server, api, logs, opts.domain);
+  const streamLogs = streamLogsUpgrade(api, logs, opts.domain);
+  server.on('upgrade', (req, socket, head) => { if (!streamLogs(req, socket, head)) socket.destroy(); });
 
   // On a reconnect, events sent meanwhile are lost: re-check everything cached against the node.
   const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.resync());

@@ -18,13 +18,15 @@ const MAX_BUFFERED = 1024 * 1024;
  * "X-SignedOperation": {…}}}` (domain checked, not the path); then `{"status": "connected"}` and one
  * `{"type": "stdout"|"stderr"|"system", "message": …}` per line — the lines kept so far, then new ones.
  */
-export function attachStreamLogs(server: http.Server, api: NodeApi, logs: ProgramLogs, domain?: string): void {
+export function streamLogsUpgrade(api: NodeApi, logs: ProgramLogs, domain?: string): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  // Returns false for any other path, so the server's own upgrade handler (if any) takes it.
+  return (req, socket, head) => {
     const m = STREAM.exec(new URL(req.url ?? '/', 'http://compute').pathname);
-    if (!m) return void socket.destroy();
+    if (!m) return false;
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, m[1].toLowerCase()));
-  });
+    return true;
+  };
 
   function serve(ws: WebSocket, req: http.IncomingMessage, ref: string): void {
     const fail = (reason: string) => { ws.send(JSON.stringify({ status: 'failed', reason })); ws.close(); };
