@@ -28,6 +28,7 @@ export * from './actions/currentProgram.js';
 export * from './actions/replaceProgram.js';
 export * from './actions/replaceProgramCode.js';
 export * from './actions/listPrograms.js';
+export * from './actions/programLogs.js';
 export * from './actions/updateProgramCode.js';
 export * from './actions/deleteProgram.js';
 export * from './AlephClient.js';

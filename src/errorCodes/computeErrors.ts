@@ -47,6 +47,14 @@ export interface ComputeErrorContexts {
   VOLUME_HOST_PATH_INVALID: { hostPath: string };
   VOLUME_MOUNT_INVALID: { path?: string; mount?: string };
   COMPUTE_BAD_REQUEST: NoContext;
+  OPERATOR_AUTH_MISSING: { header: string };
+  OPERATOR_AUTH_MALFORMED: { header: string };
+  OPERATOR_CHAIN_UNSUPPORTED: OpenContext;
+  OPERATOR_TOKEN_EXPIRED: { expires: string | number };
+  OPERATOR_SIGNATURE_INVALID: OpenContext;
+  OPERATOR_OPERATION_EXPIRED: { time: string };
+  OPERATOR_WRONG_TARGET: OpenContext;
+  OPERATOR_NOT_OWNER: { program: string; signer: string };
 }
 
 /** Every code of {@link ComputeErrorContexts}, for lookups at run time. */
@@ -92,6 +100,14 @@ export const COMPUTE_ERROR_CODES = [
   'VOLUME_HOST_PATH_INVALID',
   'VOLUME_MOUNT_INVALID',
   'COMPUTE_BAD_REQUEST',
+  'OPERATOR_AUTH_MISSING',
+  'OPERATOR_AUTH_MALFORMED',
+  'OPERATOR_CHAIN_UNSUPPORTED',
+  'OPERATOR_TOKEN_EXPIRED',
+  'OPERATOR_SIGNATURE_INVALID',
+  'OPERATOR_OPERATION_EXPIRED',
+  'OPERATOR_WRONG_TARGET',
+  'OPERATOR_NOT_OWNER',
 ] as const satisfies readonly (keyof ComputeErrorContexts)[];
 
 /** One of {@link COMPUTE_ERROR_CODES}. */

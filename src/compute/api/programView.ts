@@ -22,6 +22,8 @@ export type VolumeContent =
 /** What the compute node needs of `GET /api/v0/programs/{id}`, parsed once at the boundary. */
 export interface ProgramView {
   id: string;
+  /** content.address of the program: who may read its logs (aleph-vm's `is_sender_authorized`). */
+  owner: string;
   status: 'live' | 'forgotten';
   edition: number;
   currentHash: string;
@@ -38,8 +40,8 @@ export interface ProgramView {
 }
 
 /** The fields of the contract's program view that the compute node uses; the others are not its business. */
-const { id, status, edition, current_hash, content, resolved } = programViewSchema.shape;
-const computeViewSchema = z.object({ id, status, edition, current_hash, content, resolved });
+const { id, owner, status, edition, current_hash, content, resolved } = programViewSchema.shape;
+const computeViewSchema = z.object({ id, owner, status, edition, current_hash, content, resolved });
 
 function invalid(why: string, details: { field: string; readonly [more: string]: unknown }): AlephError {
   return new AlephError('COMPUTE_PROGRAM_INVALID', `the node's view of the program is unusable: ${why}`, { details });
@@ -79,6 +81,7 @@ export function parseProgramView(putative: unknown): ProgramView {
   });
   return {
     id: o.id,
+    owner: o.owner,
     status: o.status,
     edition: o.edition,
     currentHash: o.current_hash,

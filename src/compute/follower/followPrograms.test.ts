@@ -11,7 +11,7 @@ import { followPrograms } from './followPrograms.js';
 
 const ID = 'a'.repeat(64);
 const view = (edition: number, status: ProgramView['status'] = 'live'): ProgramView => ({
-  id: ID, status, edition, currentHash: edition === 0 ? ID : `${edition}`.padStart(64, 'b'), encoding: 'zip', entrypoint: 'main:app',
+  id: ID, owner: '', status, edition, currentHash: edition === 0 ? ID : `${edition}`.padStart(64, 'b'), encoding: 'zip', entrypoint: 'main:app',
   memoryMiB: 128, vcpus: 1, seconds: 30, internet: false, persistent: false, variables: {}, volumes: [], resolved: [],
 });
 

@@ -7,6 +7,7 @@ import { generatePrivateKey } from 'viem/accounts';
 import { accountFromPrivateKey } from '../../client/accounts/account.js';
 import { deleteProgram } from '../../client/actions/deleteProgram.js';
 import { deployProgram, type DeployProgramParameters } from '../../client/actions/deployProgram.js';
+import { getProgramLogs } from '../../client/actions/programLogs.js';
 import { replaceProgram } from '../../client/actions/replaceProgram.js';
 import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
 import { prepareCode } from '../../client/code/prepareCode.js';
@@ -41,7 +42,9 @@ describe('compute node against a devnet', () => {
     for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v);
     return deployProgram(config, { ...rest, code: prepareCode(dir) });
   };
-  const logs = async (id: string) => (await (await fetch(`${devnet.computeUrl}/control/machine/${id}/logs`)).json()) as Array<{ edition: number; stream: string; message: string }>;
+  // Signed by the owner, as aleph's VmClient signs it: aleph-vm's records, read back as edition/stream/message.
+  const logs = async (id: string) => (await getProgramLogs(config.account!, { computeUrl: devnet.computeUrl!, id }))
+    .map((l) => ({ edition: l.edition ?? -1, stream: l.file, message: l.MESSAGE }));
 
   it('serves hello-python, hello-node and hello-script through /vm/{id}/ with stock runtimes', async () => {
     const [py, nd, sh] = await Promise.all([

@@ -9,6 +9,8 @@ import { sendError, vmRoute } from '../router/vmRoute.js';
 import { fastVm, vmFromPath } from '../router/vmTarget.js';
 import { socketError, upgradeRoute } from '../router/upgradeRoute.js';
 import { computeRouter } from './computeRoutes.js';
+import { logsRoute } from './logsRoute.js';
+import { streamLogsUpgrade } from './streamLogs.js';
 import { Artifacts } from '../supervisor/artifacts.js';
 import { ProgramLogs } from '../supervisor/programLogs.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -44,6 +46,8 @@ export interface ComputeNodeOptions {
   programPids?: { max?: number; budget?: number };
   /** Connection timeouts and caps (per client IP and in total); defaults in src/serverGuard.ts. */
   server?: Partial<ServerLimits>;
+  /** The domain operator requests (logs) must be signed for, as aleph-vm's DOMAIN_NAME; default: the Host header's. */
+  domain?: string;
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -77,7 +81,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const limits = { ...defaultServerLimits, ...opts.server };
   const route = computeRouter({
     vm: (ref, rest, c) => vmRoute(sup, c.req, c.res, ref, rest),
-    logs: (id, c) => json(c.res, 200, logs.lines(id)),
+    logs: async (id, c) => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain)),
     aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
     about: (c) => json(c.res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl }),
   });
@@ -86,8 +90,11 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     if (fast) return vmRoute(sup, req, res, fast[0], fast[1]);
     route(req, res).catch((e) => sendError(res, e));
   });
+  const streamLogs = streamLogsUpgrade(api, logs, opts.domain);
   // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    // The owner's log stream (aleph-vm's stream_logs); false for any other path.
+    if (streamLogs(req, socket, head)) return;
     const target = fastVm(req.url ?? '/') ?? vmFromPath(req.url ?? '/');
     if (!target) return socketError(socket, new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, { hint: 'programs answer under /vm/{program id}/' }));
     upgradeRoute(sup, req, socket, head, target[0], target[1]).catch((e) => socketError(socket, e));

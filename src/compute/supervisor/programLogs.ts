@@ -12,6 +12,7 @@ const RING = 1000;
  */
 export class ProgramLogs {
   private readonly rings = new Map<string, LogLine[]>();
+  private readonly listeners = new Map<string, Set<(line: LogLine) => void>>();
   private readonly dir: string;
 
   constructor(home: string) {
@@ -25,11 +26,23 @@ export class ProgramLogs {
     if (!ring) this.rings.set(programId, (ring = []));
     ring.push(line);
     if (ring.length > RING) ring.splice(0, ring.length - RING);
+    for (const fn of this.listeners.get(programId) ?? []) fn(line);
     // Fire and forget, in order per process: losing the file copy must never slow or fail a request.
     appendFile(join(this.dir, `${programId}.log`), `${line.time} [${edition}] ${stream}: ${message}\n`, () => {});
   }
 
   lines(programId: string): LogLine[] {
     return this.rings.get(programId)?.slice() ?? [];
+  }
+
+  /** Calls `fn` with every new line of a program (the `stream_logs` websocket); returns the unsubscribe. */
+  follow(programId: string, fn: (line: LogLine) => void): () => void {
+    let set = this.listeners.get(programId);
+    if (!set) this.listeners.set(programId, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.listeners.delete(programId);
+    };
   }
 }

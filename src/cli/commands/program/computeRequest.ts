@@ -6,8 +6,13 @@ import { request } from '../../../client/index.js';
  * missing or that does not know the program.
  */
 export async function computeGet(domain: string, path: string, what: string): Promise<Response> {
+  return computeCall(domain, what, () => request(domain, path));
+}
+
+/** Any call to the compute node, with the same errors as {@link computeGet}. */
+export async function computeCall<T>(domain: string, what: string, call: () => Promise<T>): Promise<T> {
   try {
-    return await request(domain, path);
+    return await call();
   } catch (e) {
     if (isAlephError(e) && e.code === 'NODE_UNREACHABLE') {
       throw new AlephError('COMPUTE_UNREACHABLE', `cannot reach the compute node at ${domain}`, {
