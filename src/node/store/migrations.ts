@@ -3,6 +3,7 @@ import { governanceMigration } from './governanceMigration.js';
 import { partialIndexesMigration } from './partialIndexesMigration.js';
 import { listingIndexesMigration } from './listingIndexesMigration.js';
 import { blockTimeMigration } from './blockTimeMigration.js';
+import { dropSenderIndexMigration } from './dropSenderIndexMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -106,4 +107,5 @@ export const migrations: Record<string, Migration> = {
   '0003_partial_indexes': partialIndexesMigration,
   '0004_listing_indexes': listingIndexesMigration,
   '0005_block_time': blockTimeMigration,
+  '0006_drop_sender_index': dropSenderIndexMigration,
 };
