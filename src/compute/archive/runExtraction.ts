@@ -56,7 +56,7 @@ function giveBack(w: PooledWorker, healthy: boolean): void {
     return;
   }
   const next = waiting.shift();
-  if (next) return next(w);
+  if (next) { next(w); return; }
   w.worker.unref();
   w.idleTimer = setTimeout(() => {
     const i = idle.indexOf(w);

@@ -203,7 +203,7 @@ export class Supervisor {
       // Not seen yet: nothing cached, unless it is persistent (a new persistent program must start at once).
       return this.api.program(e.program_id).then((v) => {
         if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
-        else if (!v || v.status !== 'live') return this.dropVolumes(e.program_id, null);
+        else if (v?.status !== 'live') return this.dropVolumes(e.program_id, null);
       }, () => {});
     }
     s.queue = s.queue.then(() => this.upgrade(s, e)).catch((err: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `upgrade failed: ${err.message}`));
@@ -212,7 +212,7 @@ export class Supervisor {
 
   private async upgrade(s: ProgramState, e: ProgramEvent): Promise<void> {
     const view = e.kind === 'program-forgotten' ? null : await this.api.program(s.view.id);
-    if (!view || view.status !== 'live') {
+    if (view?.status !== 'live') {
       s.view = { ...s.view, status: 'forgotten' };
       const old = s.instance;
       s.instance = null;

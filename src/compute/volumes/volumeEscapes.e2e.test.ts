@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lstatSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProgram } from '../../client/actions/deployProgram.js';
