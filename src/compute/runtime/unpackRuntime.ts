@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidArchive, type ExtractLimits } from '../archive/archiveErrors.js';
 import { runExtraction } from '../archive/runExtraction.js';
+import { sniffArchive } from '../archive/sniffArchive.js';
 
 /**
  * Runtimes are bigger than code (the node one unpacks to ~100 MiB from ~37 MiB of squashfs), so the caps are
@@ -18,14 +19,6 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-function magic(file: string): 'squashfs' | 'zip' | 'tar' {
-  const fd = openSync(file, 'r');
-  const b = Buffer.alloc(4);
-  try { readSync(fd, b, 0, 4, 0); } finally { closeSync(fd); }
-  if (b.toString('latin1') === 'hsqs') return 'squashfs';
-  if (b[0] === 0x50 && b[1] === 0x4b) return 'zip';
-  return 'tar'; // plain or gzip/xz/zstd-compressed; GNU tar detects which when extracting
-}
 
 /**
  * Extracts a STOREd runtime (squashfs, zip or tar) into `cacheDir/<sha256 of the file>` and returns that dir.
@@ -38,6 +31,7 @@ export async function unpackRuntime(file: string, cacheDir: string, limits: Part
   const rootDir = join(cacheDir, await sha256File(file));
   if (existsSync(rootDir)) return rootDir;
   // Another process may win the race; its extraction is identical (same hash) and is kept.
-  await runExtraction({ file, kind: magic(file), destDir: rootDir, limits: { ...RUNTIME_LIMITS, ...limits }, ifExists: 'keep' });
+  // Neither squashfs nor zip: a tar, plain or gzip/xz/zstd-compressed (GNU tar detects which when extracting).
+  await runExtraction({ file, kind: sniffArchive(file) ?? 'tar', destDir: rootDir, limits: { ...RUNTIME_LIMITS, ...limits }, ifExists: 'keep' });
   return rootDir;
 }

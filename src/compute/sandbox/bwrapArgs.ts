@@ -84,7 +84,7 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
   if (input.internet) a.push('--ro-bind', posix.join(stage.add(input.launcherDir), 'resolv.conf'), '/etc/resolv.conf');
   for (const v of volumes) {
     if (v.kind === 'immutable') a.push('--ro-bind', stage.add(v.hostPath), v.mount);
-    else if (v.kind === 'persistent') a.push('--bind', stage.add(v.hostPath), v.mount);
+    else if (v.kind === 'persistent') a.push('--bind', stage.add(v.hostPath, { writable: true }), v.mount);
     else a.push('--size', String(Math.max(1, Math.floor(v.sizeMiB)) * MiB), '--tmpfs', v.mount);
   }
   a.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,10 +74,25 @@ for (const probe of PROBE_KINDS) describe(`sandbox isolation (${probe.kind})`, (
       const own = (await ask(handle.socketPath, '/read?path=/proc/self/environ')).value!.split('\0').filter(Boolean).map((kv) => kv.split('=')[0]).sort();
       const expected = ['HOME', 'LANG', 'MINE', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED'];
       assert.deepEqual(own, probe.kind === 'run.sh script' ? [...expected, 'PORT'].sort() : expected);
-      // mountinfo still names each bind's path within its host filesystem (the kernel reports it); no staging dir.
       const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
-      assert.ok(!mountinfo.includes('node-secret') && !mountinfo.includes('/run/aleph-sandbox'), mountinfo);
+      assert.ok(!mountinfo.includes('node-secret'), mountinfo);
     } finally { delete process.env.ALEPH_TEST_CANARY; }
+  });
+
+  it('sees no host path in /proc/self/mountinfo: code, runtime and launcher are overlays rooted at themselves', async () => {
+    const codeDir = fx.code(probe.files);
+    const runtimeRoot = await cachedRuntime(probe.runtime);
+    const { handle } = await start({ codeDir });
+    await handle.ready;
+    const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
+    for (const host of [fx.dir, codeDir, runtimeRoot, tmpdir() + '/']) assert.ok(!mountinfo.includes(host), `${host} shows in\n${mountinfo}`);
+    // Field 4 is each mount's root within its filesystem: for a bind of a host directory, the host path itself.
+    const roots = mountinfo.trim().split('\n').map((l) => { const f = l.split(' '); return { root: f[3], at: f[4], type: f[f.indexOf('-') + 1] }; });
+    for (const at of ['/opt/code', '/opt/aleph', '/usr']) {
+      const m = roots.find((r) => r.at === at);
+      assert.equal(m?.type, 'overlay', `${at}: ${JSON.stringify(m)}`);
+      assert.equal(m?.root, at === '/usr' ? '/usr' : '/');
+    }
   });
 
   it('cannot write to the runtime root or its code', async () => {

@@ -1,19 +1,12 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCode } from '../archive/extractCode.js';
+import { sniffArchive } from '../archive/sniffArchive.js';
 import { unpackRuntime } from '../runtime/unpackRuntime.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import { resolvedFile, type ProgramView } from '../api/programView.js';
 import type { VolumeSpec } from '../sandbox/types.js';
 import { PersistentVolumes, type VolumeLease } from '../volumes/persistentVolumes.js';
-
-function magic(file: string): 'zip' | 'squashfs' | 'other' {
-  const fd = openSync(file, 'r');
-  const b = Buffer.alloc(4);
-  try { readSync(fd, b, 0, 4, 0); } finally { closeSync(fd); }
-  if (b.toString('latin1') === 'hsqs') return 'squashfs';
-  return b[0] === 0x50 && b[1] === 0x4b ? 'zip' : 'other';
-}
 
 export interface PreparedProgram {
   runtimeRoot: string; codeDir: string; volumes: VolumeSpec[];
@@ -49,7 +42,7 @@ export class Artifacts {
       if (existsSync(dir)) return dir;
       const file = await this.api.file(fileHash);
       // 'plain' is a single file in aleph; our clients send directories zipped, so sniff what really arrived.
-      const kind = encoding === 'plain' ? (magic(file) === 'other' ? 'zip' : magic(file)) : encoding;
+      const kind = encoding === 'plain' ? (sniffArchive(file) ?? 'zip') : encoding;
       await extractCode(file, kind as 'zip' | 'squashfs', dir);
       return dir;
     });
@@ -63,8 +56,8 @@ export class Artifacts {
   immutableVolume(fileHash: string): Promise<string> {
     return this.once(`volume:${fileHash}`, async () => {
       const file = await this.api.file(fileHash);
-      const kind = magic(file);
-      if (kind === 'other') return file;
+      const kind = sniffArchive(file);
+      if (kind === null) return file;
       const dir = join(this.home, 'volumes-ro', fileHash);
       if (!existsSync(dir)) await extractCode(file, kind, dir);
       return dir;

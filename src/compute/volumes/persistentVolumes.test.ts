@@ -175,6 +175,24 @@ new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'da
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
+  it('drop deletes the images not kept, never one an instance still holds, and the program\'s directories with the last', async () => {
+    const id = 'cd'.repeat(32);
+    const a = await vols.acquire(id, 'a', 1);
+    const b = await vols.acquire(id, 'b', 1);
+    const images = join(home, 'volume-images', id);
+    assert.deepEqual(await vols.drop(id, new Set(['a'])), [], 'b is held: kept');
+    b.release();
+    assert.deepEqual(await vols.drop(id, new Set(['a'])), ['b']);
+    assert.deepEqual(readdirSync(images), ['a.ext4']);
+    assert.ok(mountsUnder(a.hostPath).length > 0, 'the kept one stays mounted');
+    a.release();
+    assert.deepEqual(await vols.drop(id), ['a']);
+    assert.equal(existsSync(images), false);
+    assert.equal(existsSync(join(home, 'volume-mounts', id)), false);
+    assert.deepEqual(vols.programsWithImages().filter((x) => x === id), []);
+    assert.deepEqual(await vols.drop('../..'), [], 'a name that is no program id touches nothing');
+  });
+
   it('unmounts everything at close', async () => {
     await vols.acquire(ID, 'data', 8);
     await vols.close();

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { generatePrivateKey } from 'viem/accounts';
-import { accountFromPrivateKey } from '../../client/accounts/account.js';
+import { describe, it } from 'node:test';
 import { deployProgram } from '../../client/actions/deployProgram.js';
 import { replaceProgram } from '../../client/actions/replaceProgram.js';
 import { prepareCode } from '../../client/code/prepareCode.js';
+import { getProgramLogs } from '../../client/actions/programLogs.js';
 import type { ProgramVolume } from '../../protocol/index.js';
-import type { ClientConfig } from '../../client/transport/clientConfig.js';
-import { startDevnet, type Devnet } from '../../devnet/startDevnet.js';
+import { useTestDevnet } from '../../devnet/testing/testDevnet.js';
 
 // What a hostile owner's program does from inside: plant symlinks, list, read and write its volumes.
 const ATTACKER = String.raw`
@@ -31,38 +28,23 @@ exports.handler = (req, res) => {
 const MiB = 1024 * 1024;
 
 describe('persistent volumes against a hostile program owner (devnet, real sandboxes)', () => {
-  let devnet: Devnet;
-  let home: string;
-  let config: ClientConfig;
-  let n = 0;
-  before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'aleph-vol-'));
-    devnet = await startDevnet({ home, apiPort: 0, computePort: 0 });
-    config = { apiUrl: devnet.apiUrl, account: accountFromPrivateKey(generatePrivateKey()), channel: 'TEST' };
-  });
-  after(async () => {
-    await devnet?.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const t = useTestDevnet('aleph-vol-');
 
   const deploy = (volumes: ProgramVolume[]) => {
-    const dir = join(home, `code-${n++}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'main.js'), ATTACKER);
-    return deployProgram(config, { code: prepareCode(dir), entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, updatable: true, timeoutSeconds: 30, volumes });
+    return deployProgram(t.config, { code: prepareCode(t.codeDir({ 'main.js': ATTACKER })), entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, updatable: true, timeoutSeconds: 30, volumes });
   };
   const ask = async (id: string, path: string) => {
-    const r = await fetch(`${devnet.computeUrl}/vm/${id}${path}`);
+    const r = await fetch(`${t.devnet.computeUrl}/vm/${id}${path}`);
     return { status: r.status, edition: r.headers.get('x-aleph-edition'), body: (await r.json()) as { ok?: boolean; value?: unknown; error?: string; error_code?: string; details?: { message?: string } } };
   };
-  const addVolume = (id: string, v: Record<string, unknown>) => replaceProgram(config, { hash: id, edit: (c) => ({ ...c, volumes: [...(c.volumes as unknown[]), v] }) });
-  const edition = async (id: string) => ((await (await fetch(`${devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number }).edition;
+  const addVolume = (id: string, v: Record<string, unknown>) => replaceProgram(t.config, { hash: id, edit: (c) => ({ ...c, volumes: [...(c.volumes as unknown[]), v] }) });
+  const edition = async (id: string) => ((await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number }).edition;
   const untilEdition = async (id: string, e: string) => {
     let r = await ask(id, '/');
     for (const t0 = Date.now(); r.edition !== e && Date.now() - t0 < 10_000;) { await new Promise((ok) => setTimeout(ok, 50)); r = await ask(id, '/'); }
     assert.equal(r.edition, e, JSON.stringify(r.body));
   };
-  const nodeAnswers = async () => assert.equal((await fetch(`${devnet.apiUrl}/api/v0/height`)).status, 200);
+  const nodeAnswers = async () => assert.equal((await fetch(`${t.devnet.apiUrl}/api/v0/height`)).status, 200);
 
   it('host root: a volume named . or .. is refused at deploy and in a replacement; a planted symlink named like a later volume is never followed', async () => {
     await assert.rejects(deploy([{ mount: '/own', name: '.', size_mib: 1, persistence: 'host' }]), { code: 'PROGRAM_VOLUME_NAME_INVALID', status: 422 });
@@ -84,7 +66,7 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     await untilEdition(p.id, '1');
     assert.deepEqual((await ask(p.id, '/read?path=/host/etc/hostname')).body, { ok: false, error: 'ENOENT' });
     assert.ok(!((await ask(p.id, '/ls?path=/host')).body.value as string[]).includes('etc'));
-    assert.ok(lstatSync(join(home, 'compute', 'volume-mounts', p.id, 'hostroot')).isDirectory());
+    assert.ok(lstatSync(join(t.home, 'compute', 'volume-mounts', p.id, 'hostroot')).isDirectory());
   });
 
   it('cross-program: .. is refused at the node; a symlink planted into another program\'s volume is refused by the compute node, which keeps serving', async () => {
@@ -95,11 +77,11 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     await assert.rejects(addVolume(attacker.id, { mount: '/all', name: '..', size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID', status: 422 });
 
     // Defence in depth: as if the attacker had planted links where its next volume's image and mount point go.
-    const compute = join(home, 'compute');
+    const compute = join(t.home, 'compute');
     symlinkSync(join(compute, 'volume-images', victim.id, 'data.ext4'), join(compute, 'volume-images', attacker.id, 'loot.ext4'));
     symlinkSync(join(compute, 'volume-mounts', victim.id, 'data'), join(compute, 'volume-mounts', attacker.id, 'loot'));
     await addVolume(attacker.id, { mount: '/loot', name: 'loot', size_mib: 2 });
-    const logs = async () => (await (await fetch(`${devnet.computeUrl}/control/machine/${attacker.id}/logs`)).json()) as Array<{ message: string }>;
+    const logs = async () => (await getProgramLogs(t.config.account!, { computeUrl: t.devnet.computeUrl!, id: attacker.id })).map((l) => ({ message: l.MESSAGE }));
     for (const t0 = Date.now(); !(await logs()).some((l) => /upgrade failed/.test(l.message)) && Date.now() - t0 < 10_000;) await new Promise((ok) => setTimeout(ok, 50));
     assert.ok((await logs()).some((l) => /upgrade failed: refusing host path .*symlink/.test(l.message)), JSON.stringify(await logs()));
     const still = await ask(attacker.id, '/');
@@ -107,7 +89,7 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     assert.equal(still.edition, '0', 'the previous edition keeps serving');
 
     // Started afresh, the new edition is refused with the reason, not mounted.
-    await devnet.compute!.supervisor.stop(attacker.id);
+    await t.devnet.compute!.supervisor.stop(attacker.id);
     const refused = await ask(attacker.id, '/');
     assert.equal(refused.status, 502);
     assert.equal(refused.body.error_code, 'COMPUTE_PATH_UNSAFE');
@@ -120,12 +102,12 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     const p = await deploy([{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }]);
     assert.deepEqual((await ask(p.id, '/write?path=/data/kept&data=41')).body, { ok: true });
     assert.deepEqual((await ask(p.id, `/write?path=/data/fill&bytes=${3 * MiB}`)).body, { ok: false, error: 'ENOSPC' });
-    const image = statSync(join(home, 'compute', 'volume-images', p.id, 'data.ext4'));
+    const image = statSync(join(t.home, 'compute', 'volume-images', p.id, 'data.ext4'));
     assert.equal(image.size, 2 * MiB);
     assert.ok(image.blocks * 512 <= 2 * MiB, `the image allocates ${image.blocks * 512} bytes`);
-    await devnet.compute!.supervisor.stop(p.id);
+    await t.devnet.compute!.supervisor.stop(p.id);
     assert.deepEqual((await ask(p.id, '/read?path=/data/kept')).body, { ok: true, value: '41' });
-    await replaceProgram(config, { hash: p.id, edit: (c) => ({ ...c, variables: { EDITION: 'next' } }) });
+    await replaceProgram(t.config, { hash: p.id, edit: (c) => ({ ...c, variables: { EDITION: 'next' } }) });
     await untilEdition(p.id, '1');
     assert.deepEqual((await ask(p.id, '/read?path=/data/kept')).body, { ok: true, value: '41' });
   });

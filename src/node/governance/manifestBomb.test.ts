@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildProgram } from '../../client/messages/buildProgram.js';
 import { amendFile, deployCode, governedFiles } from '../testing/governanceHarness.js';
 import { getJson, newAccount, postMessage, sign, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
-import { zipWithBomb } from '../testing/zipBomb.js';
+import { zipWithBomb } from '../../protocol/testing/zipArchives.js';
 import { MANIFEST_MAX_BYTES } from './readManifest.js';
 
 const alice = newAccount();

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { ValidMessage } from '../../protocol/index.js';
+import { ARCHIVE_MAGIC_BYTES, archiveKindOf } from '../../protocol/content/archiveMagic.js';
 import type { FileStore } from '../files/fileStore.js';
 import { resolveStoreRef, type Db } from '../store/queries.js';
 import { readCodeManifest } from './readManifest.js';
@@ -8,10 +9,9 @@ async function sniff(files: FileStore, fileHash: string): Promise<'zip' | 'squas
   try {
     const fh = await open(files.pathOf(fileHash), 'r');
     try {
-      const b = Buffer.alloc(4);
-      await fh.read(b, 0, 4, 0);
-      if (b.toString('latin1') === 'hsqs') return 'squashfs';
-      return b[0] === 0x50 && b[1] === 0x4b ? 'zip' : null;
+      const b = Buffer.alloc(ARCHIVE_MAGIC_BYTES);
+      const { bytesRead } = await fh.read(b, 0, ARCHIVE_MAGIC_BYTES, 0);
+      return archiveKindOf(b.subarray(0, bytesRead));
     } finally {
       await fh.close();
     }
