@@ -87,6 +87,15 @@ test('errors print a code and a hint, exit 1', async () => {
   assert.match(down.stderr, /^Error \[NODE_UNREACHABLE\]: cannot reach http:\/\/127\.0\.0\.1:9\nHint: start a local network with `aleph devnet`/);
 });
 
+test('a mistake in a numeric option is a CLI error with a hint, not UNEXPECTED', async () => {
+  const vcpus = await runCli(['program', 'create', '.', 'main:app', '--vcpus', '0']);
+  assert.equal(vcpus.code, 1);
+  assert.match(vcpus.stderr, /^Error \[OPTION_INVALID_NUMBER\]: --vcpus must be a positive whole number, not "0"\nHint: /);
+  const port = await runCli(['devnet', '--api-port', '99999']);
+  assert.equal(port.code, 1);
+  assert.match(port.stderr, /^Error \[OPTION_INVALID_PORT\]: --api-port must be a port from 0 to 65535, not "99999"\nHint: /);
+});
+
 test('account create then address, without a node', async () => {
   const created = await runCli(['account', 'create', '--json']);
   assert.equal(created.code, 0, created.stderr);

@@ -8,10 +8,12 @@ export * from './messages/buildAggregate.js';
 export * from './messages/buildStore.js';
 export * from './messages/buildForget.js';
 export * from './messages/buildProgram.js';
+export * from './messages/buildAmend.js';
 export * from './messages/signMessage.js';
 export * from './code/zipDirectory.js';
 export * from './code/prepareCode.js';
 export * from './code/manifestPolicy.js';
+export * from './code/localChecksum.js';
 export * from './transport/clientConfig.js';
 export * from './transport/request.js';
 export * from './transport/multipart.js';
@@ -40,3 +42,5 @@ export * from './options/parseEnvVars.js';
  * const v: ProgramVolume = { mount: '/opt/data', name: 'data', size_mib: 100, persistence: 'host' };
  */
 export type { ProgramVolume } from '../protocol/index.js';
+export { AlephError, isAlephError, type AlephErrorCode, type ErrorContext } from '../errors.js';
+export { isRequestErrorCode, REQUEST_ERROR_CODES, type RequestErrorCode } from '../errorCodes/index.js';

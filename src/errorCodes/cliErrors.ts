@@ -7,12 +7,13 @@ import type { NoContext, OpenContext } from './context.js';
  */
 export interface CliErrorContexts {
   AMEND_INVALID_JSON: NoContext;
-  AMEND_UNSUPPORTED: NoContext;
   CHAIN_UNSUPPORTED: NoContext;
   COMPUTE_UNREACHABLE: OpenContext;
   DEVNET_UNAVAILABLE: NoContext;
   EDITOR_FAILED: NoContext;
   NODE_NO_GOVERNANCE: { id?: string };
+  OPTION_FILE_UNREADABLE: { option: string; path: string; reason: string };
+  OPTION_INVALID_JSON: { option: string; path: string };
   OPTION_INVALID_NUMBER: { option: string; value: string };
   OPTION_INVALID_PORT: { option: string; value: string };
   OPTION_INVALID_SUBSCRIPTIONS: NoContext;
@@ -23,12 +24,13 @@ export interface CliErrorContexts {
 /** Every code of {@link CliErrorContexts}, for lookups at run time. */
 export const CLI_ERROR_CODES = [
   'AMEND_INVALID_JSON',
-  'AMEND_UNSUPPORTED',
   'CHAIN_UNSUPPORTED',
   'COMPUTE_UNREACHABLE',
   'DEVNET_UNAVAILABLE',
   'EDITOR_FAILED',
   'NODE_NO_GOVERNANCE',
+  'OPTION_FILE_UNREADABLE',
+  'OPTION_INVALID_JSON',
   'OPTION_INVALID_NUMBER',
   'OPTION_INVALID_PORT',
   'OPTION_INVALID_SUBSCRIPTIONS',

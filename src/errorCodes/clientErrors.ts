@@ -9,6 +9,7 @@ export interface ClientErrorContexts {
   ACCOUNT_INVALID_KEY: { path?: string };
   ACCOUNT_KEY_EXISTS: { path: string };
   ACCOUNT_KEY_MISSING: { path: string };
+  AMEND_UNSUPPORTED: NoContext;
   CODE_ENCODING_MISMATCH: { expected: string | undefined | string; got: string };
   CODE_INVALID_ARCHIVE: { path: string };
   CODE_NOT_FOUND: NoContext;
@@ -37,6 +38,7 @@ export const CLIENT_ERROR_CODES = [
   'ACCOUNT_INVALID_KEY',
   'ACCOUNT_KEY_EXISTS',
   'ACCOUNT_KEY_MISSING',
+  'AMEND_UNSUPPORTED',
   'CODE_ENCODING_MISMATCH',
   'CODE_INVALID_ARCHIVE',
   'CODE_NOT_FOUND',

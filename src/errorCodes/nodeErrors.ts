@@ -13,7 +13,7 @@ export interface NodeErrorContexts {
   COMPUTE_REPORT_INVALID: { field: string };
   COMPUTE_REPORT_PROGRAM_UNKNOWN: { program_id: string };
   COMPUTE_REPORT_NOT_TRUSTED: { sender: string };
-  DRY_RUN_INVALID: { field: string };
+  DRY_RUN_INVALID: { field: string; content_error?: string };
   DRY_RUN_RATE_LIMITED: { retry_after_s: number; burst: number; per_second: number };
   FILE_HASH_INVALID: NoContext;
   FILE_NOT_FOUND: { code_hash?: string; hash?: string };

@@ -1,26 +1,9 @@
 import { Command } from 'commander';
 import { AlephError } from '../../errors.js';
+import { port, positiveInt, positiveNumber } from '../optionParsers.js';
 
 // Type only: the devnet (node, compute node, SQLite) is loaded when the command runs, not at every CLI start.
 type StartDevnet = typeof import('../../devnet/startDevnet.js').startDevnet;
-
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port ${v}`);
-  return n;
-};
-
-const blockInterval = (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid block interval ${v} (milliseconds, at least 1)`);
-  return n;
-};
-
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`invalid amount ${v} (a positive number)`);
-  return n;
-};
 
 interface LimitOptions {
   maxProgramMemory?: number; maxProgramVcpus?: number; maxProgramSeconds?: number; maxProgramDisk?: number;
@@ -40,16 +23,16 @@ export function devnetCommand(): Command {
   return new Command('devnet')
     .description('Start a local network (node API + compute node) and keep it running until Ctrl-C')
     .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ./.aleph]')
-    .option('--api-port <port>', 'Port of the node API [default: 4024]', port, 4024)
-    .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port, 4020)
-    .option('--max-program-memory <MiB>', 'Most memory one program may declare [default: 2048]', positive)
-    .option('--max-program-vcpus <n>', 'Most vCPUs one program may declare [default: 4]', positive)
-    .option('--max-program-seconds <s>', 'Most resources.seconds one program may declare [default: 300]', positive)
-    .option('--max-program-disk <MiB>', 'Most volume size_mib (summed) one program may declare [default: 4096]', positive)
-    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]', positive)
-    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 16 per core]', positive)
-    .option('--compute-disk <MiB>', 'Volume MiB all running programs may declare together [default: free space of the home]', positive)
-    .option('--block-interval <ms>', 'A block every this many ms (block.height; @timelock delays count blocks), fixed at the network\'s first start [default: 1000]', blockInterval)
+    .option('--api-port <port>', 'Port of the node API [default: 4024]', port('--api-port'), 4024)
+    .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port('--compute-port'), 4020)
+    .option('--max-program-memory <MiB>', 'Most memory one program may declare [default: 2048]', positiveNumber('--max-program-memory'))
+    .option('--max-program-vcpus <n>', 'Most vCPUs one program may declare [default: 4]', positiveNumber('--max-program-vcpus'))
+    .option('--max-program-seconds <s>', 'Most resources.seconds one program may declare [default: 300]', positiveNumber('--max-program-seconds'))
+    .option('--max-program-disk <MiB>', 'Most volume size_mib (summed) one program may declare [default: 4096]', positiveNumber('--max-program-disk'))
+    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]', positiveNumber('--compute-memory'))
+    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 16 per core]', positiveNumber('--compute-vcpus'))
+    .option('--compute-disk <MiB>', 'Volume MiB all running programs may declare together [default: free space of the home]', positiveNumber('--compute-disk'))
+    .option('--block-interval <ms>', 'A block every this many ms (block.height; @timelock delays count blocks), fixed at the network\'s first start [default: 1000]', positiveInt('--block-interval'))
     .action(async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number } & LimitOptions) => {
       // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
       const modulePath = '../../devnet/startDevnet.js';

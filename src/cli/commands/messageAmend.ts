@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AlephError } from '../../errors.js';
-import { buildProgramReplacement, nowSeconds, type ApiMessage, type UnsignedMessage } from '../../client/index.js';
+import { buildAmend } from '../../client/index.js';
 import { clientOf, withKeyOptions, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { judged, outputMode, reportVerdicts } from './program/governance/shared.js';
@@ -29,29 +29,6 @@ function editJson(value: unknown, name: string): unknown {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The amend aleph expects for each type: PROGRAM `replaces` the original, STORE/POST `ref` it. */
-function amendFor(original: ApiMessage, edited: Record<string, unknown>, sender: string): UnsignedMessage<Record<string, unknown>> {
-  const channel = original.channel ?? undefined;
-  const root = (field: string) => (typeof original.content[field] === 'string' && original.content[field] ? (original.content[field] as string) : original.item_hash);
-  const time = nowSeconds();
-  const base = { chain: 'ETH' as const, sender, type: original.type, channel: channel ?? 'ALEPH-CLOUDSOLUTIONS', time };
-  switch (original.type) {
-    case 'PROGRAM':
-      return buildProgramReplacement({ sender, programId: root('replaces'), content: edited, channel });
-    case 'STORE':
-      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, time, ref: root('ref') } };
-    case 'POST': {
-      // An amend POST points at the original post, never at an earlier amend.
-      const ref = original.content.type === 'amend' ? root('ref') : original.item_hash;
-      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, type: 'amend', ref, time } };
-    }
-    case 'AGGREGATE':
-      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, time } };
-    default:
-      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
   }
 }
 
@@ -87,7 +64,7 @@ export function registerMessageAmend(message: Command): void {
     // A PROGRAM amend targets the program (its id); a STORE amend targets no program, though each live
     // program following it with use_latest adopts or refuses it: all their verdicts are shown.
     const target = original.type === 'PROGRAM' ? (typeof original.content.replaces === 'string' && original.content.replaces ? original.content.replaces : original.item_hash) : undefined;
-    const { result, verdicts, rejected } = await judged(() => client.publishMessage({ message: amendFor(original, edited as Record<string, unknown>, account.address) }));
+    const { result, verdicts, rejected } = await judged(() => client.publishMessage({ message: buildAmend(original, edited as Record<string, unknown>, account.address) }));
     const itemHash = result?.message.item_hash ?? (rejected?.details.item_hash as string | undefined);
     const mode = outputMode(opts);
     if (mode !== 'json') {

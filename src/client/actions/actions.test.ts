@@ -55,6 +55,11 @@ test('a rejected message throws the node error code and hint', async () => {
     isAlephError(e, 'NOT_AUTHORIZED') && e.hint.includes('security') && typeof e.details.item_hash === 'string');
 });
 
+test('dryRunProgram with a malformed candidate throws a request error naming the field', async () => {
+  await assert.rejects(client.dryRunProgram({ id: 'ab'.repeat(32), candidate: { code_hash: 'zz' } }), (e: unknown) =>
+    isAlephError(e, 'DRY_RUN_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'code_hash');
+});
+
 test('a malformed request is a request error, not a refusal: told apart by code', async () => {
   await assert.rejects(client.getMessages({ hashes: ['not-a-hash'] } as never), (e: unknown) =>
     isAlephError(e, 'REQUEST_QUERY_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'hashes');

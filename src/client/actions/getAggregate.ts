@@ -1,4 +1,5 @@
-import { readJson, request } from '../transport/request.js';
+import { aggregateAnswerSchema, type AggregateAnswer } from '../../protocol/api/index.js';
+import { readAnswer, request } from '../transport/request.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
 /**
@@ -14,13 +15,12 @@ export interface GetAggregateParameters {
 
 /**
  * Reads the aggregates of an address (`GET /api/v0/aggregates/{address}.json`): `{key: merged content}`.
- * Throws NOT_FOUND when the address has none.
+ * Throws AGGREGATE_NOT_FOUND when the address has none; the answer is parsed with the contract.
  * @example
  * const data = await getAggregate(config, { address: dao, keys: ['approved_checksum'] });
  * console.log(data.approved_checksum);
  */
-export async function getAggregate(config: ClientConfig, params: GetAggregateParameters): Promise<Record<string, Record<string, unknown>>> {
+export async function getAggregate(config: ClientConfig, params: GetAggregateParameters): Promise<AggregateAnswer['data']> {
   const res = await request(config.apiUrl, `/api/v0/aggregates/${encodeURIComponent(params.address)}.json`, { query: { keys: params.keys } });
-  const body = await readJson<{ address: string; data: Record<string, Record<string, unknown>> }>(res);
-  return body.data ?? {};
+  return (await readAnswer(res, aggregateAnswerSchema)).data;
 }

@@ -1,3 +1,4 @@
+import type { RuntimeAbout } from '../../protocol/api/computeSchemas.js';
 import { AlephError } from '../../errors.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import { checkRuntime } from '../runtime/checkRuntime.js';
@@ -28,7 +29,7 @@ async function runtimeInUse(api: NodeApi, aliases: Record<string, string>, store
  * live program uses, or an alias the operator configured (the devnet maps the seed's default ref). The runtime is
  * unpacked and its interpreters asked, inside a sandbox, for their versions.
  */
-export async function aboutRuntime(api: NodeApi, artifacts: Artifacts, aliases: Record<string, string>, ref: string): Promise<Record<string, unknown>> {
+export async function aboutRuntime(api: NodeApi, artifacts: Artifacts, aliases: Record<string, string>, ref: string): Promise<RuntimeAbout> {
   const storeHash = (aliases[ref] ?? ref).toLowerCase();
   if (!HEX64.test(storeHash)) throw notFound(ref);
   const fileHash = await runtimeInUse(api, aliases, storeHash);

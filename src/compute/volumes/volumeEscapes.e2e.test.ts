@@ -47,17 +47,17 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
   const nodeAnswers = async () => assert.equal((await fetch(`${t.devnet.apiUrl}/api/v0/height`)).status, 200);
 
   it('host root: a volume named . or .. is refused at deploy and in a replacement; a planted symlink named like a later volume is never followed', async () => {
-    await assert.rejects(deploy([{ mount: '/own', name: '.', size_mib: 1, persistence: 'host' }]), { code: 'PROGRAM_VOLUME_NAME_INVALID', status: 422 });
+    await assert.rejects(deploy([{ mount: '/own', name: '.', size_mib: 1, persistence: 'host' }]), { code: 'PROGRAM_VOLUME_NAME_INVALID' });
     const p = await deploy([{ mount: '/own', name: 'own', size_mib: 2, persistence: 'host' }]);
     assert.deepEqual((await ask(p.id, '/symlink?target=/&path=/own/hostroot')).body, { ok: true });
     for (const name of ['.', '..', 'hostroot/..', '']) {
-      await assert.rejects(addVolume(p.id, { mount: '/host', name, size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID', status: 422 }, name);
+      await assert.rejects(addVolume(p.id, { mount: '/host', name, size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID' }, name);
     }
     for (const mount of ['/host/../etc', '/opt/code', '/run/aleph/x', 'relative', '/']) {
-      await assert.rejects(addVolume(p.id, { mount, name: 'host', size_mib: 1 }), { code: 'PROGRAM_VOLUME_MOUNT_INVALID', status: 422 }, mount);
+      await assert.rejects(addVolume(p.id, { mount, name: 'host', size_mib: 1 }), { code: 'PROGRAM_VOLUME_MOUNT_INVALID' }, mount);
     }
-    await assert.rejects(addVolume(p.id, { mount: '/own', ephemeral: true, size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE', status: 422 });
-    await assert.rejects(addVolume(p.id, { mount: '/other', name: 'own', size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE', status: 422 });
+    await assert.rejects(addVolume(p.id, { mount: '/own', ephemeral: true, size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE' });
+    await assert.rejects(addVolume(p.id, { mount: '/other', name: 'own', size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE' });
     assert.equal(await edition(p.id), 0, 'every refused replacement left the program on edition 0');
     await nodeAnswers();
 
@@ -74,7 +74,7 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     assert.deepEqual((await ask(victim.id, '/write?path=/data/secret.txt&data=victim-secret')).body, { ok: true });
     const attacker = await deploy([{ mount: '/own', name: 'own', size_mib: 2, persistence: 'host' }]);
     assert.equal((await ask(attacker.id, '/')).status, 200);
-    await assert.rejects(addVolume(attacker.id, { mount: '/all', name: '..', size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID', status: 422 });
+    await assert.rejects(addVolume(attacker.id, { mount: '/all', name: '..', size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID' });
 
     // Defence in depth: as if the attacker had planted links where its next volume's image and mount point go.
     const compute = join(t.home, 'compute');

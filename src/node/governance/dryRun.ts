@@ -1,4 +1,4 @@
-import { AlephError } from '../../errors.js';
+import { AlephError, isAlephError } from '../../errors.js';
 import { isPendingVerdict } from '../../policy/index.js';
 import { dryRunRequestSchemaFor, itemHashOf, parseContent, parseRequestBody, toChecksumAddress, type DryRunResult, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
@@ -24,6 +24,31 @@ function invalid(message: string, field: string): AlephError {
   return new AlephError('DRY_RUN_INVALID', message, { hint: HINT, details: { field } });
 }
 
+type Candidate = Partial<{ content: Record<string, unknown>; code_hash: string; code_file_hash: string; sender: string; time: number }>;
+
+/**
+ * The dry-run body, parsed at the boundary: a malformed one is DRY_RUN_INVALID naming the field (a request
+ * error, 422), never a refusal.
+ *
+ * @example
+ * parseDryRunRequest({ code_hash: 'zz' }); // throws DRY_RUN_INVALID, details.field = 'code_hash'
+ */
+export function parseDryRunRequest(putative: unknown): Candidate {
+  return parseRequestBody(dryRunRequestSchemaFor(putative), putative, 'DRY_RUN_INVALID', HINT);
+}
+
+// A candidate content that is not a PROGRAM content is the request's fault: it is refused as a request error
+// naming `content.<field>`, so that a client never takes a malformed candidate for the program's refusal.
+function contentOf(envelope: MessageEnvelope, itemContent: string): ValidMessage {
+  try {
+    return parseContent(envelope, itemContent);
+  } catch (e) {
+    if (!isAlephError(e)) throw e;
+    const field = typeof e.details.field === 'string' ? `content.${e.details.field}` : 'content';
+    throw new AlephError('DRY_RUN_INVALID', `the candidate content: ${e.message}`, { hint: e.hint || HINT, details: { field, content_error: e.code }, cause: e });
+  }
+}
+
 // The policy engine's verdict in the contract's one shape (`verdict` says which; the booleans stay for old scripts).
 function answer(d: UpgradeDecision): DryRunResult {
   const v = d.verdict;
@@ -47,8 +72,7 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunRe
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
  */
 export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits }, program: ProgramsTable, putative: unknown): Promise<DryRunResult> {
-  const b: Partial<{ content: Record<string, unknown>; code_hash: string; code_file_hash: string; sender: string; time: number }> =
-    parseRequestBody(dryRunRequestSchemaFor(putative), putative, 'DRY_RUN_INVALID', HINT);
+  const b = parseDryRunRequest(putative);
   const sender = toChecksumAddress(b.sender ?? program.owner);
   // The candidate's manifest is read (bounded) before the transaction opens, so the judging inside it never
   // waits on a file: the store's connection is held only for the judging itself.
@@ -71,7 +95,7 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
         raw.replaces ??= program.id;
         const itemContent = JSON.stringify(raw);
         const envelope: MessageEnvelope = { chain: 'ETH', sender, type: 'PROGRAM', time: raw.time as number, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent), signature: '' };
-        const msg: ValidMessage = parseContent(envelope, itemContent);
+        const msg = contentOf(envelope, itemContent);
         assertWithinProgramLimits(msg, node.programLimits ?? DEFAULT_PROGRAM_LIMITS);
         const ctx: ApplyContext = { ...scope, msg };
         try {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AlephError } from '../../errors.js';
-import { dryRunUpgrade } from '../governance/dryRun.js';
+import { dryRunUpgrade, parseDryRunRequest } from '../governance/dryRun.js';
 import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
@@ -57,8 +57,10 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.post('/api/v0/programs/:id/dry-run', async (req) => {
     dryRunLimit.take(req.ip);
     const id = idOf(req.params);
+    // The body first: a malformed request is refused as such whatever the id names.
+    const candidate = parseDryRunRequest(req.body);
     const program = await findProgram(node.reads, id);
     if (!program) throw notFound(id);
-    return dryRunUpgrade(node, program, req.body);
+    return dryRunUpgrade(node, program, candidate);
   });
 }

@@ -3,6 +3,7 @@ import { DEFAULT_CHANNEL, DEFAULT_RUNTIME_ID, manifestPolicyOf, parseEnvVars, pa
 import { clientOf, computeUrlOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
 import { printJson, uploadProgress } from '../../output.js';
 import { isInteractive } from '../../prompt.js';
+import { positiveInt, positiveNumber } from '../../optionParsers.js';
 import { promptEnvVars, promptSubscriptions, promptVolumes } from './promptProgramInputs.js';
 
 interface CreateOptions extends CommonOptions {
@@ -31,15 +32,6 @@ interface CreateOptions extends CommonOptions {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-const int = (name: string) => (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${name} must be a positive whole number`);
-  return Number(v);
-};
-const float = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error('--timeout-seconds must be a positive number');
-  return n;
-};
 
 /** `aleph program create|upload PATH ENTRYPOINT` with every option of the seed reference. */
 export function registerCreate(program: Command): void {
@@ -51,10 +43,10 @@ export function registerCreate(program: Command): void {
     .argument('<ENTRYPOINT>', 'Your program entrypoint. Example: main:app for Python programs, else run.sh for a script containing your launch command')
     .option('--name <name>', 'Name for your program')
     .option('--runtime <hash>', `Hash of the runtime to use for your program. You can also create your own runtime and pin it. [default: ${DEFAULT_RUNTIME_ID}] (Use aleph program runtime-checker to inspect it)`, DEFAULT_RUNTIME_ID)
-    .option('--compute-units <n>', 'Number of compute units to allocate. Compute units correspond to a tier that includes vcpus, memory, disk and gpu presets. Accepted for compatibility: this network has no pricing tiers yet, so it has no effect (use --vcpus and --memory)', int('--compute-units'))
-    .option('--vcpus <n>', 'Number of virtual CPUs to allocate [default: 1]', int('--vcpus'))
-    .option('--memory <mib>', 'Maximum memory (RAM) in MiB to allocate [default: 128]', int('--memory'))
-    .option('--timeout-seconds <seconds>', 'If vm is not called after [timeout_seconds] it will shutdown [default: 30.0]', float, 30)
+    .option('--compute-units <n>', 'Number of compute units to allocate. Compute units correspond to a tier that includes vcpus, memory, disk and gpu presets. Accepted for compatibility: this network has no pricing tiers yet, so it has no effect (use --vcpus and --memory)', positiveInt('--compute-units'))
+    .option('--vcpus <n>', 'Number of virtual CPUs to allocate [default: 1]', positiveInt('--vcpus'))
+    .option('--memory <mib>', 'Maximum memory (RAM) in MiB to allocate [default: 128]', positiveInt('--memory'))
+    .option('--timeout-seconds <seconds>', 'If vm is not called after [timeout_seconds] it will shutdown [default: 30.0]', positiveNumber('--timeout-seconds', 'seconds'), 30)
     .option('--internet', 'Enable internet access for your program. By default, internet access is disabled [default: no-internet]')
     .option('--no-internet', 'Disable internet access')
     .option('--updatable', 'Allow program updates. By default, only the source code can be modified without requiring redeployement (same item hash). When enabled (set to True), this option allows to update any other field through a replacing PROGRAM; on this network the program keeps its id and URL [default: no-updatable]')

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { computeUrlOf, isVerbose, withDebug, withKeyOptions, withVerbose, type CommonOptions } from '../../context.js';
 import { printFields, printJson } from '../../output.js';
+import { readAnswer } from '../../../client/transport/request.js';
+import { runtimeAboutSchema } from '../../../protocol/api/index.js';
 import { computeGet } from './computeRequest.js';
 
 /** `aleph program runtime-checker ITEM_HASH`: versions inside a runtime, reported by the compute node. */
@@ -16,9 +18,9 @@ export function registerRuntimeChecker(program: Command): void {
   cmd.action(async (ref: string, opts: CommonOptions & { domain?: string }) => {
     const domain = computeUrlOf(opts.domain);
     const res = await computeGet(domain, `/about/runtime/${encodeURIComponent(ref)}`, `runtime ${ref}`);
-    const report = (await res.json()) as Record<string, unknown>;
+    const report = await readAnswer(res, runtimeAboutSchema);
     if (opts.json) return printJson(report);
-    const versions = (report.versions && typeof report.versions === 'object' ? report.versions : report) as Record<string, unknown>;
+    const versions = report.versions;
     process.stdout.write(`Runtime ${ref}\n`);
     // Distribution and interpreters first (what the seed says the checker reports), then the packages.
     const head: Array<[string, unknown]> = [

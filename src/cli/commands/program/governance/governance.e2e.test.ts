@@ -57,6 +57,18 @@ test('show, checksum, upgrade --dry-run, upgrade and history on an @admin progra
 
   const dry = json(await signed(['program', 'upgrade', id, code, '--dry-run', '--json']));
   assert.equal(dry.accepted, true);
+  assert.equal(dry.verdict, 'accepted');
+
+  // A malformed candidate is the request's fault: printed as a request error naming the field, never as a verdict.
+  const bad = join(home, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ type: 'vm-function', code: 'not an object' }));
+  const malformed = await cli(['program', 'upgrade', id, '--content', bad, '--dry-run']);
+  assert.equal(malformed.code, 1);
+  assert.match(malformed.stderr, /^Error \[DRY_RUN_INVALID\]: the candidate content: .*"code"/);
+  assert.doesNotMatch(malformed.stdout, /Verdict/);
+  writeFileSync(bad, '{not json');
+  const notJson = await cli(['program', 'upgrade', id, '--content', bad, '--dry-run']);
+  assert.match(notJson.stderr, /^Error \[OPTION_INVALID_JSON\]: --content .* is not JSON/);
   assert.equal(dry.checksum, checksum, 'the CLI computes the checksum the node computes');
   const refused = await cli(['program', 'upgrade', id, code, '--dry-run', '--sender', stranger.address]);
   assert.equal(refused.code, 1);

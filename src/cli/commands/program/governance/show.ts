@@ -22,7 +22,7 @@ export function registerShow(program: Command): void {
       // Every object inherits `constructor`: only an own property is the node's answer.
       const ctor = Object.hasOwn(p, 'constructor') ? (p.constructor as ConstructorView | null) : null;
       const content = (p.content ?? {}) as Record<string, any>;
-      const version = (p.version ?? {}) as Record<string, unknown>;
+      const version = p.version;
       printFields([
         ['Program', p.id ?? id],
         ['Name', content.metadata?.name ?? (p.manifest as { name?: string } | null)?.name],
@@ -43,7 +43,7 @@ export function registerShow(program: Command): void {
         process.stdout.write('\nResolved references:\n');
         printTable(['KIND', 'MOUNT', 'REF', 'FILE', 'LATEST'], p.resolved.map((r) => [r.kind, r.mount, r.ref, r.file_hash, r.use_latest ? 'yes' : 'no']));
       }
-      const pending = (p.pending ?? []) as Record<string, unknown>[];
+      const pending = p.pending;
       process.stdout.write('\nPending upgrades:\n');
       printTable(['MESSAGE', 'CAUSE', 'CHECKSUM', 'ANNOUNCED', 'TAKES EFFECT AT'], pending.map((x) => [String(x.message_hash), String(x.cause_kind), String(x.checksum), Number(x.announced_height), Number(x.effective_height)]), 'none');
     });
@@ -78,7 +78,7 @@ export function registerHistory(program: Command): void {
         process.stdout.write('\nServing reports:\n');
         printTable(['WHEN', 'HEIGHT', 'COMPUTE NODE', 'REPORT'], reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]));
       }
-      const pending = (h.pending ?? []) as Record<string, unknown>[];
+      const pending = h.pending;
       if (pending.length) {
         process.stdout.write('\nTime-locked upgrades:\n');
         printTable(['MESSAGE', 'ANNOUNCED', 'EFFECTIVE', 'STATUS', 'SETTLED AT'], pending.map((x) => [short(x.message_hash), Number(x.announced_height), Number(x.effective_height), String(x.status), x.settled_height as number | null]));

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AlephError } from '../../../../errors.js';
 import { manifestPolicyOf, prepareCode, type AlephClient, type DryRunCandidate } from '../../../../client/index.js';
 import { accountOf, clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
+import { readJsonFile } from '../../../optionParsers.js';
 import { printJson, uploadProgress } from '../../../output.js';
 import { governed, isRefusal, judged, outputMode, printVerdict, reportVerdicts } from './shared.js';
 
@@ -10,7 +10,7 @@ type UpgradeOptions = CommonOptions & { content?: string; dryRun?: boolean; send
 
 /** New code uploaded unsigned (a bare file, no STORE: nothing is signed), or a full PROGRAM content. */
 async function candidateOf(client: AlephClient, path: string | undefined, contentFile: string | undefined): Promise<DryRunCandidate> {
-  if (contentFile) return { content: JSON.parse(readFileSync(contentFile, 'utf8')) as Record<string, unknown> };
+  if (contentFile) return { content: readJsonFile(contentFile, '--content') as Record<string, unknown> };
   if (!path) throw new AlephError('OPTION_MISSING', 'give the new code PATH or --content FILE', { hint: 'aleph program upgrade ID ./new-code --dry-run' });
   const code = prepareCode(path);
   const progress = uploadProgress(code.bytes.length, 'Uploading candidate');
