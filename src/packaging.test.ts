@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+function run(cmd: string, args: string[], cwd: string, timeout = 120_000): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -73,7 +73,8 @@ describe('the packed SDK installs into a fresh project and runs without the sour
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'aleph-pack-'));
     // prepack builds dist/ (incremental: a no-op when `npm run build` already ran, as scripts/setup.sh does).
-    run('npm', ['pack', '--silent', '--pack-destination', work], ROOT);
+    // A build after sources changed recompiles them all: minutes on a loaded 2-core machine.
+    run('npm', ['pack', '--silent', '--pack-destination', work], ROOT, 600_000);
     const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
     assert.ok(name, 'npm pack wrote no tarball');
     tarball = join(work, name);
