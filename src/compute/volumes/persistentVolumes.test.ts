@@ -161,9 +161,11 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
     try {
       chmodSync(dir, 0o777);
       const script = join(dir, 'acquire.ts');
+      // The status is the compute node's mapping of the code (errors carry none).
       writeFileSync(script, `import { PersistentVolumes } from ${JSON.stringify(join(import.meta.dirname, 'persistentVolumes.ts'))};
+import { computeStatusOf } from ${JSON.stringify(join(import.meta.dirname, '..', 'errorStatus.ts'))};
 new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'data', 1).then(
-  () => console.log(JSON.stringify({ code: 'MOUNTED' })), (e) => console.log(JSON.stringify({ code: e.code, status: e.status, message: e.message })));
+  () => console.log(JSON.stringify({ code: 'MOUNTED' })), (e) => console.log(JSON.stringify({ code: e.code, status: computeStatusOf(e), message: e.message })));
 `);
       // As an unprivileged uid when the tests run as root (CI), as ourselves otherwise.
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
