@@ -11,7 +11,7 @@ const content = (volumes: unknown[], code: Record<string, unknown> = {}) => ({
   resources: { memory: 128, vcpus: 1, seconds: 30 }, volumes,
 });
 const view = (volumes: unknown[], extra: Record<string, unknown> = {}) => ({
-  id: ID, current_hash: ID, edition: 0, status: 'live', content: content(volumes), resolved: [], ...extra,
+  id: ID, owner: '0x' + 'a'.repeat(40), current_hash: ID, edition: 0, status: 'live', content: content(volumes), resolved: [], ...extra,
 });
 
 // The node refuses these at the message boundary; a compute node following an older or hostile node re-checks.
