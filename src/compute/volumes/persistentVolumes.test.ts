@@ -176,7 +176,7 @@ new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'da
   });
 
   it('drop deletes the images not kept, never one an instance still holds, and the program\'s directories with the last', async () => {
-    const id = 'cd'.repeat(32);
+    const id = '9a'.repeat(32);
     const a = await vols.acquire(id, 'a', 1);
     const b = await vols.acquire(id, 'b', 1);
     const images = join(home, 'volume-images', id);
