@@ -39,8 +39,9 @@ describe('the dry-run rate limit is a node setting (limits.dryRunBurst, limits.d
 
   it('a burst of 2: the third dry-run at once is 429', async () => {
     const dry = () => fetch(`${s.url}/api/v0/programs/nope/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    // Each a request error (no such id, no candidate), yet each takes its turn of the limit.
     const statuses = [(await dry()).status, (await dry()).status];
-    assert.deepEqual(statuses, [404, 404]);
+    assert.deepEqual(statuses, [422, 422]);
     const third = await dry();
     assert.equal(third.status, 429);
     assert.equal(((await third.json()) as { error_code: string }).error_code, 'DRY_RUN_RATE_LIMITED');
