@@ -22,7 +22,14 @@ const PROBE_ADDRESS = '127.0.0.2';
 
 async function post(agent: http.Agent, url: string, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request(`${url}/api/v0/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    const req = http.request(
+      `${url}/api/v0/messages`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -33,26 +40,45 @@ async function seed(url: string, n: number): Promise<string[]> {
   const hashes: string[] = [];
   const now = Date.now() / 1000 - n / 1000;
   let next = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < n) {
-      const i = next++;
-      const k = fuzzKeys[i % 3];
-      const time = now + i / 1000;
-      const m = signRaw(k, { type: 'POST', channel: 'BENCH', time, item_content: JSON.stringify({ type: 'bench', address: k.address, content: { i, text: 'x'.repeat(2000) }, time }) });
-      if ((await post(agent, url, JSON.stringify({ message: m, sync: true }))) === 200) hashes.push(m.item_hash);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < n) {
+        const i = next++;
+        const k = fuzzKeys[i % 3];
+        const time = now + i / 1000;
+        const m = signRaw(k, {
+          type: 'POST',
+          channel: 'BENCH',
+          time,
+          item_content: JSON.stringify({
+            type: 'bench',
+            address: k.address,
+            content: { i, text: 'x'.repeat(2000) },
+            time,
+          }),
+        });
+        if ((await post(agent, url, JSON.stringify({ message: m, sync: true }))) === 200) hashes.push(m.item_hash);
+      }
+    }),
+  );
   agent.destroy();
   return hashes;
 }
 
-interface Measured { probe: ProbeStats; node_rss_mib: { before: number; peak: number; after: number }; node_alive_after: boolean; seconds: number }
+interface Measured {
+  probe: ProbeStats;
+  node_rss_mib: { before: number; peak: number; after: number };
+  node_alive_after: boolean;
+  seconds: number;
+}
 
 /** Runs `attack` while the probe reads the node and its RSS is sampled. */
 async function during<T>(node: NodeProcess, paths: string[], attack: () => Promise<T>): Promise<T & Measured> {
   const before = node.rssMiB();
   let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, node.rssMiB() || 0); }, 200);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, node.rssMiB() || 0);
+  }, 200);
   const probe = startProbeProcess(node.url, paths, PROBE_ADDRESS);
   await probe.started;
   const t = performance.now();
@@ -60,11 +86,22 @@ async function during<T>(node: NodeProcess, paths: string[], attack: () => Promi
   const seconds = Number(((performance.now() - t) / 1000).toFixed(1));
   const stats = await probe.stop();
   clearInterval(sampler);
-  return { ...result, probe: stats, node_rss_mib: { before, peak, after: node.rssMiB() }, node_alive_after: node.alive(), seconds };
+  return {
+    ...result,
+    probe: stats,
+    node_rss_mib: { before, peak, after: node.rssMiB() },
+    node_alive_after: node.alive(),
+    seconds,
+  };
 }
 
 const addressOf = (i: number) => `127.0.${10 + Math.floor(i / 250)}.${1 + (i % 250)}`;
-const countBy = <T>(xs: T[], key: (x: T) => string) => xs.reduce<Record<string, number>>((acc, x) => { const k = key(x); acc[k] = (acc[k] ?? 0) + 1; return acc; }, {});
+const countBy = <T>(xs: T[], key: (x: T) => string) =>
+  xs.reduce<Record<string, number>>((acc, x) => {
+    const k = key(x);
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {});
 
 /** 1,200 subscribers (12 client addresses × 100) that never read, while 60 messages of 100 KB are published. */
 async function websocketFlood(node: NodeProcess) {
@@ -77,12 +114,26 @@ async function websocketFlood(node: NodeProcess) {
   const statuses: number[] = [];
   for (let i = 0; i < 60 && Date.now() < end; i++) {
     const time = Date.now() / 1000;
-    const m = signRaw(k, { type: 'POST', channel: 'FLOOD', time, item_content: JSON.stringify({ type: 'flood', address: k.address, content: { i, y: 'y'.repeat(100_000) }, time }) });
+    const m = signRaw(k, {
+      type: 'POST',
+      channel: 'FLOOD',
+      time,
+      item_content: JSON.stringify({ type: 'flood', address: k.address, content: { i, y: 'y'.repeat(100_000) }, time }),
+    });
     statuses.push(await post(agent, node.url, JSON.stringify({ message: m, sync: true })));
   }
   agent.destroy();
   for (const s of subs) s.ws.resume();
-  const closes = await Promise.all(subs.map((s) => Promise.race([s.closed, new Promise<{ code: number; reason: string }>((r) => setTimeout(() => r({ code: -1, reason: 'still open' }), 15_000))])));
+  const closes = await Promise.all(
+    subs.map((s) =>
+      Promise.race([
+        s.closed,
+        new Promise<{ code: number; reason: string }>((r) =>
+          setTimeout(() => r({ code: -1, reason: 'still open' }), 15_000),
+        ),
+      ]),
+    ),
+  );
   for (const s of subs) s.ws.terminate();
   return {
     subscribers_tried: subs.length,
@@ -95,12 +146,20 @@ async function websocketFlood(node: NodeProcess) {
 /** 200 connections asking history=1000 (pyaleph refuses ≥ 200), then 200 asking history=199 that read it. */
 async function websocketHistory(node: NodeProcess) {
   const url = `${node.url.replace('http', 'ws')}/api/ws0/messages`;
-  const big = await Promise.all(Array.from({ length: 200 }, (_, i) => readingSubscriber(`${url}?history=1000`, addressOf(i), () => false)));
+  const big = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => readingSubscriber(`${url}?history=1000`, addressOf(i), () => false)),
+  );
   const t = performance.now();
-  const ok = await Promise.all(Array.from({ length: 200 }, (_, i) => readingSubscriber(`${url}?history=199`, addressOf(i), (n) => n >= 199)));
+  const ok = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => readingSubscriber(`${url}?history=199`, addressOf(i), (n) => n >= 199)),
+  );
   return {
     history_1000: countBy(big, (c) => `${c.code} ${c.reason.split(':')[0]} (${c.frames} frames)`),
-    history_199: { served_all: ok.filter((c) => c.frames >= 199).length, of: ok.length, seconds: Number(((performance.now() - t) / 1000).toFixed(1)) },
+    history_199: {
+      served_all: ok.filter((c) => c.frames >= 199).length,
+      of: ok.length,
+      seconds: Number(((performance.now() - t) / 1000).toFixed(1)),
+    },
   };
 }
 
@@ -110,34 +169,71 @@ async function slowloris(node: NodeProcess) {
     ...Array.from({ length: 2000 }, () => slowConnection(node.url, '127.0.0.1')),
     ...Array.from({ length: 4000 }, (_, i) => slowConnection(node.url, `127.0.2.${1 + (i % 16)}`)),
   ];
-  const ends = await Promise.all(conns.map((c) => Promise.race([c.ended, new Promise<{ answer: string; ms: number; connected: boolean }>((r) => setTimeout(() => r({ answer: 'still open', ms: NaN, connected: true }), 30_000))])));
+  const ends = await Promise.all(
+    conns.map((c) =>
+      Promise.race([
+        c.ended,
+        new Promise<{ answer: string; ms: number; connected: boolean }>((r) =>
+          setTimeout(() => r({ answer: 'still open', ms: NaN, connected: true }), 30_000),
+        ),
+      ]),
+    ),
+  );
   for (const c of conns) c.socket.destroy();
-  const by = countBy(ends, (e) => (e.answer === 'still open' ? 'still open after 30 s' : !e.connected ? 'could not connect' : e.answer.split('\r\n')[0] || 'closed without an answer'));
-  const held = ends.filter((e) => e.connected && e.answer !== 'still open' && !/^HTTP\/1.1 (429|503)/.test(e.answer)).map((e) => e.ms).sort((a, b) => a - b);
-  return { connections: conns.length, outcomes: by, timed_out_after_ms: held.length ? { min: Math.round(held[0]), max: Math.round(held[held.length - 1]) } : null };
+  const by = countBy(ends, (e) =>
+    e.answer === 'still open'
+      ? 'still open after 30 s'
+      : !e.connected
+        ? 'could not connect'
+        : e.answer.split('\r\n')[0] || 'closed without an answer',
+  );
+  const held = ends
+    .filter((e) => e.connected && e.answer !== 'still open' && !/^HTTP\/1.1 (429|503)/.test(e.answer))
+    .map((e) => e.ms)
+    .sort((a, b) => a - b);
+  return {
+    connections: conns.length,
+    outcomes: by,
+    timed_out_after_ms: held.length ? { min: Math.round(held[0]), max: Math.round(held[held.length - 1]) } : null,
+  };
 }
 
 async function dryRunBombs(node: NodeProcess) {
   // Built first: zipSync blocks this process for seconds, and a keep-alive socket it then reuses may be closed.
-  const bomb = zipSync({ 'program.toml': [Buffer.alloc(BOMB_MIB * 1024 * 1024, 0x23), { level: 9 }], 'main.py': new TextEncoder().encode('x = 1\n') });
+  const bomb = zipSync({
+    'program.toml': [Buffer.alloc(BOMB_MIB * 1024 * 1024, 0x23), { level: 9 }],
+    'main.py': new TextEncoder().encode('x = 1\n'),
+  });
   const alice = newAccount();
   const toml = `constructor = '@admin(address="${alice.address}")'\n`;
   const d = await deployCode(node.url, alice, governedFiles(toml));
-  if (d.answer.status !== 200) return { skipped: `deploy failed: ${d.answer.status} ${JSON.stringify(d.answer.body).slice(0, 200)}` };
+  if (d.answer.status !== 200)
+    return { skipped: `deploy failed: ${d.answer.status} ${JSON.stringify(d.answer.body).slice(0, 200)}` };
   const up = await uploadWithStore(node.url, bomb);
   if (up.status !== 200) return { skipped: `upload failed: ${up.status}`, zip_bytes: bomb.length };
   const run = async () => {
     const t = performance.now();
     try {
-      const r = await fetch(`${node.url}/api/v0/programs/${d.id}/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code_hash: up.body.hash }), signal: AbortSignal.timeout(120_000) });
-      const body = await r.json().catch(() => ({})) as { error_code?: string };
+      const r = await fetch(`${node.url}/api/v0/programs/${d.id}/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code_hash: up.body.hash }),
+        signal: AbortSignal.timeout(120_000),
+      });
+      const body = (await r.json().catch(() => ({}))) as { error_code?: string };
       return { status: `${r.status} ${body.error_code ?? ''}`.trim(), ms: performance.now() - t };
     } catch (e) {
       return { status: (e as Error).name, ms: performance.now() - t };
     }
   };
   const results = await Promise.all(Array.from({ length: 6 }, run));
-  return { zip_bytes: bomb.length, inflated_mib: BOMB_MIB, concurrent: 6, statuses: countBy(results, (r) => r.status), slowest_ms: Math.round(Math.max(...results.map((r) => r.ms))) };
+  return {
+    zip_bytes: bomb.length,
+    inflated_mib: BOMB_MIB,
+    concurrent: 6,
+    statuses: countBy(results, (r) => r.status),
+    slowest_ms: Math.round(Math.max(...results.map((r) => r.ms))),
+  };
 }
 
 const home = mkdtempSync(join(tmpdir(), 'aleph-attacks-'));
@@ -145,7 +241,11 @@ const home = mkdtempSync(join(tmpdir(), 'aleph-attacks-'));
 const node = await spawnNode(join(home, 'node'), process.env.ATTACK_NODE_SCRIPT);
 try {
   const hashes = await seed(node.url, SEED_MESSAGES);
-  const paths = [`/api/v0/messages/${hashes[0]}`, '/api/v0/messages.json?pagination=20', `/api/v0/aggregates/${fuzzKeys[0].address}.json`];
+  const paths = [
+    `/api/v0/messages/${hashes[0]}`,
+    '/api/v0/messages.json?pagination=20',
+    `/api/v0/aggregates/${fuzzKeys[0].address}.json`,
+  ];
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const three00 = Array.from({ length: 300 }, (_, i) => '0x' + i.toString(16).padStart(40, '0')).join(',');
   const results: Record<string, unknown> = { seeded_messages: hashes.length };
@@ -154,23 +254,44 @@ try {
     if (only && !only.includes(name)) return;
     process.stderr.write(`attacks: ${name}\n`);
     try {
-      results[name] = node.alive() ? await during(node, paths, attack as () => Promise<Record<string, unknown>>) : { skipped: 'the node is down' };
+      results[name] = node.alive()
+        ? await during(node, paths, attack as () => Promise<Record<string, unknown>>)
+        : { skipped: 'the node is down' };
     } catch (e) {
       results[name] = { failed: String((e as Error).cause ?? e), node_alive_after: node.alive() };
     }
     // Written after every step, so a run that dies part-way still leaves what it measured.
-    writeResult(process.env.ATTACK_RESULT_NAME ?? 'attacks', { goal: 'probe p99 < 50 ms during each attack, node alive after', attack_seconds: SECONDS, ...results, node_stderr: node.stderr().slice(0, 2000) }, { quiet: true });
+    writeResult(
+      process.env.ATTACK_RESULT_NAME ?? 'attacks',
+      {
+        goal: 'probe p99 < 50 ms during each attack, node alive after',
+        attack_seconds: SECONDS,
+        ...results,
+        node_stderr: node.stderr().slice(0, 2000),
+      },
+      { quiet: true },
+    );
   };
-  await step('baseline', async () => { await wait(SECONDS * 1000); return {}; });
+  await step('baseline', async () => {
+    await wait(SECONDS * 1000);
+    return {};
+  });
   await step('websocket_flood', () => websocketFlood(node));
   await step('websocket_history', () => websocketHistory(node));
   await step('slowloris', () => slowloris(node));
-  await step('pagination_0', async () => ({ attacker: await getLoop(node.url, '/api/v0/messages.json?pagination=0', 4, SECONDS * 1000) }));
+  await step('pagination_0', async () => ({
+    attacker: await getLoop(node.url, '/api/v0/messages.json?pagination=0', 4, SECONDS * 1000),
+  }));
   await step('pagination_negative_and_huge_page', async () => {
-    const [neg, page] = await Promise.all([getLoop(node.url, '/api/v0/messages.json?pagination=-1', 2, SECONDS * 1000), getLoop(node.url, '/api/v0/messages.json?page=1e300', 2, SECONDS * 1000)]);
+    const [neg, page] = await Promise.all([
+      getLoop(node.url, '/api/v0/messages.json?pagination=-1', 2, SECONDS * 1000),
+      getLoop(node.url, '/api/v0/messages.json?page=1e300', 2, SECONDS * 1000),
+    ]);
     return { pagination_minus_1: neg, page_1e300: page };
   });
-  await step('filter_300_addresses', async () => ({ attacker: await getLoop(node.url, `/api/v0/messages.json?addresses=${three00}`, 8, SECONDS * 1000) }));
+  await step('filter_300_addresses', async () => ({
+    attacker: await getLoop(node.url, `/api/v0/messages.json?addresses=${three00}`, 8, SECONDS * 1000),
+  }));
   await step('dry_run_bombs', () => dryRunBombs(node));
   console.log(JSON.stringify(results, null, 2));
 } finally {

@@ -31,33 +31,58 @@ function codeDir(files: Record<string, string>): string {
   for (const [k, v] of Object.entries(files)) writeFileSync(join(d, k), v);
   return d;
 }
-const stats = (ms: number[]) => { const s = [...ms].sort((a, b) => a - b); return { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)) }; };
+const stats = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)) };
+};
 const round = (x: number) => Math.round(x * 10) / 10;
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 /** One GET with a keep-alive agent, to a TCP url or a unix socket; resolves status and body. */
-function get(agent: http.Agent, target: { url?: string; socketPath?: string }, path = '/'): Promise<{ status: number; body: string }> {
+function get(
+  agent: http.Agent,
+  target: { url?: string; socketPath?: string },
+  path = '/',
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = target.url ? new URL(target.url) : null;
-    const opts: http.RequestOptions = u ? { host: u.hostname, port: u.port, path, agent } : { socketPath: target.socketPath, path, agent };
-    http.get(opts, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    const opts: http.RequestOptions = u
+      ? { host: u.hostname, port: u.port, path, agent }
+      : { socketPath: target.socketPath, path, agent };
+    http
+      .get(opts, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
 // The same apps as src/compute/bench/coldStart.ts, so "bare" there is the baseline for "through the compute node" here.
 const APPS = {
-  node: { entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, files: { 'main.js': "exports.handler = (req, res) => res.end('{\"ok\":true}');\n" } },
-  python: { entrypoint: 'main:app', runtime: devnet.runtimes.python, files: { 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\ndef root():\n    return {"ok": True}\n' } },
+  node: {
+    entrypoint: 'main.js:handler',
+    runtime: devnet.runtimes.node,
+    files: { 'main.js': 'exports.handler = (req, res) => res.end(\'{"ok":true}\');\n' },
+  },
+  python: {
+    entrypoint: 'main:app',
+    runtime: devnet.runtimes.python,
+    files: {
+      'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\ndef root():\n    return {"ok": True}\n',
+    },
+  },
 } as const;
 
 async function coldStart(kind: 'node' | 'python') {
   const app = APPS[kind];
-  const { id } = await deployProgram(config, { code: prepareCode(codeDir(app.files)), entrypoint: app.entrypoint, runtime: app.runtime });
+  const { id } = await deployProgram(config, {
+    code: prepareCode(codeDir(app.files)),
+    entrypoint: app.entrypoint,
+    runtime: app.runtime,
+  });
   const agent = new http.Agent({ keepAlive: false });
   await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`); // downloads and extracts code and runtime once
   const ms: number[] = [];
@@ -70,22 +95,36 @@ async function coldStart(kind: 'node' | 'python') {
   }
   const lower = await measureColdStart(kind, STARTS);
   const through = stats(ms);
-  return { through_compute_node_ms: through, sandbox_direct_ms: lower.sandbox, bare_ms: lower.bare, ratio_p50_vs_bare: round(through.p50 / lower.bare.p50) };
+  return {
+    through_compute_node_ms: through,
+    sandbox_direct_ms: lower.sandbox,
+    bare_ms: lower.bare,
+    ratio_p50_vs_bare: round(through.p50 / lower.bare.p50),
+  };
 }
 
 async function throughput(target: { url?: string; socketPath?: string }, path: string): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let n = 0;
   const end = performance.now() + THROUGHPUT_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < end) { const r = await get(agent, target, path); if (r.status === 200) n++; }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const r = await get(agent, target, path);
+        if (r.status === 200) n++;
+      }
+    }),
+  );
   agent.destroy();
   return Math.round(n / (THROUGHPUT_MS / 1000));
 }
 
 /** The same measurement from bench/loadgen.mjs in a separate process (the compute node keeps this one to itself). */
-function throughputOutside(target: { url?: string; socketPath?: string }, path: string, cpuMicros?: () => number): Promise<{ rps: number; cpuUsPerRequest: number | null }> {
+function throughputOutside(
+  target: { url?: string; socketPath?: string },
+  path: string,
+  cpuMicros?: () => number,
+): Promise<{ rps: number; cpuUsPerRequest: number | null }> {
   const arg = JSON.stringify({ ...target, path, concurrency: CONCURRENCY, ms: THROUGHPUT_MS });
   const c0 = cpuMicros?.();
   return new Promise((resolve, reject) => {
@@ -98,7 +137,10 @@ function throughputOutside(target: { url?: string; socketPath?: string }, path: 
   });
 }
 /** CPU time of this process (the compute node, and the core node beside it, idle meanwhile), in microseconds. */
-const ownCpuMicros = () => { const c = process.cpuUsage(); return c.user + c.system; };
+const ownCpuMicros = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
 
 // Both stock kinds: the trivial Node handler shows the proxy's own ceiling (the program costs almost nothing),
 // the FastAPI app what a typical program sees. nginx (one worker, keep-alive upstream to the same socket) is the
@@ -107,14 +149,25 @@ const ownCpuMicros = () => { const c = process.cpuUsage(); return c.user + c.sys
 const ROUNDS = 2;
 async function warm(kind: 'node' | 'python') {
   const app = APPS[kind];
-  const { id } = await deployProgram(config, { code: prepareCode(codeDir(app.files)), entrypoint: app.entrypoint, runtime: app.runtime, timeoutSeconds: 60 });
+  const { id } = await deployProgram(config, {
+    code: prepareCode(codeDir(app.files)),
+    entrypoint: app.entrypoint,
+    runtime: app.runtime,
+    timeoutSeconds: 60,
+  });
   await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
   const socketPath = sup.serving(id)!.socketPath;
   const nginx = NGINX ? await startNginxProxy(join(home, `nginx-${kind}`), socketPath) : null;
   try {
     const direct = await throughput({ socketPath }, '/');
     const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
-    const out = { direct: [] as number[], compute: [] as number[], nginx: [] as number[], computeCpu: [] as number[], nginxCpu: [] as number[] };
+    const out = {
+      direct: [] as number[],
+      compute: [] as number[],
+      nginx: [] as number[],
+      computeCpu: [] as number[],
+      nginxCpu: [] as number[],
+    };
     for (let i = 0; i < ROUNDS; i++) {
       out.direct.push((await throughputOutside({ socketPath }, '/')).rps);
       const c = await throughputOutside({ url: devnet.computeUrl! }, `/vm/${id}/`, ownCpuMicros);
@@ -128,19 +181,23 @@ async function warm(kind: 'node' | 'python') {
     }
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     return {
-      concurrency: CONCURRENCY, seconds: THROUGHPUT_MS / 1000,
+      concurrency: CONCURRENCY,
+      seconds: THROUGHPUT_MS / 1000,
       // The load generator in this process, which also runs the core node and the compute node.
       same_process: { direct_rps: direct, through_compute_node_rps: routed, ratio: ratio(routed, direct) },
       // The load generator in its own process (bench/loadgen.mjs), every configuration through it, ROUNDS each.
       separate_process: {
-        direct_rps: out.direct, through_compute_node_rps: out.compute,
+        direct_rps: out.direct,
+        through_compute_node_rps: out.compute,
         nginx_rps: nginx ? out.nginx : null,
         ratio: ratio(sum(out.compute), sum(out.direct)),
         nginx_ratio: nginx ? ratio(sum(out.nginx), sum(out.direct)) : null,
         compute_vs_nginx: nginx ? ratio(sum(out.compute), sum(out.nginx)) : null,
         // The proxy's own cost, which load from others on the machine changes far less than it changes req/s.
         proxy_cpu_us_per_request: { compute_node: out.computeCpu, nginx: nginx ? out.nginxCpu : null },
-        ...(nginx ? { nginx: nginx.version } : { note: 'nginx row skipped: Debian package nginx not installed (apt-get install nginx)' }),
+        ...(nginx
+          ? { nginx: nginx.version }
+          : { note: 'nginx row skipped: Debian package nginx not installed (apt-get install nginx)' }),
       },
     };
   } finally {
@@ -150,17 +207,31 @@ async function warm(kind: 'node' | 'python') {
 
 async function upgrades() {
   const v = (i: number) => ({ 'main.js': `exports.handler = (req, res) => res.end('v${i}');\n` });
-  const { id } = await deployProgram(config, { code: prepareCode(codeDir(v(0))), entrypoint: APPS.node.entrypoint, runtime: APPS.node.runtime, timeoutSeconds: 60 });
+  const { id } = await deployProgram(config, {
+    code: prepareCode(codeDir(v(0))),
+    entrypoint: APPS.node.entrypoint,
+    runtime: APPS.node.runtime,
+    timeoutSeconds: 60,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  let failed = 0, ok = 0, stop = false;
+  let failed = 0,
+    ok = 0,
+    stop = false;
   let seen = 'v0';
   let waiter: { want: string; resolve: () => void } | null = null;
   const load = async () => {
     while (!stop) {
       try {
         const r = await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
-        if (r.status !== 200) failed++; else { ok++; seen = r.body; if (waiter && r.body === waiter.want) waiter.resolve(); }
-      } catch { failed++; }
+        if (r.status !== 200) failed++;
+        else {
+          ok++;
+          seen = r.body;
+          if (waiter && r.body === waiter.want) waiter.resolve();
+        }
+      } catch {
+        failed++;
+      }
     }
   };
   await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
@@ -176,7 +247,13 @@ async function upgrades() {
   }
   stop = true;
   await Promise.all(loaders);
-  return { upgrades: UPGRADES, accepted_to_first_new_response_ms: stats(ms), requests_during: ok + failed, failed_requests: failed, last_seen: seen };
+  return {
+    upgrades: UPGRADES,
+    accepted_to_first_new_response_ms: stats(ms),
+    requests_during: ok + failed,
+    failed_requests: failed,
+    last_seen: seen,
+  };
 }
 
 // `npm run bench -- compute warm` runs the warm rows alone (while working on the proxy); results are then
@@ -184,7 +261,10 @@ async function upgrades() {
 const only = process.argv[3];
 try {
   if (only === 'warm') {
-    writeResult('compute-warm', { load: loadavg().map(round), warm_throughput: { node: await warm('node'), python: await warm('python') } });
+    writeResult('compute-warm', {
+      load: loadavg().map(round),
+      warm_throughput: { node: await warm('node'), python: await warm('python') },
+    });
   } else {
     const load = loadavg().map(round);
     const result = {

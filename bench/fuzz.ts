@@ -13,16 +13,27 @@ const home = mkdtempSync(join(tmpdir(), 'aleph-fuzz-'));
 const node = await spawnNode(join(home, 'node'));
 // ^C (SIGINT) ends the run after the current batch, with the probe's figures and the counts so far.
 let stopping = false;
-process.on('SIGINT', () => { stopping = true; });
+process.on('SIGINT', () => {
+  stopping = true;
+});
 const rssBefore = node.rssMiB();
 try {
   const report = await runFuzz({
-    url: node.url, seed, count, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 32), alive: node.alive, stop: () => stopping,
+    url: node.url,
+    seed,
+    count,
+    concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 32),
+    alive: node.alive,
+    stop: () => stopping,
     // A run cut short still leaves its counts (the probe's figures come at the end).
     onBatch: (done, soFar) => {
       if (done % 10_000 !== 0) return;
       process.stderr.write(`fuzz: ${done}/${count}\n`);
-      writeResult('fuzz', { partial: `${done} of ${count} requests so far`, node_alive: node.alive(), ...soFar() }, { quiet: true });
+      writeResult(
+        'fuzz',
+        { partial: `${done} of ${count} requests so far`, node_alive: node.alive(), ...soFar() },
+        { quiet: true },
+      );
     },
   });
   writeResult('fuzz', {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { itemHashOf, personalMessageHash, recoverPersonalSigner, recoveryBackend, toChecksumAddress, verificationBuffer } from '../src/protocol/index.js';
+import {
+  itemHashOf,
+  personalMessageHash,
+  recoverPersonalSigner,
+  recoveryBackend,
+  toChecksumAddress,
+  verificationBuffer,
+} from '../src/protocol/index.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { percentile, writeResult } from './writeResult.js';
 
@@ -28,7 +35,17 @@ function makeMessages(n: number): string[] {
   for (let i = 0; i < n; i++) {
     const time = 1_700_000_000 + i / 1000;
     const itemContent = JSON.stringify({ type: 'bench', address: sender, content: { i }, time });
-    const m = { chain: 'ETH', sender, type: 'POST' as const, channel: 'BENCH', time, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent), signature: '' };
+    const m = {
+      chain: 'ETH',
+      sender,
+      type: 'POST' as const,
+      channel: 'BENCH',
+      time,
+      item_type: 'inline',
+      item_content: itemContent,
+      item_hash: itemHashOf(itemContent),
+      signature: '',
+    };
     const { signature, recid } = secp.ecdsaSign(personalMessageHash(verificationBuffer(m)), key);
     m.signature = '0x' + Buffer.from(signature).toString('hex') + (27 + recid).toString(16);
     out.push(JSON.stringify({ message: m, sync: true }));
@@ -45,7 +62,18 @@ function rawRecoveryRate(bodies: string[]): number {
 
 async function startNode(home: string): Promise<{ url: string; kill(sig?: NodeJS.Signals): void }> {
   const script = fileURLToPath(new URL('../src/node/testing/nodeProcess.ts', import.meta.url));
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', script, home, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      script,
+      home,
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
     child.once('exit', (c) => reject(new Error(`node exited ${c}`)));
@@ -53,12 +81,24 @@ async function startNode(home: string): Promise<{ url: string; kill(sig?: NodeJS
   return { url, kill: (sig: NodeJS.Signals = 'SIGKILL') => child.kill(sig) };
 }
 
-type LoadResult = { client: string; seconds: number; failed: number; latencies_ms: number[]; cpu_seconds: number; sampled_bodies: number; sampled_not_processed: number };
+type LoadResult = {
+  client: string;
+  seconds: number;
+  failed: number;
+  latencies_ms: number[];
+  cpu_seconds: number;
+  sampled_bodies: number;
+  sampled_not_processed: number;
+};
 
 /** bench/ingestLoadgen.mjs in its own process: warm-up, then each body POSTed once; latencies come back sorted. */
 function runLoad(url: string, bodiesFile: string, warmFile: string): Promise<LoadResult> {
   const script = fileURLToPath(new URL('./ingestLoadgen.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, JSON.stringify({ url, bodiesFile, warmFile, concurrency: CONCURRENCY, client: CLIENT })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [script, JSON.stringify({ url, bodiesFile, warmFile, concurrency: CONCURRENCY, client: CLIENT })],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const out: Buffer[] = [];
   child.stdout!.on('data', (d: Buffer) => out.push(d));
   return new Promise((resolve, reject) => {
@@ -90,7 +130,10 @@ const rate = bodies.length / seconds;
 writeResult('ingest', {
   messages: bodies.length,
   concurrency: CONCURRENCY,
-  load_generator: load.client === 'raw' ? 'raw: HTTP/1.1 on net sockets, one request in flight per connection (BENCH_CLIENT=raw)' : 'node:http Agent (BENCH_CLIENT=http)',
+  load_generator:
+    load.client === 'raw'
+      ? 'raw: HTTP/1.1 on net sockets, one request in flight per connection (BENCH_CLIENT=raw)'
+      : 'node:http Agent (BENCH_CLIENT=http)',
   load_generator_client: load.client,
   failed,
   sampled_bodies_processed: `${load.sampled_bodies - load.sampled_not_processed}/${load.sampled_bodies}`,

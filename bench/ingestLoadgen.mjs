@@ -14,7 +14,10 @@ const { url, bodiesFile, warmFile, concurrency, client = 'raw' } = JSON.parse(pr
 const u = new URL(url);
 const PATH = '/api/v0/messages';
 const SAMPLE_EVERY = 50;
-const readBodies = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+const readBodies = (file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
 
 // ---- raw client ---------------------------------------------------------------------------------------------
 
@@ -96,19 +99,21 @@ function rawConnection() {
     parser.buf = null;
     if (done) done(0, null, err);
   };
-  const open = () => new Promise((resolve) => {
-    const s = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true });
-    s.on('data', (chunk) => parser.push(chunk));
-    s.on('error', fail);
-    s.on('close', () => fail(new Error('connection closed')));
-    s.once('connect', () => resolve(s));
-    s.once('error', () => resolve(s));
-  });
-  const sendNow = (request, wantBody) => new Promise((res) => {
-    parser.expect((status, body) => res({ status, body }), wantBody);
-    if (socket.destroyed) fail(new Error('could not connect'));
-    else socket.write(request);
-  });
+  const open = () =>
+    new Promise((resolve) => {
+      const s = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true });
+      s.on('data', (chunk) => parser.push(chunk));
+      s.on('error', fail);
+      s.on('close', () => fail(new Error('connection closed')));
+      s.once('connect', () => resolve(s));
+      s.once('error', () => resolve(s));
+    });
+  const sendNow = (request, wantBody) =>
+    new Promise((res) => {
+      parser.expect((status, body) => res({ status, body }), wantBody);
+      if (socket.destroyed) fail(new Error('could not connect'));
+      else socket.write(request);
+    });
   return {
     async connect() {
       if (!socket || socket.destroyed) socket = await open();
@@ -127,16 +132,26 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
 function httpPost(body, wantBody) {
   return new Promise((resolve) => {
-    const req = http.request({ agent, host: u.hostname, port: u.port, path: PATH, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      if (!wantBody) {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: null }));
-        return;
-      }
-      const parts = [];
-      res.on('data', (c) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
-    });
+    const req = http.request(
+      {
+        agent,
+        host: u.hostname,
+        port: u.port,
+        path: PATH,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        if (!wantBody) {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: null }));
+          return;
+        }
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+      },
+    );
     req.on('error', () => resolve({ status: 0, body: null }));
     req.end(body);
   });
@@ -149,30 +164,49 @@ async function run(requests, measure) {
   const conns = client === 'raw' ? Array.from({ length: concurrency }, rawConnection) : [];
   await Promise.all(conns.map((c) => c.connect()));
   const latencies = measure ? new Array(requests.length) : null;
-  let next = 0, failed = 0, sampled = 0, notProcessed = 0;
+  let next = 0,
+    failed = 0,
+    sampled = 0,
+    notProcessed = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    const conn = conns[w];
-    while (next < requests.length) {
-      const i = next++;
-      const wantBody = i % SAMPLE_EVERY === 0;
-      const s = performance.now();
-      const { status, body } = conn ? await conn.send(requests[i], wantBody) : await httpPost(requests[i], wantBody);
-      if (latencies) latencies[i] = performance.now() - s;
-      if (status !== 200) failed++;
-      else if (wantBody) {
-        sampled++;
-        let ok = false;
-        try { ok = JSON.parse(body).message_status === 'processed'; } catch { /* counted below */ }
-        if (!ok) { notProcessed++; failed++; }
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      const conn = conns[w];
+      while (next < requests.length) {
+        const i = next++;
+        const wantBody = i % SAMPLE_EVERY === 0;
+        const s = performance.now();
+        const { status, body } = conn ? await conn.send(requests[i], wantBody) : await httpPost(requests[i], wantBody);
+        if (latencies) latencies[i] = performance.now() - s;
+        if (status !== 200) failed++;
+        else if (wantBody) {
+          sampled++;
+          let ok = false;
+          try {
+            ok = JSON.parse(body).message_status === 'processed';
+          } catch {
+            /* counted below */
+          }
+          if (!ok) {
+            notProcessed++;
+            failed++;
+          }
+        }
       }
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   for (const c of conns) c.close();
-  return { seconds, failed, latencies, cpu_seconds: (cpu.user + cpu.system) / 1e6, sampled_bodies: sampled, sampled_not_processed: notProcessed };
+  return {
+    seconds,
+    failed,
+    latencies,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    sampled_bodies: sampled,
+    sampled_not_processed: notProcessed,
+  };
 }
 
 const prepare = (bodies) => (client === 'raw' ? bodies.map(rawRequest) : bodies);

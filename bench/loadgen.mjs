@@ -11,21 +11,29 @@ const opts = u ? { host: u.hostname, port: u.port, path, agent } : { socketPath,
 
 function get() {
   return new Promise((resolve) => {
-    http.get(opts, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    }).on('error', () => resolve(false));
+    http
+      .get(opts, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      })
+      .on('error', () => resolve(false));
   });
 }
 
-let ok = 0, failed = 0;
+let ok = 0,
+  failed = 0;
 // Warm the connections first, untimed.
 await Promise.all(Array.from({ length: concurrency }, get));
 const t0 = performance.now();
 const end = t0 + ms;
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < end) { if (await get()) ok++; else failed++; }
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      if (await get()) ok++;
+      else failed++;
+    }
+  }),
+);
 const took = performance.now() - t0;
 agent.destroy();
 process.stdout.write(JSON.stringify({ rps: Math.round(ok / (took / 1000)), ok, failed }) + '\n');

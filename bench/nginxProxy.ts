@@ -18,7 +18,10 @@ export interface NginxProxy {
 /** utime + stime of `pid` and its children, from /proc (fields 14 and 15, in clock ticks of 10 ms). */
 function procCpuMicros(pid: number): number {
   let total = 0;
-  const pids = [pid, ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
+  const pids = [
+    pid,
+    ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+  ];
   for (const p of pids) {
     const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -29,10 +32,13 @@ function procCpuMicros(pid: number): number {
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => ok(port));
-    }).on('error', fail);
+    const s = net
+      .createServer()
+      .listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => ok(port));
+      })
+      .on('error', fail);
   });
 }
 
@@ -68,21 +74,38 @@ http {
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
   const version = spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.replace('nginx version: ', '');
-  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   // Ready once it accepts a connection on its port.
   for (let i = 0; ; i++) {
-    const up = await new Promise<boolean>((ok) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); ok(true); }).once('error', () => ok(false)));
+    const up = await new Promise<boolean>((ok) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function (this: net.Socket) {
+          this.destroy();
+          ok(true);
+        })
+        .once('error', () => ok(false)),
+    );
     if (up) break;
-    if (child.exitCode !== null || i > 200) { child.kill('SIGKILL'); throw new Error(`nginx did not start: ${stderr}`); }
+    if (child.exitCode !== null || i > 200) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not start: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   return {
     url: `http://127.0.0.1:${port}`,
     version: version.trim() || 'nginx',
     cpuMicros: () => procCpuMicros(child.pid!),
-    stop: async () => { child.kill('SIGQUIT'); await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]); child.kill('SIGKILL'); },
+    stop: async () => {
+      child.kill('SIGQUIT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      child.kill('SIGKILL');
+    },
   };
 }

@@ -10,8 +10,15 @@ function manifestWith(components: number, extraTransition: boolean): string {
   const per = Math.ceil(components / 4);
   for (let i = 0; i < per; i++) lines.push(`[interface.structs.S${i}]`, 'a = "u32"', 'b = "address"', 'c = "[u8; 32]"');
   for (let i = 0; i < per; i++) lines.push(`[interface.mappings.m${i}]`, 'key = "address"', 'value = "u64"');
-  for (let i = 0; i < per; i++) lines.push(`[interface.functions.f${i}]`, 'inputs = ["u32", "u64"]', 'outputs = ["u64"]', `source = "lib/f${i}.py"`);
-  for (let i = 0; i < components - 3 * per; i++) lines.push(`[interface.transitions.t${i}]`, 'inputs = ["u32"]', 'outputs = ["u32"]');
+  for (let i = 0; i < per; i++)
+    lines.push(
+      `[interface.functions.f${i}]`,
+      'inputs = ["u32", "u64"]',
+      'outputs = ["u64"]',
+      `source = "lib/f${i}.py"`,
+    );
+  for (let i = 0; i < components - 3 * per; i++)
+    lines.push(`[interface.transitions.t${i}]`, 'inputs = ["u32"]', 'outputs = ["u32"]');
   if (extraTransition) lines.push('[interface.transitions.added]', 'inputs = ["u8"]', 'outputs = ["u8"]');
   return lines.join('\n') + '\n';
 }
@@ -40,7 +47,11 @@ for (const n of [10, 100, 1000]) {
   times.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   results[`components_${n}`] = {
-    evaluate_ms: { mean: +mean.toFixed(4), p50: +percentile(times, 50).toFixed(4), p99: +percentile(times, 99).toFixed(4) },
+    evaluate_ms: {
+      mean: +mean.toFixed(4),
+      p50: +percentile(times, 50).toFixed(4),
+      p99: +percentile(times, 99).toFixed(4),
+    },
     manifest_parse_ms: +parseMs.toFixed(3),
     iterations,
   };

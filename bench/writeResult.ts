@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 export function writeResult(name: string, result: Record<string, unknown>, opts: { quiet?: boolean } = {}): void {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
-  const out = { bench: name, date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, ...result };
+  const out = {
+    bench: name,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    ...result,
+  };
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(out, null, 2) + '\n');
   if (!opts.quiet) console.log(JSON.stringify(out, null, 2));
 }

@@ -13,6 +13,10 @@ function collect(dir, out) {
   return out;
 }
 const filter = process.argv.slice(2);
-const files = collect('src', []).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const files = collect('src', [])
+  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+  .sort();
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

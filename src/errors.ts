@@ -50,13 +50,20 @@ export class AlephError<C extends AlephErrorCode = AlephErrorCode, D = ErrorCont
    * @example
    * throw AlephError.revive(body.error_code, body.details.message, { details: body.details });
    */
-  static revive(code: string, message: string, opts: { hint?: string; details?: OpenContext; cause?: unknown } = {}): AlephError {
+  static revive(
+    code: string,
+    message: string,
+    opts: { hint?: string; details?: OpenContext; cause?: unknown } = {},
+  ): AlephError {
     return new AlephError(code as AlephErrorCode, message, opts);
   }
 
   /** The wire form the node answers with: `{error_code, details}`. */
   toJSON(): ErrorBodyJson {
-    return { error_code: this.code, details: { message: this.message, ...(this.hint ? { hint: this.hint } : {}), ...this.details } };
+    return {
+      error_code: this.code,
+      details: { message: this.message, ...(this.hint ? { hint: this.hint } : {}), ...this.details },
+    };
   }
 }
 

@@ -9,10 +9,21 @@ import { createNode, type RunningNode } from './node/createNode.js';
 import { createComputeNode, type ComputeNode } from './compute/server/createComputeNode.js';
 import type { ServerLimits } from './serverGuard.js';
 
-const limits: Partial<ServerLimits> = { maxConnectionsPerIp: 20, maxConnections: 40, headersTimeoutMs: 1500, requestTimeoutMs: 2500, keepAliveTimeoutMs: 1000, checkIntervalMs: 250 };
+const limits: Partial<ServerLimits> = {
+  maxConnectionsPerIp: 20,
+  maxConnections: 40,
+  headersTimeoutMs: 1500,
+  requestTimeoutMs: 2500,
+  keepAliveTimeoutMs: 1000,
+  checkIntervalMs: 250,
+};
 
 /** An ordinary GET from `localAddress` (another loopback address stands for another client). */
-function get(url: string, path: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: string; ms: number }> {
+function get(
+  url: string,
+  path: string,
+  localAddress = '127.0.0.1',
+): Promise<{ status: number; body: string; ms: number }> {
   const t = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.get(`${url}${path}`, { localAddress, agent: false }, (res) => {
@@ -25,7 +36,10 @@ function get(url: string, path: string, localAddress = '127.0.0.1'): Promise<{ s
   });
 }
 
-interface Slow { socket: net.Socket; closed: Promise<{ answer: string; afterMs: number }> }
+interface Slow {
+  socket: net.Socket;
+  closed: Promise<{ answer: string; afterMs: number }>;
+}
 
 /** A slowloris client: headers that never end, one more header line every 200 ms. */
 function slowloris(url: string, localAddress = '127.0.0.1'): Slow {
@@ -40,15 +54,24 @@ function slowloris(url: string, localAddress = '127.0.0.1'): Slow {
   });
   socket.on('data', (d) => (answer += d));
   socket.on('error', () => {});
-  const closed = new Promise<{ answer: string; afterMs: number }>((resolve) => socket.on('close', () => { clearInterval(timer); resolve({ answer, afterMs: performance.now() - t }); }));
+  const closed = new Promise<{ answer: string; afterMs: number }>((resolve) =>
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ answer, afterMs: performance.now() - t });
+    }),
+  );
   return { socket, closed };
 }
 
 function suite(name: string, start: () => Promise<{ url: string; path: string; close(): Promise<void> }>) {
   describe(name, () => {
     let s: Awaited<ReturnType<typeof start>>;
-    before(async () => { s = await start(); });
-    after(async () => { await s.close(); });
+    before(async () => {
+      s = await start();
+    });
+    after(async () => {
+      await s.close();
+    });
 
     it('30 slowloris connections from one client: 10 refused at once (429), 20 timed out, others served meanwhile', async () => {
       const slow: Slow[] = [];
@@ -69,7 +92,10 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
       for (const e of refused) assert.ok(e.afterMs < 1000, `a refused connection stayed ${e.afterMs} ms`);
       const timedOut = ends.filter((e) => !e.answer.startsWith('HTTP/1.1 429'));
       for (const e of timedOut) {
-        assert.ok(e.afterMs >= 1400 && e.afterMs < 4000, `a slowloris connection was closed after ${e.afterMs.toFixed(0)} ms`);
+        assert.ok(
+          e.afterMs >= 1400 && e.afterMs < 4000,
+          `a slowloris connection was closed after ${e.afterMs.toFixed(0)} ms`,
+        );
         assert.doesNotMatch(e.answer, /HTTP\/1.1 200/);
       }
       // Its slots are free again.
@@ -80,7 +106,9 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
       const { hostname, port } = new URL(s.url);
       const socket = net.connect({ host: hostname, port: Number(port) });
       await new Promise((r) => socket.once('connect', r));
-      socket.write(`POST ${s.path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+      socket.write(
+        `POST ${s.path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+      );
       const timer = setInterval(() => socket.writable && socket.write(' '), 100);
       const t = performance.now();
       socket.on('error', () => {});
@@ -96,7 +124,10 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
       const socket = net.connect({ host: hostname, port: Number(port) });
       let answer = '';
       let answeredAt = 0;
-      socket.on('data', (d) => { answer += d; answeredAt ||= performance.now(); });
+      socket.on('data', (d) => {
+        answer += d;
+        answeredAt ||= performance.now();
+      });
       socket.on('error', () => {});
       await new Promise((r) => socket.once('connect', r));
       socket.write(`GET ${s.path} HTTP/1.1\r\nHost: x\r\n\r\n`);
@@ -129,16 +160,32 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
 suite('core node: connection timeouts and caps', async () => {
   const home = mkdtempSync(join(tmpdir(), 'aleph-guard-'));
   const node: RunningNode = await createNode({ home, port: 0, signatureWorkers: 0, server: limits });
-  return { url: node.url, path: '/api/v0/height', close: async () => { await node.close(); rmSync(home, { recursive: true, force: true }); } };
+  return {
+    url: node.url,
+    path: '/api/v0/height',
+    close: async () => {
+      await node.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 });
 
 suite('compute node: connection timeouts and caps', async () => {
   const home = mkdtempSync(join(tmpdir(), 'aleph-guard-'));
   const node = await createNode({ home: join(home, 'node'), port: 0, signatureWorkers: 0 });
-  const compute: ComputeNode = await createComputeNode({ apiUrl: node.url, home: join(home, 'compute'), port: 0, server: limits });
+  const compute: ComputeNode = await createComputeNode({
+    apiUrl: node.url,
+    home: join(home, 'compute'),
+    port: 0,
+    server: limits,
+  });
   return {
     url: compute.url,
     path: '/about',
-    close: async () => { await compute.close(); await node.close(); rmSync(home, { recursive: true, force: true }); },
+    close: async () => {
+      await compute.close();
+      await node.close();
+      rmSync(home, { recursive: true, force: true });
+    },
   };
 });

@@ -34,7 +34,10 @@ function refuse(socket: Socket, status: string, code: string, message: string): 
   socket.on('error', () => {});
   // Destroyed as soon as the answer is handed to the kernel, before the loop reads from it: no request on a
   // refused connection is ever parsed. A client that never reads cannot hold it open either.
-  socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+  socket.write(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
@@ -55,8 +58,20 @@ export function guardServer(server: Server, limits: ServerLimits): void {
   server.prependListener('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? '?';
     const n = perIp.get(ip) ?? 0;
-    if (total >= limits.maxConnections) return refuse(socket, '503 Service Unavailable', 'TOO_MANY_CONNECTIONS', `the server has ${limits.maxConnections} connections open; try again later`);
-    if (n >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests', 'TOO_MANY_CONNECTIONS_FROM_CLIENT', `your address has ${limits.maxConnectionsPerIp} connections open; close some`);
+    if (total >= limits.maxConnections)
+      return refuse(
+        socket,
+        '503 Service Unavailable',
+        'TOO_MANY_CONNECTIONS',
+        `the server has ${limits.maxConnections} connections open; try again later`,
+      );
+    if (n >= limits.maxConnectionsPerIp)
+      return refuse(
+        socket,
+        '429 Too Many Requests',
+        'TOO_MANY_CONNECTIONS_FROM_CLIENT',
+        `your address has ${limits.maxConnectionsPerIp} connections open; close some`,
+      );
     total++;
     perIp.set(ip, n + 1);
     socket.once('close', () => {

@@ -40,7 +40,15 @@ test('runtime-checker reports the distribution and interpreters of the stock run
 });
 
 test('logs show what the program printed, with its edition', async () => {
-  const created = await cli(['program', 'create', join(EXAMPLES, 'hello-python'), 'main:app', '--skip-volume', '--skip-env-var', '--json']);
+  const created = await cli([
+    'program',
+    'create',
+    join(EXAMPLES, 'hello-python'),
+    'main:app',
+    '--skip-volume',
+    '--skip-env-var',
+    '--json',
+  ]);
   assert.equal(created.code, 0, created.stderr);
   const id = (JSON.parse(created.stdout) as { id: string }).id;
   const res = await fetch(`${devnet.computeUrl}/vm/${id}/`);
@@ -60,7 +68,11 @@ test('logs show what the program printed, with its edition', async () => {
   const anonymous = await fetch(`${devnet.computeUrl}/control/machine/${id}/logs`);
   assert.equal(anonymous.status, 401);
   assert.equal(((await anonymous.json()) as { error_code: string }).error_code, 'OPERATOR_AUTH_MISSING');
-  const stranger = await runCli(['program', 'logs', id, '--private-key', generatePrivateKey()], { home, apiUrl: devnet.apiUrl, env: { ALEPH_COMPUTE_URL: devnet.computeUrl! } });
+  const stranger = await runCli(['program', 'logs', id, '--private-key', generatePrivateKey()], {
+    home,
+    apiUrl: devnet.apiUrl,
+    env: { ALEPH_COMPUTE_URL: devnet.computeUrl! },
+  });
   assert.equal(stranger.code, 1);
   assert.match(stranger.stdout + stranger.stderr, /OPERATOR_NOT_OWNER/);
 
@@ -71,8 +83,20 @@ test('logs show what the program printed, with its edition', async () => {
     const ws = new WebSocket(`${devnet.computeUrl!.replace('http', 'ws')}${path}`);
     const frames: Record<string, unknown>[] = [];
     await new Promise<void>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ auth: { 'X-SignedPubKey': JSON.parse(h['X-SignedPubKey']), 'X-SignedOperation': JSON.parse(h['X-SignedOperation']) } })));
-      ws.on('message', (d) => { frames.push(JSON.parse(d.toString())); if (until(frames)) resolve(); });
+      ws.on('open', () =>
+        ws.send(
+          JSON.stringify({
+            auth: {
+              'X-SignedPubKey': JSON.parse(h['X-SignedPubKey']),
+              'X-SignedOperation': JSON.parse(h['X-SignedOperation']),
+            },
+          }),
+        ),
+      );
+      ws.on('message', (d) => {
+        frames.push(JSON.parse(d.toString()));
+        if (until(frames)) resolve();
+      });
       ws.on('close', () => resolve());
       ws.on('error', reject);
     });
@@ -80,9 +104,14 @@ test('logs show what the program printed, with its edition', async () => {
     return frames;
   };
   const owner = loadAccount({ path: defaultKeyFilePath(home) });
-  const mine = await streamed(owner, (f) => f.some((x) => typeof x.message === 'string' && /GET \/ HTTP/.test(x.message)));
+  const mine = await streamed(owner, (f) =>
+    f.some((x) => typeof x.message === 'string' && /GET \/ HTTP/.test(x.message)),
+  );
   assert.deepEqual(mine[0], { status: 'connected' });
-  assert.ok(mine.some((x) => x.type === 'stdout' || x.type === 'stderr'), JSON.stringify(mine.slice(0, 3)));
+  assert.ok(
+    mine.some((x) => x.type === 'stdout' || x.type === 'stderr'),
+    JSON.stringify(mine.slice(0, 3)),
+  );
   assert.ok(mine.slice(1).every((x) => ['stdout', 'stderr', 'system'].includes(String(x.type))));
   const theirs = await streamed(accountFromPrivateKey(generatePrivateKey()), () => false);
   assert.equal(theirs[0].status, 'failed');

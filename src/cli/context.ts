@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
 import { AlephError } from '../errors.js';
-import { AlephClient, DEFAULT_API_URL, DEFAULT_CHANNEL, DEFAULT_COMPUTE_URL, defaultKeyFilePath, loadAccount, type LocalAlephAccount } from '../client/index.js';
+import {
+  AlephClient,
+  DEFAULT_API_URL,
+  DEFAULT_CHANNEL,
+  DEFAULT_COMPUTE_URL,
+  defaultKeyFilePath,
+  loadAccount,
+  type LocalAlephAccount,
+} from '../client/index.js';
 
 /** Options every command may carry (global ones come through optsWithGlobals). */
 export interface CommonOptions {
@@ -27,7 +35,9 @@ export function computeUrlOf(domain?: string): string {
 /** Refuses `--chain` values other than ETH early (the only chain this network verifies). */
 export function checkChain(chain: string | undefined): void {
   if (chain && chain.toUpperCase() !== 'ETH') {
-    throw new AlephError('CHAIN_UNSUPPORTED', `chain ${chain} is not supported by this network`, { hint: 'use --chain ETH (or leave it out)' });
+    throw new AlephError('CHAIN_UNSUPPORTED', `chain ${chain} is not supported by this network`, {
+      hint: 'use --chain ETH (or leave it out)',
+    });
   }
 }
 
@@ -48,7 +58,12 @@ export function clientOf(cmd: Command, sign: boolean): AlephClient {
 }
 
 /** Adds the key options of the seed reference (same names and defaults) to a command. */
-export function withKeyOptions(cmd: Command, chainHelp: string | null = 'Chain you want to use to pay for your program can be [AVAX, BASE, ETH, SOL] (only ETH on this network)'): Command {
+export function withKeyOptions(
+  cmd: Command,
+  chainHelp:
+    | string
+    | null = 'Chain you want to use to pay for your program can be [AVAX, BASE, ETH, SOL] (only ETH on this network)',
+): Command {
   if (chainHelp) cmd.option('--chain <chain>', chainHelp);
   return cmd
     .option('--private-key <key>', 'Your private key. Cannot be used with --private-key-file')
@@ -57,7 +72,9 @@ export function withKeyOptions(cmd: Command, chainHelp: string | null = 'Chain y
 
 /** Adds `--debug / --no-debug` (stack traces on errors). */
 export function withDebug(cmd: Command): Command {
-  return cmd.option('--debug', 'Enable debug logging [default: no-debug]').option('--no-debug', 'Disable debug logging');
+  return cmd
+    .option('--debug', 'Enable debug logging [default: no-debug]')
+    .option('--no-debug', 'Disable debug logging');
 }
 
 /** Adds `--verbose / --no-verbose` with the given default. */

@@ -7,13 +7,28 @@ const RUNTIME = '63f07193e6ee9d207b7d1fcf8286f9aee34e6f12f101d2ec77c1229f9296469
 test('aleph --help lists every command group', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0, r.stderr);
-  for (const c of ['account', 'file', 'message', 'program', 'devnet', '--api-url']) assert.match(r.stdout, new RegExp(`\\s${c}\\b`));
+  for (const c of ['account', 'file', 'message', 'program', 'devnet', '--api-url'])
+    assert.match(r.stdout, new RegExp(`\\s${c}\\b`));
 });
 
 test('aleph program --help lists the seed commands and the governance ones', async () => {
   const r = await runCli(['program', '--help']);
   assert.equal(r.code, 0, r.stderr);
-  for (const c of ['create|upload', 'update', 'delete', 'list', 'persist|persistent', 'unpersist|unpersistent', 'logs', 'runtime-checker', 'show', 'history', 'checksum', 'upgrade', 'approve']) {
+  for (const c of [
+    'create|upload',
+    'update',
+    'delete',
+    'list',
+    'persist|persistent',
+    'unpersist|unpersistent',
+    'logs',
+    'runtime-checker',
+    'show',
+    'history',
+    'checksum',
+    'upgrade',
+    'approve',
+  ]) {
     assert.ok(r.stdout.includes(c), `missing ${c}`);
   }
 });
@@ -61,15 +76,46 @@ test('aleph program create --help lists every seed option with its default', asy
 
 test('the other seed commands carry their options and defaults', async () => {
   const cases: [string[], string[]][] = [
-    [['program', 'delete', '--help'], ['[default: User deletion]', '[default: no-keep-code]', '--chain', '--print-message', '[default: verbose]', '--debug']],
-    [['program', 'list', '--help'], ['--address', '--chain', '--private-key-file', '[default: no-json]', '--debug']],
-    [['program', 'persist', '--help'], ['[default: no-keep-prev]', 'no effect', '--print-message', '[default: verbose]']],
-    [['program', 'unpersist', '--help'], ['[default: no-keep-prev]', '--chain']],
-    [['program', 'logs', '--help'], ['--domain', '--chain', '--private-key', '--debug']],
-    [['program', 'runtime-checker', '--help'], ['--chain', '[default: no-verbose]', '--debug']],
-    [['program', 'update', '--help'], ['ITEM_HASH', 'PATH', '--print-message']],
+    [
+      ['program', 'delete', '--help'],
+      [
+        '[default: User deletion]',
+        '[default: no-keep-code]',
+        '--chain',
+        '--print-message',
+        '[default: verbose]',
+        '--debug',
+      ],
+    ],
+    [
+      ['program', 'list', '--help'],
+      ['--address', '--chain', '--private-key-file', '[default: no-json]', '--debug'],
+    ],
+    [
+      ['program', 'persist', '--help'],
+      ['[default: no-keep-prev]', 'no effect', '--print-message', '[default: verbose]'],
+    ],
+    [
+      ['program', 'unpersist', '--help'],
+      ['[default: no-keep-prev]', '--chain'],
+    ],
+    [
+      ['program', 'logs', '--help'],
+      ['--domain', '--chain', '--private-key', '--debug'],
+    ],
+    [
+      ['program', 'runtime-checker', '--help'],
+      ['--chain', '[default: no-verbose]', '--debug'],
+    ],
+    [
+      ['program', 'update', '--help'],
+      ['ITEM_HASH', 'PATH', '--print-message'],
+    ],
     [['message', 'amend', '--help'], ['$EDITOR']],
-    [['devnet', '--help'], ['--home', '[default: 4024]', '[default: 4020]']],
+    [
+      ['devnet', '--help'],
+      ['--home', '[default: 4024]', '[default: 4020]'],
+    ],
   ];
   for (const [args, needles] of cases) {
     const r = await runCli(args);
@@ -81,19 +127,31 @@ test('the other seed commands carry their options and defaults', async () => {
 test('errors print a code and a hint, exit 1', async () => {
   const r = await runCli(['account', 'address']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^Error \[ACCOUNT_KEY_MISSING\]: no private key file at .*ethereum\.key\nHint: create one with `aleph account create`/);
+  assert.match(
+    r.stderr,
+    /^Error \[ACCOUNT_KEY_MISSING\]: no private key file at .*ethereum\.key\nHint: create one with `aleph account create`/,
+  );
   const down = await runCli(['message', 'get', 'ab'.repeat(32)], { apiUrl: 'http://127.0.0.1:9' });
   assert.equal(down.code, 1);
-  assert.match(down.stderr, /^Error \[NODE_UNREACHABLE\]: cannot reach http:\/\/127\.0\.0\.1:9\nHint: start a local network with `aleph devnet`/);
+  assert.match(
+    down.stderr,
+    /^Error \[NODE_UNREACHABLE\]: cannot reach http:\/\/127\.0\.0\.1:9\nHint: start a local network with `aleph devnet`/,
+  );
 });
 
 test('a mistake in a numeric option is a CLI error with a hint, not UNEXPECTED', async () => {
   const vcpus = await runCli(['program', 'create', '.', 'main:app', '--vcpus', '0']);
   assert.equal(vcpus.code, 1);
-  assert.match(vcpus.stderr, /^Error \[OPTION_INVALID_NUMBER\]: --vcpus must be a positive whole number, not "0"\nHint: /);
+  assert.match(
+    vcpus.stderr,
+    /^Error \[OPTION_INVALID_NUMBER\]: --vcpus must be a positive whole number, not "0"\nHint: /,
+  );
   const port = await runCli(['devnet', '--api-port', '99999']);
   assert.equal(port.code, 1);
-  assert.match(port.stderr, /^Error \[OPTION_INVALID_PORT\]: --api-port must be a port from 0 to 65535, not "99999"\nHint: /);
+  assert.match(
+    port.stderr,
+    /^Error \[OPTION_INVALID_PORT\]: --api-port must be a port from 0 to 65535, not "99999"\nHint: /,
+  );
 });
 
 test('account create then address, without a node', async () => {

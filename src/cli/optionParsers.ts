@@ -11,9 +11,14 @@ import { AlephError } from '../errors.js';
 export function positiveInt(option: string): (v: string) => number {
   return (v) => {
     if (!/^\d{1,15}$/.test(v) || Number(v) <= 0) {
-      throw new AlephError('OPTION_INVALID_NUMBER', `${option} must be a positive whole number, not "${v.slice(0, 40)}"`, {
-        hint: `e.g. ${option} 1`, details: { option, value: v.slice(0, 40) },
-      });
+      throw new AlephError(
+        'OPTION_INVALID_NUMBER',
+        `${option} must be a positive whole number, not "${v.slice(0, 40)}"`,
+        {
+          hint: `e.g. ${option} 1`,
+          details: { option, value: v.slice(0, 40) },
+        },
+      );
     }
     return Number(v);
   };
@@ -29,9 +34,14 @@ export function positiveNumber(option: string, unit = ''): (v: string) => number
   return (v) => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n <= 0) {
-      throw new AlephError('OPTION_INVALID_NUMBER', `${option} must be a positive number${unit ? ` (${unit})` : ''}, not "${v.slice(0, 40)}"`, {
-        hint: `e.g. ${option} 1`, details: { option, value: v.slice(0, 40) },
-      });
+      throw new AlephError(
+        'OPTION_INVALID_NUMBER',
+        `${option} must be a positive number${unit ? ` (${unit})` : ''}, not "${v.slice(0, 40)}"`,
+        {
+          hint: `e.g. ${option} 1`,
+          details: { option, value: v.slice(0, 40) },
+        },
+      );
     }
     return n;
   };
@@ -48,7 +58,8 @@ export function port(option: string): (v: string) => number {
     const n = Number(v);
     if (!/^\d{1,5}$/.test(v) || n > 65535) {
       throw new AlephError('OPTION_INVALID_PORT', `${option} must be a port from 0 to 65535, not "${v.slice(0, 40)}"`, {
-        hint: `pick a free port, e.g. ${option} 4024 (0 lets the system choose)`, details: { option, value: v.slice(0, 40) },
+        hint: `pick a free port, e.g. ${option} 4024 (0 lets the system choose)`,
+        details: { option, value: v.slice(0, 40) },
       });
     }
     return n;
@@ -66,11 +77,17 @@ export function readJsonFile(path: string, option: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new AlephError('OPTION_FILE_UNREADABLE', `${option} ${path}: ${(e as Error).message}`, { hint: 'check the path', details: { option, path, reason: (e as NodeJS.ErrnoException).code ?? 'unreadable' } });
+    throw new AlephError('OPTION_FILE_UNREADABLE', `${option} ${path}: ${(e as Error).message}`, {
+      hint: 'check the path',
+      details: { option, path, reason: (e as NodeJS.ErrnoException).code ?? 'unreadable' },
+    });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new AlephError('OPTION_INVALID_JSON', `${option} ${path} is not JSON: ${(e as Error).message}`, { hint: 'the file must hold one JSON value', details: { option, path } });
+    throw new AlephError('OPTION_INVALID_JSON', `${option} ${path} is not JSON: ${(e as Error).message}`, {
+      hint: 'the file must hold one JSON value',
+      details: { option, path },
+    });
   }
 }

@@ -30,12 +30,20 @@ export function printJson(value: unknown): void {
 export function formatTable(headers: string[], rows: (string | number | boolean | null | undefined)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n') + '\n';
 }
 
 /** Prints a table on stdout, or `empty` when there are no rows. */
-export function printTable(headers: string[], rows: (string | number | boolean | null | undefined)[][], empty = 'Nothing to show.'): void {
+export function printTable(
+  headers: string[],
+  rows: (string | number | boolean | null | undefined)[][],
+  empty = 'Nothing to show.',
+): void {
   process.stdout.write(rows.length ? formatTable(headers, rows) : empty + '\n');
 }
 
@@ -58,7 +66,10 @@ export function isoTime(seconds: unknown): string {
  * An upload progress reporter on stderr, shown only for files over 1 MiB and only on a terminal, so
  * pipes and logs stay clean.
  */
-export function uploadProgress(totalBytes: number, label = 'Uploading'): { onProgress?: (sent: number, total: number) => void; done(): void } {
+export function uploadProgress(
+  totalBytes: number,
+  label = 'Uploading',
+): { onProgress?: (sent: number, total: number) => void; done(): void } {
   if (totalBytes <= 1024 * 1024 || !process.stderr.isTTY) return { done: () => undefined };
   let last = -1;
   const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -69,7 +80,9 @@ export function uploadProgress(totalBytes: number, label = 'Uploading'): { onPro
       last = pct;
       const width = 30;
       const fill = Math.round((pct / 100) * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct}% (${mib(sent)}/${mib(total)} MiB)`);
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct}% (${mib(sent)}/${mib(total)} MiB)`,
+      );
     },
     done: () => process.stderr.write('\n'),
   };

@@ -46,7 +46,10 @@ describe('pinned code: immutable programs deploy, plain ones may pin, and ossifi
     const dir = codeDir('name = "frozen"\nupgrade_policy = "immutable"\nconstructor = \'@noupgrade\'\n');
     const out = await create(dir);
     assert.equal(out.code, 0, out.stdout + out.stderr);
-    assert.match(out.stdout, /Pinned:\s+code, runtime and volumes \(use_latest: false\): program.toml says upgrade_policy = "immutable"/);
+    assert.match(
+      out.stdout,
+      /Pinned:\s+code, runtime and volumes \(use_latest: false\): program.toml says upgrade_policy = "immutable"/,
+    );
     const r = json(await create(dir, ['--json']));
     assert.equal(r.pinned, true);
     const view = await programContent(r.id);
@@ -71,7 +74,10 @@ describe('pinned code: immutable programs deploy, plain ones may pin, and ossifi
     const constructor = `@admin(address="${me.address}")`;
     const dir = codeDir(`name = "ossify"\nconstructor = '${constructor}'\n`);
     const { id } = json(await create(dir, ['--updatable', '--json']));
-    writeFileSync(join(dir, 'program.toml'), `name = "ossify"\nupgrade_policy = "immutable"\nconstructor = '${constructor}'\n`);
+    writeFileSync(
+      join(dir, 'program.toml'),
+      `name = "ossify"\nupgrade_policy = "immutable"\nconstructor = '${constructor}'\n`,
+    );
     writeFileSync(join(dir, 'main.py'), 'v = 2\n');
     const up = json(await cli(['program', 'upgrade', id, dir, '--json']));
     assert.equal(up.kind, 'replacement');

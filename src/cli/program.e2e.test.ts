@@ -11,7 +11,8 @@ let node: Devnet & { url: string };
 let home: string;
 let codeDir: string;
 
-const cli = (args: string[], extra: { env?: Record<string, string> } = {}): Promise<RunCliResult> => runCli(args, { home, apiUrl: node.url, ...extra });
+const cli = (args: string[], extra: { env?: Record<string, string> } = {}): Promise<RunCliResult> =>
+  runCli(args, { home, apiUrl: node.url, ...extra });
 const json = (r: RunCliResult) => {
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, any>;
@@ -32,7 +33,22 @@ before(async () => {
 after(async () => node.close());
 
 test('program create deploys code and program; list, message get, update and delete follow', async () => {
-  const created = json(await cli(['program', 'create', codeDir, 'main:app', '--name', 'hello', '--updatable', '--ephemeral-volume', 'mount=/opt/tmp,size_mib=5', '--env-vars', 'A=1', '--json']));
+  const created = json(
+    await cli([
+      'program',
+      'create',
+      codeDir,
+      'main:app',
+      '--name',
+      'hello',
+      '--updatable',
+      '--ephemeral-volume',
+      'mount=/opt/tmp,size_mib=5',
+      '--env-vars',
+      'A=1',
+      '--json',
+    ]),
+  );
   assert.match(created.id, /^[0-9a-f]{64}$/);
   assert.equal(created.url, `http://127.0.0.1:4020/vm/${created.id}`);
 

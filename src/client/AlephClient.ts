@@ -6,7 +6,15 @@ import { getAggregate, type GetAggregateParameters } from './actions/getAggregat
 import { getLiveMessage, getMessage, type GetMessageParameters } from './actions/getMessage.js';
 import { getAllMessages, getMessages, type GetMessagesParameters } from './actions/getMessages.js';
 import { getPosts, type GetPostsParameters } from './actions/getPosts.js';
-import { approveUpgrade, dryRunProgram, getHeight, getProgram, getProgramHistory, type ApproveUpgradeParameters, type DryRunCandidate } from './actions/programs.js';
+import {
+  approveUpgrade,
+  dryRunProgram,
+  getHeight,
+  getProgram,
+  getProgramHistory,
+  type ApproveUpgradeParameters,
+  type DryRunCandidate,
+} from './actions/programs.js';
 import { publishMessage, type PublishMessageParameters } from './actions/publishMessage.js';
 import { replaceProgram, setProgramPersistence, type ReplaceProgramParameters } from './actions/replaceProgram.js';
 import { updateProgramCode, type UpdateProgramCodeParameters } from './actions/updateProgramCode.js';

@@ -16,7 +16,8 @@ describe('serving truth through a devnet', () => {
 
   const dir = (mainJs: string) => t.codeDir({ 'main.js': mainJs });
   const vm = (id: string) => fetch(`${t.devnet.computeUrl}/vm/${id}/`);
-  const view = async (id: string) => (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number; serving: any };
+  const view = async (id: string) =>
+    (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number; serving: any };
   /** Polls the program's view until `ok` holds (the compute node reports asynchronously). */
   async function waitForServing(id: string, ok: (s: any) => boolean) {
     const deadline = Date.now() + 30_000;
@@ -30,7 +31,13 @@ describe('serving truth through a devnet', () => {
   }
 
   it('an edition that exits at start is reported; the previous one keeps serving', async () => {
-    const p = await deployProgram(t.config, { code: prepareCode(dir("exports.handler = (req, res) => res.end('v1');\n")), entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, updatable: true, timeoutSeconds: 120 });
+    const p = await deployProgram(t.config, {
+      code: prepareCode(dir("exports.handler = (req, res) => res.end('v1');\n")),
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      updatable: true,
+      timeoutSeconds: 120,
+    });
     const first = await vm(p.id);
     assert.equal(await first.text(), 'v1');
 
@@ -45,7 +52,9 @@ describe('serving truth through a devnet', () => {
     assert.equal(still.headers.get('x-aleph-edition'), '0');
     assert.equal(await still.text(), 'v1');
 
-    const history = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${p.id}/history`)).json()) as { serving_reports: any[] };
+    const history = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${p.id}/history`)).json()) as {
+      serving_reports: any[];
+    };
     assert.equal(history.serving_reports.at(-1).failed_edition, 1);
     const show = await runCli(['program', 'show', p.id], { apiUrl: t.devnet.apiUrl });
     assert.equal(show.code, 0, show.stderr);
@@ -57,11 +66,20 @@ describe('serving truth through a devnet', () => {
     await updateProgramCode(t.config, { hash: p.id, path: dir("exports.handler = (req, res) => res.end('v3');\n") });
     await waitForServing(p.id, (s) => s.edition === 2 && s.failed_edition === null);
     assert.equal(await (await vm(p.id)).text(), 'v3');
-    assert.match((await runCli(['program', 'show', p.id], { apiUrl: t.devnet.apiUrl })).stdout, /^Serving:\s+edition 2$/m);
+    assert.match(
+      (await runCli(['program', 'show', p.id], { apiUrl: t.devnet.apiUrl })).stdout,
+      /^Serving:\s+edition 2$/m,
+    );
   });
 
   it('a first edition that never starts is reported as serving nothing, until an edition starts', async () => {
-    const p = await deployProgram(t.config, { code: prepareCode(dir("console.error('broken from the start');\nprocess.exit(4);\n")), entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, updatable: true, timeoutSeconds: 120 });
+    const p = await deployProgram(t.config, {
+      code: prepareCode(dir("console.error('broken from the start');\nprocess.exit(4);\n")),
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      updatable: true,
+      timeoutSeconds: 120,
+    });
     const res = await vm(p.id);
     assert.ok(res.status >= 500, `HTTP ${res.status}`);
     await res.arrayBuffer();
@@ -74,7 +92,9 @@ describe('serving truth through a devnet', () => {
     assert.match(show.stdout, /^Serving:\s+none; edition 0 failed to start: .*exited with code 4/m);
     // A second failing request does not report again: one report per failed edition.
     await (await vm(p.id)).arrayBuffer();
-    const history = async () => ((await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${p.id}/history`)).json()) as { serving_reports: any[] }).serving_reports;
+    const history = async () =>
+      ((await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${p.id}/history`)).json()) as { serving_reports: any[] })
+        .serving_reports;
     assert.equal((await history()).length, 1);
 
     await updateProgramCode(t.config, { hash: p.id, path: dir("exports.handler = (req, res) => res.end('fixed');\n") });
@@ -87,6 +107,9 @@ describe('serving truth through a devnet', () => {
     }
     assert.equal(text, 'fixed');
     await waitForServing(p.id, (s) => s.edition === 1 && s.failed_edition === null);
-    assert.match((await runCli(['program', 'show', p.id], { apiUrl: t.devnet.apiUrl })).stdout, /^Serving:\s+edition 1$/m);
+    assert.match(
+      (await runCli(['program', 'show', p.id], { apiUrl: t.devnet.apiUrl })).stdout,
+      /^Serving:\s+edition 1$/m,
+    );
   });
 });

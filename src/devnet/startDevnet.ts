@@ -57,8 +57,12 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const home = resolve(opts.home ?? process.env.ALEPH_HOME ?? '.aleph');
   mkdirSync(home, { recursive: true });
   const node = await createNode({
-    home: join(home, 'node'), host: opts.host ?? '127.0.0.1', port: opts.apiPort ?? 4024, ...(opts.programLimits ? { programLimits: opts.programLimits } : {}),
-    ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
+    home: join(home, 'node'),
+    host: opts.host ?? '127.0.0.1',
+    port: opts.apiPort ?? 4024,
+    ...(opts.programLimits ? { programLimits: opts.programLimits } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
     // The devnet's compute node reports what it serves; its key lives under its home.
     trustedComputeAddresses: opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address],
   });
@@ -67,31 +71,58 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     const account = devnetAccount(home);
     const runtimes: Record<string, string> = {};
     for (const rt of opts.runtimes ?? defaultRuntimes()) {
-      const known = await node.db.selectFrom('meta').select('value').where('key', '=', `devnet.runtime.${rt.name}`).executeTakeFirst();
+      const known = await node.db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', `devnet.runtime.${rt.name}`)
+        .executeTakeFirst();
       let hash = known?.value;
       if (!hash) {
-        const up = await uploadFile({ apiUrl: node.url, account }, { file: await readFile(await rt.file()), store: { channel: 'ALEPH-DEVNET' } });
+        const up = await uploadFile(
+          { apiUrl: node.url, account },
+          { file: await readFile(await rt.file()), store: { channel: 'ALEPH-DEVNET' } },
+        );
         hash = up.message!.item_hash;
-        await node.db.insertInto('meta').values({ key: `devnet.runtime.${rt.name}`, value: hash }).execute();
+        await node.db
+          .insertInto('meta')
+          .values({ key: `devnet.runtime.${rt.name}`, value: hash })
+          .execute();
       }
       for (const alias of rt.aliases) {
-        await node.db.insertInto('ref_aliases').values({ alias, target: hash }).onConflict((oc) => oc.column('alias').doUpdateSet({ target: hash })).execute();
+        await node.db
+          .insertInto('ref_aliases')
+          .values({ alias, target: hash })
+          .onConflict((oc) => oc.column('alias').doUpdateSet({ target: hash }))
+          .execute();
       }
       runtimes[rt.name] = hash;
     }
     const aliases: Record<string, string> = {};
     for (const rt of opts.runtimes ?? defaultRuntimes()) for (const a of rt.aliases) aliases[a] = runtimes[rt.name];
     // Unpacked runtimes live under the compute node's own home (a runtime is untrusted: never shared between devnets).
-    compute = opts.computePort === null ? null : await createComputeNode({
-      apiUrl: node.url, home: join(home, 'compute'), host: opts.host ?? '127.0.0.1', port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
-      runtimeAliases: aliases,
-      ...(opts.computeCapacity ? { capacity: opts.computeCapacity } : {}),
-    });
+    compute =
+      opts.computePort === null
+        ? null
+        : await createComputeNode({
+            apiUrl: node.url,
+            home: join(home, 'compute'),
+            host: opts.host ?? '127.0.0.1',
+            port: opts.computePort ?? (opts.apiPort === 0 ? 0 : 4020),
+            runtimeAliases: aliases,
+            ...(opts.computeCapacity ? { capacity: opts.computeCapacity } : {}),
+          });
     const c = compute;
     return {
       home,
-      apiUrl: node.url, computeUrl: c?.url ?? null, node, compute: c, runtimes,
-      close: async () => { await c?.close(); await node.close(); },
+      apiUrl: node.url,
+      computeUrl: c?.url ?? null,
+      node,
+      compute: c,
+      runtimes,
+      close: async () => {
+        await c?.close();
+        await node.close();
+      },
     };
   } catch (e) {
     await compute?.close();

@@ -39,7 +39,14 @@ export interface ComputeErrorContexts {
   SANDBOX_NETWORK_FAILED: NoContext;
   SANDBOX_PIDS_LIMIT_INVALID: OpenContext;
   SANDBOX_SECCOMP_UNAVAILABLE: { tried: string[] };
-  SANDBOX_START_FAILED: { path?: string; socketPath?: string; hostUid?: number; instanceId?: string; stderr?: string[]; readonly [more: string]: unknown };
+  SANDBOX_START_FAILED: {
+    path?: string;
+    socketPath?: string;
+    hostUid?: number;
+    instanceId?: string;
+    stderr?: string[];
+    readonly [more: string]: unknown;
+  };
   SANDBOX_UIDS_EXHAUSTED: OpenContext;
   SANDBOX_UID_MAP_CORRUPT: { file: string };
   SANDBOX_UID_RANGE_INVALID: OpenContext;

@@ -18,10 +18,23 @@ export type { ComputeErrorCode, ComputeErrorContexts } from './computeErrors.js'
 export type { NodeErrorCode, NodeErrorContexts } from './nodeErrors.js';
 export type { PolicyErrorContexts } from './policyErrors.js';
 export type { ProtocolErrorCode, ProtocolErrorContexts } from './protocolErrors.js';
-export { CLI_ERROR_CODES, CLIENT_ERROR_CODES, COMPUTE_ERROR_CODES, NODE_ERROR_CODES, POLICY_ERROR_CODES, PROTOCOL_ERROR_CODES };
+export {
+  CLI_ERROR_CODES,
+  CLIENT_ERROR_CODES,
+  COMPUTE_ERROR_CODES,
+  NODE_ERROR_CODES,
+  POLICY_ERROR_CODES,
+  PROTOCOL_ERROR_CODES,
+};
 
 /** Every code of the project with its typed context: the union of the six areas' registries. */
-export interface ErrorContexts extends ProtocolErrorContexts, PolicyErrorContexts, NodeErrorContexts, ComputeErrorContexts, ClientErrorContexts, CliErrorContexts {}
+export interface ErrorContexts
+  extends ProtocolErrorContexts,
+    PolicyErrorContexts,
+    NodeErrorContexts,
+    ComputeErrorContexts,
+    ClientErrorContexts,
+    CliErrorContexts {}
 
 /** Any code the project raises. */
 export type AlephErrorCode = keyof ErrorContexts;

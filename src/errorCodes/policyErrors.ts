@@ -13,10 +13,23 @@ export interface PolicyErrorContexts {
   AVM_INVALID: { line?: number; instruction?: string; reason?: string; readonly [more: string]: unknown };
   CONSTRUCTOR_CHANGED: { expected: string; found: string | null };
   CONSTRUCTOR_COMPILE_ERROR: { line?: number; readonly [more: string]: unknown };
-  CONSTRUCTOR_FAILED: { instruction?: string; line?: number; reason?: string; mapping?: string; key?: string; expected?: { program_id: string | undefined; checksum: string; edition: number; }; readonly [more: string]: unknown };
+  CONSTRUCTOR_FAILED: {
+    instruction?: string;
+    line?: number;
+    reason?: string;
+    mapping?: string;
+    key?: string;
+    expected?: { program_id: string | undefined; checksum: string; edition: number };
+    readonly [more: string]: unknown;
+  };
   CONSTRUCTOR_MISSING: NoContext;
   CONSTRUCTOR_UNKNOWN_ANNOTATION: { annotation: string };
-  DEP_WEAKER_POLICY: { dependency: string; target: string; dependency_policy?: string | null; readonly [more: string]: unknown };
+  DEP_WEAKER_POLICY: {
+    dependency: string;
+    target: string;
+    dependency_policy?: string | null;
+    readonly [more: string]: unknown;
+  };
   FUNCTION_SOURCE_MISSING: { function: string; source: string };
   IMPORT_REMOVED: OpenContext;
   INTERFACE_REMOVED: OpenContext;
@@ -24,8 +37,22 @@ export interface PolicyErrorContexts {
   LOGIC_CHANGED: OpenContext;
   MANIFEST_INVALID: { line?: number; column?: number; readonly [more: string]: unknown };
   MAPPING_CHANGED: OpenContext;
-  MULTISIG_THRESHOLD_NOT_MET: { threshold: number; approvals: number; approved_by: string[]; checksum: string; readonly [more: string]: unknown };
-  NOT_AUTHORIZED: { sender?: string; owner?: string; address?: string; ref?: string; post_type?: string | null; channel?: string | null; readonly [more: string]: unknown };
+  MULTISIG_THRESHOLD_NOT_MET: {
+    threshold: number;
+    approvals: number;
+    approved_by: string[];
+    checksum: string;
+    readonly [more: string]: unknown;
+  };
+  NOT_AUTHORIZED: {
+    sender?: string;
+    owner?: string;
+    address?: string;
+    ref?: string;
+    post_type?: string | null;
+    channel?: string | null;
+    readonly [more: string]: unknown;
+  };
   POLICY_INPUT_INVALID: { path?: string };
   PROGRAM_FORGOTTEN: NoContext;
   RECORD_CHANGED: OpenContext;

@@ -11,7 +11,9 @@ import { getJson, newAccount, postMessage, sign } from './testing/nodeHarness.js
 const script = fileURLToPath(new URL('./testing/nodeProcess.ts', import.meta.url));
 
 function startNodeProcess(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, home, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, home, '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -29,7 +31,11 @@ describe('durability', () => {
     const alice = newAccount();
     const first = await startNodeProcess(home);
     const acked: string[] = [];
-    const msgs = await Promise.all(Array.from({ length: 80 }, (_, i) => sign(alice, buildPost({ sender: alice.address, type: 'crash', content: { i } }))));
+    const msgs = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        sign(alice, buildPost({ sender: alice.address, type: 'crash', content: { i } })),
+      ),
+    );
     for (const m of msgs.slice(0, 30)) {
       const r = await postMessage(first.url, m);
       assert.equal(r.status, 200);
@@ -41,7 +47,9 @@ describe('durability', () => {
       try {
         const r = await postMessage(first.url, m);
         if (r.status === 200) acked.push(m.item_hash);
-      } catch { /* refused by the kill */ }
+      } catch {
+        /* refused by the kill */
+      }
     });
     setTimeout(() => first.child.kill('SIGKILL'), 15);
     await Promise.all(inflight);

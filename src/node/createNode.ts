@@ -84,16 +84,35 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   // Content files come from add_json, which has the anonymous cap.
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
   await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
-  const pipeline = new Pipeline(db, files, verifier, blocks, { programLimits, parseLimits: limits, maxContentFileBytes: maxUnauthenticatedUploadBytes, ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}) });
+  const pipeline = new Pipeline(db, files, verifier, blocks, {
+    programLimits,
+    parseLimits: limits,
+    maxContentFileBytes: maxUnauthenticatedUploadBytes,
+    ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}),
+  });
   const node: NodeContext = {
-    db, reads: storeReader(db), files, pipeline, maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024, programLimits, limits,
+    db,
+    reads: storeReader(db),
+    files,
+    pipeline,
+    maxFileBytes: opts.maxFileBytes ?? 1024 * 1024 * 1024,
+    programLimits,
+    limits,
     maxUnauthenticatedUploadBytes,
     maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
   };
-  const uploadGc = new UploadGc(db, files, { graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600, intervalSeconds: opts.uploadGcIntervalSeconds ?? 600, pendingExpirySeconds: limits.pendingExpirySeconds });
+  const uploadGc = new UploadGc(db, files, {
+    graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600,
+    intervalSeconds: opts.uploadGcIntervalSeconds ?? 600,
+    pendingExpirySeconds: limits.pendingExpirySeconds,
+  });
 
   const serverLimits = { ...defaultServerLimits, ...opts.server };
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, http: { connectionsCheckingInterval: serverLimits.checkIntervalMs } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 8 * 1024 * 1024,
+    http: { connectionsCheckingInterval: serverLimits.checkIntervalMs },
+  });
   guardServer(app.server, serverLimits);
   // fileSize one byte over our own cap, so the file store sees the excess and refuses it (busboy would just
   // cut); few fields, because @fastify/multipart keeps every field of a request in memory.
@@ -104,7 +123,9 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
     // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
     const e = isAlephError(err) ? err : fromFastifyError(err, req.routeOptions.bodyLimit);
-    return reply.code(nodeStatusOf(e)).send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
+    return reply
+      .code(nodeStatusOf(e))
+      .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
   });
   messagesRoutes(app, node);
   storageRoutes(app, node);

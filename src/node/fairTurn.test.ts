@@ -4,7 +4,9 @@ import { fairTurn } from './fairTurn.js';
 
 const busy = (ms: number) => {
   const end = performance.now() + ms;
-  while (performance.now() < end) { /* the step's work */ }
+  while (performance.now() < end) {
+    /* the step's work */
+  }
 };
 
 describe('fairTurn: bulk work in steps lets the event loop serve others between slices', () => {

@@ -36,7 +36,11 @@ export function resolveNodeLimits(overrides: Partial<NodeLimits> = {}): NodeLimi
   const check = (name: keyof NodeLimits, min: number, max: number) => {
     const v = limits[name];
     if (!Number.isInteger(v) || v < min || v > max) {
-      throw new AlephError('NODE_SETTING_INVALID', `limits.${name} must be a whole number from ${min} to ${max}, not ${v}`, { details: { setting: name, value: v } });
+      throw new AlephError(
+        'NODE_SETTING_INVALID',
+        `limits.${name} must be a whole number from ${min} to ${max}, not ${v}`,
+        { details: { setting: name, value: v } },
+      );
     }
   };
   check('maxJsonDepth', 2, MAX_JSON_DEPTH_CEILING);

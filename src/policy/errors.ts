@@ -20,7 +20,11 @@ const HINTS: Partial<Record<PolicyErrorCode, string>> = {
  * @example
  * throw policyError('AVM_INVALID', 'line 3: unknown opcode "jmp"', { line: 3 });
  */
-export function policyError<C extends PolicyErrorCode>(code: C, message: string, details?: ErrorContext<C>): AlephError<C> {
+export function policyError<C extends PolicyErrorCode>(
+  code: C,
+  message: string,
+  details?: ErrorContext<C>,
+): AlephError<C> {
   return new AlephError(code, message, { hint: HINTS[code] ?? '', ...(details === undefined ? {} : { details }) });
 }
 
@@ -30,6 +34,9 @@ export function policyError<C extends PolicyErrorCode>(code: C, message: string,
  * @example
  * try { parseAvm(text); } catch (e) { if (isPolicyError(e, 'AVM_INVALID')) console.log(e.details.line); }
  */
-export function isPolicyError<C extends PolicyErrorCode = PolicyErrorCode>(e: unknown, ...codes: C[]): e is AlephError<C> {
+export function isPolicyError<C extends PolicyErrorCode = PolicyErrorCode>(
+  e: unknown,
+  ...codes: C[]
+): e is AlephError<C> {
   return e instanceof AlephError && (codes.length === 0 || (codes as string[]).includes(e.code));
 }

@@ -7,7 +7,8 @@ import type { DeploymentInput } from './upgrade/inputs.js';
 import { OWNER, STRANGER, candidate, context, manifestText } from './upgrade/testFixtures.js';
 import type { Verdict } from './upgrade/verdict.js';
 
-const deploy = (over: Partial<DeploymentInput> = {}): Verdict => evaluateDeployment({ senderAuthorized: true, candidate: candidate(manifestText()), ctx: context(), ...over });
+const deploy = (over: Partial<DeploymentInput> = {}): Verdict =>
+  evaluateDeployment({ senderAuthorized: true, candidate: candidate(manifestText()), ctx: context(), ...over });
 const codeOf = (v: Verdict) => (v.accepted || v.pending ? 'accepted' : v.error_code);
 
 describe('evaluateDeployment', () => {
@@ -20,7 +21,9 @@ describe('evaluateDeployment', () => {
   });
 
   it('accepts a plain program with aleph rules only', () => {
-    const v = deploy({ candidate: candidate(null, { references: [{ target: 'volume', ref: 'v', use_latest: true }] }) });
+    const v = deploy({
+      candidate: candidate(null, { references: [{ target: 'volume', ref: 'v', use_latest: true }] }),
+    });
     assert.ok(v.accepted);
     assert.equal(v.manifest, null);
   });
@@ -30,14 +33,21 @@ describe('evaluateDeployment', () => {
   });
 
   it('refuses an invalid manifest or one without a constructor', () => {
-    assert.equal(codeOf(deploy({ candidate: candidate('constructor = "@noupgrade"\n[interface.structs.P]\nx = "float"') })), 'MANIFEST_INVALID');
+    assert.equal(
+      codeOf(deploy({ candidate: candidate('constructor = "@noupgrade"\n[interface.structs.P]\nx = "float"') })),
+      'MANIFEST_INVALID',
+    );
     assert.equal(codeOf(deploy({ candidate: candidate('upgrade_policy = "immutable"') })), 'CONSTRUCTOR_MISSING');
   });
 
   it('applies the dependency rule at deployment too', () => {
-    const cand = candidate(manifestText('@noupgrade', 'immutable'), { references: [{ target: 'runtime', ref: 'rt', use_latest: true }] });
+    const cand = candidate(manifestText('@noupgrade', 'immutable'), {
+      references: [{ target: 'runtime', ref: 'rt', use_latest: true }],
+    });
     assert.equal(codeOf(deploy({ candidate: cand })), 'DEP_WEAKER_POLICY');
-    const pinned = candidate(manifestText('@noupgrade', 'immutable'), { references: [{ target: 'runtime', ref: 'rt', use_latest: false }] });
+    const pinned = candidate(manifestText('@noupgrade', 'immutable'), {
+      references: [{ target: 'runtime', ref: 'rt', use_latest: false }],
+    });
     assert.equal(codeOf(deploy({ candidate: pinned })), 'accepted');
   });
 
@@ -55,10 +65,16 @@ describe('evaluateDeployment', () => {
   });
 
   it('refuses a non-inline function whose source is missing from the code', () => {
-    assert.equal(codeOf(deploy({ candidate: candidate(manifestText(), { sourceHashes: {} }) })), 'FUNCTION_SOURCE_MISSING');
+    assert.equal(
+      codeOf(deploy({ candidate: candidate(manifestText(), { sourceHashes: {} }) })),
+      'FUNCTION_SOURCE_MISSING',
+    );
   });
 
   it('throws only for programmer errors', () => {
-    assert.throws(() => evaluateDeployment({} as DeploymentInput), (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'));
+    assert.throws(
+      () => evaluateDeployment({} as DeploymentInput),
+      (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'),
+    );
   });
 });

@@ -21,7 +21,12 @@ export function evaluateDeployment(input: DeploymentInput): Verdict {
     throw policyError('POLICY_INPUT_INVALID', 'evaluateDeployment: senderAuthorized, candidate and ctx are required');
   }
   const { candidate, ctx } = input;
-  if (!input.senderAuthorized) return reject('NOT_AUTHORIZED', 'authorization: the sender must be allowed to act for the program owner', 'the sender may not act for the program owner');
+  if (!input.senderAuthorized)
+    return reject(
+      'NOT_AUTHORIZED',
+      'authorization: the sender must be allowed to act for the program owner',
+      'the sender may not act for the program owner',
+    );
   const parsed = candidateManifest(candidate);
   if (!('manifest' in parsed)) return parsed;
   const manifest = parsed.manifest;
@@ -31,6 +36,9 @@ export function evaluateDeployment(input: DeploymentInput): Verdict {
   const refusal =
     checkSources(manifest, candidate.sourceHashes) ??
     checkDependencies(manifest, candidate.references, ctx) ??
-    runGovernedConstructor(manifest.constructor, constructorContext(ctx, { edition: 0, programOwner: candidate.owner, checksum }));
+    runGovernedConstructor(
+      manifest.constructor,
+      constructorContext(ctx, { edition: 0, programOwner: candidate.owner, checksum }),
+    );
   return refusal ?? accepted;
 }

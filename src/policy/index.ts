@@ -37,4 +37,12 @@ export { evaluateDeployment } from './evaluateDeployment.js';
 export { describeChanges } from './upgrade/describeChanges.js';
 export { isPendingVerdict, timelockDue } from './upgrade/verdict.js';
 export type { AcceptedVerdict, PendingVerdict, RejectedVerdict, Verdict } from './upgrade/verdict.js';
-export type { CandidateEdition, DeploymentInput, EditionState, PolicyContext, ReferenceUse, UpgradeCause, UpgradeInput } from './upgrade/inputs.js';
+export type {
+  CandidateEdition,
+  DeploymentInput,
+  EditionState,
+  PolicyContext,
+  ReferenceUse,
+  UpgradeCause,
+  UpgradeInput,
+} from './upgrade/inputs.js';

@@ -27,11 +27,17 @@ function ctx(over: Partial<ConstructorContext> = {}, votes: Record<string, strin
   };
 }
 
-const refuses = (avm: string, c: ConstructorContext) => assert.throws(() => runConstructor(avm, c), (e) => isPolicyError(e, 'CONSTRUCTOR_FAILED'));
+const refuses = (avm: string, c: ConstructorContext) =>
+  assert.throws(
+    () => runConstructor(avm, c),
+    (e) => isPolicyError(e, 'CONSTRUCTOR_FAILED'),
+  );
 
 describe('seed patterns', () => {
   it('pattern 1, @noupgrade: deploys at edition 0, refuses every upgrade', () => {
-    const { avm } = compileConstructor('@noupgrade\nasync constructor() {\n    // The Leo compiler automatically generates the constructor logic.\n}');
+    const { avm } = compileConstructor(
+      '@noupgrade\nasync constructor() {\n    // The Leo compiler automatically generates the constructor logic.\n}',
+    );
     assert.equal(avm, 'constructor:\n    assert.eq edition 0u16;');
     runConstructor(avm, ctx({ edition: 0 }));
     refuses(avm, ctx({ edition: 1 }));
@@ -63,10 +69,7 @@ async constructor() {
 }`;
     const { avm, kind } = compileConstructor(source);
     assert.equal(kind, 'custom');
-    assert.equal(
-      avm,
-      SEED_TIMELOCK_AVM,
-    );
+    assert.equal(avm, SEED_TIMELOCK_AVM);
     runConstructor(avm, ctx({ edition: 0, height: 1 }));
     runConstructor(avm, ctx({ edition: 1, height: 1300 }));
     refuses(avm, ctx({ edition: 1, height: 1299 }));

@@ -15,7 +15,11 @@ export function accountCommand(): Command {
     .option('--replace', 'Overwrite an existing key file (the old key is lost) [default: no-replace]')
     .option('--json', 'Print as JSON')
     .action((opts: CommonOptions & { replace?: boolean }) => {
-      const { account: acc, path } = createAccount({ path: opts.privateKeyFile, privateKey: opts.privateKey, replace: opts.replace });
+      const { account: acc, path } = createAccount({
+        path: opts.privateKeyFile,
+        privateKey: opts.privateKey,
+        replace: opts.replace,
+      });
       if (opts.json) return printJson({ address: acc.address, path });
       process.stdout.write(`Private key written to ${path}\nAddress: ${acc.address}\n`);
     });

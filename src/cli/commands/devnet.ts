@@ -6,14 +6,25 @@ import { port, positiveInt, positiveNumber } from '../optionParsers.js';
 type StartDevnet = typeof import('../../devnet/startDevnet.js').startDevnet;
 
 interface LimitOptions {
-  maxProgramMemory?: number; maxProgramVcpus?: number; maxProgramSeconds?: number; maxProgramDisk?: number;
-  computeMemory?: number; computeVcpus?: number; computeDisk?: number;
+  maxProgramMemory?: number;
+  maxProgramVcpus?: number;
+  maxProgramSeconds?: number;
+  maxProgramDisk?: number;
+  computeMemory?: number;
+  computeVcpus?: number;
+  computeDisk?: number;
 }
 
 /** Only what was given: unset limits keep their defaults. */
 function limitSettings(o: LimitOptions) {
-  const pick = <T extends Record<string, number | undefined>>(x: T) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: number };
-  const programLimits = pick({ memoryMiB: o.maxProgramMemory, vcpus: o.maxProgramVcpus, seconds: o.maxProgramSeconds, diskMiB: o.maxProgramDisk });
+  const pick = <T extends Record<string, number | undefined>>(x: T) =>
+    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: number };
+  const programLimits = pick({
+    memoryMiB: o.maxProgramMemory,
+    vcpus: o.maxProgramVcpus,
+    seconds: o.maxProgramSeconds,
+    diskMiB: o.maxProgramDisk,
+  });
   const computeCapacity = pick({ memoryMiB: o.computeMemory, vcpus: o.computeVcpus, diskMiB: o.computeDisk });
   return { programLimits, computeCapacity };
 }
@@ -25,36 +36,79 @@ export function devnetCommand(): Command {
     .option('--home <dir>', 'Where the devnet keeps its data [default: $ALEPH_HOME or ./.aleph]')
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port('--api-port'), 4024)
     .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port('--compute-port'), 4020)
-    .option('--max-program-memory <MiB>', 'Most memory one program may declare [default: 2048]', positiveNumber('--max-program-memory'))
-    .option('--max-program-vcpus <n>', 'Most vCPUs one program may declare [default: 4]', positiveNumber('--max-program-vcpus'))
-    .option('--max-program-seconds <s>', 'Most resources.seconds one program may declare [default: 300]', positiveNumber('--max-program-seconds'))
-    .option('--max-program-disk <MiB>', 'Most volume size_mib (summed) one program may declare [default: 4096]', positiveNumber('--max-program-disk'))
-    .option('--compute-memory <MiB>', 'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]', positiveNumber('--compute-memory'))
-    .option('--compute-vcpus <n>', 'vCPUs all running programs may declare together [default: 16 per core]', positiveNumber('--compute-vcpus'))
-    .option('--compute-disk <MiB>', 'Volume MiB all running programs may declare together [default: free space of the home]', positiveNumber('--compute-disk'))
-    .option('--block-interval <ms>', 'A block every this many ms (block.height; @timelock delays count blocks), fixed at the network\'s first start [default: 1000]', positiveInt('--block-interval'))
-    .action(async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number } & LimitOptions) => {
-      // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
-      const modulePath = '../../devnet/startDevnet.js';
-      let startDevnet: StartDevnet;
-      try {
-        ({ startDevnet } = (await import(modulePath)) as { startDevnet: StartDevnet });
-      } catch (cause) {
-        throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', { hint: 'run `npm ci` in the aleph-ts checkout', cause });
-      }
-      const net = await startDevnet({
-        ...(opts.home ? { home: opts.home } : {}), apiPort: opts.apiPort, computePort: opts.computePort, ...limitSettings(opts),
-        ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
-      });
-      process.stdout.write(`Devnet running (home ${net.home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`);
-      for (const [name, ref] of Object.entries(net.runtimes ?? {})) process.stdout.write(`  Runtime ${name.padEnd(7)} ${ref}\n`);
-      process.stdout.write('Press Ctrl-C to stop.\n');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      process.stderr.write('Stopping devnet…\n');
-      await net.close();
-    });
+    .option(
+      '--max-program-memory <MiB>',
+      'Most memory one program may declare [default: 2048]',
+      positiveNumber('--max-program-memory'),
+    )
+    .option(
+      '--max-program-vcpus <n>',
+      'Most vCPUs one program may declare [default: 4]',
+      positiveNumber('--max-program-vcpus'),
+    )
+    .option(
+      '--max-program-seconds <s>',
+      'Most resources.seconds one program may declare [default: 300]',
+      positiveNumber('--max-program-seconds'),
+    )
+    .option(
+      '--max-program-disk <MiB>',
+      'Most volume size_mib (summed) one program may declare [default: 4096]',
+      positiveNumber('--max-program-disk'),
+    )
+    .option(
+      '--compute-memory <MiB>',
+      'Memory all running programs may declare together [default: host memory - 1024, or 3/4 of it under 4 GiB]',
+      positiveNumber('--compute-memory'),
+    )
+    .option(
+      '--compute-vcpus <n>',
+      'vCPUs all running programs may declare together [default: 16 per core]',
+      positiveNumber('--compute-vcpus'),
+    )
+    .option(
+      '--compute-disk <MiB>',
+      'Volume MiB all running programs may declare together [default: free space of the home]',
+      positiveNumber('--compute-disk'),
+    )
+    .option(
+      '--block-interval <ms>',
+      "A block every this many ms (block.height; @timelock delays count blocks), fixed at the network's first start [default: 1000]",
+      positiveInt('--block-interval'),
+    )
+    .action(
+      async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number } & LimitOptions) => {
+        // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
+        const modulePath = '../../devnet/startDevnet.js';
+        let startDevnet: StartDevnet;
+        try {
+          ({ startDevnet } = (await import(modulePath)) as { startDevnet: StartDevnet });
+        } catch (cause) {
+          throw new AlephError('DEVNET_UNAVAILABLE', 'the devnet could not be loaded', {
+            hint: 'run `npm ci` in the aleph-ts checkout',
+            cause,
+          });
+        }
+        const net = await startDevnet({
+          ...(opts.home ? { home: opts.home } : {}),
+          apiPort: opts.apiPort,
+          computePort: opts.computePort,
+          ...limitSettings(opts),
+          ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
+        });
+        process.stdout.write(
+          `Devnet running (home ${net.home})\n  API:     ${net.apiUrl}\n  Compute: ${net.computeUrl ?? 'not started'}\n`,
+        );
+        for (const [name, ref] of Object.entries(net.runtimes ?? {}))
+          process.stdout.write(`  Runtime ${name.padEnd(7)} ${ref}\n`);
+        process.stdout.write('Press Ctrl-C to stop.\n');
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        process.stderr.write('Stopping devnet…\n');
+        await net.close();
+      },
+    );
 }

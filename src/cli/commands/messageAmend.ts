@@ -19,13 +19,18 @@ function editJson(value: unknown, name: string): unknown {
     // Through a shell so EDITOR may carry arguments ("code --wait").
     const r = spawnSync(`${editor} '${file.replace(/'/g, `'\\''`)}'`, { shell: true, stdio: 'inherit' });
     if (r.status !== 0) {
-      throw new AlephError('EDITOR_FAILED', `the editor "${editor}" exited with ${r.status ?? r.signal}`, { hint: 'set $EDITOR to an editor that waits until you close the file' });
+      throw new AlephError('EDITOR_FAILED', `the editor "${editor}" exited with ${r.status ?? r.signal}`, {
+        hint: 'set $EDITOR to an editor that waits until you close the file',
+      });
     }
     const text = readFileSync(file, 'utf8');
     try {
       return JSON.parse(text);
     } catch (cause) {
-      throw new AlephError('AMEND_INVALID_JSON', 'the edited message is not valid JSON; nothing was published', { hint: 'run the command again and keep the JSON valid', cause });
+      throw new AlephError('AMEND_INVALID_JSON', 'the edited message is not valid JSON; nothing was published', {
+        hint: 'run the command again and keep the JSON valid',
+        cause,
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -37,8 +42,10 @@ export function registerMessageAmend(message: Command): void {
   withKeyOptions(
     message
       .command('amend')
-      .description("Edit a message in $EDITOR (default vi) and publish the change: a PROGRAM is replaced (replaces: HASH), a STORE or POST is amended (ref: HASH). " +
-          "Reports each affected program's verdict (new edition, or the rule that refused it); exit code 1 when the amended program refuses")
+      .description(
+        'Edit a message in $EDITOR (default vi) and publish the change: a PROGRAM is replaced (replaces: HASH), a STORE or POST is amended (ref: HASH). ' +
+          "Reports each affected program's verdict (new edition, or the rule that refused it); exit code 1 when the amended program refuses",
+      )
       .argument('<HASH>', 'Item hash of the message to amend')
       .option('--print-message', 'Print the new message [default: no-print-message]')
       .option('--json', 'Print the result as JSON'),
@@ -49,7 +56,9 @@ export function registerMessageAmend(message: Command): void {
     // Edit the version in force, not a stale one, when the program was already replaced.
     if (original.type === 'PROGRAM') original = (await client.getCurrentProgram({ hash })).current;
     if (original.type === 'FORGET' || original.type === 'INSTANCE') {
-      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
+      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, {
+        hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message',
+      });
     }
     const { time: _time, ...editable } = original.content;
     const edited = editJson(editable, hash.slice(0, 12));
@@ -63,15 +72,34 @@ export function registerMessageAmend(message: Command): void {
     const account = client.account as { address: string };
     // A PROGRAM amend targets the program (its id); a STORE amend targets no program, though each live
     // program following it with use_latest adopts or refuses it: all their verdicts are shown.
-    const target = original.type === 'PROGRAM' ? (typeof original.content.replaces === 'string' && original.content.replaces ? original.content.replaces : original.item_hash) : undefined;
-    const { result, verdicts, rejected } = await judged(() => client.publishMessage({ message: buildAmend(original, edited as Record<string, unknown>, account.address) }));
+    const target =
+      original.type === 'PROGRAM'
+        ? typeof original.content.replaces === 'string' && original.content.replaces
+          ? original.content.replaces
+          : original.item_hash
+        : undefined;
+    const { result, verdicts, rejected } = await judged(() =>
+      client.publishMessage({ message: buildAmend(original, edited as Record<string, unknown>, account.address) }),
+    );
     const itemHash = result?.message.item_hash ?? (rejected?.details.item_hash as string | undefined);
     const mode = outputMode(opts);
     if (mode !== 'json') {
       if (result && opts.printMessage) printJson(result.message);
-      process.stdout.write(result ? `Published ${result.message.type} ${itemHash} (${result.status}), amending ${hash}\n` : `The node rejected the ${original.type} ${itemHash ?? ''} amending ${hash}\n`);
+      process.stdout.write(
+        result
+          ? `Published ${result.message.type} ${itemHash} (${result.status}), amending ${hash}\n`
+          : `The node rejected the ${original.type} ${itemHash ?? ''} amending ${hash}\n`,
+      );
     }
     const verdict = reportVerdicts(target, verdicts, mode);
-    if (mode === 'json') printJson({ item_hash: itemHash, status: result?.status ?? 'rejected', type: original.type, amends: hash, verdict: verdict ?? null, program_verdicts: verdicts });
+    if (mode === 'json')
+      printJson({
+        item_hash: itemHash,
+        status: result?.status ?? 'rejected',
+        type: original.type,
+        amends: hash,
+        verdict: verdict ?? null,
+        program_verdicts: verdicts,
+      });
   });
 }

@@ -16,7 +16,9 @@ export function registerMessageGet(message: Command): void {
       printFields([
         ['Item hash', r.item_hash ?? hash],
         ['Status', r.status],
-        ...(r.error_code ? ([['Error', `${r.error_code}: ${String(r.details?.message ?? '')}`]] as [string, unknown][]) : []),
+        ...(r.error_code
+          ? ([['Error', `${r.error_code}: ${String(r.details?.message ?? '')}`]] as [string, unknown][])
+          : []),
         ...(r.forgotten_by?.length ? ([['Forgotten by', r.forgotten_by.join(', ')]] as [string, unknown][]) : []),
         ['Type', m?.type],
         ['Sender', m?.sender],

@@ -37,5 +37,8 @@ test('loadAccount reads hex key files and key strings; errors never echo the key
   assert.equal(loadAccount({ privateKey: KEY, path: '/nonexistent' }).address, accountFromPrivateKey(KEY).address);
   assert.throws(() => loadAccount({ path: join(dir, 'missing') }), { code: 'ACCOUNT_KEY_MISSING' });
   writeFileSync(join(dir, 'bad'), 'not a key');
-  assert.throws(() => loadAccount({ path: join(dir, 'bad') }), (e: Error & { code: string }) => e.code === 'ACCOUNT_INVALID_KEY' && !e.message.includes('not a key'));
+  assert.throws(
+    () => loadAccount({ path: join(dir, 'bad') }),
+    (e: Error & { code: string }) => e.code === 'ACCOUNT_INVALID_KEY' && !e.message.includes('not a key'),
+  );
 });

@@ -20,7 +20,9 @@ after(async () => node.close());
 const me = () => client.account!.address;
 
 test('publishMessage then getMessage, getMessages and getPosts see the post', async () => {
-  const { message, status } = await client.publishMessage({ message: buildPost({ sender: me(), type: 'chat', content: { body: 'hi' }, channel: 'TEST' }) });
+  const { message, status } = await client.publishMessage({
+    message: buildPost({ sender: me(), type: 'chat', content: { body: 'hi' }, channel: 'TEST' }),
+  });
   assert.equal(status, 'processed');
   const got = await client.getMessage({ hash: message.item_hash });
   assert.equal(got.status, 'processed');
@@ -28,13 +30,18 @@ test('publishMessage then getMessage, getMessages and getPosts see the post', as
   const page = await client.getMessages({ hashes: [message.item_hash] });
   assert.equal(page.messages[0]?.item_hash, message.item_hash);
   const posts = await client.getPosts({ types: ['chat'], addresses: [me()] });
-  assert.deepEqual(posts.map((p) => p.content), [{ body: 'hi' }]);
+  assert.deepEqual(
+    posts.map((p) => p.content),
+    [{ body: 'hi' }],
+  );
   await assert.rejects(client.getMessage({ hash: message.item_hash, type: 'STORE' }), { code: 'MESSAGE_WRONG_TYPE' });
 });
 
 test('content over 200,000 characters travels as item_type storage', async () => {
   const big = 'x'.repeat(210_000);
-  const { message, status } = await client.publishMessage({ message: buildPost({ sender: me(), type: 'blob', content: big }) });
+  const { message, status } = await client.publishMessage({
+    message: buildPost({ sender: me(), type: 'blob', content: big }),
+  });
   assert.equal(status, 'processed');
   assert.equal(message.item_type, 'storage');
   assert.equal(message.item_content, undefined);
@@ -51,18 +58,26 @@ test('aggregates merge and read back', async () => {
 test('a rejected message throws the node error code and hint', async () => {
   const other = newAccount();
   const forged = buildPost({ sender: me(), address: other.address, type: 'chat', content: {} });
-  await assert.rejects(client.publishMessage({ message: forged }), (e: unknown) =>
-    isAlephError(e, 'NOT_AUTHORIZED') && e.hint.includes('security') && typeof e.details.item_hash === 'string');
+  await assert.rejects(
+    client.publishMessage({ message: forged }),
+    (e: unknown) =>
+      isAlephError(e, 'NOT_AUTHORIZED') && e.hint.includes('security') && typeof e.details.item_hash === 'string',
+  );
 });
 
 test('dryRunProgram with a malformed candidate throws a request error naming the field', async () => {
-  await assert.rejects(client.dryRunProgram({ id: 'ab'.repeat(32), candidate: { code_hash: 'zz' } }), (e: unknown) =>
-    isAlephError(e, 'DRY_RUN_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'code_hash');
+  await assert.rejects(
+    client.dryRunProgram({ id: 'ab'.repeat(32), candidate: { code_hash: 'zz' } }),
+    (e: unknown) => isAlephError(e, 'DRY_RUN_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'code_hash',
+  );
 });
 
 test('a malformed request is a request error, not a refusal: told apart by code', async () => {
-  await assert.rejects(client.getMessages({ hashes: ['not-a-hash'] } as never), (e: unknown) =>
-    isAlephError(e, 'REQUEST_QUERY_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'hashes');
+  await assert.rejects(
+    client.getMessages({ hashes: ['not-a-hash'] } as never),
+    (e: unknown) =>
+      isAlephError(e, 'REQUEST_QUERY_INVALID') && isRequestErrorCode(e.code) && e.details.field === 'hashes',
+  );
 });
 
 test('uploadFile reports progress and stores the file behind a STORE', async () => {
@@ -82,12 +97,16 @@ test('watchMessages delivers new messages', async () => {
   const watch = client.watchMessages({ msgType: 'POST', addresses: [me()], onMessage: (m) => seen.push(m) });
   await watch.ready;
   const { message } = await client.publishMessage({ message: buildPost({ sender: me(), type: 'ping', content: 1 }) });
-  for (let i = 0; i < 50 && !seen.some((m) => m.item_hash === message.item_hash); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 50 && !seen.some((m) => m.item_hash === message.item_hash); i++)
+    await new Promise((r) => setTimeout(r, 50));
   watch.close();
   assert.ok(seen.some((m) => m.item_hash === message.item_hash && m.content.type === 'ping'));
 });
 
 test('an unreachable node is NODE_UNREACHABLE with a hint', async () => {
   const dead = new AlephClient({ apiUrl: 'http://127.0.0.1:9' });
-  await assert.rejects(dead.getHeight(), (e: Error & { code: string; hint: string }) => e.code === 'NODE_UNREACHABLE' && e.hint.includes('aleph devnet'));
+  await assert.rejects(
+    dead.getHeight(),
+    (e: Error & { code: string; hint: string }) => e.code === 'NODE_UNREACHABLE' && e.hint.includes('aleph devnet'),
+  );
 });

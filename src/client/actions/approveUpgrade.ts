@@ -43,10 +43,20 @@ export interface ApproveUpgradeReturnType {
  * await approveUpgrade(config, { id, checksum });                       // @multisig, next edition
  * await approveUpgrade(config, { id, checksum, mapping: `${dao.address}/approved_checksum` });
  */
-export async function approveUpgrade(config: ClientConfig, p: ApproveUpgradeParameters): Promise<ApproveUpgradeReturnType> {
-  if (!/^[0-9a-f]{64}$/.test(p.checksum)) throw new AlephError('OPTION_INVALID_CHECKSUM', 'a checksum is 64 lowercase hex characters', { hint: 'get it with `aleph program checksum ID PATH`' });
+export async function approveUpgrade(
+  config: ClientConfig,
+  p: ApproveUpgradeParameters,
+): Promise<ApproveUpgradeReturnType> {
+  if (!/^[0-9a-f]{64}$/.test(p.checksum))
+    throw new AlephError('OPTION_INVALID_CHECKSUM', 'a checksum is 64 lowercase hex characters', {
+      hint: 'get it with `aleph program checksum ID PATH`',
+    });
   if (p.edition !== undefined && (!Number.isSafeInteger(p.edition) || p.edition < 1 || p.edition > 0xffff)) {
-    throw new AlephError('OPTION_INVALID_EDITION', 'the edition must be a positive integer: the edition the upgrade would become', { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' });
+    throw new AlephError(
+      'OPTION_INVALID_EDITION',
+      'the edition must be a positive integer: the edition the upgrade would become',
+      { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' },
+    );
   }
   const sender = requireAccount(config).address;
   const edition = p.edition ?? (await getProgram(config, { id: p.id })).edition + 1;
@@ -55,7 +65,12 @@ export async function approveUpgrade(config: ClientConfig, p: ApproveUpgradePara
   if (p.mapping !== undefined) {
     const slash = p.mapping.indexOf('/');
     if (slash <= 0) throw new AlephError('OPTION_INVALID_MAPPING', 'the mapping must be "<address>/<aggregate key>"');
-    message = buildAggregate({ sender, address: p.mapping.slice(0, slash), key: p.mapping.slice(slash + 1), content: { [p.key ?? 'true']: approval } });
+    message = buildAggregate({
+      sender,
+      address: p.mapping.slice(0, slash),
+      key: p.mapping.slice(slash + 1),
+      content: { [p.key ?? 'true']: approval },
+    });
   } else {
     message = buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: p.id, content: approval });
   }

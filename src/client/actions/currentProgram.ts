@@ -32,7 +32,10 @@ export async function getCurrentProgram(config: ClientConfig, params: { hash: st
   });
   if (state?.id && state.current_hash && state.status !== 'forgotten') {
     const original = await getLiveMessage(config, { hash: state.id, type: 'PROGRAM' });
-    const current = state.current_hash === state.id ? original : await getLiveMessage(config, { hash: state.current_hash, type: 'PROGRAM' });
+    const current =
+      state.current_hash === state.id
+        ? original
+        : await getLiveMessage(config, { hash: state.current_hash, type: 'PROGRAM' });
     return { id: state.id, original, current };
   }
   const given = await getLiveMessage(config, { hash: params.hash, type: 'PROGRAM' });
@@ -40,8 +43,11 @@ export async function getCurrentProgram(config: ClientConfig, params: { hash: st
   const id = typeof replaces === 'string' && replaces ? replaces : given.item_hash;
   const original = id === given.item_hash ? given : await getLiveMessage(config, { hash: id, type: 'PROGRAM' });
   const owner = String(original.content.address ?? original.sender);
-  const replacements = (await getAllMessages(config, { msgType: 'PROGRAM', addresses: [owner] })).filter((m) => m.content.replaces === id);
-  const current = replacements.sort((a, b) => Number(a.content.time ?? a.time) - Number(b.content.time ?? b.time)).at(-1) ?? original;
+  const replacements = (await getAllMessages(config, { msgType: 'PROGRAM', addresses: [owner] })).filter(
+    (m) => m.content.replaces === id,
+  );
+  const current =
+    replacements.sort((a, b) => Number(a.content.time ?? a.time) - Number(b.content.time ?? b.time)).at(-1) ?? original;
   return { id, original, current };
 }
 
@@ -53,9 +59,13 @@ export async function getCurrentProgram(config: ClientConfig, params: { hash: st
  */
 export function assertUpdatable(current: ApiMessage, id: string): void {
   if (current.content.allow_amend !== true) {
-    throw new AlephError('AMEND_NOT_ALLOWED', `program ${id} was created with allow_amend: false and cannot be replaced`, {
-      hint: 'only programs created with --updatable can be replaced; its code can still change with `aleph program update` if it follows use_latest',
-      details: { program: id },
-    });
+    throw new AlephError(
+      'AMEND_NOT_ALLOWED',
+      `program ${id} was created with allow_amend: false and cannot be replaced`,
+      {
+        hint: 'only programs created with --updatable can be replaced; its code can still change with `aleph program update` if it follows use_latest',
+        details: { program: id },
+      },
+    );
   }
 }

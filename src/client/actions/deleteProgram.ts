@@ -24,7 +24,10 @@ export interface DeleteProgramParameters {
  * @example
  * const { forgotten } = await deleteProgram(config, { hash: programId });
  */
-export async function deleteProgram(config: ClientConfig, params: DeleteProgramParameters): Promise<{ messages: SignedMessage[]; forgotten: string[] }> {
+export async function deleteProgram(
+  config: ClientConfig,
+  params: DeleteProgramParameters,
+): Promise<{ messages: SignedMessage[]; forgotten: string[] }> {
   const account = requireAccount(config);
   const reason = params.reason ?? 'User deletion';
   const program = await getLiveMessage(config, { hash: params.hash, type: 'PROGRAM' });
@@ -32,7 +35,9 @@ export async function deleteProgram(config: ClientConfig, params: DeleteProgramP
   const address = String(program.content.address ?? program.sender);
   const messages: SignedMessage[] = [];
   const forget = async (hashes: string[]): Promise<void> => {
-    const { message } = await publishMessage(config, { message: buildForget({ sender: account.address, address, hashes, reason, channel }) });
+    const { message } = await publishMessage(config, {
+      message: buildForget({ sender: account.address, address, hashes, reason, channel }),
+    });
     messages.push(message);
   };
   await forget([program.item_hash]);

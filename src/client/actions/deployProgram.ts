@@ -38,14 +38,27 @@ export interface DeployProgramReturnType {
  * const { id } = await deployProgram(config, { path: './hello', entrypoint: 'main:app', name: 'hello' });
  * console.log(`http://127.0.0.1:4020/vm/${id}`);
  */
-export async function deployProgram(config: ClientConfig, params: DeployProgramParameters): Promise<DeployProgramReturnType> {
+export async function deployProgram(
+  config: ClientConfig,
+  params: DeployProgramParameters,
+): Promise<DeployProgramReturnType> {
   const account = requireAccount(config);
   const { path, code: given, onProgress, ...programParams } = params;
   const code = given ?? prepareCode(path ?? '.');
   const channel = programParams.channel ?? config.channel;
-  const uploaded = await uploadFile(config, { file: code.bytes, store: { channel, address: programParams.address }, onProgress });
+  const uploaded = await uploadFile(config, {
+    file: code.bytes,
+    store: { channel, address: programParams.address },
+    onProgress,
+  });
   const codeMessage = uploaded.message as SignedMessage;
-  const unsigned = buildProgram({ ...programParams, channel, sender: account.address, codeRef: codeMessage.item_hash, encoding: code.encoding });
+  const unsigned = buildProgram({
+    ...programParams,
+    channel,
+    sender: account.address,
+    codeRef: codeMessage.item_hash,
+    encoding: code.encoding,
+  });
   const { message, status } = await publishMessage(config, { message: unsigned });
   return { id: message.item_hash, program: message, code: codeMessage, codeFileHash: uploaded.hash, status };
 }

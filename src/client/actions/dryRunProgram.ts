@@ -21,7 +21,10 @@ export type DryRunCandidate = DryRunRequest;
  * const v = await dryRunProgram(config, { id, candidate: { code_hash: hash } });
  * if (v.verdict === 'refused') console.error(v.error_code, v.rule);
  */
-export async function dryRunProgram(config: ClientConfig, params: { id: string; candidate: DryRunCandidate }): Promise<DryRunResult> {
+export async function dryRunProgram(
+  config: ClientConfig,
+  params: { id: string; candidate: DryRunCandidate },
+): Promise<DryRunResult> {
   const res = await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}/dry-run`, {
     method: 'POST',
     body: JSON.stringify(params.candidate),

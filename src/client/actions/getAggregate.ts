@@ -20,7 +20,12 @@ export interface GetAggregateParameters {
  * const data = await getAggregate(config, { address: dao, keys: ['approved_checksum'] });
  * console.log(data.approved_checksum);
  */
-export async function getAggregate(config: ClientConfig, params: GetAggregateParameters): Promise<AggregateAnswer['data']> {
-  const res = await request(config.apiUrl, `/api/v0/aggregates/${encodeURIComponent(params.address)}.json`, { query: { keys: params.keys } });
+export async function getAggregate(
+  config: ClientConfig,
+  params: GetAggregateParameters,
+): Promise<AggregateAnswer['data']> {
+  const res = await request(config.apiUrl, `/api/v0/aggregates/${encodeURIComponent(params.address)}.json`, {
+    query: { keys: params.keys },
+  });
   return (await readAnswer(res, aggregateAnswerSchema)).data;
 }

@@ -29,10 +29,14 @@ export async function getMessage(config: ClientConfig, params: GetMessageParamet
     body.message.content = JSON.parse(body.message.item_content) as ApiMessage['content'];
   }
   if (params.type && body.message && body.message.type !== params.type) {
-    throw new AlephError('MESSAGE_WRONG_TYPE', `${params.hash} is a ${body.message.type} message, not a ${params.type}`, {
-      hint: `pass the item hash of a ${params.type} message`,
-      details: { hash: params.hash, type: body.message.type, expected: params.type },
-    });
+    throw new AlephError(
+      'MESSAGE_WRONG_TYPE',
+      `${params.hash} is a ${body.message.type} message, not a ${params.type}`,
+      {
+        hint: `pass the item hash of a ${params.type} message`,
+        details: { hash: params.hash, type: body.message.type, expected: params.type },
+      },
+    );
   }
   return body;
 }
@@ -48,15 +52,23 @@ export async function getLiveMessage(config: ClientConfig, params: GetMessagePar
   const r = await getMessage(config, params);
   const status: MessageStatus = r.status;
   if (status === 'forgotten') {
-    throw new AlephError('MESSAGE_FORGOTTEN', `${params.hash} has been forgotten${r.forgotten_by?.length ? ` by ${r.forgotten_by.join(', ')}` : ''}`, {
-      details: { hash: params.hash, forgotten_by: r.forgotten_by ?? [] },
-    });
+    throw new AlephError(
+      'MESSAGE_FORGOTTEN',
+      `${params.hash} has been forgotten${r.forgotten_by?.length ? ` by ${r.forgotten_by.join(', ')}` : ''}`,
+      {
+        details: { hash: params.hash, forgotten_by: r.forgotten_by ?? [] },
+      },
+    );
   }
   if (status === 'rejected') {
-    throw new AlephError('MESSAGE_REJECTED', `${params.hash} was rejected by the node${r.error_code ? ` (${r.error_code})` : ''}`, {
-      hint: typeof r.details?.message === 'string' ? r.details.message : '',
-      details: { hash: params.hash, error_code: r.error_code, ...r.details },
-    });
+    throw new AlephError(
+      'MESSAGE_REJECTED',
+      `${params.hash} was rejected by the node${r.error_code ? ` (${r.error_code})` : ''}`,
+      {
+        hint: typeof r.details?.message === 'string' ? r.details.message : '',
+        details: { hash: params.hash, error_code: r.error_code, ...r.details },
+      },
+    );
   }
   return r.message;
 }

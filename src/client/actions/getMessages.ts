@@ -41,11 +41,15 @@ export interface GetMessagesReturnType {
  * @example
  * const { messages, pagination_total } = await getMessages(config, { msgType: 'PROGRAM', addresses: [me], pagination: 50 });
  */
-export async function getMessages(config: ClientConfig, params: GetMessagesParameters = {}): Promise<GetMessagesReturnType> {
+export async function getMessages(
+  config: ClientConfig,
+  params: GetMessagesParameters = {},
+): Promise<GetMessagesReturnType> {
   const res = await request(config.apiUrl, '/api/v0/messages.json', { query: { ...params } });
   const body = await readJson<GetMessagesReturnType>(res);
   for (const m of body.messages ?? []) {
-    if (!m.content && typeof m.item_content === 'string') m.content = JSON.parse(m.item_content) as ApiMessage['content'];
+    if (!m.content && typeof m.item_content === 'string')
+      m.content = JSON.parse(m.item_content) as ApiMessage['content'];
   }
   return body;
 }
@@ -55,7 +59,10 @@ export async function getMessages(config: ClientConfig, params: GetMessagesParam
  * @example
  * const all = await getAllMessages(config, { msgType: 'PROGRAM', addresses: [me] });
  */
-export async function getAllMessages(config: ClientConfig, params: Omit<GetMessagesParameters, 'page'> = {}): Promise<ApiMessage[]> {
+export async function getAllMessages(
+  config: ClientConfig,
+  params: Omit<GetMessagesParameters, 'page'> = {},
+): Promise<ApiMessage[]> {
   const per = params.pagination ?? 200;
   const out: ApiMessage[] = [];
   for (let page = 1; ; page++) {

@@ -13,5 +13,8 @@ export type { ProgramConstructorView, PendingUpgrade, ProgramState, ServingState
  * console.log(program.edition, program.checksum, program.upgrade_policy);
  */
 export async function getProgram(config: ClientConfig, params: { id: string }): Promise<ProgramState> {
-  return readAnswer(await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}`), programViewSchema);
+  return readAnswer(
+    await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}`),
+    programViewSchema,
+  );
 }

@@ -11,5 +11,8 @@ export type { ProgramEdition, ProgramHistory, RefusedAttempt } from '../../proto
  * const { editions, rejected } = await getProgramHistory(config, { id: programId });
  */
 export async function getProgramHistory(config: ClientConfig, params: { id: string }): Promise<ProgramHistory> {
-  return readAnswer(await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}/history`), programHistorySchema);
+  return readAnswer(
+    await request(config.apiUrl, `/api/v0/programs/${encodeURIComponent(params.id)}/history`),
+    programHistorySchema,
+  );
 }

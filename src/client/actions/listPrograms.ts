@@ -34,8 +34,13 @@ export interface ListProgramsReturnType {
  * const { programs } = await listPrograms(config, { owners: [account.address], pagination: 100 });
  * for (const p of programs) console.log(p.id, p.edition, p.upgrade_policy);
  */
-export async function listPrograms(config: ClientConfig, params: ListProgramsParameters = {}): Promise<ListProgramsReturnType> {
-  const res = await request(config.apiUrl, '/api/v0/programs', { query: { owners: params.owners, pagination: params.pagination, page: params.page } });
+export async function listPrograms(
+  config: ClientConfig,
+  params: ListProgramsParameters = {},
+): Promise<ListProgramsReturnType> {
+  const res = await request(config.apiUrl, '/api/v0/programs', {
+    query: { owners: params.owners, pagination: params.pagination, page: params.page },
+  });
   return readJson<ListProgramsReturnType>(res);
 }
 
@@ -44,7 +49,10 @@ export async function listPrograms(config: ClientConfig, params: ListProgramsPar
  * @example
  * const all = await listAllPrograms(config, { owners: [me] });
  */
-export async function listAllPrograms(config: ClientConfig, params: Omit<ListProgramsParameters, 'page'> = {}): Promise<ProgramState[]> {
+export async function listAllPrograms(
+  config: ClientConfig,
+  params: Omit<ListProgramsParameters, 'page'> = {},
+): Promise<ProgramState[]> {
   const per = params.pagination ?? 100;
   const out: ProgramState[] = [];
   for (let page = 1; ; page++) {

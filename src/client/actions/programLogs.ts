@@ -9,7 +9,10 @@ import type { AlephAccount } from '../accounts/account.js';
  * @example
  * const headers = await signedOperatorHeaders(account, { domain: '127.0.0.1', method: 'GET', path: `/control/machine/${id}/logs` });
  */
-export async function signedOperatorHeaders(account: AlephAccount, op: { domain: string; method: string; path: string; now?: Date }): Promise<Record<string, string>> {
+export async function signedOperatorHeaders(
+  account: AlephAccount,
+  op: { domain: string; method: string; path: string; now?: Date },
+): Promise<Record<string, string>> {
   const now = op.now ?? new Date();
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   // Python's utcnow().isoformat() + "Z": microseconds, a literal Z.
@@ -23,10 +26,18 @@ export async function signedOperatorHeaders(account: AlephAccount, op: { domain:
     chain: 'ETH',
   });
   const signature = await account.signMessage({ message: pubkeyPayload });
-  const operation = Buffer.from(JSON.stringify({ time: pyIso(now), method: op.method.toUpperCase(), path: op.path, domain: op.domain }), 'utf8');
+  const operation = Buffer.from(
+    JSON.stringify({ time: pyIso(now), method: op.method.toUpperCase(), path: op.path, domain: op.domain }),
+    'utf8',
+  );
   const opSignature = sign('sha256', operation, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return {
-    'X-SignedPubKey': JSON.stringify({ sender: account.address, payload: Buffer.from(pubkeyPayload, 'utf8').toString('hex'), signature, content: { domain: op.domain } }),
+    'X-SignedPubKey': JSON.stringify({
+      sender: account.address,
+      payload: Buffer.from(pubkeyPayload, 'utf8').toString('hex'),
+      signature,
+      content: { domain: op.domain },
+    }),
     'X-SignedOperation': JSON.stringify({ payload: operation.toString('hex'), signature: opSignature.toString('hex') }),
   };
 }
@@ -51,8 +62,15 @@ export interface ProgramLogRecord {
  * @example
  * for (const l of await getProgramLogs(account, { computeUrl: 'http://127.0.0.1:4020', id })) console.log(l.MESSAGE);
  */
-export async function getProgramLogs(account: AlephAccount, params: { computeUrl: string; id: string }): Promise<ProgramLogRecord[]> {
+export async function getProgramLogs(
+  account: AlephAccount,
+  params: { computeUrl: string; id: string },
+): Promise<ProgramLogRecord[]> {
   const path = `/control/machine/${encodeURIComponent(params.id)}/logs`;
-  const headers = await signedOperatorHeaders(account, { domain: new URL(params.computeUrl).hostname, method: 'GET', path });
+  const headers = await signedOperatorHeaders(account, {
+    domain: new URL(params.computeUrl).hostname,
+    method: 'GET',
+    path,
+  });
   return readJson<ProgramLogRecord[]>(await request(params.computeUrl, path, { headers }));
 }

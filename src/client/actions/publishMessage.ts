@@ -1,6 +1,14 @@
 import { AlephError, isAlephError } from '../../errors.js';
 import { isRequestErrorCode } from '../../errorCodes/index.js';
-import { addJsonAnswerSchema, errorBodySchema, parseAnswer, programVerdictsSchema, publicationAnswerSchema, type ProgramVerdict, type PublicationAnswer } from '../../protocol/api/index.js';
+import {
+  addJsonAnswerSchema,
+  errorBodySchema,
+  parseAnswer,
+  programVerdictsSchema,
+  publicationAnswerSchema,
+  type ProgramVerdict,
+  type PublicationAnswer,
+} from '../../protocol/api/index.js';
 import { MAX_INLINE_CONTENT_CHARS } from '../../protocol/index.js';
 import { serializeContent, signMessage } from '../messages/signMessage.js';
 import type { SignedMessage, UnsignedMessage } from '../messages/types.js';
@@ -63,16 +71,20 @@ export async function storeJson(config: ClientConfig, itemContent: string): Prom
  *   message: buildPost({ sender: config.account.address, type: 'note', content: { text: 'hi' } }),
  * });
  */
-export async function publishMessage(config: ClientConfig, params: PublishMessageParameters): Promise<PublishMessageReturnType> {
+export async function publishMessage(
+  config: ClientConfig,
+  params: PublishMessageParameters,
+): Promise<PublishMessageReturnType> {
   let signed: SignedMessage;
   if (isSigned(params.message)) {
     signed = params.message;
   } else {
     const account = requireAccount(config);
     const itemContent = serializeContent(params.message);
-    signed = itemContent.length > MAX_INLINE_CONTENT_CHARS
-      ? await signMessage(account, params.message, { storageHash: await storeJson(config, itemContent) })
-      : await signMessage(account, params.message);
+    signed =
+      itemContent.length > MAX_INLINE_CONTENT_CHARS
+        ? await signMessage(account, params.message, { storageHash: await storeJson(config, itemContent) })
+        : await signMessage(account, params.message);
   }
   const res = await request(config.apiUrl, '/api/v0/messages', {
     method: 'POST',
@@ -82,7 +94,12 @@ export async function publishMessage(config: ClientConfig, params: PublishMessag
     throw rejection(e, signed);
   });
   const body = await readAnswer(res, publicationAnswerSchema);
-  return { message: signed, status: res.status === 202 ? 'pending' : 'processed', response: body, program_verdicts: body.program_verdicts ?? [] };
+  return {
+    message: signed,
+    status: res.status === 202 ? 'pending' : 'processed',
+    response: body,
+    program_verdicts: body.program_verdicts ?? [],
+  };
 }
 
 /**
@@ -110,5 +127,9 @@ export function rejection(putative: unknown, signed?: { item_hash: string }): un
     e = AlephError.revive(body.data.error_code, message, { hint: hint ?? '', details });
   }
   if (!isAlephError(e) || !signed || isRequestErrorCode(e.code) || e.code === 'NODE_UNREACHABLE') return e;
-  return AlephError.revive(e.code, e.message, { hint: e.hint, details: { ...e.details, item_hash: signed.item_hash }, cause: e.cause });
+  return AlephError.revive(e.code, e.message, {
+    hint: e.hint,
+    details: { ...e.details, item_hash: signed.item_hash },
+    cause: e.cause,
+  });
 }

@@ -25,13 +25,21 @@ export interface ReplaceProgramParameters {
  * @example
  * await replaceProgram(config, { hash: id, edit: (c) => ({ ...c, resources: { ...(c.resources as object), vcpus: 4 } }) });
  */
-export async function replaceProgram(config: ClientConfig, params: ReplaceProgramParameters): Promise<PublishMessageReturnType & { id: string }> {
+export async function replaceProgram(
+  config: ClientConfig,
+  params: ReplaceProgramParameters,
+): Promise<PublishMessageReturnType & { id: string }> {
   const account = requireAccount(config);
   const { id, current } = await getCurrentProgram(config, { hash: params.hash });
   if (!params.force) assertUpdatable(current, id);
   const { replaces: _r, time: _t, ...base } = structuredClone(current.content);
   const content = params.edit(base);
-  const unsigned = buildProgramReplacement({ sender: account.address, programId: id, content, channel: current.channel ?? config.channel });
+  const unsigned = buildProgramReplacement({
+    sender: account.address,
+    programId: id,
+    content,
+    channel: current.channel ?? config.channel,
+  });
   return { id, ...(await publishMessage(config, { message: unsigned })) };
 }
 
@@ -42,7 +50,10 @@ export async function replaceProgram(config: ClientConfig, params: ReplaceProgra
  * const { program_verdicts } = await setProgramPersistence(config, { hash: id, persistent: true });
  * console.log(program_verdicts[0]?.edition);
  */
-export async function setProgramPersistence(config: ClientConfig, params: { hash: string; persistent: boolean }): Promise<PublishMessageReturnType & { id: string }> {
+export async function setProgramPersistence(
+  config: ClientConfig,
+  params: { hash: string; persistent: boolean },
+): Promise<PublishMessageReturnType & { id: string }> {
   return replaceProgram(config, {
     hash: params.hash,
     edit: (c) => ({ ...c, on: { ...(c.on as Record<string, unknown>), persistent: params.persistent } }),

@@ -29,15 +29,25 @@ export interface ReplaceProgramCodeParameters {
  * @example
  * const { program_verdicts } = await replaceProgramCode(config, { hash: id, path: './v2-immutable', pin: true });
  */
-export async function replaceProgramCode(config: ClientConfig, params: ReplaceProgramCodeParameters): Promise<PublishMessageReturnType & { id: string; code: UploadFileReturnType }> {
+export async function replaceProgramCode(
+  config: ClientConfig,
+  params: ReplaceProgramCodeParameters,
+): Promise<PublishMessageReturnType & { id: string; code: UploadFileReturnType }> {
   const { current } = await getCurrentProgram(config, { hash: params.hash });
   const prepared = params.code ?? prepareCode(params.path ?? '.');
   const owner = String(current.content.address ?? current.sender);
-  const code = await uploadFile(config, { file: prepared.bytes, store: { channel: current.channel ?? undefined, address: owner }, onProgress: params.onProgress });
+  const code = await uploadFile(config, {
+    file: prepared.bytes,
+    store: { channel: current.channel ?? undefined, address: owner },
+    onProgress: params.onProgress,
+  });
   const r = await replaceProgram(config, {
     hash: params.hash,
     edit: (c) => {
-      const next = { ...c, code: { ...(c.code as Record<string, unknown>), ref: code.message!.item_hash, encoding: prepared.encoding } };
+      const next = {
+        ...c,
+        code: { ...(c.code as Record<string, unknown>), ref: code.message!.item_hash, encoding: prepared.encoding },
+      };
       return params.pin ? pinProgramRefs(next) : next;
     },
   });

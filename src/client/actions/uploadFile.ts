@@ -57,7 +57,8 @@ export interface UploadFileReturnType {
  */
 export async function uploadFile(config: ClientConfig, params: UploadFileParameters): Promise<UploadFileReturnType> {
   const hash = itemHashOf(params.file);
-  const storeOpts = params.store === undefined || params.store === true ? {} : params.store === false ? undefined : params.store;
+  const storeOpts =
+    params.store === undefined || params.store === true ? {} : params.store === false ? undefined : params.store;
   let message: SignedMessage | undefined;
   if (storeOpts) {
     const account = requireAccount(config);
@@ -71,7 +72,15 @@ export async function uploadFile(config: ClientConfig, params: UploadFileParamet
     message = await signMessage(account, unsigned);
   }
   const parts = [
-    ...(message ? [{ name: 'metadata', data: JSON.stringify({ message, sync: params.sync ?? true }), contentType: 'application/json' }] : []),
+    ...(message
+      ? [
+          {
+            name: 'metadata',
+            data: JSON.stringify({ message, sync: params.sync ?? true }),
+            contentType: 'application/json',
+          },
+        ]
+      : []),
     { name: 'file', data: params.file, filename: 'file' },
   ];
   const { body, contentType, length } = multipartBody(parts, params.onProgress);
@@ -89,7 +98,11 @@ export async function uploadFile(config: ClientConfig, params: UploadFileParamet
       details: { expected: hash, got: out.hash },
     });
   }
-  return { hash, ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}), program_verdicts: out.program_verdicts ?? [] };
+  return {
+    hash,
+    ...(message ? { message, status: res.status === 202 ? 'pending' : 'processed' } : {}),
+    program_verdicts: out.program_verdicts ?? [],
+  };
 }
 
 /**

@@ -56,7 +56,8 @@ export function watchMessages(config: ClientConfig, params: WatchMessagesParamet
   socket.on('message', (data) => {
     try {
       const m = JSON.parse(data.toString()) as ApiMessage;
-      if (!m.content && typeof m.item_content === 'string') m.content = JSON.parse(m.item_content) as ApiMessage['content'];
+      if (!m.content && typeof m.item_content === 'string')
+        m.content = JSON.parse(m.item_content) as ApiMessage['content'];
       params.onMessage(m);
     } catch (e) {
       params.onError?.(e as Error);

@@ -36,7 +36,10 @@ export function prepareCode(path: string): PreparedCode {
   try {
     st = statSync(path);
   } catch (cause) {
-    throw new AlephError('CODE_NOT_FOUND', `no such file or directory: ${path}`, { hint: 'PATH is a directory, a .zip archive or a .squashfs image', cause });
+    throw new AlephError('CODE_NOT_FOUND', `no such file or directory: ${path}`, {
+      hint: 'PATH is a directory, a .zip archive or a .squashfs image',
+      cause,
+    });
   }
   if (st.isDirectory()) return { bytes: zipDirectory(path), encoding: 'zip', source: 'directory' };
   const head = magic(path);

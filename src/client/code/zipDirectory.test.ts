@@ -18,8 +18,18 @@ function makeTree(files: [string, string][]): string {
 }
 
 test('the same tree zips to the same bytes, whatever the creation order and mtimes', () => {
-  const a = makeTree([['main.py', 'app = 1'], ['lib/b.py', 'b'], ['lib/a.py', 'a'], ['run.sh', 'echo']]);
-  const b = makeTree([['run.sh', 'echo'], ['lib/a.py', 'a'], ['main.py', 'app = 1'], ['lib/b.py', 'b']]);
+  const a = makeTree([
+    ['main.py', 'app = 1'],
+    ['lib/b.py', 'b'],
+    ['lib/a.py', 'a'],
+    ['run.sh', 'echo'],
+  ]);
+  const b = makeTree([
+    ['run.sh', 'echo'],
+    ['lib/a.py', 'a'],
+    ['main.py', 'app = 1'],
+    ['lib/b.py', 'b'],
+  ]);
   chmodSync(join(a, 'run.sh'), 0o755);
   chmodSync(join(b, 'run.sh'), 0o755);
   utimesSync(join(b, 'main.py'), new Date(2001, 1, 1), new Date(2001, 1, 1));

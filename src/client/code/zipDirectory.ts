@@ -25,7 +25,10 @@ export interface ZipDirectoryOptions {
  * @example
  * listTree('./my-program'); // [{ path: 'main.py', abs: '/…/main.py', dir: false, mode: 0o100644 }, …]
  */
-export function listTree(root: string, exclude?: (p: string) => boolean): { path: string; abs: string; dir: boolean; mode: number }[] {
+export function listTree(
+  root: string,
+  exclude?: (p: string) => boolean,
+): { path: string; abs: string; dir: boolean; mode: number }[] {
   const out: { path: string; abs: string; dir: boolean; mode: number }[] = [];
   const walk = (absDir: string, relDir: string): void => {
     for (const name of readdirSync(absDir).sort()) {
@@ -57,7 +60,9 @@ export function zipDirectory(dir: string, opts: ZipDirectoryOptions = {}): Uint8
   const entries: Zippable = {};
   for (const e of listTree(dir, opts.exclude)) {
     const attrs = { mtime: FIXED_MTIME, os: UNIX, attrs: (e.mode << 16) >>> 0 };
-    entries[e.path] = e.dir ? [new Uint8Array(0), { ...attrs, level: 0 }] : [new Uint8Array(readFileSync(e.abs)), attrs];
+    entries[e.path] = e.dir
+      ? [new Uint8Array(0), { ...attrs, level: 0 }]
+      : [new Uint8Array(readFileSync(e.abs)), attrs];
   }
   return zipSync(entries, { level: opts.level ?? 6, mtime: FIXED_MTIME });
 }

@@ -32,6 +32,18 @@ export interface AggregateMessageContent {
  */
 export function buildAggregate(params: BuildAggregateParameters): UnsignedMessage<AggregateMessageContent> {
   const time = params.time ?? nowSeconds();
-  const content: AggregateMessageContent = { address: params.address ?? params.sender, key: params.key, time, content: params.content };
-  return { chain: 'ETH', sender: params.sender, type: 'AGGREGATE', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  const content: AggregateMessageContent = {
+    address: params.address ?? params.sender,
+    key: params.key,
+    time,
+    content: params.content,
+  };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'AGGREGATE',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }

@@ -12,9 +12,16 @@ import { nowSeconds, type UnsignedMessage } from './types.js';
  * const original = await getMessage(config, { hash });
  * await publishMessage(config, { message: buildAmend(original, { ...original.content, text: 'fixed' }, me) });
  */
-export function buildAmend(original: ApiMessage, edited: Record<string, unknown>, sender: string): UnsignedMessage<Record<string, unknown>> {
+export function buildAmend(
+  original: ApiMessage,
+  edited: Record<string, unknown>,
+  sender: string,
+): UnsignedMessage<Record<string, unknown>> {
   const channel = original.channel ?? undefined;
-  const root = (field: string) => (typeof original.content[field] === 'string' && original.content[field] ? (original.content[field] as string) : original.item_hash);
+  const root = (field: string) =>
+    typeof original.content[field] === 'string' && original.content[field]
+      ? (original.content[field] as string)
+      : original.item_hash;
   const time = nowSeconds();
   const base = { chain: 'ETH' as const, sender, type: original.type, channel: channel ?? 'ALEPH-CLOUDSOLUTIONS', time };
   switch (original.type) {
@@ -25,11 +32,16 @@ export function buildAmend(original: ApiMessage, edited: Record<string, unknown>
     case 'POST': {
       // An amend POST points at the original post, never at an earlier amend.
       const ref = original.content.type === 'amend' ? root('ref') : original.item_hash;
-      return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, type: 'amend', ref, time } };
+      return {
+        ...base,
+        content: { ...edited, address: (edited.address as string) ?? sender, type: 'amend', ref, time },
+      };
     }
     case 'AGGREGATE':
       return { ...base, content: { ...edited, address: (edited.address as string) ?? sender, time } };
     default:
-      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, { hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message' });
+      throw new AlephError('AMEND_UNSUPPORTED', `${original.type} messages cannot be amended`, {
+        hint: 'amend a PROGRAM, STORE, POST or AGGREGATE message',
+      });
   }
 }

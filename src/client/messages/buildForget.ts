@@ -33,5 +33,12 @@ export function buildForget(params: BuildForgetParameters): UnsignedMessage<Forg
   const time = params.time ?? nowSeconds();
   const content: ForgetMessageContent = { address: params.address ?? params.sender, time, hashes: params.hashes };
   if (params.reason !== undefined) content.reason = params.reason;
-  return { chain: 'ETH', sender: params.sender, type: 'FORGET', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'FORGET',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }

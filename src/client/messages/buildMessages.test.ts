@@ -34,8 +34,21 @@ test('every builder produces a message the protocol accepts', async () => {
     buildStore({ sender, file: new TextEncoder().encode('hello'), time }),
     buildStore({ sender, itemHash: H, ref: H, time }),
     buildForget({ sender, hashes: [H], reason: 'User deletion', time }),
-    buildProgram({ sender, codeRef: H, entrypoint: 'main:app', name: 'x', time, volumes: [{ mount: '/d', ephemeral: true, size_mib: 5 }], variables: { A: '1' } }),
-    buildProgramReplacement({ sender, programId: H, content: buildProgram({ sender, codeRef: H, entrypoint: 'run.sh', updatable: true }).content, time }),
+    buildProgram({
+      sender,
+      codeRef: H,
+      entrypoint: 'main:app',
+      name: 'x',
+      time,
+      volumes: [{ mount: '/d', ephemeral: true, size_mib: 5 }],
+      variables: { A: '1' },
+    }),
+    buildProgramReplacement({
+      sender,
+      programId: H,
+      content: buildProgram({ sender, codeRef: H, entrypoint: 'run.sh', updatable: true }).content,
+      time,
+    }),
   ]) {
     const { signed, valid } = await roundTrip(m);
     assert.equal(valid.sender, sender);
@@ -52,7 +65,17 @@ test('item_content keeps @aleph-sdk/client key order byte for byte', async () =>
   assert.equal(agg.item_content, `{"address":"${sender}","key":"k","time":${time},"content":{"a":1}}`);
   const forget = await signMessage(account, buildForget({ sender, hashes: [H], reason: 'r', time }));
   assert.equal(forget.item_content, `{"address":"${sender}","time":${time},"hashes":["${H}"],"reason":"r"}`);
-  assert.deepEqual(Object.keys(post), ['chain', 'sender', 'channel', 'time', 'item_type', 'item_hash', 'item_content', 'signature', 'type']);
+  assert.deepEqual(Object.keys(post), [
+    'chain',
+    'sender',
+    'channel',
+    'time',
+    'item_type',
+    'item_hash',
+    'item_content',
+    'signature',
+    'type',
+  ]);
 });
 
 test('buildProgram applies aleph-client defaults', () => {
@@ -61,7 +84,11 @@ test('buildProgram applies aleph-client defaults', () => {
   assert.deepEqual(content.resources, { vcpus: 1, memory: 128, seconds: 30 });
   assert.deepEqual(content.environment, { reproducible: false, internet: false, aleph_api: true, shared_cache: false });
   assert.deepEqual(content.on, { http: true, persistent: false });
-  assert.deepEqual(content.runtime, { ref: DEFAULT_RUNTIME_ID, use_latest: true, comment: 'Official aleph.im runtime' });
+  assert.deepEqual(content.runtime, {
+    ref: DEFAULT_RUNTIME_ID,
+    use_latest: true,
+    comment: 'Official aleph.im runtime',
+  });
   assert.deepEqual(content.code, { encoding: 'zip', entrypoint: 'main:app', ref: H, use_latest: true });
   assert.equal(content.allow_amend, false);
   assert.equal('metadata' in content, false);
@@ -74,7 +101,9 @@ test('content may act for another address; the signer stays the sender', async (
 });
 
 test('signMessage refuses a sender that is not the account, and oversized inline content', async () => {
-  await assert.rejects(signMessage(other, buildPost({ sender, type: 'x', content: {} })), { code: 'MESSAGE_SENDER_MISMATCH' });
+  await assert.rejects(signMessage(other, buildPost({ sender, type: 'x', content: {} })), {
+    code: 'MESSAGE_SENDER_MISMATCH',
+  });
   const big = buildPost({ sender, type: 'x', content: 'a'.repeat(200_001) });
   await assert.rejects(signMessage(account, big), { code: 'MESSAGE_CONTENT_TOO_LARGE' });
   const stored = await signMessage(account, big, { storageHash: H });

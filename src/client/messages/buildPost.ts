@@ -34,7 +34,19 @@ export interface PostMessageContent {
  */
 export function buildPost(params: BuildPostParameters): UnsignedMessage<PostMessageContent> {
   const time = params.time ?? nowSeconds();
-  const content: PostMessageContent = { type: params.type, address: params.address ?? params.sender, content: params.content, time };
+  const content: PostMessageContent = {
+    type: params.type,
+    address: params.address ?? params.sender,
+    content: params.content,
+    time,
+  };
   if (params.ref) content.ref = params.ref;
-  return { chain: 'ETH', sender: params.sender, type: 'POST', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'POST',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }

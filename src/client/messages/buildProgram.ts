@@ -76,29 +76,57 @@ export interface ProgramMessageContent {
 export function buildProgram(params: BuildProgramParameters): UnsignedMessage<ProgramMessageContent> {
   const time = params.time ?? nowSeconds();
   const runtime = params.runtime ?? DEFAULT_RUNTIME_ID;
-  const metadata = params.name !== undefined || params.metadata ? { ...params.metadata, ...(params.name !== undefined ? { name: params.name } : {}) } : undefined;
+  const metadata =
+    params.name !== undefined || params.metadata
+      ? { ...params.metadata, ...(params.name !== undefined ? { name: params.name } : {}) }
+      : undefined;
   const content: ProgramMessageContent = {
     address: params.address ?? params.sender,
     time,
     type: 'vm-function',
     allow_amend: params.updatable ?? false,
     ...(metadata ? { metadata } : {}),
-    on: { http: true, persistent: params.persistent ?? false, ...(params.subscriptions ? { message: params.subscriptions } : {}) },
-    environment: { reproducible: false, internet: params.internet ?? false, aleph_api: params.alephApi ?? true, shared_cache: false },
+    on: {
+      http: true,
+      persistent: params.persistent ?? false,
+      ...(params.subscriptions ? { message: params.subscriptions } : {}),
+    },
+    environment: {
+      reproducible: false,
+      internet: params.internet ?? false,
+      aleph_api: params.alephApi ?? true,
+      shared_cache: false,
+    },
     resources: {
       vcpus: params.vcpus ?? DEFAULT_PROGRAM_RESOURCES.vcpus,
       memory: params.memory ?? DEFAULT_PROGRAM_RESOURCES.memory,
       seconds: params.timeoutSeconds ?? DEFAULT_PROGRAM_RESOURCES.seconds,
     },
     // aleph-sdk-python labels the official runtime this way; any other runtime gets an empty comment.
-    runtime: { ref: runtime, use_latest: params.runtimeUseLatest ?? true, comment: runtime === DEFAULT_RUNTIME_ID ? 'Official aleph.im runtime' : '' },
+    runtime: {
+      ref: runtime,
+      use_latest: params.runtimeUseLatest ?? true,
+      comment: runtime === DEFAULT_RUNTIME_ID ? 'Official aleph.im runtime' : '',
+    },
     volumes: params.volumes ?? [],
     ...(params.variables && Object.keys(params.variables).length ? { variables: params.variables } : {}),
     ...(params.payment ? { payment: params.payment } : {}),
-    code: { encoding: params.encoding ?? 'zip', entrypoint: params.entrypoint, ref: params.codeRef, use_latest: params.codeUseLatest ?? true },
+    code: {
+      encoding: params.encoding ?? 'zip',
+      entrypoint: params.entrypoint,
+      ref: params.codeRef,
+      use_latest: params.codeUseLatest ?? true,
+    },
     ...(params.replaces ? { replaces: params.replaces } : {}),
   };
-  return { chain: 'ETH', sender: params.sender, type: 'PROGRAM', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'PROGRAM',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }
 
 /**
@@ -116,8 +144,20 @@ export function buildProgramReplacement(params: {
 }): UnsignedMessage<Record<string, unknown>> {
   const time = params.time ?? nowSeconds();
   const given = params.content as Record<string, unknown>;
-  const content = { ...given, address: (given.address as string | undefined) ?? params.sender, time, replaces: params.programId };
-  return { chain: 'ETH', sender: params.sender, type: 'PROGRAM', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  const content = {
+    ...given,
+    address: (given.address as string | undefined) ?? params.sender,
+    time,
+    replaces: params.programId,
+  };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'PROGRAM',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }
 
 /**
@@ -132,7 +172,9 @@ export function pinProgramRefs<C extends Record<string, unknown>>(content: C): C
     if (c[k] && typeof c[k] === 'object') c[k] = { ...(c[k] as object), use_latest: false };
   }
   if (Array.isArray(c.volumes)) {
-    c.volumes = c.volumes.map((v: Record<string, unknown>) => (typeof v.ref === 'string' ? { ...v, use_latest: false } : v));
+    c.volumes = c.volumes.map((v: Record<string, unknown>) =>
+      typeof v.ref === 'string' ? { ...v, use_latest: false } : v,
+    );
   }
   return c as C;
 }

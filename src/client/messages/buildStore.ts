@@ -44,8 +44,20 @@ export function buildStore(params: BuildStoreParameters): UnsignedMessage<StoreM
   if (!itemHash) throw new TypeError('buildStore needs `file` or `itemHash`');
   const size = params.size ?? params.file?.length;
   const time = params.time ?? nowSeconds();
-  const content: StoreMessageContent = { address: params.address ?? params.sender, item_type: 'storage', item_hash: itemHash, time };
+  const content: StoreMessageContent = {
+    address: params.address ?? params.sender,
+    item_type: 'storage',
+    item_hash: itemHash,
+    time,
+  };
   if (size !== undefined) content.size = size;
   if (params.ref) content.ref = params.ref;
-  return { chain: 'ETH', sender: params.sender, type: 'STORE', channel: params.channel ?? DEFAULT_CHANNEL, time, content };
+  return {
+    chain: 'ETH',
+    sender: params.sender,
+    type: 'STORE',
+    channel: params.channel ?? DEFAULT_CHANNEL,
+    time,
+    content,
+  };
 }

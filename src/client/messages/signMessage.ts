@@ -33,11 +33,19 @@ export interface SignMessageOptions {
  * const account = loadAccount();
  * const signed = await signMessage(account, buildPost({ sender: account.address, type: 'note', content: { a: 1 } }));
  */
-export async function signMessage(account: AlephAccount, unsigned: UnsignedMessage<object>, opts: SignMessageOptions = {}): Promise<SignedMessage> {
+export async function signMessage(
+  account: AlephAccount,
+  unsigned: UnsignedMessage<object>,
+  opts: SignMessageOptions = {},
+): Promise<SignedMessage> {
   if (unsigned.sender.toLowerCase() !== account.address.toLowerCase()) {
-    throw new AlephError('MESSAGE_SENDER_MISMATCH', `the message sender ${unsigned.sender} is not the signing account ${account.address}`, {
-      hint: 'build the message with sender: account.address',
-    });
+    throw new AlephError(
+      'MESSAGE_SENDER_MISMATCH',
+      `the message sender ${unsigned.sender} is not the signing account ${account.address}`,
+      {
+        hint: 'build the message with sender: account.address',
+      },
+    );
   }
   let itemContent: string | undefined;
   let itemHash: string;
@@ -46,9 +54,13 @@ export async function signMessage(account: AlephAccount, unsigned: UnsignedMessa
   } else {
     itemContent = serializeContent(unsigned);
     if (itemContent.length > MAX_INLINE_CONTENT_CHARS) {
-      throw new AlephError('MESSAGE_CONTENT_TOO_LARGE', `content is ${itemContent.length} characters, over the ${MAX_INLINE_CONTENT_CHARS} inline limit`, {
-        hint: 'publish it with publishMessage, which stores large content and signs it as item_type "storage"',
-      });
+      throw new AlephError(
+        'MESSAGE_CONTENT_TOO_LARGE',
+        `content is ${itemContent.length} characters, over the ${MAX_INLINE_CONTENT_CHARS} inline limit`,
+        {
+          hint: 'publish it with publishMessage, which stores large content and signs it as item_type "storage"',
+        },
+      );
     }
     itemHash = itemHashOf(itemContent);
   }

@@ -9,7 +9,10 @@ import { AlephError } from '../../errors.js';
  */
 export function parseEnvVars(spec: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {

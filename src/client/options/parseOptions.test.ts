@@ -19,17 +19,32 @@ test('volume options parse to the volumes the node schema accepts', () => {
     { mount: '/opt/tmp', ephemeral: true, size_mib: 100 },
     { name: 'data', mount: '/opt/data', size_mib: 1000, persistence: 'host' },
   ]);
-  const content = buildProgram({ sender: '0x' + '1'.repeat(40), codeRef: REF, entrypoint: 'main:app', volumes }).content;
+  const content = buildProgram({
+    sender: '0x' + '1'.repeat(40),
+    codeRef: REF,
+    entrypoint: 'main:app',
+    volumes,
+  }).content;
   assert.equal(programContent.safeParse(content).success, true);
 });
 
 test('bad volume options name the problem and show an example', () => {
-  assert.throws(() => parseVolumeSpec('ephemeral', 'mount=/x'), { code: 'OPTION_INVALID_VOLUME', message: /missing size_mib/ });
-  assert.throws(() => parseVolumeSpec('persistent', 'name=d,mount=/x,size_mib=ten'), { message: /positive whole number/ });
+  assert.throws(() => parseVolumeSpec('ephemeral', 'mount=/x'), {
+    code: 'OPTION_INVALID_VOLUME',
+    message: /missing size_mib/,
+  });
+  assert.throws(() => parseVolumeSpec('persistent', 'name=d,mount=/x,size_mib=ten'), {
+    message: /positive whole number/,
+  });
   assert.throws(() => parseVolumeSpec('immutable', 'mount=/x,ref=abc'), { message: /64-hex/ });
   assert.throws(() => parseVolumeSpec('immutable', `mount=x,ref=${REF}`), { message: /absolute/ });
-  assert.throws(() => parseVolumeSpec('ephemeral', 'mount=/x,size_mib=1,colour=red'), { message: /unknown key "colour"/ });
-  assert.throws(() => parseVolumeSpec('ephemeral', 'garbage'), (e: Error & { hint: string }) => e.hint.includes('mount=/opt/tmp,size_mib=100'));
+  assert.throws(() => parseVolumeSpec('ephemeral', 'mount=/x,size_mib=1,colour=red'), {
+    message: /unknown key "colour"/,
+  });
+  assert.throws(
+    () => parseVolumeSpec('ephemeral', 'garbage'),
+    (e: Error & { hint: string }) => e.hint.includes('mount=/opt/tmp,size_mib=100'),
+  );
 });
 
 test('env vars parse KEY=value lists, keeping = inside values', () => {

@@ -9,9 +9,17 @@ import type { ProgramVolume } from '../../protocol/index.js';
 export type VolumeKind = 'immutable' | 'ephemeral' | 'persistent';
 
 const KEYS: Record<VolumeKind, { required: string[]; optional: string[]; example: string }> = {
-  immutable: { required: ['mount', 'ref'], optional: ['use_latest', 'comment'], example: 'mount=/opt/packages,ref=<STORE item hash>' },
+  immutable: {
+    required: ['mount', 'ref'],
+    optional: ['use_latest', 'comment'],
+    example: 'mount=/opt/packages,ref=<STORE item hash>',
+  },
   ephemeral: { required: ['mount', 'size_mib'], optional: ['comment'], example: 'mount=/opt/tmp,size_mib=100' },
-  persistent: { required: ['name', 'mount', 'size_mib'], optional: ['persistence', 'comment'], example: 'name=data,mount=/opt/data,size_mib=1000' },
+  persistent: {
+    required: ['name', 'mount', 'size_mib'],
+    optional: ['persistence', 'comment'],
+    example: 'name=data,mount=/opt/data,size_mib=1000',
+  },
 };
 
 function fail(kind: VolumeKind, spec: string, why: string): never {
@@ -44,7 +52,10 @@ function parseSize(kind: VolumeKind, spec: string, v: string): number {
  */
 export function parseVolumeSpec(kind: VolumeKind, spec: string): ProgramVolume {
   const fields = new Map<string, string>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) fail(kind, spec, `"${part}" is not key=value`);
     const key = part.slice(0, eq).trim();
@@ -56,15 +67,24 @@ export function parseVolumeSpec(kind: VolumeKind, spec: string): ProgramVolume {
   if (!mount.startsWith('/')) fail(kind, spec, 'mount must be an absolute path');
   const comment = fields.get('comment');
   const extra = comment ? { comment } : {};
-  if (kind === 'ephemeral') return { ...extra, mount, ephemeral: true, size_mib: parseSize(kind, spec, fields.get('size_mib') as string) };
+  if (kind === 'ephemeral')
+    return { ...extra, mount, ephemeral: true, size_mib: parseSize(kind, spec, fields.get('size_mib') as string) };
   if (kind === 'persistent') {
     const persistence = fields.get('persistence') ?? 'host';
     if (persistence !== 'host' && persistence !== 'store') fail(kind, spec, 'persistence must be host or store');
-    return { ...extra, name: fields.get('name') as string, mount, size_mib: parseSize(kind, spec, fields.get('size_mib') as string), persistence };
+    return {
+      ...extra,
+      name: fields.get('name') as string,
+      mount,
+      size_mib: parseSize(kind, spec, fields.get('size_mib') as string),
+      persistence,
+    };
   }
   const ref = fields.get('ref') as string;
   if (!/^[0-9a-f]{64}$/.test(ref)) fail(kind, spec, 'ref must be the 64-hex item hash of a STORE message');
-  const useLatest = fields.has('use_latest') ? parseBool(kind, spec, 'use_latest', fields.get('use_latest') as string) : true;
+  const useLatest = fields.has('use_latest')
+    ? parseBool(kind, spec, 'use_latest', fields.get('use_latest') as string)
+    : true;
   return { ...extra, mount, ref, use_latest: useLatest };
 }
 
@@ -73,7 +93,11 @@ export function parseVolumeSpec(kind: VolumeKind, spec: string): ProgramVolume {
  * @example
  * const volumes = parseVolumeOptions({ ephemeral: ['mount=/opt/tmp,size_mib=10'] });
  */
-export function parseVolumeOptions(opts: { immutable?: string[]; ephemeral?: string[]; persistent?: string[] }): ProgramVolume[] {
+export function parseVolumeOptions(opts: {
+  immutable?: string[];
+  ephemeral?: string[];
+  persistent?: string[];
+}): ProgramVolume[] {
   return [
     ...(opts.immutable ?? []).map((s) => parseVolumeSpec('immutable', s)),
     ...(opts.ephemeral ?? []).map((s) => parseVolumeSpec('ephemeral', s)),

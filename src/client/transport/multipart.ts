@@ -20,7 +20,11 @@ export interface MultipartPart {
  * const { body, contentType, length } = multipartBody([{ name: 'file', data: bytes, filename: 'file' }], (n) => console.log(n));
  * await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, 'content-length': String(length) }, duplex: 'half' });
  */
-export function multipartBody(parts: MultipartPart[], onProgress?: (sentBytes: number, totalBytes: number) => void, chunkSize = 256 * 1024): {
+export function multipartBody(
+  parts: MultipartPart[],
+  onProgress?: (sentBytes: number, totalBytes: number) => void,
+  chunkSize = 256 * 1024,
+): {
   body: ReadableStream<Uint8Array>;
   contentType: string;
   length: number;

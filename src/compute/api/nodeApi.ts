@@ -9,7 +9,11 @@ import { parseProgramView, type ProgramView } from './programView.js';
 const HASH = /^[0-9a-f]{64}$/;
 
 function unreachable(apiUrl: string, path: string, e: unknown): AlephError {
-  return new AlephError('NODE_UNREACHABLE', `the core node at ${apiUrl} did not answer ${path}: ${(e as Error).message}`, { details: { url: `${apiUrl}${path}`, reason: (e as Error).message }, cause: e });
+  return new AlephError(
+    'NODE_UNREACHABLE',
+    `the core node at ${apiUrl} did not answer ${path}: ${(e as Error).message}`,
+    { details: { url: `${apiUrl}${path}`, reason: (e as Error).message }, cause: e },
+  );
 }
 
 /**
@@ -19,10 +23,17 @@ function unreachable(apiUrl: string, path: string, e: unknown): AlephError {
 export class NodeApi {
   private readonly downloads = new Map<string, Promise<string>>();
 
-  constructor(readonly apiUrl: string, private readonly filesDir: string) {}
+  constructor(
+    readonly apiUrl: string,
+    private readonly filesDir: string,
+  ) {}
 
   private async get(path: string): Promise<Response> {
-    try { return await fetch(new URL(path, this.apiUrl)); } catch (e) { throw unreachable(this.apiUrl, path, e); }
+    try {
+      return await fetch(new URL(path, this.apiUrl));
+    } catch (e) {
+      throw unreachable(this.apiUrl, path, e);
+    }
   }
 
   /** A program by id or any version hash; null when the node does not know it. */
@@ -38,7 +49,13 @@ export class NodeApi {
     if (!res.ok) throw unreachable(this.apiUrl, '/api/v0/programs', new Error(`HTTP ${res.status}`));
     const body = (await res.json()) as { programs?: unknown[] };
     // One unusable program (e.g. stored before the node checked volume names) must not keep the others from starting.
-    return (body.programs ?? []).flatMap((p) => { try { return [parseProgramView(p)]; } catch { return []; } });
+    return (body.programs ?? []).flatMap((p) => {
+      try {
+        return [parseProgramView(p)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** The content of a STORE message (`item_hash` is its file hash); null if the node has no such message. */
@@ -52,7 +69,8 @@ export class NodeApi {
 
   /** Downloads `GET /api/v0/storage/raw/{hash}` into the file cache (once) and returns its path. */
   file(hash: string): Promise<string> {
-    if (!HASH.test(hash)) return Promise.reject(new AlephError('COMPUTE_REF_UNRESOLVED', `'${hash}' is not a file hash`, {}));
+    if (!HASH.test(hash))
+      return Promise.reject(new AlephError('COMPUTE_REF_UNRESOLVED', `'${hash}' is not a file hash`, {}));
     const path = join(this.filesDir, hash);
     if (existsSync(path)) return Promise.resolve(path);
     let p = this.downloads.get(hash);
@@ -66,7 +84,9 @@ export class NodeApi {
   private async download(hash: string, path: string): Promise<string> {
     const res = await this.get(`/api/v0/storage/raw/${hash}`);
     if (!res.ok || !res.body) {
-      throw new AlephError('COMPUTE_FILE_MISSING', `the node has no file ${hash} (HTTP ${res.status})`, { details: { hash } });
+      throw new AlephError('COMPUTE_FILE_MISSING', `the node has no file ${hash} (HTTP ${res.status})`, {
+        details: { hash },
+      });
     }
     mkdirSync(this.filesDir, { recursive: true });
     const tmp = `${path}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;

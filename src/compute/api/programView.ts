@@ -53,10 +53,12 @@ const HEX64 = /^[0-9a-f]{64}$/;
 // and these re-checks stay so that a compute node following an older or hostile node refuses rather than guesses.
 function volumeOf(v: ProgramVolume, i: number): VolumeContent {
   const why = mountProblem(v.mount);
-  if (why) throw invalid(`volume ${i}: mount ${why}`, { field: `content.volumes.${i}.mount`, mount: v.mount.slice(0, 80) });
+  if (why)
+    throw invalid(`volume ${i}: mount ${why}`, { field: `content.volumes.${i}.mount`, mount: v.mount.slice(0, 80) });
   if ('ref' in v) return { kind: 'immutable', mount: v.mount };
   if ('ephemeral' in v) return { kind: 'ephemeral', mount: v.mount, sizeMiB: v.size_mib };
-  if (!VOLUME_NAME.test(v.name)) throw invalid(`volume ${i}: name is not [A-Za-z0-9_-]{1,64}`, { field: `content.volumes.${i}.name` });
+  if (!VOLUME_NAME.test(v.name))
+    throw invalid(`volume ${i}: name is not [A-Za-z0-9_-]{1,64}`, { field: `content.volumes.${i}.name` });
   return { kind: 'persistent', mount: v.mount, name: v.name, sizeMiB: v.size_mib };
 }
 
@@ -76,8 +78,19 @@ export function parseProgramView(putative: unknown): ProgramView {
   if (!c) throw invalid('the program has no content', { field: 'content' });
   const resolved = o.resolved.map((x, i): ResolvedRef => {
     // A file hash names a host path (code/<hash>): anything but 64 hex (or none yet) would let the node point outside.
-    if (x.file_hash !== '' && !HEX64.test(x.file_hash)) throw invalid('a resolved file hash is not 64 hex', { field: `resolved.${i}.file_hash`, file_hash: x.file_hash.slice(0, 80) });
-    return { kind: x.kind, mount: x.mount, ref: x.ref, version: x.version, fileHash: x.file_hash, useLatest: x.use_latest };
+    if (x.file_hash !== '' && !HEX64.test(x.file_hash))
+      throw invalid('a resolved file hash is not 64 hex', {
+        field: `resolved.${i}.file_hash`,
+        file_hash: x.file_hash.slice(0, 80),
+      });
+    return {
+      kind: x.kind,
+      mount: x.mount,
+      ref: x.ref,
+      version: x.version,
+      fileHash: x.file_hash,
+      useLatest: x.use_latest,
+    };
   });
   return {
     id: o.id,
@@ -107,9 +120,14 @@ export function versionKey(v: ProgramView): string {
 export function resolvedFile(v: ProgramView, kind: ResolvedRef['kind'], mount?: string): string {
   const r = v.resolved.find((x) => x.kind === kind && (mount === undefined || x.mount === mount));
   if (!r?.fileHash) {
-    throw new AlephError('COMPUTE_REF_UNRESOLVED', `program ${v.id}: the node has no file for its ${kind}${mount ? ` at ${mount}` : ''}`, {
-      hint: 'the referenced STORE may be missing or forgotten', details: { program: v.id, kind, mount: mount ?? null },
-    });
+    throw new AlephError(
+      'COMPUTE_REF_UNRESOLVED',
+      `program ${v.id}: the node has no file for its ${kind}${mount ? ` at ${mount}` : ''}`,
+      {
+        hint: 'the referenced STORE may be missing or forgotten',
+        details: { program: v.id, kind, mount: mount ?? null },
+      },
+    );
   }
   return r.fileHash;
 }

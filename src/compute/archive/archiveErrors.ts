@@ -23,7 +23,14 @@ export interface ExtractLimits {
 /** Below this, the ratio is not checked: a tiny archive of repetitive text legitimately compresses very well. */
 export const RATIO_FLOOR = 16 * 1024 * 1024;
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxBytes: 512 * 1024 * 1024, maxFiles: 100_000, maxRatio: 100, timeoutMs: 120_000, setuid: 'refuse', absoluteLinks: 'refuse' };
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxBytes: 512 * 1024 * 1024,
+  maxFiles: 100_000,
+  maxRatio: 100,
+  timeoutMs: 120_000,
+  setuid: 'refuse',
+  absoluteLinks: 'refuse',
+};
 
 /** The expanded bytes an archive of `archiveBytes` may reach: the byte cap, tightened by the ratio. */
 export function byteBudget(limits: ExtractLimits, archiveBytes: number): number {
@@ -47,19 +54,31 @@ export function unsafeEntry(name: string, why: string): AlephError {
 
 export function tooLarge(what: 'bytes' | 'files', limit: number, seen: number, archiveBytes?: number): AlephError {
   const human = what === 'bytes' ? `${Math.round(limit / 1024 / 1024)} MiB` : `${limit} files`;
-  const ratio = archiveBytes !== undefined && what === 'bytes' ? ` (${Math.round(limit / Math.max(1, archiveBytes))}x its ${archiveBytes} bytes)` : '';
+  const ratio =
+    archiveBytes !== undefined && what === 'bytes'
+      ? ` (${Math.round(limit / Math.max(1, archiveBytes))}x its ${archiveBytes} bytes)`
+      : '';
   return new AlephError('ARCHIVE_TOO_LARGE', `archive expands past ${human}${ratio}`, {
     hint: 'ship less code, or move large data to a volume',
-    details: { limit, [what]: seen, unit: what, ...(archiveBytes === undefined ? {} : { archive_bytes: archiveBytes }) },
+    details: {
+      limit,
+      [what]: seen,
+      unit: what,
+      ...(archiveBytes === undefined ? {} : { archive_bytes: archiveBytes }),
+    },
   });
 }
 
 export function extractionTimeout(ms: number): AlephError {
   return new AlephError('ARCHIVE_TIMEOUT', `extraction took longer than ${Math.round(ms / 1000)} s`, {
-    hint: 'ship fewer or smaller files', details: { timeout_ms: ms },
+    hint: 'ship fewer or smaller files',
+    details: { timeout_ms: ms },
   });
 }
 
 export function invalidArchive(message: string, cause?: unknown): AlephError {
-  return new AlephError('ARCHIVE_INVALID', message, { hint: 'check the encoding (plain, zip, squashfs) matches the file', cause });
+  return new AlephError('ARCHIVE_INVALID', message, {
+    hint: 'check the encoding (plain, zip, squashfs) matches the file',
+    cause,
+  });
 }

@@ -31,7 +31,9 @@ export async function extractArchive(job: ExtractJob): Promise<void> {
   if (!existsSync(file)) throw invalidArchive(`archive ${file} does not exist`);
   if (job.ifExists === 'keep' && existsSync(destDir)) return;
   if (existsSync(destDir) && readdirSync(destDir).length > 0) {
-    throw new AlephError('ARCHIVE_DEST_NOT_EMPTY', `${destDir} is not empty`, { hint: 'extract each code version into its own directory' });
+    throw new AlephError('ARCHIVE_DEST_NOT_EMPTY', `${destDir} is not empty`, {
+      hint: 'extract each code version into its own directory',
+    });
   }
   mkdirSync(dirname(destDir), { recursive: true });
   const stage = partialDirFor(destDir);

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -39,21 +49,28 @@ describe('extractCode', () => {
   it('refuses zip-slip paths and leaves nothing behind', async () => {
     for (const name of ['../evil.sh', 'a/../../evil.sh', '/etc/evil', 'C:/evil', 'a\\..\\..\\evil']) {
       const d = out();
-      await assert.rejects(extractCode(zipFile({ [name]: new TextEncoder().encode('x') }), 'zip', d), { code: 'ARCHIVE_UNSAFE_PATH' }, name);
+      await assert.rejects(
+        extractCode(zipFile({ [name]: new TextEncoder().encode('x') }), 'zip', d),
+        { code: 'ARCHIVE_UNSAFE_PATH' },
+        name,
+      );
       assert.equal(existsSync(d), false);
     }
     assert.equal(existsSync(join(dir, 'evil.sh')), false);
   });
 
   it('refuses a symlink that points out of the archive', async () => {
-    const z = zipFile({ 'passwd': [new TextEncoder().encode('../../../etc/passwd'), unix(0o120777)] });
+    const z = zipFile({ passwd: [new TextEncoder().encode('../../../etc/passwd'), unix(0o120777)] });
     await assert.rejects(extractCode(z, 'zip', out()), { code: 'ARCHIVE_UNSAFE_PATH', message: /outside the archive/ });
   });
 
   it('refuses archives that expand past the limits, even when the header lies', async () => {
     const big = new Uint8Array(4 * 1024 * 1024); // compresses to a few KiB
     const limits = { maxBytes: 1024 * 1024, maxFiles: 10 };
-    await assert.rejects(extractCode(zipFile({ 'zeros.bin': big }), 'zip', out(), limits), { code: 'ARCHIVE_TOO_LARGE', message: /past 1 MiB/ });
+    await assert.rejects(extractCode(zipFile({ 'zeros.bin': big }), 'zip', out(), limits), {
+      code: 'ARCHIVE_TOO_LARGE',
+      message: /past 1 MiB/,
+    });
     // A bomb that declares 100 bytes in its central directory: caught while inflating.
     const liar = zipFile({ 'zeros.bin': big }, (b) => {
       const v = new DataView(b.buffer, b.byteOffset);
@@ -62,7 +79,10 @@ describe('extractCode', () => {
     await assert.rejects(extractCode(liar, 'zip', out(), limits), { code: 'ARCHIVE_TOO_LARGE' });
     const many: Zippable = {};
     for (let i = 0; i < 11; i++) many[`f${i}`] = new Uint8Array(1);
-    await assert.rejects(extractCode(zipFile(many), 'zip', out(), limits), { code: 'ARCHIVE_TOO_LARGE', message: /10 files/ });
+    await assert.rejects(extractCode(zipFile(many), 'zip', out(), limits), {
+      code: 'ARCHIVE_TOO_LARGE',
+      message: /10 files/,
+    });
   });
 
   it('refuses garbage as ARCHIVE_INVALID', async () => {
@@ -84,7 +104,9 @@ describe('extractCode', () => {
     await extractCode(img, 'squashfs', d);
     assert.equal(lstatSync(join(d, 'run.sh')).mode & 0o777, 0o755);
     assert.equal(readlinkSync(join(d, 'data')), 'lib/data.bin');
-    await assert.rejects(extractCode(img, 'squashfs', out(), { maxBytes: 1024 * 1024, maxFiles: 100 }), { code: 'ARCHIVE_TOO_LARGE' });
+    await assert.rejects(extractCode(img, 'squashfs', out(), { maxBytes: 1024 * 1024, maxFiles: 100 }), {
+      code: 'ARCHIVE_TOO_LARGE',
+    });
   });
 
   it('copies a plain directory or single file', async () => {

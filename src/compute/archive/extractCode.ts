@@ -10,6 +10,17 @@ export type { ExtractLimits } from './archiveErrors.js';
  * ARCHIVE_TOO_LARGE (bytes, entries or ratio), ARCHIVE_TIMEOUT, ARCHIVE_INVALID.
  * @example await extractCode('/store/abc.zip', 'zip', '/var/lib/aleph/code/abc')
  */
-export async function extractCode(archivePath: string, encoding: 'plain' | 'zip' | 'squashfs', destDir: string, limits: Partial<ExtractLimits> = {}): Promise<void> {
-  await runExtraction({ file: archivePath, kind: encoding, destDir, limits: { ...DEFAULT_EXTRACT_LIMITS, ...limits }, ifExists: 'replace' });
+export async function extractCode(
+  archivePath: string,
+  encoding: 'plain' | 'zip' | 'squashfs',
+  destDir: string,
+  limits: Partial<ExtractLimits> = {},
+): Promise<void> {
+  await runExtraction({
+    file: archivePath,
+    kind: encoding,
+    destDir,
+    limits: { ...DEFAULT_EXTRACT_LIMITS, ...limits },
+    ifExists: 'replace',
+  });
 }

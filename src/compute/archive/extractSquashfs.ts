@@ -9,7 +9,13 @@ import { runExtractor } from './runExtractor.js';
 const LINE = /^([-dlbcps])([-rwxsStT]{9})\s+\d+\/\d+\s+(\d+|\d+,\s*\d+)\s+\d{4}-\d\d-\d\d \d\d:\d\d R(\/.*)?$/;
 
 /** Checks one listing line against the limits; counts in `acc`. Exported for the parser's own tests. */
-export function checkListingLine(line: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number, acc: { files: number; bytes: number }): void {
+export function checkListingLine(
+  line: string,
+  limits: ExtractLimits,
+  byteLimit: number,
+  archiveBytes: number,
+  acc: { files: number; bytes: number },
+): void {
   if (line === '') return;
   const m = LINE.exec(line);
   // A name with a newline in it splits its line: refuse rather than guess what the rest was.
@@ -29,19 +35,38 @@ export function checkListingLine(line: string, limits: ExtractLimits, byteLimit:
  * (sizes count at their apparent size, sparse files included) is checked first, so a bomb is refused before a
  * byte is written; both passes run as that uid, so a parser bug in unsquashfs gains nothing on the host.
  */
-export async function extractSquashfs(file: string, stageDir: string, outName: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number): Promise<void> {
+export async function extractSquashfs(
+  file: string,
+  stageDir: string,
+  outName: string,
+  limits: ExtractLimits,
+  byteLimit: number,
+  archiveBytes: number,
+): Promise<void> {
   const acc = { files: 0, bytes: 0 };
   const deadline = Date.now() + limits.timeoutMs;
   await runExtractor({
-    cmd: 'unsquashfs', args: ['-n', '-lln', '-d', 'R', '/dev/fd/3'], cwd: stageDir, archive: file, timeoutMs: limits.timeoutMs,
+    cmd: 'unsquashfs',
+    args: ['-n', '-lln', '-d', 'R', '/dev/fd/3'],
+    cwd: stageDir,
+    archive: file,
+    timeoutMs: limits.timeoutMs,
     onLine: (line) => checkListingLine(line, limits, byteLimit, archiveBytes, acc),
   }).catch((e: unknown) => {
     if ((e as { code?: string }).code === 'ARCHIVE_INVALID' && /unsquashfs failed/.test((e as Error).message)) {
-      throw invalidArchive(`not a readable squashfs image: ${(e as Error).message.replace(/^unsquashfs failed: /, '')}`, e);
+      throw invalidArchive(
+        `not a readable squashfs image: ${(e as Error).message.replace(/^unsquashfs failed: /, '')}`,
+        e,
+      );
     }
     throw e;
   });
   await runExtractor({
-    cmd: 'unsquashfs', args: ['-n', '-no-xattrs', '-d', outName, '/dev/fd/3'], cwd: stageDir, archive: file, timeoutMs: Math.max(1000, deadline - Date.now()), maxFileBytes: byteLimit,
+    cmd: 'unsquashfs',
+    args: ['-n', '-no-xattrs', '-d', outName, '/dev/fd/3'],
+    cwd: stageDir,
+    archive: file,
+    timeoutMs: Math.max(1000, deadline - Date.now()),
+    maxFileBytes: byteLimit,
   });
 }

@@ -10,9 +10,18 @@ const MEMBER = /^([-dlhbcpC])([-rwxsStT]{9})\s+\d+\/\d+\s+(\d+|\d+,\s*\d+)\s+\d{
 const IMPLICIT_DIR = /^\S{10}\s+Creating directory: /;
 
 /** Checks one verbose line against the limits; counts in `acc`. Exported for the parser's own tests. */
-export function checkTarLine(line: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number, acc: { files: number; bytes: number }): void {
+export function checkTarLine(
+  line: string,
+  limits: ExtractLimits,
+  byteLimit: number,
+  archiveBytes: number,
+  acc: { files: number; bytes: number },
+): void {
   if (line === '') return;
-  if (IMPLICIT_DIR.test(line)) { if (++acc.files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, acc.files); return; }
+  if (IMPLICIT_DIR.test(line)) {
+    if (++acc.files > limits.maxFiles) throw tooLarge('files', limits.maxFiles, acc.files);
+    return;
+  }
   const m = MEMBER.exec(line);
   if (!m) throw invalidArchive(`unsupported tar member: ${JSON.stringify(line.slice(0, 200))}`);
   const [, type, mode, size, name] = m;
@@ -28,12 +37,33 @@ export function checkTarLine(line: string, limits: ExtractLimits, byteLimit: num
  * the extractor uid) as that uid, never keeping owners or permissions. Each member's header is checked before
  * its bytes are written, so a bomb is stopped at the member that crosses the budget.
  */
-export async function extractTar(file: string, outDir: string, limits: ExtractLimits, byteLimit: number, archiveBytes: number): Promise<void> {
+export async function extractTar(
+  file: string,
+  outDir: string,
+  limits: ExtractLimits,
+  byteLimit: number,
+  archiveBytes: number,
+): Promise<void> {
   const acc = { files: 0, bytes: 0 };
   await runExtractor({
     cmd: 'tar',
-    args: ['-x', '-vv', '--numeric-owner', '--no-same-owner', '--no-same-permissions', '--no-acls', '--no-xattrs', '--no-selinux', '--delay-directory-restore', '-f', '/dev/fd/3'],
-    cwd: outDir, archive: file, timeoutMs: limits.timeoutMs, maxFileBytes: byteLimit,
+    args: [
+      '-x',
+      '-vv',
+      '--numeric-owner',
+      '--no-same-owner',
+      '--no-same-permissions',
+      '--no-acls',
+      '--no-xattrs',
+      '--no-selinux',
+      '--delay-directory-restore',
+      '-f',
+      '/dev/fd/3',
+    ],
+    cwd: outDir,
+    archive: file,
+    timeoutMs: limits.timeoutMs,
+    maxFileBytes: byteLimit,
     onLine: (line) => checkTarLine(line, limits, byteLimit, archiveBytes, acc),
   });
 }

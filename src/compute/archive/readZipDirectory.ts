@@ -23,7 +23,10 @@ export function readZipDirectory(buf: Uint8Array, maxEntries = Infinity): ZipEnt
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
-    if (v.getUint32(i, true) === EOCD) { eocd = i; break; }
+    if (v.getUint32(i, true) === EOCD) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw invalidArchive('not a zip archive (no end of central directory)');
   const count = v.getUint16(eocd + 10, true);
@@ -46,10 +49,19 @@ export function readZipDirectory(buf: Uint8Array, maxEntries = Infinity): ZipEnt
     const local = v.getUint32(p + 42, true);
     const name = decoder.decode(buf.subarray(p + 46, p + 46 + nameLen));
     if (flags & 1) throw invalidArchive(`zip entry '${name}' is encrypted`);
-    if (local + 30 > buf.length || v.getUint32(local, true) !== LOCAL) throw invalidArchive(`corrupt local header for '${name}'`);
+    if (local + 30 > buf.length || v.getUint32(local, true) !== LOCAL)
+      throw invalidArchive(`corrupt local header for '${name}'`);
     const dataOffset = local + 30 + v.getUint16(local + 26, true) + v.getUint16(local + 28, true);
-    if (dataOffset + compressedSize > buf.length) throw invalidArchive(`zip entry '${name}' runs past the end of the file`);
-    entries.push({ name, method, compressedSize, declaredSize, unixMode: madeBy === 3 ? external >>> 16 : null, dataOffset });
+    if (dataOffset + compressedSize > buf.length)
+      throw invalidArchive(`zip entry '${name}' runs past the end of the file`);
+    entries.push({
+      name,
+      method,
+      compressedSize,
+      declaredSize,
+      unixMode: madeBy === 3 ? external >>> 16 : null,
+      dataOffset,
+    });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;

@@ -12,9 +12,17 @@ const JOBS_PER_WORKER = 64;
 /** An idle worker is let go after this long (and never keeps the process alive meanwhile). */
 const IDLE_MS = 60_000;
 
-type Answer = { id: number; ok: boolean; error?: { code: string; message: string; hint: string; details: Record<string, unknown>; status: number } };
+type Answer = {
+  id: number;
+  ok: boolean;
+  error?: { code: string; message: string; hint: string; details: Record<string, unknown>; status: number };
+};
 
-interface PooledWorker { worker: Worker; jobs: number; idleTimer: NodeJS.Timeout | null }
+interface PooledWorker {
+  worker: Worker;
+  jobs: number;
+  idleTimer: NodeJS.Timeout | null;
+}
 
 let live = 0;
 let nextId = 0;
@@ -42,7 +50,10 @@ async function acquire(): Promise<PooledWorker> {
     w.worker.ref();
     return w;
   }
-  if (live < MAX_WORKERS) { live++; return spawnWorker(); }
+  if (live < MAX_WORKERS) {
+    live++;
+    return spawnWorker();
+  }
   return new Promise((r) => waiting.push(r));
 }
 
@@ -52,7 +63,10 @@ function giveBack(w: PooledWorker, healthy: boolean): void {
     void w.worker.terminate();
     live--;
     const next = waiting.shift();
-    if (next) { live++; next(spawnWorker()); }
+    if (next) {
+      live++;
+      next(spawnWorker());
+    }
     return;
   }
   const next = waiting.shift();
@@ -90,9 +104,13 @@ export async function runExtraction(job: ExtractJob): Promise<void> {
         w.worker.off('message', onMessage);
         w.worker.off('error', onError);
         w.worker.off('exit', onExit);
-        if (e === undefined) resolve(); else reject(e);
+        if (e === undefined) resolve();
+        else reject(e);
       };
-      const timer = setTimeout(() => { healthy = false; done(extractionTimeout(job.limits.timeoutMs)); }, job.limits.timeoutMs + 5_000);
+      const timer = setTimeout(() => {
+        healthy = false;
+        done(extractionTimeout(job.limits.timeoutMs));
+      }, job.limits.timeoutMs + 5_000);
       const onMessage = (m: Answer) => {
         if (m.id !== id) return;
         if (m.ok) return done();
@@ -101,9 +119,16 @@ export async function runExtraction(job: ExtractJob): Promise<void> {
       };
       const onError = (e: Error) => {
         healthy = false;
-        done((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? invalidArchive('extraction ran out of memory', e) : e);
+        done(
+          (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? invalidArchive('extraction ran out of memory', e)
+            : e,
+        );
       };
-      const onExit = (code: number) => { healthy = false; done(invalidArchive(`the extraction worker exited (${code}) without an answer`)); };
+      const onExit = (code: number) => {
+        healthy = false;
+        done(invalidArchive(`the extraction worker exited (${code}) without an answer`));
+      };
       w.worker.on('message', onMessage);
       w.worker.on('error', onError);
       w.worker.on('exit', onExit);

@@ -14,7 +14,8 @@ const isRoot = () => process.getuid?.() === 0;
 
 function toolMissing(what: string, cause?: unknown): AlephError {
   return new AlephError('COMPUTE_HOST_TOOL_MISSING', `the compute node cannot run ${what}`, {
-    hint: 'the compute node needs setpriv and prlimit (util-linux), stdbuf (coreutils), tar and unsquashfs (squashfs-tools)', cause,
+    hint: 'the compute node needs setpriv and prlimit (util-linux), stdbuf (coreutils), tar and unsquashfs (squashfs-tools)',
+    cause,
   });
 }
 
@@ -46,20 +47,42 @@ export function runExtractor(r: ExtractorRun): Promise<void> {
   // Without a line buffer the tool's stdio holds a member's header while it writes the member's bytes.
   if (r.onLine) argv = ['stdbuf', '-oL', ...argv];
   if (r.maxFileBytes !== undefined) argv = ['prlimit', `--fsize=${r.maxFileBytes}`, '--', ...argv];
-  if (isRoot()) argv = ['setpriv', `--reuid=${EXTRACT_UID}`, `--regid=${EXTRACT_UID}`, '--clear-groups', '--no-new-privs', '--', ...argv];
+  if (isRoot())
+    argv = [
+      'setpriv',
+      `--reuid=${EXTRACT_UID}`,
+      `--regid=${EXTRACT_UID}`,
+      '--clear-groups',
+      '--no-new-privs',
+      '--',
+      ...argv,
+    ];
   const fd = openSync(r.archive, 'r');
   return new Promise<void>((resolve, reject) => {
     let failure: unknown = null;
     let stderr = '';
-    const child = spawn(argv[0], argv.slice(1), { cwd: r.cwd, stdio: ['ignore', 'pipe', 'pipe', fd], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', TZ: 'UTC' } });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: r.cwd,
+      stdio: ['ignore', 'pipe', 'pipe', fd],
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', TZ: 'UTC' },
+    });
     closeSync(fd);
-    const stop = (e: unknown) => { failure ??= e; child.kill('SIGKILL'); };
+    const stop = (e: unknown) => {
+      failure ??= e;
+      child.kill('SIGKILL');
+    };
     const timer = setTimeout(() => stop(extractionTimeout(r.timeoutMs)), r.timeoutMs);
-    child.stderr!.on('data', (b: Buffer) => { if (stderr.length < 64 * 1024) stderr += b.toString('utf8'); });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += b.toString('utf8');
+    });
     const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
     lines.on('line', (line) => {
       if (failure || !r.onLine) return;
-      try { r.onLine(line); } catch (e) { stop(e); }
+      try {
+        r.onLine(line);
+      } catch (e) {
+        stop(e);
+      }
     });
     child.on('error', (e) => stop(toolMissing(argv[0], e)));
     child.on('close', (code, signal) => {
@@ -69,7 +92,12 @@ export function runExtractor(r: ExtractorRun): Promise<void> {
       // 126/127: setpriv, prlimit or stdbuf could not execute the next program of the chain.
       if (code === 126 || code === 127) return reject(toolMissing(argv.join(' ').slice(0, 200)));
       if (code !== 0) {
-        const last = stderr.trim().split('\n').filter((l) => !/^(Parallel unsquashfs|\d+ inodes|created \d+)/.test(l)).pop() ?? `exit ${code}`;
+        const last =
+          stderr
+            .trim()
+            .split('\n')
+            .filter((l) => !/^(Parallel unsquashfs|\d+ inodes|created \d+)/.test(l))
+            .pop() ?? `exit ${code}`;
         return reject(invalidArchive(`${r.cmd} failed: ${last}`));
       }
       resolve();

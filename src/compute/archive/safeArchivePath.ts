@@ -31,8 +31,16 @@ export function safeArchivePath(putativeName: string): string {
 /** Resolution steps (path components walked) for all the links of one tree: past it the tree is refused. */
 const MAX_STEPS = 4_000_000;
 
-interface PathNode { parent: PathNode | null; children: Map<string, PathNode>; link?: string; rel: string }
-interface Place { node: PathNode; depth: number }
+interface PathNode {
+  parent: PathNode | null;
+  children: Map<string, PathNode>;
+  link?: string;
+  rel: string;
+}
+interface Place {
+  node: PathNode;
+  depth: number;
+}
 
 /**
  * Every symlink of one extracted tree (relative path -> target), checked together: a target is resolved the way
@@ -48,12 +56,17 @@ export class LinkTable {
 
   private child(node: PathNode, seg: string): PathNode {
     let c = node.children.get(seg);
-    if (!c) node.children.set(seg, (c = { parent: node, children: new Map(), rel: node.rel === '' ? seg : `${node.rel}/${seg}` }));
+    if (!c)
+      node.children.set(
+        seg,
+        (c = { parent: node, children: new Map(), rel: node.rel === '' ? seg : `${node.rel}/${seg}` }),
+      );
     return c;
   }
 
   add(relPath: string, target: string): void {
-    if (target.length === 0 || target.length > MAX_LINK_TARGET) throw unsafePath(relPath, `is a symlink with a ${target.length}-byte target`);
+    if (target.length === 0 || target.length > MAX_LINK_TARGET)
+      throw unsafePath(relPath, `is a symlink with a ${target.length}-byte target`);
     if (target.includes('\0')) throw unsafePath(relPath, 'is a symlink whose target contains NUL');
     let node = this.root;
     for (const seg of relPath.split('/')) node = this.child(node, seg);
@@ -71,7 +84,10 @@ export class LinkTable {
     for (const node of this.links) {
       const budget = { follows: 0 };
       if (this.walk({ node: node.parent!, depth: 0 }, node.link!, budget, steps) === null) {
-        throw unsafePath(node.rel, `is a symlink to '${node.link}', outside the archive${budget.follows > MAX_FOLLOWS ? ' (or a loop)' : ''}`);
+        throw unsafePath(
+          node.rel,
+          `is a symlink to '${node.link}', outside the archive${budget.follows > MAX_FOLLOWS ? ' (or a loop)' : ''}`,
+        );
       }
     }
   }
@@ -84,17 +100,27 @@ export class LinkTable {
     let { node, depth } = target.startsWith('/') ? { node: this.root, depth: 0 } : at;
     if (target.startsWith('/') && this.absolute === 'refuse') return null;
     for (const seg of target.split('/')) {
-      if (--steps.left < 0) throw unsafePath(target.slice(0, 100), 'is one of symlinks too many or too tangled to resolve');
+      if (--steps.left < 0)
+        throw unsafePath(target.slice(0, 100), 'is one of symlinks too many or too tangled to resolve');
       if (seg === '' || seg === '.') continue;
       if (seg === '..') {
-        if (depth > 0) { depth--; continue; }
+        if (depth > 0) {
+          depth--;
+          continue;
+        }
         if (node.parent === null) return null;
         node = node.parent;
         continue;
       }
       const next = depth === 0 ? node.children.get(seg) : undefined;
-      if (!next) { depth++; continue; }
-      if (next.link === undefined) { node = next; continue; }
+      if (!next) {
+        depth++;
+        continue;
+      }
+      if (next.link === undefined) {
+        node = next;
+        continue;
+      }
       if (++budget.follows > MAX_FOLLOWS) return null;
       const reached = this.walk({ node, depth: 0 }, next.link, budget, steps);
       if (reached === null) return null;

@@ -6,6 +6,10 @@ export function sniffArchive(file: string): 'zip' | 'squashfs' | null {
   const fd = openSync(file, 'r');
   const head = Buffer.alloc(ARCHIVE_MAGIC_BYTES);
   let n = 0;
-  try { n = readSync(fd, head, 0, ARCHIVE_MAGIC_BYTES, 0); } finally { closeSync(fd); }
+  try {
+    n = readSync(fd, head, 0, ARCHIVE_MAGIC_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
   return archiveKindOf(head.subarray(0, n));
 }

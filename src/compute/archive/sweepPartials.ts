@@ -27,7 +27,11 @@ export function sweepPartials(dirs: string[]): string[] {
   const removed: string[] = [];
   for (const dir of dirs) {
     let names: string[];
-    try { names = readdirSync(dir); } catch { continue; }
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
     for (const name of names) {
       const m = PARTIAL.exec(name);
       if (!m || alive(Number(m[1]))) continue;

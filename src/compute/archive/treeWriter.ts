@@ -4,7 +4,11 @@ import { invalidArchive, tooLarge, unsafeEntry, unsafePath, type ExtractLimits }
 import { LinkTable } from './safeArchivePath.js';
 
 type Kind = 'dir' | 'file' | 'link';
-interface Node { kind: Kind; made: boolean; children: Map<string, Node> }
+interface Node {
+  kind: Kind;
+  made: boolean;
+  children: Map<string, Node>;
+}
 
 /**
  * Materializes an archive's entries under `root` for extractors that parse the archive themselves (zip). Every
@@ -20,7 +24,12 @@ export class TreeWriter {
   private entries = 0;
   private bytes = 0;
 
-  constructor(private readonly root: string, private readonly limits: ExtractLimits, private readonly byteLimit: number, private readonly archiveBytes: number) {
+  constructor(
+    private readonly root: string,
+    private readonly limits: ExtractLimits,
+    private readonly byteLimit: number,
+    private readonly archiveBytes: number,
+  ) {
     this.links = new LinkTable(limits.absoluteLinks);
   }
 
@@ -31,9 +40,14 @@ export class TreeWriter {
     let node = this.top;
     for (let i = 0; i < segs.length - 1; i++) {
       let next = node.children.get(segs[i]);
-      if (next?.kind === 'link') throw unsafePath(rel, `is written through the symlink '${segs.slice(0, i + 1).join('/')}'`);
-      if (next?.kind === 'file') throw invalidArchive(`archive entry '${rel}' is below the file '${segs.slice(0, i + 1).join('/')}'`);
-      if (!next) { node.children.set(segs[i], (next = { kind: 'dir', made: false, children: new Map() })); this.count(); }
+      if (next?.kind === 'link')
+        throw unsafePath(rel, `is written through the symlink '${segs.slice(0, i + 1).join('/')}'`);
+      if (next?.kind === 'file')
+        throw invalidArchive(`archive entry '${rel}' is below the file '${segs.slice(0, i + 1).join('/')}'`);
+      if (!next) {
+        node.children.set(segs[i], (next = { kind: 'dir', made: false, children: new Map() }));
+        this.count();
+      }
       chain.push((node = next));
     }
     const last = segs[segs.length - 1];
@@ -71,7 +85,8 @@ export class TreeWriter {
 
   /** Writes a regular file; `fill` gets a writer it calls with each chunk (each charged as it comes). */
   file(rel: string, mode: number | null, fill: (write: (chunk: Uint8Array) => void) => void): void {
-    if (mode !== null && mode & 0o6000 && this.limits.setuid === 'refuse') throw unsafeEntry(rel, 'is setuid or setgid');
+    if (mode !== null && mode & 0o6000 && this.limits.setuid === 'refuse')
+      throw unsafeEntry(rel, 'is setuid or setgid');
     const chain = this.claim(rel, 'file');
     this.mkdirs(rel.slice(0, Math.max(0, rel.lastIndexOf('/'))), chain.slice(0, -1));
     // O_EXCL: the path is new (claim() saw it once), so nothing there to follow or overwrite.
@@ -96,7 +111,11 @@ export class TreeWriter {
   finish(): void {
     this.links.checkAll();
     for (const [rel, target] of this.pendingLinks) {
-      try { symlinkSync(target, join(this.root, rel)); } catch (err) { throw invalidArchive(`cannot create symlink '${rel}': ${(err as Error).message}`, err); }
+      try {
+        symlinkSync(target, join(this.root, rel));
+      } catch (err) {
+        throw invalidArchive(`cannot create symlink '${rel}': ${(err as Error).message}`, err);
+      }
     }
   }
 }

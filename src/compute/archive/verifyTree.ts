@@ -53,5 +53,6 @@ export function verifyTree(root: string, limits: ExtractLimits, byteLimit: numbe
     }
   }
   links.checkAll();
-  for (const i of inodes.values()) if (i.seen < i.nlink) throw unsafePath(i.rel, 'is a hard link to a file outside the archive');
+  for (const i of inodes.values())
+    if (i.seen < i.nlink) throw unsafePath(i.rel, 'is a hard link to a file outside the archive');
 }

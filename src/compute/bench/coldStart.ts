@@ -10,13 +10,27 @@ import { PROBE_UID } from '../sandbox/programUids.js';
 import { answersHttp, waitForHttp } from '../sandbox/waitForHttp.js';
 import { listenSocket } from '../sandbox/listenSocket.js';
 
-export interface Percentiles { p50: number; p99: number }
-export interface ColdStartResult { sandbox: Percentiles; bare: Percentiles }
+export interface Percentiles {
+  p50: number;
+  p99: number;
+}
+export interface ColdStartResult {
+  sandbox: Percentiles;
+  bare: Percentiles;
+}
 
 /** The same app for both sides: what differs is only the sandbox (namespaces, mounts, cgroup, --uds plumbing). */
 const APPS = {
-  python: { entry: 'main:app', files: { 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\ndef root():\n    return {"ok": True}\n' } },
-  node: { entry: 'main.js:handler', files: { 'main.js': "exports.handler = (req, res) => res.end('{\"ok\":true}');\n" } },
+  python: {
+    entry: 'main:app',
+    files: {
+      'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\ndef root():\n    return {"ok": True}\n',
+    },
+  },
+  node: {
+    entry: 'main.js:handler',
+    files: { 'main.js': 'exports.handler = (req, res) => res.end(\'{"ok":true}\');\n' },
+  },
 } as const;
 
 function percentiles(ms: number[]): Percentiles {
@@ -32,14 +46,26 @@ async function bareOnce(kind: 'python' | 'node', codeDir: string, work: string):
   const t0 = performance.now();
   // The node launcher serves a listening socket it is handed as an fd (as in the sandbox), here fd 3.
   const listener = kind === 'node' ? listenSocket(sock) : null;
-  const argv = kind === 'python'
-    ? [HOST_PYTHON, ['-m', 'uvicorn', '--uds', sock, '--app-dir', codeDir, '--log-level', 'warning', APPS.python.entry]]
-    : [process.execPath, [join(work, 'node-launcher.mjs'), '3', join(codeDir, 'main.js'), 'handler']];
-  const stdio: Array<'ignore' | number> = listener ? ['ignore', 'ignore', 'ignore', listener.fd] : ['ignore', 'ignore', 'ignore'];
+  const argv =
+    kind === 'python'
+      ? [
+          HOST_PYTHON,
+          ['-m', 'uvicorn', '--uds', sock, '--app-dir', codeDir, '--log-level', 'warning', APPS.python.entry],
+        ]
+      : [process.execPath, [join(work, 'node-launcher.mjs'), '3', join(codeDir, 'main.js'), 'handler']];
+  const stdio: Array<'ignore' | number> = listener
+    ? ['ignore', 'ignore', 'ignore', listener.fd]
+    : ['ignore', 'ignore', 'ignore'];
   let child: ReturnType<typeof spawn>;
-  try { child = spawn(argv[0] as string, argv[1] as string[], { stdio, cwd: codeDir }); } finally { listener?.close(); }
+  try {
+    child = spawn(argv[0] as string, argv[1] as string[], { stdio, cwd: codeDir });
+  } finally {
+    listener?.close();
+  }
   let exited = false;
-  child.on('exit', () => { exited = true; });
+  child.on('exit', () => {
+    exited = true;
+  });
   const state = await waitForHttp(sock, Date.now() + 20_000, () => exited);
   const ms = performance.now() - t0;
   child.kill('SIGKILL');
@@ -51,8 +77,18 @@ async function sandboxOnce(kind: 'python' | 'node', codeDir: string, work: strin
   const runtimeRoot = await cachedRuntime(kind);
   const t0 = performance.now();
   const h = startSandbox({
-    instanceId: `bench-${kind}-${i}`, runtimeRoot, codeDir, entrypoint: APPS[kind].entry, env: {}, internet: false,
-    memoryMiB: 256, vcpus: 1, volumes: [], workDir: join(work, `w${i}`), onLog: () => {}, hostUid: PROBE_UID + 1 + i,
+    instanceId: `bench-${kind}-${i}`,
+    runtimeRoot,
+    codeDir,
+    entrypoint: APPS[kind].entry,
+    env: {},
+    internet: false,
+    memoryMiB: 256,
+    vcpus: 1,
+    volumes: [],
+    workDir: join(work, `w${i}`),
+    onLog: () => {},
+    hostUid: PROBE_UID + 1 + i,
   });
   await h.ready;
   const ms = performance.now() - t0;

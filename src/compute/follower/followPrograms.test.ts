@@ -11,8 +11,21 @@ import { followPrograms } from './followPrograms.js';
 
 const ID = 'a'.repeat(64);
 const view = (edition: number, status: ProgramView['status'] = 'live'): ProgramView => ({
-  id: ID, owner: '', status, edition, currentHash: edition === 0 ? ID : `${edition}`.padStart(64, 'b'), encoding: 'zip', entrypoint: 'main:app',
-  memoryMiB: 128, vcpus: 1, seconds: 30, internet: false, persistent: false, variables: {}, volumes: [], resolved: [],
+  id: ID,
+  owner: '',
+  status,
+  edition,
+  currentHash: edition === 0 ? ID : `${edition}`.padStart(64, 'b'),
+  encoding: 'zip',
+  entrypoint: 'main:app',
+  memoryMiB: 128,
+  vcpus: 1,
+  seconds: 30,
+  internet: false,
+  persistent: false,
+  variables: {},
+  volumes: [],
+  resolved: [],
 });
 
 describe('followPrograms', () => {
@@ -29,12 +42,22 @@ describe('followPrograms', () => {
     let reconnects = 0;
     let gotEvent!: () => void;
     const eventSeen = new Promise<void>((r) => (gotEvent = r));
-    const f = followPrograms(`http://127.0.0.1:${(wss.address() as AddressInfo).port}`, (e) => { events.push(e); gotEvent(); }, () => reconnects++);
+    const f = followPrograms(
+      `http://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+      (e) => {
+        events.push(e);
+        gotEvent();
+      },
+      () => reconnects++,
+    );
     try {
       await f.connected;
       await eventSeen;
       assert.equal(reconnects, 1);
-      assert.deepEqual(events.map((e) => e.program_id), [ID]);
+      assert.deepEqual(
+        events.map((e) => e.program_id),
+        [ID],
+      );
     } finally {
       f.close();
       await new Promise((r) => wss.close(r));
@@ -46,7 +69,13 @@ describe('Supervisor.resync', () => {
   it('drops cached views so that the next lookup asks the node again (events missed while disconnected)', async () => {
     let answer: ProgramView | null = view(0);
     let asked = 0;
-    const api = { program: async () => { asked++; return answer; }, programs: async () => [] } as unknown as NodeApi;
+    const api = {
+      program: async () => {
+        asked++;
+        return answer;
+      },
+      programs: async () => [],
+    } as unknown as NodeApi;
     const sup = new Supervisor(api, {} as Artifacts, { add() {} } as unknown as ProgramLogs, '/nonexistent');
     assert.equal((await sup.view(ID))?.edition, 0);
     assert.equal((await sup.view(ID))?.edition, 0);

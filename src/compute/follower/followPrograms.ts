@@ -1,13 +1,18 @@
 import WebSocket from 'ws';
 import type { ProgramEvent } from '../supervisor/supervisor.js';
 
-export interface Follower { close(): void; /** Resolves once the first connection is open. */ connected: Promise<void> }
+export interface Follower {
+  close(): void /** Resolves once the first connection is open. */;
+  connected: Promise<void>;
+}
 
 function parseEvent(data: WebSocket.RawData): ProgramEvent | null {
   try {
     const o = JSON.parse(data.toString()) as Record<string, unknown>;
     return typeof o.program_id === 'string' && typeof o.kind === 'string' ? (o as unknown as ProgramEvent) : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -33,7 +38,10 @@ export function followPrograms(apiUrl: string, onEvent: (e: ProgramEvent) => voi
       first = false;
       markConnected();
     });
-    ws.on('message', (d) => { const e = parseEvent(d); if (e) onEvent(e); });
+    ws.on('message', (d) => {
+      const e = parseEvent(d);
+      if (e) onEvent(e);
+    });
     ws.on('error', () => {});
     ws.on('close', () => {
       if (closed) return;
@@ -42,5 +50,11 @@ export function followPrograms(apiUrl: string, onEvent: (e: ProgramEvent) => voi
     });
   };
   connect();
-  return { connected, close: () => { closed = true; ws?.close(); } };
+  return {
+    connected,
+    close: () => {
+      closed = true;
+      ws?.close();
+    },
+  };
 }

@@ -50,7 +50,13 @@ function rawExchange(url: string, raw: string, until?: RegExp): Promise<string> 
     let got = '';
     const s = net.connect(Number(u.port), u.hostname, () => s.write(raw));
     s.setEncoding('latin1');
-    s.on('data', (c: string) => { got += c; if (until?.test(got)) { s.destroy(); resolve(got); } });
+    s.on('data', (c: string) => {
+      got += c;
+      if (until?.test(got)) {
+        s.destroy();
+        resolve(got);
+      }
+    });
     s.on('close', () => resolve(got));
     s.on('error', reject);
   });
@@ -70,7 +76,12 @@ describe('the proxy to programs', () => {
     const dir = join(home, 'code');
     mkdirSync(dir);
     writeFileSync(join(dir, 'main.js'), PROGRAM);
-    ({ id } = await deployProgram(config, { code: prepareCode(dir), entrypoint: 'main.js:server', runtime: devnet.runtimes.node, timeoutSeconds: 120 }));
+    ({ id } = await deployProgram(config, {
+      code: prepareCode(dir),
+      entrypoint: 'main.js:server',
+      runtime: devnet.runtimes.node,
+      timeoutSeconds: 120,
+    }));
     base = `${devnet.computeUrl}/vm/${id}`;
     assert.equal((await fetch(`${base}/`)).status, 200);
   });
@@ -81,7 +92,13 @@ describe('the proxy to programs', () => {
 
   it('streams a chunked request body through and frames the chunked answer for the client', async () => {
     const parts = ['first,', 'second,', 'third'];
-    const body = new ReadableStream({ pull(c) { const p = parts.shift(); if (p) c.enqueue(new TextEncoder().encode(p)); else c.close(); } });
+    const body = new ReadableStream({
+      pull(c) {
+        const p = parts.shift();
+        if (p) c.enqueue(new TextEncoder().encode(p));
+        else c.close();
+      },
+    });
     const r = await fetch(`${base}/echo`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     assert.equal(r.status, 200);
     // The program streamed its answer with no length: node:http frames it in chunks for the client.
@@ -97,7 +114,10 @@ describe('the proxy to programs', () => {
     assert.deepEqual(r.headers.getSetCookie(), ['a=1', 'b=2']);
     assert.equal(await r.text(), '');
     const path = new URL(base).pathname;
-    const got = await rawExchange(devnet.computeUrl!, `GET ${path}/ HTTP/1.1\r\nHost: x\r\n\r\nHEAD ${path}/ HTTP/1.1\r\nHost: x\r\n\r\nGET ${path}/echo?last HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndone`);
+    const got = await rawExchange(
+      devnet.computeUrl!,
+      `GET ${path}/ HTTP/1.1\r\nHost: x\r\n\r\nHEAD ${path}/ HTTP/1.1\r\nHost: x\r\n\r\nGET ${path}/echo?last HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndone`,
+    );
     const answers = got.split(/(?=HTTP\/1\.1 )/);
     assert.equal(answers.length, 3, got);
     assert.match(answers[0], /\r\n\r\n\{"ok":true\}$/);
@@ -107,15 +127,34 @@ describe('the proxy to programs', () => {
 
   it('answers Expect: 100-continue itself, then forwards the body without the expectation', async () => {
     const u = new URL(`${base}/echo`);
-    const { status, body, expect, continued } = await new Promise<{ status: number; body: string; expect: string; continued: boolean }>((resolve, reject) => {
+    const { status, body, expect, continued } = await new Promise<{
+      status: number;
+      body: string;
+      expect: string;
+      continued: boolean;
+    }>((resolve, reject) => {
       let continued = false;
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { expect: '100-continue', 'content-length': '5' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body, expect: String(res.headers['x-got-expect']), continued }));
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { expect: '100-continue', 'content-length': '5' },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, body, expect: String(res.headers['x-got-expect']), continued }),
+          );
+        },
+      );
+      req.on('continue', () => {
+        continued = true;
+        req.end('hello');
       });
-      req.on('continue', () => { continued = true; req.end('hello'); });
       req.on('error', reject);
     });
     assert.equal(continued, true);
@@ -127,22 +166,34 @@ describe('the proxy to programs', () => {
   it('gives a slow reader the whole large answer', async () => {
     const u = new URL(`${base}/big`);
     const total = await new Promise<number>((resolve, reject) => {
-      http.get({ host: u.hostname, port: u.port, path: u.pathname }, (res) => {
-        let n = 0;
-        res.pause();
-        // Read in fits and starts: the proxy must hold the program back, not drop or reorder bytes.
-        const tick = setInterval(() => { const c = res.read() as Buffer | null; if (c) n += c.length; }, 2);
-        res.on('end', () => { clearInterval(tick); resolve(n); });
-        res.on('readable', () => {});
-        res.on('error', reject);
-      }).on('error', reject);
+      http
+        .get({ host: u.hostname, port: u.port, path: u.pathname }, (res) => {
+          let n = 0;
+          res.pause();
+          // Read in fits and starts: the proxy must hold the program back, not drop or reorder bytes.
+          const tick = setInterval(() => {
+            const c = res.read() as Buffer | null;
+            if (c) n += c.length;
+          }, 2);
+          res.on('end', () => {
+            clearInterval(tick);
+            resolve(n);
+          });
+          res.on('readable', () => {});
+          res.on('error', reject);
+        })
+        .on('error', reject);
     });
     assert.equal(total, 128 * 64 * 1024);
   });
 
   it('relays an Upgrade (websocket-style) to the program and bytes both ways after it', async () => {
     const path = new URL(base).pathname;
-    const got = await rawExchange(devnet.computeUrl!, `GET ${path}/ws?x=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nping-after-head`, /ping-after-head/);
+    const got = await rawExchange(
+      devnet.computeUrl!,
+      `GET ${path}/ws?x=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nping-after-head`,
+      /ping-after-head/,
+    );
     assert.match(got, /^HTTP\/1\.1 101 /);
     assert.match(got, /x-path: \/ws\?x=1\r\n/);
     assert.match(got, /\r\n\r\nping-after-head$/);
@@ -153,9 +204,15 @@ describe('the proxy to programs', () => {
     const path = new URL(base).pathname;
     const bad = await rawExchange(devnet.computeUrl!, `GET ${path}/ HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n`);
     assert.match(bad, /^HTTP\/1\.1 400 /);
-    const smuggle = await rawExchange(devnet.computeUrl!, `POST ${path}/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET ${path}/ HTTP/1.1\r\n\r\n`);
+    const smuggle = await rawExchange(
+      devnet.computeUrl!,
+      `POST ${path}/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET ${path}/ HTTP/1.1\r\n\r\n`,
+    );
     assert.match(smuggle, /^HTTP\/1\.1 400 /);
-    const huge = await rawExchange(devnet.computeUrl!, `GET ${path}/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const huge = await rawExchange(
+      devnet.computeUrl!,
+      `GET ${path}/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     assert.match(huge, /^HTTP\/1\.1 431 /);
     // One more: the /count request itself.
     assert.equal(await count(), before + 1);

@@ -6,7 +6,17 @@ import type { Instance } from '../supervisor/instance.js';
  * Hop-by-hop headers (RFC 9110 §7.6.1) are for one connection only and must not be forwarded. `expect` too: the
  * compute node has already answered `100 Continue` itself (node:http does when nothing listens for checkContinue).
  */
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'expect']);
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'expect',
+]);
 
 export type ProxyOutcome =
   | { kind: 'ok' }
@@ -59,39 +69,68 @@ function clientHeaders(raw: Buffer[], extra: Record<string, string>): http.Outgo
  * This is the warm hot path: one pass over each header set, no URL parsing, the legacy handler interface that
  * undici runs without a wrapper, and a small body held back so that head and body leave in one write.
  */
-export function proxyToInstance(req: http.IncomingMessage, res: http.ServerResponse, inst: Instance, path: string, extraHeaders: Record<string, string>, resolve: (o: ProxyOutcome) => void): void {
+export function proxyToInstance(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  inst: Instance,
+  path: string,
+  extraHeaders: Record<string, string>,
+  resolve: (o: ProxyOutcome) => void,
+): void {
   let settled = false;
   let abort: ((e?: Error) => void) | null = null;
   let held: Buffer | null = null;
   let first = true;
   let resume: (() => void) | null = null;
-  const done = (o: ProxyOutcome) => { if (!settled) { settled = true; clearTimeout(timer); resolve(o); } };
+  const done = (o: ProxyOutcome) => {
+    if (!settled) {
+      settled = true;
+      clearTimeout(timer);
+      resolve(o);
+    }
+  };
   const fail = (message: string) => {
-    if (res.headersSent) { res.destroy(); done(OK); } else done({ kind: 'failed', message });
+    if (res.headersSent) {
+      res.destroy();
+      done(OK);
+    } else done({ kind: 'failed', message });
   };
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   const handler: Dispatcher.DispatchHandler = {
-    onConnect(a) { abort = a; },
+    onConnect(a) {
+      abort = a;
+    },
     onHeaders(status, raw, r) {
       resume = r;
       res.writeHead(status, clientHeaders(raw as unknown as Buffer[], extraHeaders));
       return true;
     },
     onData(chunk) {
-      if (first) { first = false; held = chunk; return true; }
-      if (held !== null) { res.write(held); held = null; }
+      if (first) {
+        first = false;
+        held = chunk;
+        return true;
+      }
+      if (held !== null) {
+        res.write(held);
+        held = null;
+      }
       if (res.write(chunk)) return true;
       // The client reads slower than the program writes: pause the upstream until its socket drains.
       res.once('drain', resume!);
       return false;
     },
     onComplete() {
-      if (held !== null) { res.end(held); held = null; } else res.end();
+      if (held !== null) {
+        res.end(held);
+        held = null;
+      } else res.end();
       done(OK);
     },
     onError(e) {
       const code = (e as { code?: string }).code;
-      if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') done({ kind: 'refused', message: e.message });
+      if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')
+        done({ kind: 'refused', message: e.message });
       else fail(e.message);
     },
   };
@@ -99,17 +138,30 @@ export function proxyToInstance(req: http.IncomingMessage, res: http.ServerRespo
   const timer = setTimeout(() => {
     if (settled) return;
     // Settled before the abort, whose error would otherwise read as a crash.
-    if (res.headersSent) { res.destroy(); done(OK); } else done(TIMEOUT);
+    if (res.headersSent) {
+      res.destroy();
+      done(OK);
+    } else done(TIMEOUT);
     abort?.(new Error('timeout'));
   }, inst.view.seconds * 1000);
   // The client went away before its response was complete: stop the upstream exchange too.
-  res.on('close', () => { if (!res.writableFinished) { abort?.(new Error('client closed')); done(OK); } });
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      abort?.(new Error('client closed'));
+      done(OK);
+    }
+  });
   try {
-    inst.upstream.dispatch({
-      method: req.method ?? 'GET', path, headers: upstreamHeaders(req),
-      // Most requests (GET, HEAD) have no body: none is streamed, and the request leaves in one write.
-      body: hasBody ? req : null,
-    }, handler);
+    inst.upstream.dispatch(
+      {
+        method: req.method ?? 'GET',
+        path,
+        headers: upstreamHeaders(req),
+        // Most requests (GET, HEAD) have no body: none is streamed, and the request leaves in one write.
+        body: hasBody ? req : null,
+      },
+      handler,
+    );
   } catch (e) {
     done({ kind: 'refused', message: (e as Error).message });
   }

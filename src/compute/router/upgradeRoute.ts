@@ -6,7 +6,16 @@ import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { startFailure, viewHeaders } from './vmRoute.js';
 
 /** Dropped from the forwarded head as in proxyToInstance; Connection and Upgrade are put back, since they are the point. */
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+]);
 // Header values node:http accepted cannot hold CR or LF, so the rebuilt head cannot be split.
 const CRLF = '\r\n';
 
@@ -26,34 +35,65 @@ export function socketError(socket: net.Socket, e: unknown, headers: Record<stri
  * answer (`101` or not) included, until either side closes. The exchange counts as in flight the whole time, so
  * an idle stop or a swap waits for it (bounded by the drain); nothing else on this connection reaches the node.
  */
-export async function upgradeRoute(sup: Supervisor, req: http.IncomingMessage, socket: net.Socket, head: Buffer, ref: string, rest: string): Promise<void> {
+export async function upgradeRoute(
+  sup: Supervisor,
+  req: http.IncomingMessage,
+  socket: net.Socket,
+  head: Buffer,
+  ref: string,
+  rest: string,
+): Promise<void> {
   socket.on('error', () => {});
   const view = await sup.view(ref);
   if (!view) throw notFound(ref);
   let inst = sup.tryAcquire(view);
   if (!inst) {
-    try { inst = await sup.acquire(view); } catch (e) { return socketError(socket, startFailure(view, e), viewHeaders(view)); }
+    try {
+      inst = await sup.acquire(view);
+    } catch (e) {
+      return socketError(socket, startFailure(view, e), viewHeaders(view));
+    }
   }
   const acquired = inst;
-  if (socket.destroyed) { sup.release(acquired); return; }
+  if (socket.destroyed) {
+    sup.release(acquired);
+    return;
+  }
   let lines = `${req.method} ${rest} HTTP/1.1${CRLF}host: localhost${CRLF}x-forwarded-host: ${req.headers.host ?? ''}${CRLF}`;
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (!HOP.has(raw[i].toLowerCase())) lines += `${raw[i]}: ${raw[i + 1]}${CRLF}`;
+  for (let i = 0; i < raw.length; i += 2)
+    if (!HOP.has(raw[i].toLowerCase())) lines += `${raw[i]}: ${raw[i + 1]}${CRLF}`;
   lines += `connection: upgrade${CRLF}upgrade: ${req.headers.upgrade ?? ''}${CRLF}${CRLF}`;
   const up = net.connect({ path: acquired.socketPath });
   let released = false;
-  const release = () => { if (!released) { released = true; sup.release(acquired); } };
+  const release = () => {
+    if (!released) {
+      released = true;
+      sup.release(acquired);
+    }
+  };
   up.on('error', () => {
     // Nothing relayed yet: the client gets the same 502 as a plain request to a program that died.
     if (up.bytesRead === 0 && !socket.destroyed) {
-      socketError(socket, new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: its socket refused the upgrade`, {
-        hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: 'its socket refused the upgrade' },
-      }), acquired.served);
+      socketError(
+        socket,
+        new AlephError('PROGRAM_CRASHED', `program ${view.id} failed: its socket refused the upgrade`, {
+          hint: 'see `aleph program logs`; it restarts on the next request',
+          details: { reason: 'its socket refused the upgrade' },
+        }),
+        acquired.served,
+      );
     } else socket.destroy();
     release();
   });
-  up.on('close', () => { socket.destroy(); release(); });
-  socket.on('close', () => { up.destroy(); release(); });
+  up.on('close', () => {
+    socket.destroy();
+    release();
+  });
+  socket.on('close', () => {
+    up.destroy();
+    release();
+  });
   up.write(lines);
   if (head.length > 0) up.write(head);
   socket.pipe(up);

@@ -8,7 +8,10 @@ import { proxyToInstance } from './proxyToInstance.js';
 
 export function sendError(res: http.ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
   const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { cause: e });
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(computeStatusOf(err), { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(err.toJSON()));
 }
@@ -21,13 +24,21 @@ async function exitReason(exited: Promise<{ reason: string }>): Promise<string |
 
 /** The program's own headers on an answer that no instance gave (it could not start). */
 export function viewHeaders(view: ProgramView): Record<string, string> {
-  return { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
+  return {
+    'x-aleph-program-id': view.id,
+    'x-aleph-version': view.currentHash,
+    'x-aleph-edition': String(view.edition),
+  };
 }
 
 /** Why a program could not start, as the client sees it: 502 (its fault) or 503 (no room here), never its 404. */
 export function startFailure(view: ProgramView, e: unknown): unknown {
   return isAlephError(e) && computeStatusOf(e) !== 404
-    ? AlephError.revive(e.code, `program ${view.id} could not start: ${e.message}`, { hint: e.hint, details: e.details, cause: e })
+    ? AlephError.revive(e.code, `program ${view.id} could not start: ${e.message}`, {
+        hint: e.hint,
+        details: e.details,
+        cause: e,
+      })
     : e;
 }
 
@@ -36,7 +47,13 @@ export function startFailure(view: ProgramView, e: unknown): unknown {
  * and forwards the rest of the path to it. 404 unknown or forgotten, 502 failed or crashed, 503 no room on this
  * compute node (or no volumes here), 504 over its limit. Never throws: every failure becomes an answer.
  */
-export function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): void {
+export function vmRoute(
+  sup: Supervisor,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  ref: string,
+  rest: string,
+): void {
   // Warm path: cached view and a running instance, no promise between the request and the proxy.
   try {
     const view = sup.cachedView(ref);
@@ -52,7 +69,13 @@ export function vmRoute(sup: Supervisor, req: http.IncomingMessage, res: http.Se
   vmRouteStarting(sup, req, res, ref, rest).catch((e) => sendError(res, e));
 }
 
-async function vmRouteStarting(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string): Promise<void> {
+async function vmRouteStarting(
+  sup: Supervisor,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  ref: string,
+  rest: string,
+): Promise<void> {
   const view = await sup.view(ref);
   if (!view) throw notFound(ref);
   let inst = sup.tryAcquire(view);
@@ -67,28 +90,52 @@ async function vmRouteStarting(sup: Supervisor, req: http.IncomingMessage, res: 
 }
 
 /** Proxies to an acquired instance, answers what went wrong, and releases it. */
-function forward(sup: Supervisor, req: http.IncomingMessage, res: http.ServerResponse, inst: Instance, rest: string): void {
+function forward(
+  sup: Supervisor,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  inst: Instance,
+  rest: string,
+): void {
   // Headers name the version actually serving this request, which may lag the announced one during a swap.
   const served = inst.served;
   proxyToInstance(req, res, inst, rest, served, (out) => {
     if (out.kind === 'ok') return sup.release(inst);
     if (out.kind === 'failed') {
       void exitReason(inst.handle.exited).then((reason) => {
-        sendError(res, new AlephError('PROGRAM_CRASHED', `program ${inst.view.id} failed: ${reason ?? out.message}`, {
-          hint: 'see `aleph program logs`; it restarts on the next request', details: { reason: reason ?? out.message },
-        }), served);
+        sendError(
+          res,
+          new AlephError('PROGRAM_CRASHED', `program ${inst.view.id} failed: ${reason ?? out.message}`, {
+            hint: 'see `aleph program logs`; it restarts on the next request',
+            details: { reason: reason ?? out.message },
+          }),
+          served,
+        );
         sup.release(inst);
       });
       return;
     }
     if (out.kind === 'timeout') {
-      sendError(res, new AlephError('PROGRAM_TIMEOUT', `program ${inst.view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`, {
-        hint: 'make the request faster or raise resources.seconds', details: { seconds: inst.view.seconds },
-      }), served);
+      sendError(
+        res,
+        new AlephError(
+          'PROGRAM_TIMEOUT',
+          `program ${inst.view.id} did not answer within its limit of ${inst.view.seconds} s (resources.seconds)`,
+          {
+            hint: 'make the request faster or raise resources.seconds',
+            details: { seconds: inst.view.seconds },
+          },
+        ),
+        served,
+      );
     } else {
-      sendError(res, new AlephError('COMPUTE_BAD_REQUEST', `the request cannot be forwarded: ${out.message}`, {
-        hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)',
-      }), served);
+      sendError(
+        res,
+        new AlephError('COMPUTE_BAD_REQUEST', `the request cannot be forwarded: ${out.message}`, {
+          hint: 'send a plain HTTP/1.1 request (no Expect or Upgrade tricks)',
+        }),
+        served,
+      );
     }
     sup.release(inst);
   });

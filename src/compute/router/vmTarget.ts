@@ -21,7 +21,11 @@ const VM = /^\/vm\/([0-9a-fA-F]{64})(\/.*)?$/;
 /** The same after URL normalisation (dot segments resolved, escapes kept), for targets the fast path declined. */
 export function vmFromPath(raw: string): [string, string] | null {
   let url: URL;
-  try { url = new URL(raw, 'http://compute'); } catch { return null; }
+  try {
+    url = new URL(raw, 'http://compute');
+  } catch {
+    return null;
+  }
   const m = VM.exec(url.pathname);
   return m ? [m[1].toLowerCase(), (m[2] ?? '/') + url.search] : null;
 }

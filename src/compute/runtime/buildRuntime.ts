@@ -10,24 +10,93 @@ import type { RuntimeInfo, RuntimeKind } from './types.js';
 export const RUNTIME_BUILDER_VERSION = 1;
 
 /** Stdlib parts no server needs: tests, GUIs, the static libpython (25 MB), installers. */
-const STDLIB_EXCLUDE = new Set(['test', 'idlelib', 'tkinter', 'turtledemo', 'ensurepip', 'lib2to3', 'pydoc_data', 'venv', 'site-packages', 'dist-packages', 'EXTERNALLY-MANAGED']);
+const STDLIB_EXCLUDE = new Set([
+  'test',
+  'idlelib',
+  'tkinter',
+  'turtledemo',
+  'ensurepip',
+  'lib2to3',
+  'pydoc_data',
+  'venv',
+  'site-packages',
+  'dist-packages',
+  'EXTERNALLY-MANAGED',
+]);
 const isExcluded = (rel: string) => STDLIB_EXCLUDE.has(rel) || rel.startsWith('config-');
 
 /** Small tools a run.sh commonly uses; missing ones are skipped. */
-const SHELL_TOOLS = ['sh', 'dash', 'cat', 'echo', 'ls', 'env', 'sleep', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'head', 'tail', 'wc', 'date', 'id',
-  'printf', 'test', '[', 'true', 'false', 'tr', 'cut', 'sort', 'uniq', 'uname', 'touch', 'chmod', 'basename', 'dirname', 'tee', 'seq',
-  'readlink', 'realpath', 'pwd', 'stat', 'du', 'expr', 'nproc', 'timeout', 'yes', 'od', 'base64', 'sha256sum', 'mktemp', 'grep', 'sed'];
+const SHELL_TOOLS = [
+  'sh',
+  'dash',
+  'cat',
+  'echo',
+  'ls',
+  'env',
+  'sleep',
+  'mkdir',
+  'rm',
+  'cp',
+  'mv',
+  'ln',
+  'head',
+  'tail',
+  'wc',
+  'date',
+  'id',
+  'printf',
+  'test',
+  '[',
+  'true',
+  'false',
+  'tr',
+  'cut',
+  'sort',
+  'uniq',
+  'uname',
+  'touch',
+  'chmod',
+  'basename',
+  'dirname',
+  'tee',
+  'seq',
+  'readlink',
+  'realpath',
+  'pwd',
+  'stat',
+  'du',
+  'expr',
+  'nproc',
+  'timeout',
+  'yes',
+  'od',
+  'base64',
+  'sha256sum',
+  'mktemp',
+  'grep',
+  'sed',
+];
 
-async function addPython(w: RootfsWriter, withWebStack: boolean): Promise<{ version: string; packages: Record<string, string> }> {
-  if (!existsSync(HOST_PYTHON)) throw new AlephError('RUNTIME_BUILD_FAILED', `${HOST_PYTHON} is missing`, { hint: 'apt-get install python3' });
+async function addPython(
+  w: RootfsWriter,
+  withWebStack: boolean,
+): Promise<{ version: string; packages: Record<string, string> }> {
+  if (!existsSync(HOST_PYTHON))
+    throw new AlephError('RUNTIME_BUILD_FAILED', `${HOST_PYTHON} is missing`, { hint: 'apt-get install python3' });
   const py = await hostPython();
   w.addPath(HOST_PYTHON); // /usr/bin/python3 -> python3.11
   w.addTree(py.stdlib, isExcluded);
   if (existsSync('/etc/python3.11/sitecustomize.py')) w.addPath('/etc/python3.11/sitecustomize.py');
   const elves = [py.binary, ...sharedObjectsUnder(join(w.root, py.stdlib, 'lib-dynload'))];
   if (withWebStack) {
-    if (!py.packages.uvicorn) throw new AlephError('RUNTIME_BUILD_FAILED', 'uvicorn is not importable by the host python3', { hint: 'apt-get install python3-uvicorn python3-fastapi' });
-    const entries = [...py.webPackages.filter((e) => !e.startsWith('_')), ...metadataFor(py.webPackages, readdirSync(DIST_PACKAGES))];
+    if (!py.packages.uvicorn)
+      throw new AlephError('RUNTIME_BUILD_FAILED', 'uvicorn is not importable by the host python3', {
+        hint: 'apt-get install python3-uvicorn python3-fastapi',
+      });
+    const entries = [
+      ...py.webPackages.filter((e) => !e.startsWith('_')),
+      ...metadataFor(py.webPackages, readdirSync(DIST_PACKAGES)),
+    ];
     for (const e of entries) w.addPath(join(DIST_PACKAGES, e));
     elves.push(...sharedObjectsUnder(join(w.root, DIST_PACKAGES)));
   }
@@ -48,7 +117,10 @@ async function addShell(w: RootfsWriter): Promise<void> {
   const found: string[] = [];
   for (const t of SHELL_TOOLS) {
     const p = ['/usr/bin', '/bin'].map((d) => join(d, t)).find((x) => existsSync(x));
-    if (p) { w.addPath(p); found.push(p); }
+    if (p) {
+      w.addPath(p);
+      found.push(p);
+    }
   }
   if (!found.some((p) => p.endsWith('/sh'))) throw new AlephError('RUNTIME_BUILD_FAILED', 'no /bin/sh on the host');
   await w.addLibrariesOf(found);
@@ -66,14 +138,24 @@ export async function buildRuntime(kind: RuntimeKind, outDir: string): Promise<{
   rmSync(tmp, { recursive: true, force: true });
   try {
     const w = new RootfsWriter(tmp);
-    const info: RuntimeInfo = { kind, distribution: hostDistribution(), python: null, node: null, packages: {}, shell: false };
+    const info: RuntimeInfo = {
+      kind,
+      distribution: hostDistribution(),
+      python: null,
+      node: null,
+      packages: {},
+      shell: false,
+    };
     if (kind === 'python' || kind === 'shell') {
       const py = await addPython(w, kind === 'python');
       info.python = py.version;
       info.packages = py.packages;
     }
     if (kind === 'node') info.node = await addNode(w);
-    if (kind === 'shell') { await addShell(w); info.shell = true; }
+    if (kind === 'shell') {
+      await addShell(w);
+      info.shell = true;
+    }
     writeRuntimeEtc(w, info);
     rmSync(outDir, { recursive: true, force: true });
     renameSync(tmp, outDir);
@@ -81,6 +163,8 @@ export async function buildRuntime(kind: RuntimeKind, outDir: string): Promise<{
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof AlephError) throw e;
-    throw new AlephError('RUNTIME_BUILD_FAILED', `building the ${kind} runtime failed: ${(e as Error).message}`, { cause: e });
+    throw new AlephError('RUNTIME_BUILD_FAILED', `building the ${kind} runtime failed: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

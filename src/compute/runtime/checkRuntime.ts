@@ -31,7 +31,9 @@ console.log(JSON.stringify({ distribution, node: process.version }));
 async function probe(rootDir: string, argv: string[]): Promise<Record<string, unknown>> {
   const r = await runInSandbox({ runtimeRoot: rootDir, argv, timeoutMs: 20_000 });
   if (r.code !== 0) {
-    throw new AlephError('RUNTIME_CHECK_FAILED', `runtime probe '${argv[0]}' ${r.reason}`, { details: { stderr: r.stderr.slice(-2000) } });
+    throw new AlephError('RUNTIME_CHECK_FAILED', `runtime probe '${argv[0]}' ${r.reason}`, {
+      details: { stderr: r.stderr.slice(-2000) },
+    });
   }
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }
@@ -44,8 +46,21 @@ async function probe(rootDir: string, argv: string[]): Promise<Record<string, un
 export async function checkRuntime(rootDir: string): Promise<RuntimeInfo> {
   let declared: Partial<RuntimeInfo> = {};
   const infoFile = join(rootDir, RUNTIME_INFO_PATH);
-  if (existsSync(infoFile)) { try { declared = JSON.parse(readFileSync(infoFile, 'utf8')) as Partial<RuntimeInfo>; } catch { /* reported as custom */ } }
-  const info: RuntimeInfo = { kind: declared.kind ?? 'custom', distribution: null, python: null, node: null, packages: {}, shell: findInRuntime(rootDir, 'sh') !== null };
+  if (existsSync(infoFile)) {
+    try {
+      declared = JSON.parse(readFileSync(infoFile, 'utf8')) as Partial<RuntimeInfo>;
+    } catch {
+      /* reported as custom */
+    }
+  }
+  const info: RuntimeInfo = {
+    kind: declared.kind ?? 'custom',
+    distribution: null,
+    python: null,
+    node: null,
+    packages: {},
+    shell: findInRuntime(rootDir, 'sh') !== null,
+  };
   const python = findInRuntime(rootDir, 'python3');
   if (python) {
     const p = await probe(rootDir, [python, '-c', PY_PROBE]);
@@ -60,7 +75,9 @@ export async function checkRuntime(rootDir: string): Promise<RuntimeInfo> {
     info.distribution ??= (p.distribution as string | null) ?? null;
   }
   if (!python && !node && !info.shell) {
-    throw new AlephError('RUNTIME_CHECK_FAILED', 'the runtime has no python3, node or /bin/sh', { hint: 'a runtime needs an interpreter in /usr/bin or /usr/local/bin' });
+    throw new AlephError('RUNTIME_CHECK_FAILED', 'the runtime has no python3, node or /bin/sh', {
+      hint: 'a runtime needs an interpreter in /usr/bin or /usr/local/bin',
+    });
   }
   return info;
 }

@@ -63,5 +63,7 @@ export async function hostPython(): Promise<HostPython> {
 export function metadataFor(entries: string[], allNames: string[]): string[] {
   const norm = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '_');
   const wanted = new Set(entries.map((e) => norm(e.replace(/\.py$/, ''))));
-  return allNames.filter((n) => /\.(dist|egg)-info$/.test(n) && wanted.has(norm(n.replace(/-[^-]*\.(dist|egg)-info$/, ''))));
+  return allNames.filter(
+    (n) => /\.(dist|egg)-info$/.test(n) && wanted.has(norm(n.replace(/-[^-]*\.(dist|egg)-info$/, ''))),
+  );
 }

@@ -15,10 +15,30 @@ export async function packRuntime(rootDir: string, outFile: string): Promise<voi
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.packing-${process.pid}`;
   try {
-    await run('mksquashfs', [rootDir, tmp, '-noappend', '-quiet', '-no-progress', '-all-root', '-no-xattrs', '-comp', 'zstd', '-Xcompression-level', '6'], { maxBuffer: 16 * 1024 * 1024 });
+    await run(
+      'mksquashfs',
+      [
+        rootDir,
+        tmp,
+        '-noappend',
+        '-quiet',
+        '-no-progress',
+        '-all-root',
+        '-no-xattrs',
+        '-comp',
+        'zstd',
+        '-Xcompression-level',
+        '6',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
     renameSync(tmp, outFile);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new AlephError('RUNTIME_PACK_FAILED', `mksquashfs failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`, { hint: 'apt-get install squashfs-tools', cause: e });
+    throw new AlephError(
+      'RUNTIME_PACK_FAILED',
+      `mksquashfs failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`,
+      { hint: 'apt-get install squashfs-tools', cause: e },
+    );
   }
 }

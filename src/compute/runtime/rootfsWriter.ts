@@ -1,5 +1,18 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -59,8 +72,9 @@ export class RootfsWriter {
       const p = join(src, name);
       const st = lstatSync(p);
       if (st.isDirectory()) this.addTree(hostDir, exclude, r);
-      else if (st.isSymbolicLink()) { if (!isLink(join(dest, name))) symlinkSync(readlinkSync(p), join(dest, name)); }
-      else if (st.isFile()) {
+      else if (st.isSymbolicLink()) {
+        if (!isLink(join(dest, name))) symlinkSync(readlinkSync(p), join(dest, name));
+      } else if (st.isFile()) {
         copyFileSync(p, join(dest, name));
         chmodSync(join(dest, name), st.mode & 0o7777);
         utimesSync(join(dest, name), st.atime, st.mtime);
@@ -74,7 +88,9 @@ export class RootfsWriter {
   async addLibrariesOf(elfFiles: string[]): Promise<void> {
     const libs = new Set<string>();
     for (let i = 0; i < elfFiles.length; i += 64) {
-      const { stdout } = await run('ldd', elfFiles.slice(i, i + 64), { maxBuffer: 16 * 1024 * 1024 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      const { stdout } = await run('ldd', elfFiles.slice(i, i + 64), { maxBuffer: 16 * 1024 * 1024 }).catch(
+        (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+      );
       for (const m of stdout.matchAll(/(?:=>\s+|^\s+)(\/[^\s]+)\s+\(0x/gm)) libs.add(m[1]);
     }
     for (const lib of [...libs].sort()) this.addPath(lib);
@@ -94,7 +110,11 @@ export class RootfsWriter {
 }
 
 function isLink(p: string): boolean {
-  try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Every regular ELF shared object (*.so) below `dir` in the built root. */

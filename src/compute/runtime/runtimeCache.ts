@@ -22,12 +22,21 @@ export function cachedRuntime(kind: RuntimeKind, cacheDir = RUNTIME_CACHE_DIR): 
   if (!p) {
     p = (async () => {
       if (existsSync(join(dir, RUNTIME_INFO_PATH))) {
-        try { JSON.parse(readFileSync(join(dir, RUNTIME_INFO_PATH), 'utf8')); return dir; } catch { rmSync(dir, { recursive: true, force: true }); }
+        try {
+          JSON.parse(readFileSync(join(dir, RUNTIME_INFO_PATH), 'utf8'));
+          return dir;
+        } catch {
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
       mkdirSync(cacheDir, { recursive: true });
       const mine = `${dir}.${process.pid}`;
       await buildRuntime(kind, mine);
-      try { renameSync(mine, dir); } catch { rmSync(mine, { recursive: true, force: true }); }
+      try {
+        renameSync(mine, dir);
+      } catch {
+        rmSync(mine, { recursive: true, force: true });
+      }
       return dir;
     })();
     pending.set(dir, p);

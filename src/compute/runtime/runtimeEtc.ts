@@ -10,7 +10,10 @@ export const RUNTIME_INFO_PATH = '/etc/aleph-runtime.json';
  * order, CA certificates (for HTTPS when internet is on), os-release and mime types.
  */
 export function writeRuntimeEtc(w: RootfsWriter, info: RuntimeInfo): void {
-  w.writeFile('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\naleph:x:1000:1000:aleph:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  w.writeFile(
+    '/etc/passwd',
+    'root:x:0:0:root:/root:/bin/sh\naleph:x:1000:1000:aleph:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
+  );
   w.writeFile('/etc/group', 'root:x:0:\naleph:x:1000:\nnogroup:x:65534:\n');
   w.writeFile('/etc/hosts', '127.0.0.1\tlocalhost aleph\n::1\tlocalhost ip6-localhost\n');
   w.writeFile('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files dns\n');
@@ -20,7 +23,8 @@ export function writeRuntimeEtc(w: RootfsWriter, info: RuntimeInfo): void {
     w.symlink('/etc/ssl/certs', '/usr/lib/ssl/certs');
     w.symlink(bundle, '/usr/lib/ssl/cert.pem');
   }
-  for (const f of ['/usr/lib/os-release', '/etc/mime.types']) if (existsSync(f)) w.writeFile(f, readFileSync(f, 'utf8'));
+  for (const f of ['/usr/lib/os-release', '/etc/mime.types'])
+    if (existsSync(f)) w.writeFile(f, readFileSync(f, 'utf8'));
   w.symlink('../usr/lib/os-release', '/etc/os-release');
   w.writeFile(RUNTIME_INFO_PATH, JSON.stringify(info, null, 2) + '\n');
 }

@@ -11,7 +11,14 @@ import { sniffArchive } from '../archive/sniffArchive.js';
  * bits stripped (a distribution rootfs has setuid su/mount; nothing in a sandbox may use them), absolute
  * symlinks resolved against the runtime's own root (it is `/` in the sandbox).
  */
-export const RUNTIME_LIMITS: ExtractLimits = { maxBytes: 2 * 1024 * 1024 * 1024, maxFiles: 200_000, maxRatio: 20, timeoutMs: 600_000, setuid: 'strip', absoluteLinks: 'root' };
+export const RUNTIME_LIMITS: ExtractLimits = {
+  maxBytes: 2 * 1024 * 1024 * 1024,
+  maxFiles: 200_000,
+  maxRatio: 20,
+  timeoutMs: 600_000,
+  setuid: 'strip',
+  absoluteLinks: 'root',
+};
 
 async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -19,19 +26,28 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-
 /**
  * Extracts a STOREd runtime (squashfs, zip or tar) into `cacheDir/<sha256 of the file>` and returns that dir.
  * Keyed by content, so the same runtime is extracted once however many programs use it, and a changed file
  * can never be served from a stale extraction. Extraction runs in a worker, its tools as an unprivileged uid.
  * @example const rootDir = await unpackRuntime('/store/python.squashfs', '/var/lib/aleph/compute/runtimes')
  */
-export async function unpackRuntime(file: string, cacheDir: string, limits: Partial<ExtractLimits> = {}): Promise<string> {
+export async function unpackRuntime(
+  file: string,
+  cacheDir: string,
+  limits: Partial<ExtractLimits> = {},
+): Promise<string> {
   if (!existsSync(file)) throw invalidArchive(`runtime file ${file} does not exist`);
   const rootDir = join(cacheDir, await sha256File(file));
   if (existsSync(rootDir)) return rootDir;
   // Another process may win the race; its extraction is identical (same hash) and is kept.
   // Neither squashfs nor zip: a tar, plain or gzip/xz/zstd-compressed (GNU tar detects which when extracting).
-  await runExtraction({ file, kind: sniffArchive(file) ?? 'tar', destDir: rootDir, limits: { ...RUNTIME_LIMITS, ...limits }, ifExists: 'keep' });
+  await runExtraction({
+    file,
+    kind: sniffArchive(file) ?? 'tar',
+    destDir: rootDir,
+    limits: { ...RUNTIME_LIMITS, ...limits },
+    ifExists: 'keep',
+  });
   return rootDir;
 }

@@ -40,7 +40,12 @@ const MiB = 1024 * 1024;
  * What spawnBwrap needs: options (sent on fd 3), the program's argv, the seccomp program (sent on fd 4), and the
  * argv that stages the mount sources and drops to the program's host uid just before bwrap.
  */
-export interface BwrapArgs { options: string[]; command: string[]; seccomp: Buffer; dropPrivileges: string[] }
+export interface BwrapArgs {
+  options: string[];
+  command: string[];
+  seccomp: Buffer;
+  dropPrivileges: string[];
+}
 
 /** The fd bwrap reads the seccomp BPF program from. */
 export const SECCOMP_FD = 4;
@@ -61,24 +66,46 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
   const a: string[] = [
     // Own user namespace, created by bwrap running as the program's host uid: uid 1000 inside is that uid outside.
     // No --disable-userns: the seccomp filter refuses CLONE_NEWUSER itself, as Docker's default profile does.
-    '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
-    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--unshare-user',
+    '--uid',
+    String(SANDBOX_UID),
+    '--gid',
+    String(SANDBOX_UID),
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
     // Always its own network namespace; with internet, slirp4netns serves it a tap0 (userNetwork.ts) before the program runs.
     '--unshare-net',
     ...(input.internet ? ['--info-fd', String(INFO_FD), '--block-fd', String(BLOCK_FD)] : []),
-    '--hostname', 'aleph',
-    '--die-with-parent', '--new-session',
+    '--hostname',
+    'aleph',
+    '--die-with-parent',
+    '--new-session',
     // Loaded last, just before the program runs: bwrap's own setup needs mount() and friends.
-    '--seccomp', String(SECCOMP_FD),
+    '--seccomp',
+    String(SECCOMP_FD),
     ...runtimeRootArgs(input.runtimeRoot, mountPoints, runtimeSource),
-    '--dev', '/dev',
+    '--dev',
+    '/dev',
     // bwrap's /dev is an unbounded writable tmpfs (host memory when cgroups are absent): only /dev/shm, bounded, stays writable.
-    '--size', String(input.tmpMiB * MiB), '--tmpfs', '/dev/shm',
-    '--proc', '/proc',
+    '--size',
+    String(input.tmpMiB * MiB),
+    '--tmpfs',
+    '/dev/shm',
+    '--proc',
+    '/proc',
     ...procfsMaskArgs(),
-    '--size', String(input.tmpMiB * MiB), '--tmpfs', '/tmp',
-    '--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code,
-    '--ro-bind', stage.add(input.launcherDir), SANDBOX_PATHS.launcher,
+    '--size',
+    String(input.tmpMiB * MiB),
+    '--tmpfs',
+    '/tmp',
+    '--ro-bind',
+    stage.add(input.codeDir),
+    SANDBOX_PATHS.code,
+    '--ro-bind',
+    stage.add(input.launcherDir),
+    SANDBOX_PATHS.launcher,
   ];
   // The launcher dir holds a resolv.conf naming slirp4netns's DNS forwarder (see startSandbox).
   if (input.internet) a.push('--ro-bind', posix.join(stage.add(input.launcherDir), 'resolv.conf'), '/etc/resolv.conf');
@@ -89,5 +116,10 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
   }
   a.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', SANDBOX_PATHS.code, '--clearenv');
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...input.env })) a.push('--setenv', k, v);
-  return { options: a, command: input.argv, seccomp: seccompProgram(), dropPrivileges: dropPrivilegesPrefix(stage, input.hostUid) };
+  return {
+    options: a,
+    command: input.argv,
+    seccomp: seccompProgram(),
+    dropPrivileges: dropPrivilegesPrefix(stage, input.hostUid),
+  };
 }

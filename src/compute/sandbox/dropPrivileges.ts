@@ -14,7 +14,12 @@ export const STAGE_FAILED = 96;
  * One mount source: the host path and the path bwrap (running unprivileged) reads it from instead. A read-only
  * directory is staged as an overlay of it (see {@link dropPrivilegesPrefix}); a writable one or a file as a bind.
  */
-export interface StagedSource { host: string; staged: string; file: boolean; writable: boolean }
+export interface StagedSource {
+  host: string;
+  staged: string;
+  file: boolean;
+  writable: boolean;
+}
 
 /**
  * Gives each host path a staged path under STAGE_DIR. bwrap runs as the program's unprivileged host uid, which
@@ -27,13 +32,18 @@ export class SourceStage {
   /** Staged path for `host` (a directory or a file); the same host path is staged once. */
   add(host: string, opts: { writable?: boolean } = {}): string {
     const seen = this.list.find((s) => s.host === host);
-    if (seen) { seen.writable ||= opts.writable === true; return seen.staged; }
+    if (seen) {
+      seen.writable ||= opts.writable === true;
+      return seen.staged;
+    }
     const staged = posix.join(STAGE_DIR, `s${this.list.length}`);
     this.list.push({ host, staged, file: !statSync(host).isDirectory(), writable: opts.writable === true });
     return staged;
   }
 
-  get sources(): readonly StagedSource[] { return this.list; }
+  get sources(): readonly StagedSource[] {
+    return this.list;
+  }
 }
 
 /**
@@ -50,23 +60,45 @@ export function dropPrivilegesPrefix(stage: SourceStage, uid: number): string[] 
     `mkdir -m 0711 ${empty}`,
     // Host paths arrive as positional parameters, never inside the script text; staged paths are ours (s0, s1…).
     ...stage.sources.map((s, i) => {
-      if (s.file || s.writable) return `${s.file ? 'touch' : 'mkdir -m 0711'} ${s.staged} && mount -n --bind "\${${i + 1}}" ${s.staged}`;
+      if (s.file || s.writable)
+        return `${s.file ? 'touch' : 'mkdir -m 0711'} ${s.staged} && mount -n --bind "\${${i + 1}}" ${s.staged}`;
       // A bind shows, in the sandbox's /proc/self/mountinfo, its root within the host filesystem (the compute
       // home's path). An overlay of it (read-only: two lower layers, the second empty) is a filesystem of its own
       // whose root is the source itself, and whose options name only these staging paths. Where overlayfs is
       // missing (or the home is already two overlays deep) the bind stays, and with it that path.
       const lower = posix.join(STAGE_DIR, `b${i}`);
-      return `mkdir -m 0711 ${lower} ${s.staged} && mount -n --bind "\${${i + 1}}" ${lower}`
-        + ` && { mount -n -t overlay aleph -o ro,nosuid,nodev,lowerdir=${lower}:${empty} ${s.staged} 2>/dev/null || mount -n --bind ${lower} ${s.staged}; }`;
+      return (
+        `mkdir -m 0711 ${lower} ${s.staged} && mount -n --bind "\${${i + 1}}" ${lower}` +
+        ` && { mount -n -t overlay aleph -o ro,nosuid,nodev,lowerdir=${lower}:${empty} ${s.staged} 2>/dev/null || mount -n --bind ${lower} ${s.staged}; }`
+      );
     }),
   ];
   const n = stage.sources.length;
   const script = `{ ${steps.join(' && ')}; } || exit ${STAGE_FAILED}; shift ${n}; exec "$@"`;
   const id = String(Math.trunc(uid));
   return [
-    'unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'aleph-stage',
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    script,
+    'aleph-stage',
     ...stage.sources.map((s) => s.host),
-    'setpriv', '--reuid', id, '--regid', id, '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all',
-    '--', 'env', '-i', 'PATH=/usr/bin:/bin',
+    'setpriv',
+    '--reuid',
+    id,
+    '--regid',
+    id,
+    '--clear-groups',
+    '--no-new-privs',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--',
+    'env',
+    '-i',
+    'PATH=/usr/bin:/bin',
   ];
 }

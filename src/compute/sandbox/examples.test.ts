@@ -32,7 +32,10 @@ describe('examples answer HTTP over the instance socket', () => {
   });
 
   it('hello-script (run.sh on $PORT, bridged to the socket) and stop() ends it', async () => {
-    const { handle, logText } = await fx.start('shell', { codeDir: join(EXAMPLES, 'hello-script'), entrypoint: 'run.sh' });
+    const { handle, logText } = await fx.start('shell', {
+      codeDir: join(EXAMPLES, 'hello-script'),
+      entrypoint: 'run.sh',
+    });
     await handle.ready;
     assert.match((await get(handle.socketPath)).body, /hello from script/);
     assert.match(logText(), /serving \/opt\/code\/public on port 8080/);
@@ -42,7 +45,8 @@ describe('examples answer HTTP over the instance socket', () => {
 
   it('a Node module exporting an http.Server, with env vars passed in', async () => {
     const codeDir = fx.code({
-      'server.mjs': "import http from 'node:http';\nexport default http.createServer((q, s) => s.end(process.env.GREETING));\n",
+      'server.mjs':
+        "import http from 'node:http';\nexport default http.createServer((q, s) => s.end(process.env.GREETING));\n",
     });
     const { handle } = await fx.start('node', { codeDir, entrypoint: 'server.mjs', env: { GREETING: 'hi from env' } });
     await handle.ready;

@@ -1,7 +1,13 @@
 import { constants } from 'node:os';
 
 /** Lines a program prints when an allocation fails under an rlimit (no kernel OOM kill to read back then). */
-const OOM_LINES = [/^MemoryError\b/, /JavaScript heap out of memory/, /Fatal process out of memory/i, /Cannot allocate memory/, /std::bad_alloc/];
+const OOM_LINES = [
+  /^MemoryError\b/,
+  /JavaScript heap out of memory/,
+  /Fatal process out of memory/i,
+  /Cannot allocate memory/,
+  /std::bad_alloc/,
+];
 
 export function looksLikeOutOfMemory(line: string): boolean {
   return OOM_LINES.some((r) => r.test(line));

@@ -8,7 +8,9 @@ describe('start failures, limits and exit reasons', () => {
 
   it('a program that exits at once rejects ready with PROGRAM_EXITED and its stderr, quickly', async () => {
     const t = Date.now();
-    const codeDir = fx.code({ 'main.py': 'import sys\nprint("cannot start: no config", file=sys.stderr)\nsys.exit(3)\n' });
+    const codeDir = fx.code({
+      'main.py': 'import sys\nprint("cannot start: no config", file=sys.stderr)\nsys.exit(3)\n',
+    });
     const { handle } = await fx.start('shell', { codeDir, entrypoint: 'main.py', startTimeoutMs: 10_000 });
     await assert.rejects(handle.ready, (e: { code: string; message: string; details: { stderr: string[] } }) => {
       assert.equal(e.code, 'PROGRAM_EXITED');
@@ -39,12 +41,20 @@ describe('start failures, limits and exit reasons', () => {
     const codeDir = fx.code({ 'probe.js': PROBE_APP });
     const bad = await fx.start('node', { codeDir, entrypoint: '../../etc/passwd' });
     await assert.rejects(bad.handle.ready, { code: 'PROGRAM_ENTRYPOINT_INVALID' });
-    const noSrc = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes: [{ kind: 'immutable', mount: '/data', hostPath: '/nonexistent/aleph' }] });
+    const noSrc = await fx.start('node', {
+      codeDir,
+      entrypoint: 'probe.js:handler',
+      volumes: [{ kind: 'immutable', mount: '/data', hostPath: '/nonexistent/aleph' }],
+    });
     await assert.rejects(noSrc.handle.ready, { code: 'SANDBOX_START_FAILED' });
   });
 
   it('a program over its memory is killed and says so in its logs', async () => {
-    const { handle, logText } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', memoryMiB: 128 });
+    const { handle, logText } = await fx.start('node', {
+      codeDir: fx.code({ 'probe.js': PROBE_APP }),
+      entrypoint: 'probe.js:handler',
+      memoryMiB: 128,
+    });
     await handle.ready;
     await assert.rejects(get(handle.socketPath, '/hog'));
     const exit = await handle.exited;

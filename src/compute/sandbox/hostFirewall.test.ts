@@ -4,11 +4,14 @@ import { describe, it } from 'node:test';
 import { firewallRules, hostAddresses } from './hostFirewall.js';
 
 describe('host firewall of an internet: true sandbox', () => {
-  it('covers every non-loopback address of the host and slirp\'s host alias, and nothing else', () => {
+  it("covers every non-loopback address of the host and slirp's host alias, and nothing else", () => {
     const { v4, v6 } = hostAddresses();
-    const own = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal).map((a) => a!.address.split('%')[0]);
+    const own = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a!.address.split('%')[0]);
     assert.deepEqual([...v4, ...v6].sort(), [...new Set([...own, '10.0.2.2'])].sort());
-    assert.ok(!v4.some((a) => a.startsWith('127.')), 'the sandbox\'s own loopback stays usable');
+    assert.ok(!v4.some((a) => a.startsWith('127.')), "the sandbox's own loopback stays usable");
   });
 
   it('refuses TCP with a reset and drops the rest, towards those addresses only, never on lo', () => {

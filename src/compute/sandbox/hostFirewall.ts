@@ -34,10 +34,21 @@ export function hostAddresses(): { v4: string[]; v6: string[] } {
  */
 export function firewallRules(addresses: { v4: string[]; v6: string[] }): string {
   const set = (xs: string[]) => `{ ${xs.join(', ')} }`;
-  const lines = ['table inet aleph_sandbox {', '  chain out {', '    type filter hook output priority filter; policy accept;', '    oifname "lo" accept'];
-  for (const [family, xs] of [['ip', addresses.v4], ['ip6', addresses.v6]] as const) {
+  const lines = [
+    'table inet aleph_sandbox {',
+    '  chain out {',
+    '    type filter hook output priority filter; policy accept;',
+    '    oifname "lo" accept',
+  ];
+  for (const [family, xs] of [
+    ['ip', addresses.v4],
+    ['ip6', addresses.v6],
+  ] as const) {
     if (xs.length === 0) continue;
-    lines.push(`    ${family} daddr ${set(xs)} meta l4proto tcp reject with tcp reset`, `    ${family} daddr ${set(xs)} drop`);
+    lines.push(
+      `    ${family} daddr ${set(xs)} meta l4proto tcp reject with tcp reset`,
+      `    ${family} daddr ${set(xs)} drop`,
+    );
   }
   lines.push('  }', '}', '');
   return lines.join('\n');
@@ -52,17 +63,33 @@ export function installFirewall(nsFd: number, rules: string, timeoutMs: number):
   return new Promise((resolve, reject) => {
     const leaked = inheritableFds().filter((fd) => fd > 3);
     const [cmd, ...args] = [...closeFdsPrefix(leaked), 'nsenter', '--net=/proc/self/fd/3', '--', 'nft', '-f', '-'];
-    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe', nsFd], env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` } });
+    const child = spawn(cmd, args, {
+      stdio: ['pipe', 'ignore', 'pipe', nsFd],
+      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` },
+    });
     let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => { if (stderr.length < MAX_STDERR) stderr += b.toString('utf8'); });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (stderr.length < MAX_STDERR) stderr += b.toString('utf8');
+    });
     child.stdin!.on('error', () => {});
     child.stdin!.end(rules);
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('nft did not load the host firewall in time')); }, timeoutMs);
-    child.once('error', (e) => { clearTimeout(timer); reject(new Error(`could not run nft: ${e.message}`)); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('nft did not load the host firewall in time'));
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`could not run nft: ${e.message}`));
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`nft could not load the host firewall (${code ?? signal}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`));
+      else
+        reject(
+          new Error(
+            `nft could not load the host firewall (${code ?? signal}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`,
+          ),
+        );
     });
   });
 }

@@ -12,12 +12,17 @@ export type UsernsKnobs = { [K in keyof typeof USERNS_KNOBS]: string | null };
 /** Why unprivileged user namespaces are unusable with these sysctl values (null when they are usable). Pure. */
 export function usernsProblem(k: UsernsKnobs): string | null {
   if (k.maxUserNamespaces !== null && Number(k.maxUserNamespaces.trim()) === 0) return 'user.max_user_namespaces is 0';
-  if (k.unprivilegedClone !== null && k.unprivilegedClone.trim() === '0') return 'kernel.unprivileged_userns_clone is 0';
+  if (k.unprivilegedClone !== null && k.unprivilegedClone.trim() === '0')
+    return 'kernel.unprivileged_userns_clone is 0';
   return null;
 }
 
 function readKnob(file: string): string | null {
-  try { return readFileSync(file, 'utf8'); } catch { return null; }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /**

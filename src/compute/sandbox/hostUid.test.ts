@@ -30,17 +30,30 @@ describe('sandbox host uid', () => {
     const volumes: VolumeSpec[] = [{ kind: 'persistent', mount: '/data', hostPath: data }];
     const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes, hostUid });
     await handle.ready;
-    assert.match((await ask(handle.socketPath, '/read?path=/proc/self/status')).value!, /^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
+    assert.match(
+      (await ask(handle.socketPath, '/read?path=/proc/self/status')).value!,
+      /^Uid:\s+1000\s+1000\s+1000\s+1000$/m,
+    );
     // Seen from the host (the view that matters: the kernel translates it into the reader's namespace).
     const [pid] = programPids(handle.pid);
     assert.deepEqual(hostMap(pid, 'uid_map'), [1000, hostUid, 1]);
     assert.deepEqual(hostMap(pid, 'gid_map'), [1000, hostUid, 1]);
-    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${hostUid}\\s+${hostUid}\\s+${hostUid}\\s+${hostUid}$`, 'm'));
+    assert.match(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+      new RegExp(`^Uid:\\s+${hostUid}\\s+${hostUid}\\s+${hostUid}\\s+${hostUid}$`, 'm'),
+    );
     assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^CapEff:\s+0+$/m);
-    assert.match(readFileSync(`/proc/${handle.pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${hostUid}\\s`, 'm'), 'bwrap itself is unprivileged');
+    assert.match(
+      readFileSync(`/proc/${handle.pid}/status`, 'utf8'),
+      new RegExp(`^Uid:\\s+${hostUid}\\s`, 'm'),
+      'bwrap itself is unprivileged',
+    );
     // The staging binds live in the sandbox's private mount namespace only.
     assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(STAGE_DIR), 'no staging mount leaked to the host');
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/data/made-inside.txt&data=hello'), { ok: true, value: 'written' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/data/made-inside.txt&data=hello'), {
+      ok: true,
+      value: 'written',
+    });
     const st = statSync(join(data, 'made-inside.txt'));
     assert.equal(st.uid, hostUid);
     assert.equal(st.gid, hostUid);
@@ -67,17 +80,29 @@ describe('sandbox host uid', () => {
       fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', hostUid: b }),
     ]);
     await Promise.all([p.handle.ready, q.handle.ready]);
-    assert.deepEqual([hostMap(programPids(p.handle.pid)[0], 'uid_map')[1], hostMap(programPids(q.handle.pid)[0], 'uid_map')[1]], [a, b]);
+    assert.deepEqual(
+      [hostMap(programPids(p.handle.pid)[0], 'uid_map')[1], hostMap(programPids(q.handle.pid)[0], 'uid_map')[1]],
+      [a, b],
+    );
   });
 
   it('refuses a full range, a range that includes root, and a corrupt map with clear codes', () => {
     const dir = fx.mkdir('uidbad');
     const small = new ProgramUids(join(dir, 'small.json'), { base: 260_000, count: 2 });
     small.uidFor('one');
-    assert.throws(() => small.uidFor('two'), (e: AlephError) => e.code === 'SANDBOX_UIDS_EXHAUSTED');
-    assert.throws(() => new ProgramUids(join(dir, 'x.json'), { base: 0, count: 65_536 }), (e: AlephError) => e.code === 'SANDBOX_UID_RANGE_INVALID');
+    assert.throws(
+      () => small.uidFor('two'),
+      (e: AlephError) => e.code === 'SANDBOX_UIDS_EXHAUSTED',
+    );
+    assert.throws(
+      () => new ProgramUids(join(dir, 'x.json'), { base: 0, count: 65_536 }),
+      (e: AlephError) => e.code === 'SANDBOX_UID_RANGE_INVALID',
+    );
     writeFileSync(join(dir, 'corrupt.json'), '{"version":1,"uids":{"p":"root"}}');
-    assert.throws(() => new ProgramUids(join(dir, 'corrupt.json')), (e: AlephError) => e.code === 'SANDBOX_UID_MAP_CORRUPT');
+    assert.throws(
+      () => new ProgramUids(join(dir, 'corrupt.json')),
+      (e: AlephError) => e.code === 'SANDBOX_UID_MAP_CORRUPT',
+    );
   });
 
   it('hands over a volume written when programs ran as host root, never following its symlinks', async () => {
@@ -91,7 +116,10 @@ describe('sandbox host uid', () => {
     const volumes: VolumeSpec[] = [{ kind: 'persistent', mount: '/data', hostPath: data }];
     const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes, hostUid });
     await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/data/sub/old.txt&data=updated'), { ok: true, value: 'written' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/data/sub/old.txt&data=updated'), {
+      ok: true,
+      value: 'written',
+    });
     assert.equal(readFileSync(join(data, 'sub', 'old.txt'), 'utf8'), 'updated');
     assert.equal(lstatSync(join(data, 'link')).uid, hostUid);
     assert.equal(statSync(outside).uid, 0, 'the symlink target outside the volume keeps its owner');
@@ -123,7 +151,14 @@ describe('sandbox host uid', () => {
   it('explains why user namespaces are unusable from the kernel settings', () => {
     assert.equal(usernsProblem({ maxUserNamespaces: '15000\n', unprivilegedClone: null }), null);
     assert.equal(usernsProblem({ maxUserNamespaces: '0\n', unprivilegedClone: null }), 'user.max_user_namespaces is 0');
-    assert.equal(usernsProblem({ maxUserNamespaces: '100\n', unprivilegedClone: '0\n' }), 'kernel.unprivileged_userns_clone is 0');
-    assert.equal(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim() !== '0', true, 'this host runs the suite');
+    assert.equal(
+      usernsProblem({ maxUserNamespaces: '100\n', unprivilegedClone: '0\n' }),
+      'kernel.unprivileged_userns_clone is 0',
+    );
+    assert.equal(
+      readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim() !== '0',
+      true,
+      'this host runs the suite',
+    );
   });
 });

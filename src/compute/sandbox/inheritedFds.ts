@@ -13,14 +13,20 @@ const O_CLOEXEC = 0o2000000;
 export function inheritableFds(): number[] {
   const out: number[] = [];
   let names: string[];
-  try { names = readdirSync('/proc/self/fd'); } catch { return out; }
+  try {
+    names = readdirSync('/proc/self/fd');
+  } catch {
+    return out;
+  }
   for (const name of names) {
     const fd = Number(name);
     if (!Number.isInteger(fd) || fd <= 2) continue;
     try {
       const flags = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^flags:\s+([0-7]+)$/m);
       if (flags && (parseInt(flags[1], 8) & O_CLOEXEC) === 0) out.push(fd);
-    } catch { /* the fd of the directory listing itself, or closed meanwhile */ }
+    } catch {
+      /* the fd of the directory listing itself, or closed meanwhile */
+    }
   }
   return out.sort((a, b) => a - b);
 }

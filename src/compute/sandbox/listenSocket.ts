@@ -26,7 +26,10 @@ export function listenSocket(path: string): ListeningSocket {
   if (typeof fd !== 'number' || fd < 0) {
     server.close();
     rmSync(temp, { force: true });
-    throw new AlephError('SANDBOX_START_FAILED', `cannot listen on ${path}`, { hint: 'check that the instance work directory is writable', details: { path } });
+    throw new AlephError('SANDBOX_START_FAILED', `cannot listen on ${path}`, {
+      hint: 'check that the instance work directory is writable',
+      details: { path },
+    });
   }
   renameSync(temp, path);
   return { fd, close: () => server.close() };

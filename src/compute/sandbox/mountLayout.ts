@@ -32,10 +32,14 @@ function walk(runtimeRoot: string, dir: string, mountPoints: string[], args: str
       continue;
     }
     if (!st.isDirectory()) {
-      throw new AlephError('VOLUME_MOUNT_INVALID', `cannot mount below ${inner}: it is not a directory in the runtime`, {
-        hint: 'mount volumes at a path whose parents are plain directories (e.g. /data)',
-        details: { path: inner },
-      });
+      throw new AlephError(
+        'VOLUME_MOUNT_INVALID',
+        `cannot mount below ${inner}: it is not a directory in the runtime`,
+        {
+          hint: 'mount volumes at a path whose parents are plain directories (e.g. /data)',
+          details: { path: inner },
+        },
+      );
     }
     args.push('--dir', inner);
     walk(runtimeRoot, inner, mountPoints, args, source);
@@ -56,6 +60,7 @@ export function assertVolumeMount(putativeMount: string): string {
   if (!m.startsWith('/') || m.includes('\0')) throw bad('is not an absolute path');
   if (posix.normalize(m) !== m || m.endsWith('/')) throw bad('is not normalised');
   if (m === '/') throw bad('would hide the runtime');
-  for (const r of RESERVED_MOUNTS) if (m === r || m.startsWith(r + '/') || r.startsWith(m + '/')) throw bad(`overlaps ${r}`);
+  for (const r of RESERVED_MOUNTS)
+    if (m === r || m.startsWith(r + '/') || r.startsWith(m + '/')) throw bad(`overlaps ${r}`);
   return m;
 }

@@ -13,10 +13,14 @@ export function ownVolumeRoot(hostPath: string, uid: number): void {
   try {
     fd = openSync(hostPath, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   } catch (e) {
-    throw new AlephError('VOLUME_HOST_PATH_INVALID', `persistent volume ${hostPath} is not a plain directory (${(e as NodeJS.ErrnoException).code})`, {
-      hint: 'the volume directory was replaced by a symlink or a file; remove it so the compute node recreates it',
-      details: { hostPath },
-    });
+    throw new AlephError(
+      'VOLUME_HOST_PATH_INVALID',
+      `persistent volume ${hostPath} is not a plain directory (${(e as NodeJS.ErrnoException).code})`,
+      {
+        hint: 'the volume directory was replaced by a symlink or a file; remove it so the compute node recreates it',
+        details: { hostPath },
+      },
+    );
   }
   try {
     const st = fstatSync(fd);
@@ -24,7 +28,9 @@ export function ownVolumeRoot(hostPath: string, uid: number): void {
     fchownSync(fd, uid, uid);
     // Owned by root: a volume the program wrote when programs still ran as host root. Hand its files over once.
     if (st.uid === 0) adoptTree(hostPath, uid);
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Most entries handed over in one volume; past it the rest keep root as owner (and stay read-only to the program). */
@@ -40,7 +46,11 @@ function adoptTree(dir: string, uid: number): void {
   while (stack.length > 0 && count < MAX_ADOPTED) {
     const d = stack.pop()!;
     let names: string[];
-    try { names = readdirSync(d); } catch { continue; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
     for (const name of names) {
       if (++count > MAX_ADOPTED) return;
       const p = join(d, name);
@@ -48,7 +58,9 @@ function adoptTree(dir: string, uid: number): void {
         const st = lstatSync(p);
         if (st.uid === 0) lchownSync(p, uid, uid);
         if (st.isDirectory()) stack.push(p);
-      } catch { /* gone meanwhile */ }
+      } catch {
+        /* gone meanwhile */
+      }
     }
   }
 }

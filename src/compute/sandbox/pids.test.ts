@@ -35,7 +35,11 @@ describe('sandbox pid limits', () => {
   const group = `aleph-test-pids-${process.pid}`;
   after(async () => {
     await fx.dispose();
-    try { rmdirSync(join(V1_PIDS, group)); } catch { /* v2 host, or not created */ }
+    try {
+      rmdirSync(join(V1_PIDS, group));
+    } catch {
+      /* v2 host, or not created */
+    }
   });
 
   it('contains a fork bomb at the per-program limit; another program under the same 2-program budget still starts and answers', async () => {
@@ -52,14 +56,27 @@ describe('sandbox pid limits', () => {
     }
     // The bomb's own program keeps answering, and a second program fits in what is left of the budget.
     assert.equal((await get(bomb.handle.socketPath, '/')).status, 200);
-    const other = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', pids });
+    const other = await fx.start('node', {
+      codeDir: fx.code({ 'probe.js': PROBE_APP }),
+      entrypoint: 'probe.js:handler',
+      pids,
+    });
     await other.handle.ready;
     assert.equal((await get(other.handle.socketPath, '/')).status, 200);
   });
 
   it('refuses unusable pid limits with a clear code', () => {
-    assert.throws(() => createResourceLimits('x', 64, 1, { max: 0, budget: { group, max: 10 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
-    assert.throws(() => createResourceLimits('x', 64, 1, { max: 10, budget: { group: '../escape', max: 10 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
-    assert.throws(() => createResourceLimits('x', 64, 1, { max: 10, budget: { group, max: 5 } }), (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID');
+    assert.throws(
+      () => createResourceLimits('x', 64, 1, { max: 0, budget: { group, max: 10 } }),
+      (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID',
+    );
+    assert.throws(
+      () => createResourceLimits('x', 64, 1, { max: 10, budget: { group: '../escape', max: 10 } }),
+      (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID',
+    );
+    assert.throws(
+      () => createResourceLimits('x', 64, 1, { max: 10, budget: { group, max: 5 } }),
+      (e: AlephError) => e.code === 'SANDBOX_PIDS_LIMIT_INVALID',
+    );
   });
 });

@@ -28,23 +28,44 @@ describe('sandbox privileges: kernel settings', () => {
     const { handle } = await probe();
     await handle.ready;
     // Each write puts back the value already there, so a failing test never changes the host.
-    for (const knob of ['/proc/sys/kernel/core_pattern', '/proc/sys/kernel/modprobe', '/proc/sys/vm/swappiness', '/proc/sys/kernel/printk_ratelimit']) {
+    for (const knob of [
+      '/proc/sys/kernel/core_pattern',
+      '/proc/sys/kernel/modprobe',
+      '/proc/sys/vm/swappiness',
+      '/proc/sys/kernel/printk_ratelimit',
+    ]) {
       if (!existsSync(knob)) continue;
       const current = readFileSync(knob, 'utf8').trimEnd();
       const seen = await ask(handle.socketPath, `/read?path=${encodeURIComponent(knob)}`);
       assert.equal(seen.ok, true, knob);
-      assert.deepEqual(await ask(handle.socketPath, `/write?path=${encodeURIComponent(knob)}&data=${encodeURIComponent(current)}`), { ok: false, error: 'EROFS' }, knob);
+      assert.deepEqual(
+        await ask(handle.socketPath, `/write?path=${encodeURIComponent(knob)}&data=${encodeURIComponent(current)}`),
+        { ok: false, error: 'EROFS' },
+        knob,
+      );
     }
     assert.deepEqual(await ask(handle.socketPath, '/'), { ok: true, value: 'probe' });
   });
 
   it('cannot fill /dev: it is read-only but for a /dev/shm bounded like /tmp, and devices still work', async () => {
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'probe.js': PROBE_APP }), entrypoint: 'probe.js:handler', memoryMiB: 128 });
+    const { handle } = await fx.start('node', {
+      codeDir: fx.code({ 'probe.js': PROBE_APP }),
+      entrypoint: 'probe.js:handler',
+      memoryMiB: 128,
+    });
     await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/filler&bytes=1048576'), { ok: false, error: 'EROFS' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/filler&bytes=1048576'), {
+      ok: false,
+      error: 'EROFS',
+    });
     assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/null&bytes=10'), { ok: true, value: 'written' });
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/shm/segment&bytes=10'), { ok: true, value: 'written' });
-    const mounts = (await ask(handle.socketPath, '/read?path=/proc/self/mounts')).value!.split('\n').map((l) => l.split(' '));
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/dev/shm/segment&bytes=10'), {
+      ok: true,
+      value: 'written',
+    });
+    const mounts = (await ask(handle.socketPath, '/read?path=/proc/self/mounts'))
+      .value!.split('\n')
+      .map((l) => l.split(' '));
     assert.match(mounts.find((m) => m[1] === '/dev')![3], /^ro,/);
     assert.match(mounts.find((m) => m[1] === '/dev/shm')![3], /size=131072k/);
   });
@@ -53,18 +74,27 @@ describe('sandbox privileges: kernel settings', () => {
     const { handle } = await probe();
     await handle.ready;
     // Whatever the node's own score, a program starts as the first choice of a host-wide OOM kill.
-    assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/self/oom_score_adj'), { ok: true, value: `${PROGRAM_OOM_SCORE_ADJ}\n` });
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/self/oom_score_adj'), {
+      ok: true,
+      value: `${PROGRAM_OOM_SCORE_ADJ}\n`,
+    });
     for (const value of ['-1000', '-1']) {
       const r = await ask(handle.socketPath, `/write?path=/proc/self/oom_score_adj&data=${value}`);
       assert.equal(r.ok, false, value);
     }
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/proc/self/oom_score_adj&data=1000'), { ok: true, value: 'written' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/proc/self/oom_score_adj&data=1000'), {
+      ok: true,
+      value: 'written',
+    });
   });
 
   it('sees its own hostname through the read-only /proc/sys', async () => {
     const { handle } = await probe();
     await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/sys/kernel/hostname'), { ok: true, value: 'aleph\n' });
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/proc/sys/kernel/hostname'), {
+      ok: true,
+      value: 'aleph\n',
+    });
   });
 
   it('every other global /proc knob is read-only and host-state files read empty', async () => {
@@ -73,7 +103,10 @@ describe('sandbox privileges: kernel settings', () => {
     const mounts = (await ask(handle.socketPath, '/read?path=/proc/self/mounts')).value!;
     for (const p of PROC_READONLY) {
       if (!existsSync(p)) continue;
-      const line = mounts.split('\n').reverse().find((l) => l.split(' ')[1] === p);
+      const line = mounts
+        .split('\n')
+        .reverse()
+        .find((l) => l.split(' ')[1] === p);
       assert.ok(line, `${p} is not a mount point inside:\n${mounts}`);
       assert.match(line.split(' ')[3], /^ro,/, `${p}: ${line}`);
     }
@@ -83,7 +116,10 @@ describe('sandbox privileges: kernel settings', () => {
       if (r.ok) assert.equal(r.value, '', p);
       else assert.equal(r.error, 'EISDIR', p); // a masked directory: an empty read-only tmpfs
     }
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/proc/acpi/x'), existsSync('/proc/acpi') ? { ok: false, error: 'EROFS' } : { ok: false, error: 'ENOENT' });
+    assert.deepEqual(
+      await ask(handle.socketPath, '/write?path=/proc/acpi/x'),
+      existsSync('/proc/acpi') ? { ok: false, error: 'EROFS' } : { ok: false, error: 'ENOENT' },
+    );
   });
 });
 
@@ -105,18 +141,28 @@ exports.handler = (req, res) => {
 };
 `;
 
-describe('sandbox privileges: the node\'s connection to the program', () => {
+describe("sandbox privileges: the node's connection to the program", () => {
   const fx = new SandboxFixture();
   let host: net.Server;
   const hostHits: string[] = [];
-  after(async () => { host?.close(); await fx.dispose(); });
+  after(async () => {
+    host?.close();
+    await fx.dispose();
+  });
 
-  it('cannot be redirected to a host unix socket by replacing the program\'s socket with a symlink', async () => {
+  it("cannot be redirected to a host unix socket by replacing the program's socket with a symlink", async () => {
     // A host service on a unix socket, as Docker's or a database's would be: the node must never talk to it for a program.
     const hostSock = join(fx.mkdir('host-service'), 'service.sock');
-    host = net.createServer((c) => { hostHits.push('connection'); c.on('error', () => {}); c.end('HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nHOST SECRET'); });
+    host = net.createServer((c) => {
+      hostHits.push('connection');
+      c.on('error', () => {});
+      c.end('HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nHOST SECRET');
+    });
     await new Promise<void>((r) => host.listen(hostSock, r));
-    const { handle } = await fx.start('node', { codeDir: fx.code({ 'app.js': SOCKET_SWAPPER }), entrypoint: 'app.js:handler' });
+    const { handle } = await fx.start('node', {
+      codeDir: fx.code({ 'app.js': SOCKET_SWAPPER }),
+      entrypoint: 'app.js:handler',
+    });
     await handle.ready;
     const swap = await get(handle.socketPath, `/swap?to=${encodeURIComponent(hostSock)}`);
     assert.equal(swap.status, 200);
@@ -125,7 +171,7 @@ describe('sandbox privileges: the node\'s connection to the program', () => {
   });
 });
 
-describe('sandbox privileges: the node\'s open files', () => {
+describe("sandbox privileges: the node's open files", () => {
   const fx = new SandboxFixture();
   after(() => fx.dispose());
 
@@ -140,7 +186,9 @@ describe('sandbox privileges: the node\'s open files', () => {
       const r = await runInSandbox({ runtimeRoot: await cachedRuntime('shell'), argv: ['/bin/sh', '-c', 'ls /proc/self/fd; cat /proc/self/fd/7 <&7 || echo no-fd-7'] });
       process.stdout.write(JSON.stringify(r));`;
     const fd = openSync(secret, 'r');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'ignore', 'ignore', 'ignore', fd] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'ignore', 'ignore', 'ignore', fd],
+    });
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -148,6 +196,14 @@ describe('sandbox privileges: the node\'s open files', () => {
     const r = JSON.parse(out) as { stdout: string; stderr: string };
     assert.doesNotMatch(r.stdout, /NODE DATABASE/);
     assert.match(r.stdout, /no-fd-7/);
-    assert.deepEqual(r.stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((n) => n > 2 && n !== 3), [], r.stdout);
+    assert.deepEqual(
+      r.stdout
+        .split('\n')
+        .filter((l) => /^\d+$/.test(l))
+        .map(Number)
+        .filter((n) => n > 2 && n !== 3),
+      [],
+      r.stdout,
+    );
   });
 });

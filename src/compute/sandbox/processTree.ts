@@ -10,7 +10,9 @@ function parents(): Map<number, number> {
       // The command name may contain spaces and parentheses: fields start after the last ')'.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       out.set(Number(name), ppid);
-    } catch { /* exited while we looked */ }
+    } catch {
+      /* exited while we looked */
+    }
   }
   return out;
 }
@@ -32,7 +34,11 @@ export function descendants(root: number): number[] {
 
 export function signalAll(pids: number[], signal: NodeJS.Signals): void {
   for (const pid of pids) {
-    try { process.kill(pid, signal); } catch { /* already gone */ }
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 

@@ -15,8 +15,17 @@ export const PROC_READONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/fs', '/
 
 /** Hidden (empty), as runc's default `maskedPaths`, plus the key lists (they show the keys of host uid 0). */
 export const PROC_MASKED = [
-  '/proc/acpi', '/proc/asound', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/key-users', '/proc/latency_stats',
-  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi',
+  '/proc/acpi',
+  '/proc/asound',
+  '/proc/interrupts',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/key-users',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
 ];
 
 /**

@@ -50,7 +50,17 @@ export function programCommand(entry: ResolvedEntrypoint, runtimeRoot: string, p
     const python = findInRuntime(runtimeRoot, 'python3');
     if (!python) throw missing('python3', runtimeRoot);
     return {
-      argv: [python, '-m', 'uvicorn', '--fd', fd, '--app-dir', code, '--no-server-header', `${entry.module}:${entry.attr}`],
+      argv: [
+        python,
+        '-m',
+        'uvicorn',
+        '--fd',
+        fd,
+        '--app-dir',
+        code,
+        '--no-server-header',
+        `${entry.module}:${entry.attr}`,
+      ],
       launcherFiles: {},
       env: {},
     };
@@ -65,14 +75,24 @@ export function programCommand(entry: ResolvedEntrypoint, runtimeRoot: string, p
   // A script listens on TCP inside its own loopback; a bridge inside the sandbox carries the socket to it.
   const sh = findInRuntime(runtimeRoot, 'sh');
   if (!entry.executable && !sh) throw missing('/bin/sh', runtimeRoot);
-  const script = entry.executable ? [`${code}/${entry.file}`, String(port)] : [sh!, `${code}/${entry.file}`, String(port)];
+  const script = entry.executable
+    ? [`${code}/${entry.file}`, String(port)]
+    : [sh!, `${code}/${entry.file}`, String(port)];
   const python = findInRuntime(runtimeRoot, 'python3');
   if (python) {
-    return { argv: [python, `${launcher}/port-bridge.py`, fd, String(port), ...script], launcherFiles: { 'port-bridge.py': PYTHON_BRIDGE }, env: { PORT: String(port) } };
+    return {
+      argv: [python, `${launcher}/port-bridge.py`, fd, String(port), ...script],
+      launcherFiles: { 'port-bridge.py': PYTHON_BRIDGE },
+      env: { PORT: String(port) },
+    };
   }
   const node = findInRuntime(runtimeRoot, 'node');
   if (node) {
-    return { argv: [node, `${launcher}/port-bridge.mjs`, fd, String(port), ...script], launcherFiles: { 'port-bridge.mjs': NODE_BRIDGE }, env: { PORT: String(port) } };
+    return {
+      argv: [node, `${launcher}/port-bridge.mjs`, fd, String(port), ...script],
+      launcherFiles: { 'port-bridge.mjs': NODE_BRIDGE },
+      env: { PORT: String(port) },
+    };
   }
   throw missing('python3 or node (needed to bridge $PORT to the HTTP socket)', runtimeRoot);
 }

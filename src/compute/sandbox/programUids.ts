@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 
 /** A block of host uids (and the same gids) reserved for programs, like a /etc/subuid entry. */
-export interface UidRange { base: number; count: number }
+export interface UidRange {
+  base: number;
+  count: number;
+}
 
 /** The usual first subordinate block after the 100000 one tools give the first login user. */
 export const DEFAULT_UID_RANGE: UidRange = { base: 200_000, count: 65_536 };
@@ -24,7 +27,13 @@ const FileSchema = z.object({
 
 /** Checks an operator-given range (untrusted config): never root, never past uid_t. */
 export function assertUidRange(r: UidRange): UidRange {
-  if (!Number.isInteger(r.base) || !Number.isInteger(r.count) || r.base < 1000 || r.count < 2 || r.base + r.count - 1 > MAX_UID) {
+  if (
+    !Number.isInteger(r.base) ||
+    !Number.isInteger(r.count) ||
+    r.base < 1000 ||
+    r.count < 2 ||
+    r.base + r.count - 1 > MAX_UID
+  ) {
     throw new AlephError('SANDBOX_UID_RANGE_INVALID', `uid range ${r.base}+${r.count} is not usable`, {
       hint: 'use a base of at least 1000 (200000 by default) and a count of at least 2, ending below 4294967295',
       details: { ...r },
@@ -43,17 +52,24 @@ export class ProgramUids {
   private readonly taken = new Set<number>();
   readonly range: UidRange;
 
-  constructor(private readonly file: string, range: UidRange = DEFAULT_UID_RANGE) {
+  constructor(
+    private readonly file: string,
+    range: UidRange = DEFAULT_UID_RANGE,
+  ) {
     this.range = assertUidRange(range);
     if (!existsSync(file)) return;
     let parsed: z.infer<typeof FileSchema>;
     try {
       parsed = FileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (e) {
-      throw new AlephError('SANDBOX_UID_MAP_CORRUPT', `cannot read the program uid map ${file}: ${(e as Error).message}`, {
-        hint: 'restore the file from a backup; deleting it gives programs new uids (their persistent files keep the old owner)',
-        details: { file },
-      });
+      throw new AlephError(
+        'SANDBOX_UID_MAP_CORRUPT',
+        `cannot read the program uid map ${file}: ${(e as Error).message}`,
+        {
+          hint: 'restore the file from a backup; deleting it gives programs new uids (their persistent files keep the old owner)',
+          details: { file },
+        },
+      );
     }
     for (const [id, uid] of Object.entries(parsed.uids)) {
       // A uid outside the (possibly changed) range may belong to someone else on the host now: allocate afresh.
@@ -63,7 +79,9 @@ export class ProgramUids {
     }
   }
 
-  private inRange(uid: number): boolean { return uid >= this.range.base && uid < this.range.base + this.range.count; }
+  private inRange(uid: number): boolean {
+    return uid >= this.range.base && uid < this.range.base + this.range.count;
+  }
 
   /** The program's uid, allocated and recorded on first use. */
   uidFor(programId: string): number {
@@ -73,7 +91,8 @@ export class ProgramUids {
     while (this.taken.has(uid)) uid++;
     if (!this.inRange(uid)) {
       throw new AlephError('SANDBOX_UIDS_EXHAUSTED', `all ${this.range.count - 1} program uids are in use`, {
-        hint: 'raise the compute node\'s uid range count', details: { ...this.range },
+        hint: "raise the compute node's uid range count",
+        details: { ...this.range },
       });
     }
     this.byProgram.set(programId, uid);
@@ -85,7 +104,9 @@ export class ProgramUids {
   private save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, uids: Object.fromEntries(this.byProgram) }, null, 1) + '\n', { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify({ version: 1, uids: Object.fromEntries(this.byProgram) }, null, 1) + '\n', {
+      mode: 0o600,
+    });
     renameSync(tmp, this.file);
   }
 }

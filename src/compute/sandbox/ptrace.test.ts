@@ -42,8 +42,13 @@ describe('sandbox privileges: tracing and namespaces', () => {
     const r = await get(handle.socketPath, '/attack');
     assert.equal(r.status, 200, r.body);
     assert.deepEqual(JSON.parse(r.body), {
-      attachInit: 'EPERM', seizeInit: 'EPERM', attachParent: 'EPERM', seizeParent: 'EPERM',
-      unshareUser: 'EPERM', clone3: 'ENOSYS', fork: 7,
+      attachInit: 'EPERM',
+      seizeInit: 'EPERM',
+      attachParent: 'EPERM',
+      seizeParent: 'EPERM',
+      unshareUser: 'EPERM',
+      clone3: 'ENOSYS',
+      fork: 7,
     });
     // Not wedged: it answers at once, again and again.
     for (let i = 0; i < 3; i++) assert.deepEqual(JSON.parse((await get(handle.socketPath, '/')).body), { alive: true });

@@ -15,8 +15,16 @@ describe('resolveEntrypoint', () => {
 
   it('tells the three kinds apart', () => {
     assert.deepEqual(resolveEntrypoint('main:app', code), { kind: 'asgi', module: 'main', attr: 'app' });
-    assert.deepEqual(resolveEntrypoint('pkg.web:application', code), { kind: 'asgi', module: 'pkg.web', attr: 'application' });
-    assert.deepEqual(resolveEntrypoint('main.js:handler', code), { kind: 'node', file: 'main.js', exportName: 'handler' });
+    assert.deepEqual(resolveEntrypoint('pkg.web:application', code), {
+      kind: 'asgi',
+      module: 'pkg.web',
+      attr: 'application',
+    });
+    assert.deepEqual(resolveEntrypoint('main.js:handler', code), {
+      kind: 'node',
+      file: 'main.js',
+      exportName: 'handler',
+    });
     assert.deepEqual(resolveEntrypoint('main.js', code), { kind: 'node', file: 'main.js', exportName: null });
     assert.deepEqual(resolveEntrypoint('main', code), { kind: 'node', file: 'main.js', exportName: null });
     assert.deepEqual(resolveEntrypoint('run.sh', code), { kind: 'script', file: 'run.sh', executable: true });

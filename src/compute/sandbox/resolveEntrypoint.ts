@@ -22,7 +22,8 @@ function entryError(entrypoint: string, why: string): AlephError {
 /** A relative path inside the code dir; absolute or escaping paths would read the runtime instead of the code. */
 function codeRelative(entrypoint: string, file: string): string {
   const n = normalize(file);
-  if (n.startsWith('/') || n === '..' || n.startsWith('../') || n.includes('\0')) throw entryError(entrypoint, 'points outside the code');
+  if (n.startsWith('/') || n === '..' || n.startsWith('../') || n.includes('\0'))
+    throw entryError(entrypoint, 'points outside the code');
   return n;
 }
 
@@ -53,7 +54,8 @@ export function resolveEntrypoint(entrypoint: string, codeDir: string): Resolved
   const path = join(codeDir, file);
   if (!existsSync(path)) {
     // A bare Node module name: `main` → main.js / main.mjs.
-    for (const ext of ['.js', '.mjs', '.cjs']) if (existsSync(path + ext)) return { kind: 'node', file: file + ext, exportName: null };
+    for (const ext of ['.js', '.mjs', '.cjs'])
+      if (existsSync(path + ext)) return { kind: 'node', file: file + ext, exportName: null };
     throw entryError(entrypoint, `names ${file}, which is not in the code`);
   }
   const st = statSync(path);

@@ -11,10 +11,16 @@ export const DEFAULT_PIDS_MAX = 256;
  * The pid budget of all programs together: every program's cgroup sits in one parent cgroup (`group`, per
  * controller) whose pids.max is `max`, so many programs at their own limit still leave the host pids to spare.
  */
-export interface PidsBudget { group: string; max: number }
+export interface PidsBudget {
+  group: string;
+  max: number;
+}
 export const DEFAULT_PIDS_BUDGET: PidsBudget = { group: 'aleph', max: 4096 };
 
-export interface PidLimits { max: number; budget: PidsBudget }
+export interface PidLimits {
+  max: number;
+  budget: PidsBudget;
+}
 const GROUP = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface ResourceLimits {
@@ -43,15 +49,25 @@ function readCounter(file: string, key: string): number {
   try {
     const m = readFileSync(file, 'utf8').match(new RegExp(`^${key} (\\d+)$`, 'm'));
     return m ? Number(m[1]) : 0;
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 
 function readPids(file: string): number[] {
-  try { return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number); } catch { return []; }
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 function tryWrite(file: string, value: string): void {
-  try { writeFileSync(file, value); } catch { /* optional knob (e.g. memsw without swap accounting) */ }
+  try {
+    writeFileSync(file, value);
+  } catch {
+    /* optional knob (e.g. memsw without swap accounting) */
+  }
 }
 
 /** rmdir fails with EBUSY until the last process of the pid namespace is reaped, a few ms after bwrap exits. */
@@ -60,7 +76,12 @@ async function removeDirs(dirs: string[]): Promise<void> {
   for (let attempt = 0; attempt < 40 && left.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 50));
     left = left.filter((d) => {
-      try { rmdirSync(d); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; }
+      try {
+        rmdirSync(d);
+        return false;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+      }
     });
   }
 }
@@ -135,7 +156,15 @@ function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): Resour
   return {
     mechanism: 'rlimit',
     // RLIMIT_NPROC counts the processes of the real uid: each program has its own, so this is a per-program cap.
-    prefix: ['prlimit', `--data=${memoryMiB * MiB}`, `--nproc=${pidLimits.max}`, '--', 'taskset', '-c', `0-${cpus - 1}`],
+    prefix: [
+      'prlimit',
+      `--data=${memoryMiB * MiB}`,
+      `--nproc=${pidLimits.max}`,
+      '--',
+      'taskset',
+      '-c',
+      `0-${cpus - 1}`,
+    ],
     oomKilled: () => false,
     pids: () => null,
     release: async () => {},
@@ -145,21 +174,40 @@ function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): Resour
 /** Sets up memory / CPU / pid limits for one sandbox with the best mechanism the machine offers. */
 /** Checks operator-given pid limits (config: checked at node start and before each sandbox). */
 export function assertPidLimits(p: PidLimits): PidLimits {
-  if (!GROUP.test(p.budget.group) || !Number.isInteger(p.max) || p.max < 1 || !Number.isInteger(p.budget.max) || p.budget.max < p.max) {
-    throw new AlephError('SANDBOX_PIDS_LIMIT_INVALID', `pid limits ${p.max} per program, ${p.budget.max} in '${p.budget.group}' are not usable`, {
-      hint: 'use positive integers, a budget at least the per-program limit, and a group name of [A-Za-z0-9_.-]', details: { ...p },
-    });
+  if (
+    !GROUP.test(p.budget.group) ||
+    !Number.isInteger(p.max) ||
+    p.max < 1 ||
+    !Number.isInteger(p.budget.max) ||
+    p.budget.max < p.max
+  ) {
+    throw new AlephError(
+      'SANDBOX_PIDS_LIMIT_INVALID',
+      `pid limits ${p.max} per program, ${p.budget.max} in '${p.budget.group}' are not usable`,
+      {
+        hint: 'use positive integers, a budget at least the per-program limit, and a group name of [A-Za-z0-9_.-]',
+        details: { ...p },
+      },
+    );
   }
   return p;
 }
 
-export function createResourceLimits(name: string, memoryMiB: number, vcpus: number,
-  pidLimits: PidLimits = { max: DEFAULT_PIDS_MAX, budget: DEFAULT_PIDS_BUDGET }): ResourceLimits {
+export function createResourceLimits(
+  name: string,
+  memoryMiB: number,
+  vcpus: number,
+  pidLimits: PidLimits = { max: DEFAULT_PIDS_MAX, budget: DEFAULT_PIDS_BUDGET },
+): ResourceLimits {
   assertPidLimits(pidLimits);
   const unified = existsSync(join(CG, 'cgroup.controllers'));
   try {
-    if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes'))) return cgroupV1(name, memoryMiB, vcpus, pidLimits);
-    if (unified && readFileSync(join(CG, 'cgroup.controllers'), 'utf8').includes('memory')) return cgroupV2(name, memoryMiB, vcpus, pidLimits);
-  } catch { /* not delegated to us: fall through */ }
+    if (!unified && existsSync(join(CG, 'memory', 'memory.limit_in_bytes')))
+      return cgroupV1(name, memoryMiB, vcpus, pidLimits);
+    if (unified && readFileSync(join(CG, 'cgroup.controllers'), 'utf8').includes('memory'))
+      return cgroupV2(name, memoryMiB, vcpus, pidLimits);
+  } catch {
+    /* not delegated to us: fall through */
+  }
   return rlimits(memoryMiB, vcpus, pidLimits);
 }

@@ -41,26 +41,50 @@ const MAX_OUTPUT = 1024 * 1024;
 export async function runInSandbox(o: RunInSandboxOptions): Promise<RunResult> {
   const work = mkdtempSync(join(tmpdir(), 'aleph-run-'));
   const memoryMiB = o.memoryMiB ?? 256;
-  const limits = createResourceLimits(`run-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, memoryMiB, o.vcpus ?? 1);
+  const limits = createResourceLimits(
+    `run-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+    memoryMiB,
+    o.vcpus ?? 1,
+  );
   try {
     for (const d of ['code', 'launcher']) mkdirSync(join(work, d));
     if (o.internet) writeFileSync(join(work, 'launcher', 'resolv.conf'), RESOLV_CONF);
     for (const v of o.volumes ?? []) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, o.hostUid ?? PROBE_UID);
     const args = bwrapArgs({
-      runtimeRoot: o.runtimeRoot, codeDir: o.codeDir ?? join(work, 'code'), launcherDir: join(work, 'launcher'),
-      volumes: o.volumes ?? [], internet: o.internet ?? false, tmpMiB: memoryMiB, env: o.env ?? {}, argv: o.argv,
+      runtimeRoot: o.runtimeRoot,
+      codeDir: o.codeDir ?? join(work, 'code'),
+      launcherDir: join(work, 'launcher'),
+      volumes: o.volumes ?? [],
+      internet: o.internet ?? false,
+      tmpMiB: memoryMiB,
+      env: o.env ?? {},
+      argv: o.argv,
       hostUid: o.hostUid ?? PROBE_UID,
     });
     const out = { stdout: '', stderr: '' };
     const child = spawnBwrap(limits.prefix, args, o.internet ? { [INFO_FD]: 'pipe', [BLOCK_FD]: 'pipe' } : {});
-    const net = o.internet ? attachUserNetwork(child, (l) => { out.stderr += l + '\n'; }) : null;
-    net?.ready.catch((e: Error) => { out.stderr += e.message + '\n'; child.kill('SIGKILL'); });
-    child.stdout!.on('data', (b: Buffer) => { if (out.stdout.length < MAX_OUTPUT) out.stdout += b.toString(); });
-    child.stderr!.on('data', (b: Buffer) => { if (out.stderr.length < MAX_OUTPUT) out.stderr += b.toString(); });
+    const net = o.internet
+      ? attachUserNetwork(child, (l) => {
+          out.stderr += l + '\n';
+        })
+      : null;
+    net?.ready.catch((e: Error) => {
+      out.stderr += e.message + '\n';
+      child.kill('SIGKILL');
+    });
+    child.stdout!.on('data', (b: Buffer) => {
+      if (out.stdout.length < MAX_OUTPUT) out.stdout += b.toString();
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (out.stderr.length < MAX_OUTPUT) out.stderr += b.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       child.on('close', (c, s) => resolve([c, s]));
-      child.on('error', (e) => { out.stderr += e.message; resolve([null, null]); });
+      child.on('error', (e) => {
+        out.stderr += e.message;
+        resolve([null, null]);
+      });
     });
     clearTimeout(timer);
     net?.stop();

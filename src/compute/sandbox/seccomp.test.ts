@@ -28,8 +28,14 @@ def attempt(f):
         return errno.errorcode[e.errno]
 `;
 
-async function probe(runtimeRoot: string, calls: Record<string, string>, volumes: Parameters<typeof runInSandbox>[0]['volumes'] = []): Promise<Record<string, string>> {
-  const body = Object.entries(calls).map(([k, expr]) => `out[${JSON.stringify(k)}] = ${expr}`).join('\n');
+async function probe(
+  runtimeRoot: string,
+  calls: Record<string, string>,
+  volumes: Parameters<typeof runInSandbox>[0]['volumes'] = [],
+): Promise<Record<string, string>> {
+  const body = Object.entries(calls)
+    .map(([k, expr]) => `out[${JSON.stringify(k)}] = ${expr}`)
+    .join('\n');
   const script = `${PRELUDE}\nout = {}\n${body}\nprint(json.dumps(out))\n`;
   const r = await runInSandbox({ runtimeRoot, argv: ['/usr/bin/python3', '-c', script], volumes, timeoutMs: 20_000 });
   assert.equal(r.code, 0, `${r.reason}\n${r.stderr}`);
@@ -51,33 +57,50 @@ function setidFiles(dir: string): string[] {
 describe('sandbox privileges: syscall filter', () => {
   const fx = new SandboxFixture();
   let python = '';
-  before(async () => { python = await cachedRuntime('python'); });
+  before(async () => {
+    python = await cachedRuntime('python');
+  });
   after(() => fx.dispose());
 
   it('cannot create a setuid or setgid file in a persistent volume, by any call', async () => {
     const host = fx.mkdir('persistent-setid');
     const volumes = [{ kind: 'persistent' as const, mount: '/data', hostPath: host }];
-    const r = await probe(python, {
-      prepare: `attempt(lambda: (open('/data/tool', 'w').write('x'), os.mkdir('/data/dir')))`,
-      chmodSuid: `attempt(lambda: os.chmod('/data/tool', 0o4755))`,
-      chmodSgid: `attempt(lambda: os.chmod('/data/tool', 0o2755))`,
-      chmodSgidDir: `attempt(lambda: os.chmod('/data/dir', 0o2775))`,
-      fchmodSuid: `attempt(lambda: os.fchmod(os.open('/data/tool', os.O_RDONLY), 0o4755))`,
-      fchmodat2Suid: `sc('fchmodat2', -100, b'/data/tool', 0o4755, 0)`,
-      // High bits beyond the mode must not hide the setuid bit from the filter.
-      chmodHighBits: `sc('fchmodat2', -100, b'/data/tool', 0x10000 | 0o4755, 0)`,
-      openCreatSuid: `attempt(lambda: os.open('/data/created', os.O_CREAT | os.O_WRONLY, 0o4755))`,
-      openTmpfileSuid: `attempt(lambda: os.open('/data', os.O_TMPFILE | os.O_WRONLY, 0o4755))`,
-      mknodSuid: `attempt(lambda: os.mknod('/data/node', stat.S_IFREG | 0o4755))`,
-      openat2: `sc('openat2', -100, b'/data/tool', 0, 0)`,
-      plainChmod: `attempt(lambda: os.chmod('/data/tool', 0o755))`,
-      plainCreate: `attempt(lambda: os.close(os.open('/data/plain', os.O_CREAT | os.O_WRONLY, 0o644)))`,
-      stickyTmp: `attempt(lambda: (os.mkdir('/tmp/shared'), os.chmod('/tmp/shared', 0o1777)))`,
-    }, volumes);
+    const r = await probe(
+      python,
+      {
+        prepare: `attempt(lambda: (open('/data/tool', 'w').write('x'), os.mkdir('/data/dir')))`,
+        chmodSuid: `attempt(lambda: os.chmod('/data/tool', 0o4755))`,
+        chmodSgid: `attempt(lambda: os.chmod('/data/tool', 0o2755))`,
+        chmodSgidDir: `attempt(lambda: os.chmod('/data/dir', 0o2775))`,
+        fchmodSuid: `attempt(lambda: os.fchmod(os.open('/data/tool', os.O_RDONLY), 0o4755))`,
+        fchmodat2Suid: `sc('fchmodat2', -100, b'/data/tool', 0o4755, 0)`,
+        // High bits beyond the mode must not hide the setuid bit from the filter.
+        chmodHighBits: `sc('fchmodat2', -100, b'/data/tool', 0x10000 | 0o4755, 0)`,
+        openCreatSuid: `attempt(lambda: os.open('/data/created', os.O_CREAT | os.O_WRONLY, 0o4755))`,
+        openTmpfileSuid: `attempt(lambda: os.open('/data', os.O_TMPFILE | os.O_WRONLY, 0o4755))`,
+        mknodSuid: `attempt(lambda: os.mknod('/data/node', stat.S_IFREG | 0o4755))`,
+        openat2: `sc('openat2', -100, b'/data/tool', 0, 0)`,
+        plainChmod: `attempt(lambda: os.chmod('/data/tool', 0o755))`,
+        plainCreate: `attempt(lambda: os.close(os.open('/data/plain', os.O_CREAT | os.O_WRONLY, 0o644)))`,
+        stickyTmp: `attempt(lambda: (os.mkdir('/tmp/shared'), os.chmod('/tmp/shared', 0o1777)))`,
+      },
+      volumes,
+    );
     assert.deepEqual(r, {
-      prepare: 'ok', chmodSuid: 'EPERM', chmodSgid: 'EPERM', chmodSgidDir: 'EPERM', fchmodSuid: 'EPERM', fchmodat2Suid: 'EPERM', chmodHighBits: 'EPERM',
-      openCreatSuid: 'EPERM', openTmpfileSuid: 'EPERM', mknodSuid: 'EPERM', openat2: 'ENOSYS',
-      plainChmod: 'ok', plainCreate: 'ok', stickyTmp: 'ok',
+      prepare: 'ok',
+      chmodSuid: 'EPERM',
+      chmodSgid: 'EPERM',
+      chmodSgidDir: 'EPERM',
+      fchmodSuid: 'EPERM',
+      fchmodat2Suid: 'EPERM',
+      chmodHighBits: 'EPERM',
+      openCreatSuid: 'EPERM',
+      openTmpfileSuid: 'EPERM',
+      mknodSuid: 'EPERM',
+      openat2: 'ENOSYS',
+      plainChmod: 'ok',
+      plainCreate: 'ok',
+      stickyTmp: 'ok',
     });
     assert.deepEqual(setidFiles(host), []);
     assert.equal(lstatSync(join(host, 'tool')).mode & 0o7777, 0o755);
@@ -100,26 +123,44 @@ describe('sandbox privileges: syscall filter', () => {
       ordinaryIoctl: `sc('ioctl', 1, 0x5401, ${buf(64)})`,
     });
     assert.deepEqual(r, {
-      keyctl: 'EPERM', addKey: 'EPERM', ioUring: 'EPERM', perf: 'EPERM', bpf: 'EPERM', userfaultfd: 'EPERM', setns: 'EPERM',
-      tiocsti: 'EPERM', tiocstiHighBits: 'EPERM', ordinaryIoctl: 'ENOTTY',
+      keyctl: 'EPERM',
+      addKey: 'EPERM',
+      ioUring: 'EPERM',
+      perf: 'EPERM',
+      bpf: 'EPERM',
+      userfaultfd: 'EPERM',
+      setns: 'EPERM',
+      tiocsti: 'EPERM',
+      tiocstiHighBits: 'EPERM',
+      ordinaryIoctl: 'ENOTTY',
     });
   });
 
-  it('a call through another syscall ABI (x32 numbering) kills the program instead of slipping past the filter', { skip: process.arch !== 'x64' && 'x32 is an x86_64 ABI' }, async () => {
+  it('a call through another syscall ABI (x32 numbering) kills the program instead of slipping past the filter', {
+    skip: process.arch !== 'x64' && 'x32 is an x86_64 ABI',
+  }, async () => {
     const r = await runInSandbox({
-      runtimeRoot: python, timeoutMs: 20_000,
-      argv: ['/usr/bin/python3', '-c', 'import ctypes\nctypes.CDLL(None).syscall(0x40000000 | 250, 0, ctypes.c_long(-4), 0)\nprint("survived")'],
+      runtimeRoot: python,
+      timeoutMs: 20_000,
+      argv: [
+        '/usr/bin/python3',
+        '-c',
+        'import ctypes\nctypes.CDLL(None).syscall(0x40000000 | 250, 0, ctypes.c_long(-4), 0)\nprint("survived")',
+      ],
     });
     assert.doesNotMatch(r.stdout, /survived/);
     assert.equal(r.code, 159, r.reason); // 128 + SIGSYS: bwrap's init passes on how the program died
   });
 
   it('without libseccomp no sandbox starts, and the error says what to install', () => {
-    assert.throws(() => compile(['/nonexistent/python3', '/bin/false']), (e: { code: string; hint: string; details: { tried: string[] } }) => {
-      assert.equal(e.code, 'SANDBOX_SECCOMP_UNAVAILABLE');
-      assert.match(e.hint, /python3-seccomp/);
-      assert.equal(e.details.tried.length, 1); // the absent absolute path is skipped, /bin/false is tried
-      return true;
-    });
+    assert.throws(
+      () => compile(['/nonexistent/python3', '/bin/false']),
+      (e: { code: string; hint: string; details: { tried: string[] } }) => {
+        assert.equal(e.code, 'SANDBOX_SECCOMP_UNAVAILABLE');
+        assert.match(e.hint, /python3-seccomp/);
+        assert.equal(e.details.tried.length, 1); // the absent absolute path is skipped, /bin/false is tried
+        return true;
+      },
+    );
   });
 });

@@ -61,20 +61,35 @@ export function seccompSkipped(): string[] {
 
 /** Exported for tests: compiles with the first of `pythons` that has libseccomp. */
 export function compile(pythons = PYTHONS): { bpf: Buffer; skipped: string[] } {
-  const spec = JSON.stringify({ denied: DENIED_SYSCALLS, setuid: SETUID_RULES, namespaces: NAMESPACE_RULES, ioctls: DENIED_IOCTLS });
+  const spec = JSON.stringify({
+    denied: DENIED_SYSCALLS,
+    setuid: SETUID_RULES,
+    namespaces: NAMESPACE_RULES,
+    ioctls: DENIED_IOCTLS,
+  });
   const errors: string[] = [];
   for (const python of pythons) {
     if (python.startsWith('/') && !existsSync(python)) continue;
-    const r = spawnSync(python, ['-c', COMPILER, spec], { timeout: 10_000, maxBuffer: 1024 * 1024, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const r = spawnSync(python, ['-c', COMPILER, spec], {
+      timeout: 10_000,
+      maxBuffer: 1024 * 1024,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
     const stderr = r.stderr?.toString().trim() ?? '';
     if (r.status === 0 && r.stdout.length > 0 && r.stdout.length % 8 === 0) {
       const skipped = (JSON.parse(stderr.split('\n').pop() ?? '{}') as { skipped?: string[] }).skipped ?? [];
       return { bpf: r.stdout, skipped };
     }
-    errors.push(`${python}: ${r.error?.message ?? (stderr.split('\n').pop() || `exit ${r.status}, ${r.stdout.length} bytes`)}`);
+    errors.push(
+      `${python}: ${r.error?.message ?? (stderr.split('\n').pop() || `exit ${r.status}, ${r.stdout.length} bytes`)}`,
+    );
   }
-  throw new AlephError('SANDBOX_SECCOMP_UNAVAILABLE', 'cannot build the sandbox syscall filter: libseccomp for python3 is missing', {
-    hint: 'install the Debian package python3-seccomp (bash scripts/setup.sh does)',
-    details: { tried: errors },
-  });
+  throw new AlephError(
+    'SANDBOX_SECCOMP_UNAVAILABLE',
+    'cannot build the sandbox syscall filter: libseccomp for python3 is missing',
+    {
+      hint: 'install the Debian package python3-seccomp (bash scripts/setup.sh does)',
+      details: { tried: errors },
+    },
+  );
 }

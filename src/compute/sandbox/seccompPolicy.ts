@@ -27,35 +27,100 @@ export interface DeniedSyscall {
   why: string;
 }
 
-const deny = (why: string, ...names: string[]): DeniedSyscall[] => names.map((name) => ({ name, errno: 'EPERM' as const, why }));
+const deny = (why: string, ...names: string[]): DeniedSyscall[] =>
+  names.map((name) => ({ name, errno: 'EPERM' as const, why }));
 
 export const DENIED_SYSCALLS: DeniedSyscall[] = [
   ...deny('kernel keyrings: a large kernel interface programs have no use for', 'keyctl', 'add_key', 'request_key'),
-  ...deny('kernel programs and profiling: frequent kernel exploit vectors',
-    'bpf', 'perf_event_open', 'userfaultfd', 'lookup_dcookie'),
-  ...deny('io_uring bypasses syscall filtering and has had many privilege escalations',
-    'io_uring_setup', 'io_uring_enter', 'io_uring_register'),
-  ...deny('modules and kernel replacement',
-    'init_module', 'finit_module', 'delete_module', 'create_module', 'kexec_load', 'kexec_file_load'),
+  ...deny(
+    'kernel programs and profiling: frequent kernel exploit vectors',
+    'bpf',
+    'perf_event_open',
+    'userfaultfd',
+    'lookup_dcookie',
+  ),
+  ...deny(
+    'io_uring bypasses syscall filtering and has had many privilege escalations',
+    'io_uring_setup',
+    'io_uring_enter',
+    'io_uring_register',
+  ),
+  ...deny(
+    'modules and kernel replacement',
+    'init_module',
+    'finit_module',
+    'delete_module',
+    'create_module',
+    'kexec_load',
+    'kexec_file_load',
+  ),
   // name_to_handle_at stays: libmount and systemd tools use it to tell mount points apart, and a handle is useless without this.
   ...deny('a file handle reaches files outside the mount namespace (the "shocker" escape)', 'open_by_handle_at'),
-  ...deny('mount API: the sandbox mounts are fixed',
-    'mount', 'umount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr'),
-  ...deny('host-wide machine state',
-    'reboot', 'swapon', 'swapoff', 'syslog', 'acct', 'quotactl', 'settimeofday', 'clock_settime', 'sethostname', 'setdomainname',
-    'vhangup', 'iopl', 'ioperm', 'nfsservctl', 'uselib', 'ustat', 'sysfs', '_sysctl'),
+  ...deny(
+    'mount API: the sandbox mounts are fixed',
+    'mount',
+    'umount',
+    'umount2',
+    'pivot_root',
+    'move_mount',
+    'open_tree',
+    'fsopen',
+    'fsconfig',
+    'fsmount',
+    'fspick',
+    'mount_setattr',
+  ),
+  ...deny(
+    'host-wide machine state',
+    'reboot',
+    'swapon',
+    'swapoff',
+    'syslog',
+    'acct',
+    'quotactl',
+    'settimeofday',
+    'clock_settime',
+    'sethostname',
+    'setdomainname',
+    'vhangup',
+    'iopl',
+    'ioperm',
+    'nfsservctl',
+    'uselib',
+    'ustat',
+    'sysfs',
+    '_sysctl',
+  ),
   ...deny('namespaces are fixed by the sandbox', 'setns'),
   // Docker's default without CAP_SYS_PTRACE: a program could otherwise attach to the sandbox's pid 1 and wedge it.
-  ...deny('tracing other processes (the sandbox\'s pid 1 included)', 'ptrace', 'process_vm_readv', 'process_vm_writev'),
+  ...deny("tracing other processes (the sandbox's pid 1 included)", 'ptrace', 'process_vm_readv', 'process_vm_writev'),
   // clone3 passes its flags in a struct the filter cannot read; glibc falls back to clone, whose flags it can (below).
-  { name: 'clone3', number: 435, errno: 'ENOSYS', why: 'its flags sit in a struct the filter cannot read; libc falls back to clone' },
-  { name: 'openat2', number: 437, errno: 'ENOSYS', why: 'its mode sits in a struct the filter cannot read; libc falls back to openat' },
+  {
+    name: 'clone3',
+    number: 435,
+    errno: 'ENOSYS',
+    why: 'its flags sit in a struct the filter cannot read; libc falls back to clone',
+  },
+  {
+    name: 'openat2',
+    number: 437,
+    errno: 'ENOSYS',
+    why: 'its mode sits in a struct the filter cannot read; libc falls back to openat',
+  },
 ];
 
 /** One argument test: `(arg[index] & mask) === value`. */
-export interface ArgMaskedEq { index: number; mask: number; value: number }
+export interface ArgMaskedEq {
+  index: number;
+  mask: number;
+  value: number;
+}
 
-export interface SetuidRule { name: string; number?: number | undefined; args: ArgMaskedEq[] }
+export interface SetuidRule {
+  name: string;
+  number?: number | undefined;
+  args: ArgMaskedEq[];
+}
 
 function modeRules(name: string, modeArg: number, flagsArg: number | null, number?: number): SetuidRule[] {
   const out: SetuidRule[] = [];
@@ -63,7 +128,9 @@ function modeRules(name: string, modeArg: number, flagsArg: number | null, numbe
     const mode = { index: modeArg, mask: bit, value: bit };
     if (flagsArg === null) out.push({ name, number, args: [mode] });
     // open(2) only uses its mode when it creates the file (O_CREAT, or O_TMPFILE + linkat later).
-    else for (const flag of [O_CREAT, O_TMPFILE_FLAG]) out.push({ name, number, args: [{ index: flagsArg, mask: flag, value: flag }, mode] });
+    else
+      for (const flag of [O_CREAT, O_TMPFILE_FLAG])
+        out.push({ name, number, args: [{ index: flagsArg, mask: flag, value: flag }, mode] });
   }
   return out;
 }
@@ -88,7 +155,8 @@ export const CLONE_NEWUSER = 0x10000000;
  * CAP_SYS_ADMIN, which a program never has. Flags are the first argument of both calls on x86_64 and arm64.
  */
 export const NAMESPACE_RULES: SetuidRule[] = ['unshare', 'clone'].map((name) => ({
-  name, args: [{ index: 0, mask: CLONE_NEWUSER, value: CLONE_NEWUSER }],
+  name,
+  args: [{ index: 0, mask: CLONE_NEWUSER, value: CLONE_NEWUSER }],
 }));
 
 /** ioctl requests refused: `ioctl(fd, request)` with `request` compared on its low 32 bits. */

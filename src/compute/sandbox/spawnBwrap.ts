@@ -14,7 +14,11 @@ export const PROGRAM_OOM_SCORE_ADJ = 500;
  * seccomp program to fd 4; `passFds` (child fd → parent fd or a new pipe, above 4) reach bwrap as they are, and
  * no other fd does. stdout/stderr are pipes; the child's environment is only PATH (bwrap --clearenv sets the program's own).
  */
-export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<number, number | 'pipe'> = {}): ChildProcess {
+export function spawnBwrap(
+  prefix: string[],
+  args: BwrapArgs,
+  passFds: Record<number, number | 'pipe'> = {},
+): ChildProcess {
   const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'];
   for (const [childFd, parentFd] of Object.entries(passFds)) {
     for (let i = stdio.length; i < Number(childFd); i++) stdio.push('ignore');
@@ -23,7 +27,17 @@ export function spawnBwrap(prefix: string[], args: BwrapArgs, passFds: Record<nu
   // Fds this process inherited stay open across exec; only those the child gets from `stdio` are replaced.
   const leaked = inheritableFds().filter((fd) => fd >= stdio.length || stdio[fd] === 'ignore');
   const oom = ['choom', '-n', String(PROGRAM_OOM_SCORE_ADJ), '--'];
-  const [cmd, ...rest] = [...closeFdsPrefix(leaked), ...prefix, ...oom, ...args.dropPrivileges, 'bwrap', '--args', '3', '--', ...args.command];
+  const [cmd, ...rest] = [
+    ...closeFdsPrefix(leaked),
+    ...prefix,
+    ...oom,
+    ...args.dropPrivileges,
+    'bwrap',
+    '--args',
+    '3',
+    '--',
+    ...args.command,
+  ];
   const child = spawn(cmd, rest, { stdio, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   const feed = (fd: number, data: Buffer) => {
     const w = child.stdio[fd] as NodeJS.WritableStream;

@@ -31,10 +31,22 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
   const socketPath = join(spec.workDir, 'http.sock');
   let limits: ResourceLimits | null = null;
   try {
-    if (!INSTANCE_ID.test(spec.instanceId)) throw new AlephError('SANDBOX_START_FAILED', `invalid instance id '${spec.instanceId}'`, { hint: 'use [A-Za-z0-9_.-], at most 64 characters' });
-    if (socketPath.length > MAX_SOCKET_PATH) throw new AlephError('SANDBOX_START_FAILED', `socket path is ${socketPath.length} bytes, unix sockets allow ${MAX_SOCKET_PATH}`, { hint: 'use a shorter workDir', details: { socketPath } });
+    if (!INSTANCE_ID.test(spec.instanceId))
+      throw new AlephError('SANDBOX_START_FAILED', `invalid instance id '${spec.instanceId}'`, {
+        hint: 'use [A-Za-z0-9_.-], at most 64 characters',
+      });
+    if (socketPath.length > MAX_SOCKET_PATH)
+      throw new AlephError(
+        'SANDBOX_START_FAILED',
+        `socket path is ${socketPath.length} bytes, unix sockets allow ${MAX_SOCKET_PATH}`,
+        { hint: 'use a shorter workDir', details: { socketPath } },
+      );
     assertSandboxHost();
-    if (!Number.isInteger(spec.hostUid) || spec.hostUid < 1000) throw new AlephError('SANDBOX_START_FAILED', `host uid ${spec.hostUid} is not an unprivileged uid`, { hint: 'give each program a uid from the compute node\'s subordinate range', details: { hostUid: spec.hostUid } });
+    if (!Number.isInteger(spec.hostUid) || spec.hostUid < 1000)
+      throw new AlephError('SANDBOX_START_FAILED', `host uid ${spec.hostUid} is not an unprivileged uid`, {
+        hint: "give each program a uid from the compute node's subordinate range",
+        details: { hostUid: spec.hostUid },
+      });
     const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
     for (const v of spec.volumes) if (v.kind === 'persistent') ownVolumeRoot(v.hostPath, spec.hostUid);
     const cmd = programCommand(entry, spec.runtimeRoot, SCRIPT_PORT);
@@ -43,19 +55,40 @@ export function startSandbox(spec: SandboxSpec): SandboxHandle {
     for (const [name, body] of Object.entries(cmd.launcherFiles)) writeFileSync(join(launcherDir, name), body);
     if (spec.internet) writeFileSync(join(launcherDir, 'resolv.conf'), RESOLV_CONF);
     const args = bwrapArgs({
-      runtimeRoot: spec.runtimeRoot, codeDir: spec.codeDir, launcherDir, volumes: spec.volumes, internet: spec.internet,
-      tmpMiB: spec.memoryMiB, env: { ...spec.env, ...cmd.env }, argv: cmd.argv, hostUid: spec.hostUid,
+      runtimeRoot: spec.runtimeRoot,
+      codeDir: spec.codeDir,
+      launcherDir,
+      volumes: spec.volumes,
+      internet: spec.internet,
+      tmpMiB: spec.memoryMiB,
+      env: { ...spec.env, ...cmd.env },
+      argv: cmd.argv,
+      hostUid: spec.hostUid,
     });
     // A fresh cgroup per start: a reused one would still carry the previous run's OOM counter.
-    limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, spec.memoryMiB, spec.vcpus, spec.pids);
+    limits = createResourceLimits(
+      `${spec.instanceId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+      spec.memoryMiB,
+      spec.vcpus,
+      spec.pids,
+    );
     return run(spec, socketPath, args, limits);
   } catch (e) {
     void limits?.release();
-    const err = e instanceof AlephError ? e : new AlephError('SANDBOX_START_FAILED', `could not start the sandbox: ${(e as Error).message}`, { cause: e });
+    const err =
+      e instanceof AlephError
+        ? e
+        : new AlephError('SANDBOX_START_FAILED', `could not start the sandbox: ${(e as Error).message}`, { cause: e });
     spec.onLog('system', `failed to start: ${err.message}`);
     const ready = Promise.reject(err);
     ready.catch(() => {});
-    return { socketPath, pid: 0, ready, exited: Promise.resolve({ code: null, signal: null, reason: `failed to start: ${err.message}` }), stop: async () => {} };
+    return {
+      socketPath,
+      pid: 0,
+      ready,
+      exited: Promise.resolve({ code: null, signal: null, reason: `failed to start: ${err.message}` }),
+      stop: async () => {},
+    };
   }
 }
 
@@ -64,18 +97,29 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
   let child: ReturnType<typeof spawnBwrap>;
   const fds: Record<number, number | 'pipe'> = { [LISTEN_FD]: listener.fd };
   if (spec.internet) Object.assign(fds, { [INFO_FD]: 'pipe', [BLOCK_FD]: 'pipe' });
-  try { child = spawnBwrap(limits.prefix, args, fds); } finally { listener.close(); }
+  try {
+    child = spawnBwrap(limits.prefix, args, fds);
+  } finally {
+    listener.close();
+  }
 
   let done = false;
   let stopRequested = false;
   let startError: string | null = null;
   let rlimitOom = false;
   const stderrTail: string[] = [];
-  spec.onLog('system', `starting ${spec.entrypoint} (memory ${spec.memoryMiB} MiB, ${spec.vcpus} vCPU, ${limits.mechanism}, internet ${spec.internet ? 'on' : 'off'})`);
+  spec.onLog(
+    'system',
+    `starting ${spec.entrypoint} (memory ${spec.memoryMiB} MiB, ${spec.vcpus} vCPU, ${limits.mechanism}, internet ${spec.internet ? 'on' : 'off'})`,
+  );
 
   const out = splitLines(child.stdout!, (l) => spec.onLog('stdout', l));
   const err = splitLines(child.stderr!, (l) => {
-    if (/^(bwrap: |usage: bwrap|mount: |unshare: |setpriv: |touch: |mkdir: |choom: )/.test(l) || /^aleph-(cgroup|stage):/.test(l)) startError ??= l;
+    if (
+      /^(bwrap: |usage: bwrap|mount: |unshare: |setpriv: |touch: |mkdir: |choom: )/.test(l) ||
+      /^aleph-(cgroup|stage):/.test(l)
+    )
+      startError ??= l;
     if (looksLikeOutOfMemory(l)) rlimitOom = true;
     stderrTail.push(l);
     if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
@@ -106,7 +150,10 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
       });
     };
     child.on('exit', finish);
-    child.on('error', (e) => { startError ??= e.message; finish(null, null); });
+    child.on('error', (e) => {
+      startError ??= e.message;
+      finish(null, null);
+    });
   });
 
   const deadline = Date.now() + (spec.startTimeoutMs ?? 15_000);
@@ -114,18 +161,27 @@ function run(spec: SandboxSpec, socketPath: string, args: BwrapArgs, limits: Res
     if (state === 'ready') return;
     if (state === 'timeout') {
       await stop(1000);
-      throw new AlephError('PROGRAM_NOT_LISTENING', `${spec.entrypoint} did not answer HTTP within ${spec.startTimeoutMs ?? 15_000} ms`, {
-        hint: 'a script must listen on $PORT; an ASGI app must be importable as module:app; a Node module must export a handler',
-        details: { instanceId: spec.instanceId, stderr: stderrTail.slice() },
-      });
+      throw new AlephError(
+        'PROGRAM_NOT_LISTENING',
+        `${spec.entrypoint} did not answer HTTP within ${spec.startTimeoutMs ?? 15_000} ms`,
+        {
+          hint: 'a script must listen on $PORT; an ASGI app must be importable as module:app; a Node module must export a handler',
+          details: { instanceId: spec.instanceId, stderr: stderrTail.slice() },
+        },
+      );
     }
     const exit = await exited;
     if (startError !== null) {
-      throw new AlephError('SANDBOX_START_FAILED', `the sandbox did not start: ${startError}`, { details: { instanceId: spec.instanceId, stderr: stderrTail.slice() } });
+      throw new AlephError('SANDBOX_START_FAILED', `the sandbox did not start: ${startError}`, {
+        details: { instanceId: spec.instanceId, stderr: stderrTail.slice() },
+      });
     }
     const code = exit.reason.startsWith('killed: out of memory') ? 'PROGRAM_OOM' : 'PROGRAM_EXITED';
     throw new AlephError(code, `${spec.entrypoint} ${exit.reason} before answering HTTP`, {
-      hint: code === 'PROGRAM_OOM' ? 'raise resources.memory or lower what the program loads at start' : 'see the stderr lines in details',
+      hint:
+        code === 'PROGRAM_OOM'
+          ? 'raise resources.memory or lower what the program loads at start'
+          : 'see the stderr lines in details',
       details: { instanceId: spec.instanceId, ...exit, stderr: stderrTail.slice() },
     });
   });

@@ -14,7 +14,9 @@ export const BLOCK_FD = 7;
 export const RESOLV_CONF = 'nameserver 10.0.2.3\n';
 
 const MAX_INFO = 4096;
-const InfoSchema = z.object({ 'child-pid': z.number().int().positive(), 'net-namespace': z.number().int().positive() }).passthrough();
+const InfoSchema = z
+  .object({ 'child-pid': z.number().int().positive(), 'net-namespace': z.number().int().positive() })
+  .passthrough();
 type Info = z.infer<typeof InfoSchema>;
 
 export interface UserNetwork {
@@ -26,7 +28,10 @@ export interface UserNetwork {
 function readInfo(info: Readable, timeoutMs: number): Promise<Info> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const fail = (why: string) => { cleanup(); reject(new Error(why)); };
+    const fail = (why: string) => {
+      cleanup();
+      reject(new Error(why));
+    };
     const onData = (b: Buffer) => {
       text += b.toString('utf8');
       if (text.length > MAX_INFO) return fail('bwrap info is too long');
@@ -35,11 +40,18 @@ function readInfo(info: Readable, timeoutMs: number): Promise<Info> {
         const parsed = InfoSchema.parse(JSON.parse(text.slice(0, text.indexOf('}') + 1)));
         cleanup();
         resolve(parsed);
-      } catch (e) { fail(`bad bwrap info: ${(e as Error).message}`); }
+      } catch (e) {
+        fail(`bad bwrap info: ${(e as Error).message}`);
+      }
     };
     const onEnd = () => fail('bwrap exited before reporting its child');
     const timer = setTimeout(() => fail('bwrap did not report its child in time'), timeoutMs);
-    const cleanup = () => { clearTimeout(timer); info.off('data', onData); info.off('end', onEnd); info.off('error', onEnd); };
+    const cleanup = () => {
+      clearTimeout(timer);
+      info.off('data', onData);
+      info.off('end', onEnd);
+      info.off('error', onEnd);
+    };
     info.on('data', onData);
     info.once('end', onEnd);
     info.once('error', onEnd);
@@ -57,8 +69,13 @@ async function loopbackUp(pid: number, deadline: number): Promise<void> {
     try {
       up = /\blo$/m.test(readFileSync(`/proc/${pid}/net/if_inet6`, 'utf8'));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error('the sandbox exited before its network was set up');
-      try { up = readFileSync(`/proc/${pid}/net/fib_trie`, 'utf8').includes('127.0.0.1'); } catch { throw new Error('the sandbox exited before its network was set up'); }
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error('the sandbox exited before its network was set up');
+      try {
+        up = readFileSync(`/proc/${pid}/net/fib_trie`, 'utf8').includes('127.0.0.1');
+      } catch {
+        throw new Error('the sandbox exited before its network was set up');
+      }
     }
     if (up) return;
     if (Date.now() > deadline) throw new Error('the sandbox did not bring up its loopback in time');
@@ -98,26 +115,53 @@ export function attachUserNetwork(bwrap: ChildProcess, onLog: (line: string) => 
       await installFirewall(nsFd, firewallRules(hostAddresses()), timeoutMs);
       if (stopped) throw new Error('stopped');
       // fd 3: ready (slirp writes "1"); fd 4: exit (slirp exits when we close it, or when the node dies); fd 5: the netns.
-      const args = ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp',
-        '--ready-fd=3', '--exit-fd=4', '--netns-type=path', '/proc/self/fd/5', 'tap0'];
+      const args = [
+        '--configure',
+        '--mtu=65520',
+        '--disable-host-loopback',
+        '--enable-sandbox',
+        '--enable-seccomp',
+        '--ready-fd=3',
+        '--exit-fd=4',
+        '--netns-type=path',
+        '/proc/self/fd/5',
+        'tap0',
+      ];
       const leaked = inheritableFds().filter((fd) => fd > 5);
       const [cmd, ...rest] = [...closeFdsPrefix(leaked), 'slirp4netns', ...args];
-      slirpChild = spawn(cmd, rest, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', nsFd], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-    } finally { closeSync(nsFd); }
+      slirpChild = spawn(cmd, rest, {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', nsFd],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      });
+    } finally {
+      closeSync(nsFd);
+    }
     slirp = slirpChild;
     const child = slirp;
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => {
-      if (stderr.length < MAX_INFO) stderr += b.toString('utf8').replace(/^WARNING: Support for seccomp is experimental\n/m, '');
+      if (stderr.length < MAX_INFO)
+        stderr += b.toString('utf8').replace(/^WARNING: Support for seccomp is experimental\n/m, '');
     });
     (child.stdio[4] as Writable).on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('slirp4netns did not configure tap0 in time')), timeoutMs);
-      (child.stdio[3] as Readable).once('data', () => { clearTimeout(timer); resolve(); });
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`slirp4netns exited (${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`)); });
-      child.once('error', (e) => { clearTimeout(timer); reject(e); });
+      (child.stdio[3] as Readable).once('data', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`slirp4netns exited (${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`));
+      });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
     });
-    child.on('exit', (code, signal) => { if (!stopped) onLog(`slirp4netns exited (${code ?? signal}): the program has lost its internet access`); });
+    child.on('exit', (code, signal) => {
+      if (!stopped) onLog(`slirp4netns exited (${code ?? signal}): the program has lost its internet access`);
+    });
     block.end('1');
   })().catch((e: Error) => {
     throw new AlephError('SANDBOX_NETWORK_FAILED', `could not give the program its network: ${e.message}`, {

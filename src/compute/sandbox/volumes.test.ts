@@ -20,8 +20,14 @@ describe('volumes', () => {
     const volumes: VolumeSpec[] = [{ kind: 'immutable', mount: '/opt/packages', hostPath: data }];
     const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes });
     await handle.ready;
-    assert.deepEqual(await ask(handle.socketPath, '/read?path=/opt/packages/model.bin'), { ok: true, value: 'weights' });
-    assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/packages/model.bin'), { ok: false, error: 'EROFS' });
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/opt/packages/model.bin'), {
+      ok: true,
+      value: 'weights',
+    });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/packages/model.bin'), {
+      ok: false,
+      error: 'EROFS',
+    });
     assert.equal(readFileSync(join(data, 'model.bin'), 'utf8'), 'weights');
   });
 
@@ -31,11 +37,17 @@ describe('volumes', () => {
     const first = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
     await first.handle.ready;
     assert.equal((await ask(first.handle.socketPath, '/write?path=/var/cache/app/small&data=kept')).ok, true);
-    assert.deepEqual(await ask(first.handle.socketPath, `/write?path=/var/cache/app/big&bytes=${2 * 1024 * 1024}`), { ok: false, error: 'ENOSPC' });
+    assert.deepEqual(await ask(first.handle.socketPath, `/write?path=/var/cache/app/big&bytes=${2 * 1024 * 1024}`), {
+      ok: false,
+      error: 'ENOSPC',
+    });
     await first.handle.stop();
     const second = await fx.start('node', { codeDir, entrypoint: 'probe.js:handler', volumes });
     await second.handle.ready;
-    assert.deepEqual(await ask(second.handle.socketPath, '/read?path=/var/cache/app/small'), { ok: false, error: 'ENOENT' });
+    assert.deepEqual(await ask(second.handle.socketPath, '/read?path=/var/cache/app/small'), {
+      ok: false,
+      error: 'ENOENT',
+    });
   });
 
   it('persistent volumes survive a restart', async () => {
@@ -51,7 +63,11 @@ describe('volumes', () => {
   });
 
   it('refuses a mount over the sandbox’s own paths', async () => {
-    const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes: [{ kind: 'ephemeral', mount: '/opt/code', sizeMiB: 1 }] });
+    const { handle } = await fx.start('node', {
+      codeDir: probe(),
+      entrypoint: 'probe.js:handler',
+      volumes: [{ kind: 'ephemeral', mount: '/opt/code', sizeMiB: 1 }],
+    });
     await assert.rejects(handle.ready, { code: 'VOLUME_MOUNT_INVALID' });
   });
 });

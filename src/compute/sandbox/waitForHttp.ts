@@ -19,7 +19,12 @@ export function answersHttp(socketPath: string, timeoutMs = 1000): Promise<boole
  * Polls until the program answers, `isDone()` turns true, or the deadline passes.
  * Returns 'ready', 'stopped' or 'timeout'. The short interval matters: it is most of a cold start's overhead.
  */
-export async function waitForHttp(socketPath: string, deadline: number, isDone: () => boolean, intervalMs = 10): Promise<'ready' | 'stopped' | 'timeout'> {
+export async function waitForHttp(
+  socketPath: string,
+  deadline: number,
+  isDone: () => boolean,
+  intervalMs = 10,
+): Promise<'ready' | 'stopped' | 'timeout'> {
   for (;;) {
     if (isDone()) return 'stopped';
     if (await answersHttp(socketPath)) return 'ready';

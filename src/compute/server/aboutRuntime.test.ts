@@ -26,9 +26,14 @@ describe('compute node start and GET /about/runtime/{ref}', () => {
   });
 
   it('removes the partial extractions a dead process left, when the compute node starts', () => {
-    for (const d of ['code', 'volumes-ro', 'runtimes']) assert.equal(existsSync(join(home, d, `${'ab'.repeat(32)}.partial-999999999-k1`)), false, d);
+    for (const d of ['code', 'volumes-ro', 'runtimes'])
+      assert.equal(existsSync(join(home, d, `${'ab'.repeat(32)}.partial-999999999-k1`)), false, d);
   });
-  after(async () => { await c.close(); await h.close(); rmSync(home, { recursive: true, force: true }); });
+  after(async () => {
+    await c.close();
+    await h.close();
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('answers only for runtime STOREs a live program uses, never for any file hash, and unpacks under the compute home', async () => {
     const shell = await cachedRuntime('shell');
@@ -36,7 +41,11 @@ describe('compute node start and GET /about/runtime/{ref}', () => {
     if (!existsSync(packed)) await packRuntime(shell, packed);
     const bytes = readFileSync(packed);
     const storeHash = await storeFile(h.url, alice, bytes);
-    const fileHash = (await (await fetch(`${h.url}/api/v0/messages/${storeHash}`)).json() as { message: { content: { item_hash: string } } }).message.content.item_hash;
+    const fileHash = (
+      (await (await fetch(`${h.url}/api/v0/messages/${storeHash}`)).json()) as {
+        message: { content: { item_hash: string } };
+      }
+    ).message.content.item_hash;
 
     for (const ref of [fileHash, storeHash, 'not-a-hash', '../../etc']) {
       const r = await fetch(`${c.url}/about/runtime/${encodeURIComponent(ref)}`);
@@ -52,7 +61,7 @@ describe('compute node start and GET /about/runtime/{ref}', () => {
     assert.equal(r.status, 200, JSON.stringify(body));
     assert.equal(body.shell, true);
     assert.equal(body.file_hash, fileHash);
-    assert.ok(existsSync(join(home, 'runtimes', fileHash, 'usr/bin/sh')), 'unpacked under the compute node\'s own home');
+    assert.ok(existsSync(join(home, 'runtimes', fileHash, 'usr/bin/sh')), "unpacked under the compute node's own home");
     // A file hash of the runtime in use is still not a ref this endpoint takes.
     assert.equal((await fetch(`${c.url}/about/runtime/${fileHash}`)).status, 404);
   });

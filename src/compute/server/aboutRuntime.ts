@@ -8,7 +8,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 function notFound(ref: string, cause?: unknown): AlephError {
   return new AlephError('COMPUTE_RUNTIME_NOT_FOUND', `no runtime in use with ref ${ref}`, {
-    hint: 'pass the item hash of a runtime STORE that a live program uses (or the operator\'s default runtime)', details: { ref }, cause,
+    hint: "pass the item hash of a runtime STORE that a live program uses (or the operator's default runtime)",
+    details: { ref },
+    cause,
   });
 }
 
@@ -20,7 +22,10 @@ function notFound(ref: string, cause?: unknown): AlephError {
 async function runtimeInUse(api: NodeApi, aliases: Record<string, string>, storeHash: string): Promise<string | null> {
   if (Object.values(aliases).includes(storeHash)) return api.storeFileHash(storeHash);
   const programs = await api.programs();
-  const used = programs.filter((p) => p.status === 'live').flatMap((p) => p.resolved).find((r) => r.kind === 'runtime' && (r.ref === storeHash || r.version === storeHash));
+  const used = programs
+    .filter((p) => p.status === 'live')
+    .flatMap((p) => p.resolved)
+    .find((r) => r.kind === 'runtime' && (r.ref === storeHash || r.version === storeHash));
   return used?.fileHash || null;
 }
 
@@ -29,7 +34,12 @@ async function runtimeInUse(api: NodeApi, aliases: Record<string, string>, store
  * live program uses, or an alias the operator configured (the devnet maps the seed's default ref). The runtime is
  * unpacked and its interpreters asked, inside a sandbox, for their versions.
  */
-export async function aboutRuntime(api: NodeApi, artifacts: Artifacts, aliases: Record<string, string>, ref: string): Promise<RuntimeAbout> {
+export async function aboutRuntime(
+  api: NodeApi,
+  artifacts: Artifacts,
+  aliases: Record<string, string>,
+  ref: string,
+): Promise<RuntimeAbout> {
   const storeHash = (aliases[ref] ?? ref).toLowerCase();
   if (!HEX64.test(storeHash)) throw notFound(ref);
   const fileHash = await runtimeInUse(api, aliases, storeHash);

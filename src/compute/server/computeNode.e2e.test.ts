@@ -23,8 +23,12 @@ describe('compute node against a devnet', () => {
     return deployProgram(t.config, { ...rest, code: prepareCode(t.codeDir(files)) });
   };
   // Signed by the owner, as aleph's VmClient signs it: aleph-vm's records, read back as edition/stream/message.
-  const logs = async (id: string) => (await getProgramLogs(t.config.account!, { computeUrl: t.devnet.computeUrl!, id }))
-    .map((l) => ({ edition: l.edition ?? -1, stream: l.file, message: l.MESSAGE }));
+  const logs = async (id: string) =>
+    (await getProgramLogs(t.config.account!, { computeUrl: t.devnet.computeUrl!, id })).map((l) => ({
+      edition: l.edition ?? -1,
+      stream: l.file,
+      message: l.MESSAGE,
+    }));
 
   it('serves hello-python, hello-node and hello-script through /vm/{id}/ with stock runtimes', async () => {
     const [py, nd, sh] = await Promise.all([
@@ -41,21 +45,36 @@ describe('compute node against a devnet', () => {
     const s = await vm(sh.id);
     assert.equal(s.status, 200, await s.clone().text());
     const lines = await logs(sh.id);
-    assert.ok(lines.some((l) => l.stream === 'stdout' && l.edition === 0 && /serving .* on port/.test(l.message)), JSON.stringify(lines));
+    assert.ok(
+      lines.some((l) => l.stream === 'stdout' && l.edition === 0 && /serving .* on port/.test(l.message)),
+      JSON.stringify(lines),
+    );
   });
 
   it('switches to an amended code with zero failed requests, and routes replacement hashes', async () => {
     const p = await deploy({ path: join(EXAMPLES, 'hello-python'), entrypoint: 'main:app', updatable: true });
     assert.equal((await vm(p.id)).status, 200);
-    let failed = 0, ok = 0, v2 = 0, stop = false;
+    let failed = 0,
+      ok = 0,
+      v2 = 0,
+      stop = false;
     const errors: string[] = [];
     const hammer = async () => {
       while (!stop) {
         try {
           const r = await vm(p.id);
           const body = (await r.json()) as { version?: number };
-          if (r.status !== 200) { failed++; errors.push(JSON.stringify(body)); } else { ok++; if (body.version === 2) v2++; }
-        } catch (e) { failed++; errors.push(String(e)); }
+          if (r.status !== 200) {
+            failed++;
+            errors.push(JSON.stringify(body));
+          } else {
+            ok++;
+            if (body.version === 2) v2++;
+          }
+        } catch (e) {
+          failed++;
+          errors.push(String(e));
+        }
       }
     };
     const hammers = [hammer(), hammer(), hammer()];
@@ -71,10 +90,14 @@ describe('compute node against a devnet', () => {
     assert.equal(failed, 0, errors.slice(0, 3).join('\n'));
     assert.ok(v2 > 0 && ok > 20, `ok ${ok}, v2 ${v2}`);
 
-    const rep = await replaceProgram(t.config, { hash: p.id, edit: (c) => ({ ...c, variables: { MODE: 'replaced' } }) });
+    const rep = await replaceProgram(t.config, {
+      hash: p.id,
+      edit: (c) => ({ ...c, variables: { MODE: 'replaced' } }),
+    });
     // Until the replacement answers, the previous edition serves (headers name the one serving).
     let viaHash = await vm(rep.message.item_hash);
-    for (const t1 = Date.now(); viaHash.headers.get('x-aleph-edition') !== '2' && Date.now() - t1 < 10_000;) viaHash = await vm(rep.message.item_hash);
+    for (const t1 = Date.now(); viaHash.headers.get('x-aleph-edition') !== '2' && Date.now() - t1 < 10_000; )
+      viaHash = await vm(rep.message.item_hash);
     assert.equal(viaHash.status, 200);
     assert.equal(viaHash.headers.get('x-aleph-program-id'), p.id);
     assert.equal(viaHash.headers.get('x-aleph-version'), rep.message.item_hash);
@@ -83,9 +106,22 @@ describe('compute node against a devnet', () => {
 
   it('answers 502 with the reason for a program that exits at once, 504 over resources.seconds, and keeps serving others', async () => {
     const [dies, slow, fine] = await Promise.all([
-      deploy({ files: { 'main.js': "process.exit(3);\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node }),
-      deploy({ files: { 'main.js': "exports.handler = (req, res) => { if (req.url !== '/slow') res.end('quick'); };\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, timeoutSeconds: 1 }),
-      deploy({ files: { 'main.js': "exports.handler = (req, res) => res.end('fine');\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node }),
+      deploy({
+        files: { 'main.js': 'process.exit(3);\n' },
+        entrypoint: 'main.js:handler',
+        runtime: t.devnet.runtimes.node,
+      }),
+      deploy({
+        files: { 'main.js': "exports.handler = (req, res) => { if (req.url !== '/slow') res.end('quick'); };\n" },
+        entrypoint: 'main.js:handler',
+        runtime: t.devnet.runtimes.node,
+        timeoutSeconds: 1,
+      }),
+      deploy({
+        files: { 'main.js': "exports.handler = (req, res) => res.end('fine');\n" },
+        entrypoint: 'main.js:handler',
+        runtime: t.devnet.runtimes.node,
+      }),
     ]);
     const d = await vm(dies.id);
     assert.equal(d.status, 502);
@@ -98,7 +134,12 @@ describe('compute node against a devnet', () => {
   });
 
   it('stops an ephemeral program after its idle timeout and starts it on the next request', async () => {
-    const p = await deploy({ files: { 'main.js': "console.log('booted');\nexports.handler = (req, res) => res.end('up');\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, timeoutSeconds: 1 });
+    const p = await deploy({
+      files: { 'main.js': "console.log('booted');\nexports.handler = (req, res) => res.end('up');\n" },
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      timeoutSeconds: 1,
+    });
     assert.equal(await (await vm(p.id)).text(), 'up');
     await new Promise((r) => setTimeout(r, 1800));
     assert.ok((await logs(p.id)).some((l) => l.stream === 'system' && /idle for 1 s/.test(l.message)));
@@ -107,20 +148,35 @@ describe('compute node against a devnet', () => {
   });
 
   it('starts a persistent program without any request', async () => {
-    const p = await deploy({ files: { 'main.js': "console.log('persistent up');\nexports.handler = (req, res) => res.end('p');\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, persistent: true });
+    const p = await deploy({
+      files: { 'main.js': "console.log('persistent up');\nexports.handler = (req, res) => res.end('p');\n" },
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      persistent: true,
+    });
     const t0 = Date.now();
-    while (!(await logs(p.id)).some((l) => l.message === 'persistent up') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    while (!(await logs(p.id)).some((l) => l.message === 'persistent up') && Date.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 50));
     assert.ok((await logs(p.id)).some((l) => l.message === 'persistent up' && l.edition === 0));
   });
 
   it('answers 404 at /vm/{id}/ for a program forgotten via the SDK and stops its instance', async () => {
-    const p = await deploy({ files: { 'main.js': "exports.handler = (req, res) => res.end('alive');\n" }, entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, timeoutSeconds: 60 });
+    const p = await deploy({
+      files: { 'main.js': "exports.handler = (req, res) => res.end('alive');\n" },
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      timeoutSeconds: 60,
+    });
     assert.equal(await (await vm(p.id)).text(), 'alive');
     const inst = t.devnet.compute!.supervisor.serving(p.id);
     assert.ok(inst, 'running after the first request');
     await deleteProgram(t.config, { hash: p.id });
     let r = await vm(p.id);
-    for (const t0 = Date.now(); r.status !== 404 && Date.now() - t0 < 3000;) { await r.arrayBuffer(); await new Promise((ok) => setTimeout(ok, 20)); r = await vm(p.id); }
+    for (const t0 = Date.now(); r.status !== 404 && Date.now() - t0 < 3000; ) {
+      await r.arrayBuffer();
+      await new Promise((ok) => setTimeout(ok, 20));
+      r = await vm(p.id);
+    }
     assert.equal(r.status, 404);
     assert.equal(((await r.json()) as { error_code: string }).error_code, 'COMPUTE_PROGRAM_NOT_FOUND');
     // The idle timeout is 60 s: only the forget can have stopped it, and within the drain bound.

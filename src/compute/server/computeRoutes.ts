@@ -34,7 +34,8 @@ export function computeRouter(routes: ComputeRoutes) {
   const vm: RouteHandler = (c) => routes.vm(c.params.ref!.toLowerCase(), (c.pathname.slice(68) || '/') + c.search, c);
   router.all(`/vm/:ref${HEX64}`, () => {}, vm);
   router.all(`/vm/:ref${HEX64}/*`, () => {}, vm);
-  router.get(`/control/machine/:id${HEX64}/logs`, () => {}, ((c) => routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
+  router.get(`/control/machine/:id${HEX64}/logs`, () => {}, ((c) =>
+    routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
@@ -45,7 +46,9 @@ export function computeRouter(routes: ComputeRoutes) {
     const url = new URL(req.url ?? '/', 'http://compute');
     const found = router.find((req.method ?? 'GET') as FindMyWay.HTTPMethod, url.pathname);
     if (!found) {
-      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, { hint: 'programs answer under /vm/{program id}/' });
+      throw new AlephError('COMPUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`, {
+        hint: 'programs answer under /vm/{program id}/',
+      });
     }
     await (found.store as RouteHandler)({ req, res, params: found.params, pathname: url.pathname, search: url.search });
   };

@@ -51,7 +51,13 @@ export interface ComputeNodeOptions {
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
-export interface ComputeNode { url: string; address: string; supervisor: Supervisor; logs: ProgramLogs; close(): Promise<void> }
+export interface ComputeNode {
+  url: string;
+  address: string;
+  supervisor: Supervisor;
+  logs: ProgramLogs;
+  close(): Promise<void>;
+}
 
 /**
  * The compute node: an HTTP server that routes `/vm/{id or hash}/...` to sandboxed programs, learning about
@@ -70,9 +76,22 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   sweepPartials([join(home, 'code'), join(home, 'volumes-ro'), runtimeCacheDir]);
   const artifacts = new Artifacts(api, home, runtimeCacheDir);
   const logs = new ProgramLogs(home);
-  const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) => process.emitWarning(e.message, 'ServingReport'));
-  const pids = assertPidLimits({ max: opts.programPids?.max ?? DEFAULT_PIDS_MAX, budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max } });
-  const sup = new Supervisor(api, artifacts, logs, join(home, 'run'), new Capacity({ ...hostCapacity(home), ...opts.capacity }), { uids, pids }, reporter);
+  const reporter = new ServingReporter(opts.apiUrl, computeAccount(home), home, (e) =>
+    process.emitWarning(e.message, 'ServingReport'),
+  );
+  const pids = assertPidLimits({
+    max: opts.programPids?.max ?? DEFAULT_PIDS_MAX,
+    budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max },
+  });
+  const sup = new Supervisor(
+    api,
+    artifacts,
+    logs,
+    join(home, 'run'),
+    new Capacity({ ...hostCapacity(home), ...opts.capacity }),
+    { uids, pids },
+    reporter,
+  );
   await artifacts.persistent.recover();
   // Volumes of programs forgotten (or volumes dropped) while this node was down; kept when the core node is down.
   await sup.sweepVolumes();
@@ -96,13 +115,23 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     // The owner's log stream (aleph-vm's stream_logs); false for any other path.
     if (streamLogs(req, socket, head)) return;
     const target = fastVm(req.url ?? '/') ?? vmFromPath(req.url ?? '/');
-    if (!target) return socketError(socket, new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, { hint: 'programs answer under /vm/{program id}/' }));
+    if (!target)
+      return socketError(
+        socket,
+        new AlephError('COMPUTE_NOT_FOUND', `no upgrade at ${req.url}`, {
+          hint: 'programs answer under /vm/{program id}/',
+        }),
+      );
     upgradeRoute(sup, req, socket, head, target[0], target[1]).catch((e) => socketError(socket, e));
   });
   guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
 
   // On a reconnect, events sent meanwhile are lost: re-check everything cached against the node.
-  const follower = followPrograms(opts.apiUrl, (e) => void sup.onEvent(e), () => void sup.resync());
+  const follower = followPrograms(
+    opts.apiUrl,
+    (e) => void sup.onEvent(e),
+    () => void sup.resync(),
+  );
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 4020, opts.host ?? '127.0.0.1', () => ok());

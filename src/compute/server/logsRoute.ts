@@ -14,7 +14,13 @@ export interface AlephVmLogRecord {
 }
 
 export function alephVmRecord(programId: string, l: LogLine): AlephVmLogRecord {
-  return { SYSLOG_IDENTIFIER: `vm-${programId}-${l.stream}`, MESSAGE: l.message, file: l.stream, __REALTIME_TIMESTAMP: l.time, edition: l.edition };
+  return {
+    SYSLOG_IDENTIFIER: `vm-${programId}-${l.stream}`,
+    MESSAGE: l.message,
+    file: l.stream,
+    __REALTIME_TIMESTAMP: l.time,
+    edition: l.edition,
+  };
 }
 
 /** The domain an operation must be signed for: the operator's setting, else the host the client called. */
@@ -36,15 +42,27 @@ export async function authorizedProgram(api: NodeApi, ref: string, signer: strin
   if (!program) throw new AlephError('COMPUTE_NOT_FOUND', `no program ${ref}`, { details: { ref } });
   if (program.owner.toLowerCase() !== signer.toLowerCase()) {
     throw new AlephError('OPERATOR_NOT_OWNER', `${signer} does not own program ${program.id}`, {
-      hint: 'only the owner (content.address) of a program may read its logs', details: { program: program.id, signer },
+      hint: 'only the owner (content.address) of a program may read its logs',
+      details: { program: program.id, signer },
     });
   }
   return program.id;
 }
 
 /** `GET /control/machine/{ref}/logs`: aleph-vm's records of the program's stdout/stderr, for its owner only. */
-export async function logsRoute(api: NodeApi, logs: ProgramLogs, req: http.IncomingMessage, path: string, ref: string, domain?: string): Promise<AlephVmLogRecord[]> {
-  const signer = authenticateOperator(req.headers['x-signedpubkey'], req.headers['x-signedoperation'], { method: req.method ?? 'GET', path, domain: domainOf(req, domain) });
+export async function logsRoute(
+  api: NodeApi,
+  logs: ProgramLogs,
+  req: http.IncomingMessage,
+  path: string,
+  ref: string,
+  domain?: string,
+): Promise<AlephVmLogRecord[]> {
+  const signer = authenticateOperator(req.headers['x-signedpubkey'], req.headers['x-signedoperation'], {
+    method: req.method ?? 'GET',
+    path,
+    domain: domainOf(req, domain),
+  });
   const id = await authorizedProgram(api, ref, signer);
   return logs.lines(id).map((l) => alephVmRecord(id, l));
 }

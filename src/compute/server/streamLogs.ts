@@ -18,7 +18,11 @@ const MAX_BUFFERED = 1024 * 1024;
  * "X-SignedOperation": {…}}}` (domain checked, not the path); then `{"status": "connected"}` and one
  * `{"type": "stdout"|"stderr"|"system", "message": …}` per line — the lines kept so far, then new ones.
  */
-export function streamLogsUpgrade(api: NodeApi, logs: ProgramLogs, domain?: string): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean {
+export function streamLogsUpgrade(
+  api: NodeApi,
+  logs: ProgramLogs,
+  domain?: string,
+): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   // Returns false for any other path, so the server's own upgrade handler (if any) takes it.
   return (req, socket, head) => {
@@ -29,7 +33,10 @@ export function streamLogsUpgrade(api: NodeApi, logs: ProgramLogs, domain?: stri
   };
 
   function serve(ws: WebSocket, req: http.IncomingMessage, ref: string): void {
-    const fail = (reason: string) => { ws.send(JSON.stringify({ status: 'failed', reason })); ws.close(); };
+    const fail = (reason: string) => {
+      ws.send(JSON.stringify({ status: 'failed', reason }));
+      ws.close();
+    };
     const timer = setTimeout(() => fail('no auth message'), AUTH_TIMEOUT_MS);
     ws.once('message', (data) => {
       clearTimeout(timer);
@@ -43,7 +50,12 @@ export function streamLogsUpgrade(api: NodeApi, logs: ProgramLogs, domain?: stri
         if (!auth || typeof auth !== 'object') return fail("missing 'auth' key in message");
         let id: string;
         try {
-          const signer = authenticateOperator(auth['X-SignedPubKey'], auth['X-SignedOperation'], { method: 'GET', path: '', domain: domainOf(req, domain), ws: true });
+          const signer = authenticateOperator(auth['X-SignedPubKey'], auth['X-SignedOperation'], {
+            method: 'GET',
+            path: '',
+            domain: domainOf(req, domain),
+            ws: true,
+          });
           id = await authorizedProgram(api, ref, signer);
         } catch (e) {
           return fail(isAlephError(e) ? `${e.code}: ${e.message}` : 'authentication failed');

@@ -9,7 +9,9 @@ import type { VolumeSpec } from '../sandbox/types.js';
 import { PersistentVolumes, type VolumeLease } from '../volumes/persistentVolumes.js';
 
 export interface PreparedProgram {
-  runtimeRoot: string; codeDir: string; volumes: VolumeSpec[];
+  runtimeRoot: string;
+  codeDir: string;
+  volumes: VolumeSpec[];
   /** Lets go of the persistent volumes this instance holds; call once its sandbox has exited. */
   release(): void;
 }
@@ -22,7 +24,11 @@ export class Artifacts {
   private readonly extracting = new Map<string, Promise<string>>();
   readonly persistent: PersistentVolumes;
 
-  constructor(private readonly api: NodeApi, private readonly home: string, private readonly runtimeCacheDir: string) {
+  constructor(
+    private readonly api: NodeApi,
+    private readonly home: string,
+    private readonly runtimeCacheDir: string,
+  ) {
     this.persistent = new PersistentVolumes(home);
   }
 
@@ -49,7 +55,9 @@ export class Artifacts {
   }
 
   runtime(fileHash: string): Promise<string> {
-    return this.once(`runtime:${fileHash}`, async () => unpackRuntime(await this.api.file(fileHash), this.runtimeCacheDir));
+    return this.once(`runtime:${fileHash}`, async () =>
+      unpackRuntime(await this.api.file(fileHash), this.runtimeCacheDir),
+    );
   }
 
   /** An immutable volume: an archive is extracted (read-only dir); any other file is mounted as that file. */
@@ -65,14 +73,24 @@ export class Artifacts {
   }
 
   async prepare(v: ProgramView): Promise<PreparedProgram> {
-    const [runtimeRoot, codeDir] = await Promise.all([this.runtime(resolvedFile(v, 'runtime')), this.code(resolvedFile(v, 'code'), v.encoding)]);
+    const [runtimeRoot, codeDir] = await Promise.all([
+      this.runtime(resolvedFile(v, 'runtime')),
+      this.code(resolvedFile(v, 'code'), v.encoding),
+    ]);
     const volumes: VolumeSpec[] = [];
     const leases: VolumeLease[] = [];
-    const release = () => { for (const l of leases.splice(0)) l.release(); };
+    const release = () => {
+      for (const l of leases.splice(0)) l.release();
+    };
     try {
       for (const vol of v.volumes) {
         if (vol.kind === 'ephemeral') volumes.push({ kind: 'ephemeral', mount: vol.mount, sizeMiB: vol.sizeMiB });
-        else if (vol.kind === 'immutable') volumes.push({ kind: 'immutable', mount: vol.mount, hostPath: await this.immutableVolume(resolvedFile(v, 'volume', vol.mount)) });
+        else if (vol.kind === 'immutable')
+          volumes.push({
+            kind: 'immutable',
+            mount: vol.mount,
+            hostPath: await this.immutableVolume(resolvedFile(v, 'volume', vol.mount)),
+          });
         else {
           // Keyed by program id and name, not edition: persistent data survives restarts and upgrades.
           const lease = await this.persistent.acquire(v.id, vol.name, vol.sizeMiB);

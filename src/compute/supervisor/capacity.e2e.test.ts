@@ -19,7 +19,12 @@ describe('compute node capacity: a program that does not fit is refused, the one
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'aleph-cap-'));
     // Room for one 128 MiB, 1 vCPU program with a 2 MiB volume, and not for a second of any kind.
-    devnet = await startDevnet({ home, apiPort: 0, computePort: 0, computeCapacity: { memoryMiB: 200, vcpus: 2, diskMiB: 3 } });
+    devnet = await startDevnet({
+      home,
+      apiPort: 0,
+      computePort: 0,
+      computeCapacity: { memoryMiB: 200, vcpus: 2, diskMiB: 3 },
+    });
     config = { apiUrl: devnet.apiUrl, account: accountFromPrivateKey(generatePrivateKey()), channel: 'TEST' };
   });
   after(async () => {
@@ -31,23 +36,43 @@ describe('compute node capacity: a program that does not fit is refused, the one
     const dir = join(home, `code-${n++}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'main.js'), `exports.handler = (req, res) => res.end('serving ${n}');\n`);
-    return deployProgram(config, { code: prepareCode(dir), entrypoint: 'main.js:handler', runtime: devnet.runtimes.node, timeoutSeconds: 60, ...p });
+    return deployProgram(config, {
+      code: prepareCode(dir),
+      entrypoint: 'main.js:handler',
+      runtime: devnet.runtimes.node,
+      timeoutSeconds: 60,
+      ...p,
+    });
   };
   const vm = async (id: string) => {
     const r = await fetch(`${devnet.computeUrl}/vm/${id}/`);
     const text = await r.text();
-    return { status: r.status, text, edition: r.headers.get('x-aleph-edition'), json: () => JSON.parse(text) as { error_code: string; details: Record<string, unknown> } };
+    return {
+      status: r.status,
+      text,
+      edition: r.headers.get('x-aleph-edition'),
+      json: () => JSON.parse(text) as { error_code: string; details: Record<string, unknown> },
+    };
   };
 
   it('refuses the second program on memory, vcpus and disk with 503, and starts it once there is room', async () => {
-    const first = await deploy({ memory: 128, vcpus: 1, updatable: true, volumes: [{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }] });
+    const first = await deploy({
+      memory: 128,
+      vcpus: 1,
+      updatable: true,
+      volumes: [{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }],
+    });
     const served = await vm(first.id);
     assert.equal(served.status, 200, served.text);
 
     const cases = [
       { params: { memory: 128 }, resource: 'memory', declared: 128 },
       { params: { memory: 64, vcpus: 2 }, resource: 'vcpus', declared: 2 },
-      { params: { memory: 64, volumes: [{ mount: '/cache', ephemeral: true as const, size_mib: 2 }] }, resource: 'disk', declared: 2 },
+      {
+        params: { memory: 64, volumes: [{ mount: '/cache', ephemeral: true as const, size_mib: 2 }] },
+        resource: 'disk',
+        declared: 2,
+      },
     ];
     const refused: string[] = [];
     for (const c of cases) {
@@ -66,7 +91,10 @@ describe('compute node capacity: a program that does not fit is refused, the one
     // An upgrade of the running program counts it once (old and new instance side by side), so it fits.
     await replaceProgram(config, { hash: first.id, edit: (c) => ({ ...c, variables: { NEXT: '1' } }) });
     let r = await vm(first.id);
-    for (const t0 = Date.now(); r.edition !== '1' && Date.now() - t0 < 10_000;) { await new Promise((ok) => setTimeout(ok, 50)); r = await vm(first.id); }
+    for (const t0 = Date.now(); r.edition !== '1' && Date.now() - t0 < 10_000; ) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      r = await vm(first.id);
+    }
     assert.equal(r.edition, '1');
 
     await devnet.compute!.supervisor.stop(first.id);

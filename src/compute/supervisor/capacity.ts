@@ -56,7 +56,12 @@ export class Capacity {
 
   constructor(readonly max: ComputeCapacity) {
     for (const k of KEYS) {
-      if (!(max[k] > 0)) throw new AlephError('COMPUTE_SETTING_INVALID', `compute capacity ${NAMES[k]} must be a positive number, not ${String(max[k])}`, { details: { setting: k } });
+      if (!(max[k] > 0))
+        throw new AlephError(
+          'COMPUTE_SETTING_INVALID',
+          `compute capacity ${NAMES[k]} must be a positive number, not ${String(max[k])}`,
+          { details: { setting: k } },
+        );
     }
   }
 
@@ -77,10 +82,14 @@ export class Capacity {
     for (const k of KEYS) {
       if (after[k] <= this.max[k]) continue;
       const inUse = this.used()[k];
-      throw new AlephError('COMPUTE_CAPACITY_EXCEEDED', `this compute node has no room for program ${programId}: it declares ${need[k]} ${NAMES[k]}, ${inUse} of ${this.max[k]} are in use`, {
-        hint: 'try again once other programs stop, or lower the program\'s resources; the operator sets the capacity',
-        details: { resource: NAMES[k], declared: need[k], in_use: inUse, capacity: this.max[k] },
-      });
+      throw new AlephError(
+        'COMPUTE_CAPACITY_EXCEEDED',
+        `this compute node has no room for program ${programId}: it declares ${need[k]} ${NAMES[k]}, ${inUse} of ${this.max[k]} are in use`,
+        {
+          hint: "try again once other programs stop, or lower the program's resources; the operator sets the capacity",
+          details: { resource: NAMES[k], declared: need[k], in_use: inUse, capacity: this.max[k] },
+        },
+      );
     }
     const id = this.next++;
     let leases = this.held.get(programId);

@@ -25,7 +25,13 @@ export class Instance {
   exit: SandboxExit | null = null;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(readonly view: ProgramView, prepared: PreparedProgram, runDir: string, logs: ProgramLogs, sandbox: Pick<SandboxSpec, 'hostUid' | 'pids'>) {
+  constructor(
+    readonly view: ProgramView,
+    prepared: PreparedProgram,
+    runDir: string,
+    logs: ProgramLogs,
+    sandbox: Pick<SandboxSpec, 'hostUid' | 'pids'>,
+  ) {
     const n = (counter++).toString(36);
     // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
     this.handle = startSandbox({
@@ -43,14 +49,26 @@ export class Instance {
       ...sandbox,
     });
     this.socketPath = this.handle.socketPath;
-    this.served = { 'x-aleph-program-id': view.id, 'x-aleph-version': view.currentHash, 'x-aleph-edition': String(view.edition) };
+    this.served = {
+      'x-aleph-program-id': view.id,
+      'x-aleph-version': view.currentHash,
+      'x-aleph-edition': String(view.edition),
+    };
     this.upstream = openUpstream(this.socketPath);
-    void this.handle.exited.then((e) => { this.exit = e; this.upstream.destroy().catch(() => {}); prepared.release(); });
+    void this.handle.exited.then((e) => {
+      this.exit = e;
+      this.upstream.destroy().catch(() => {});
+      prepared.release();
+    });
   }
 
-  get alive(): boolean { return this.exit === null; }
+  get alive(): boolean {
+    return this.exit === null;
+  }
 
-  enter(): void { this.inflight++; }
+  enter(): void {
+    this.inflight++;
+  }
 
   leave(): void {
     this.inflight--;
@@ -66,7 +84,12 @@ export class Instance {
   /** Lets in-flight requests finish (bounded by the program's request limit), then stops the sandbox. */
   async drain(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise<void>((r) => { timer = setTimeout(r, this.view.seconds * 1000 + 1000); })]);
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, this.view.seconds * 1000 + 1000);
+      }),
+    ]);
     clearTimeout(timer);
     await this.stop();
   }

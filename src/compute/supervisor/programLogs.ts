@@ -2,7 +2,12 @@ import { appendFile, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogStream } from '../sandbox/types.js';
 
-export interface LogLine { time: string; edition: number; stream: LogStream; message: string }
+export interface LogLine {
+  time: string;
+  edition: number;
+  stream: LogStream;
+  message: string;
+}
 
 const RING = 1000;
 

@@ -55,17 +55,37 @@ export class ServingReporter {
   }
 
   private async send(putative: ServingReport): Promise<void> {
-    const r = putative.reason ? { ...putative, reason: putative.reason.split(this.home).join('<compute home>').slice(0, 500) } : putative;
+    const r = putative.reason
+      ? { ...putative, reason: putative.reason.split(this.home).join('<compute home>').slice(0, 500) }
+      : putative;
     const time = Date.now() / 1000;
     const sender = this.account.address;
-    const itemContent = JSON.stringify({ type: COMPUTE_REPORT_POST_TYPE, address: sender, content: r, time, ref: r.program_id });
-    const unsigned = { chain: 'ETH', sender, type: 'POST' as const, channel: 'ALEPH-COMPUTE', time, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent) };
+    const itemContent = JSON.stringify({
+      type: COMPUTE_REPORT_POST_TYPE,
+      address: sender,
+      content: r,
+      time,
+      ref: r.program_id,
+    });
+    const unsigned = {
+      chain: 'ETH',
+      sender,
+      type: 'POST' as const,
+      channel: 'ALEPH-COMPUTE',
+      time,
+      item_type: 'inline',
+      item_content: itemContent,
+      item_hash: itemHashOf(itemContent),
+    };
     const signature = await this.account.signMessage({ message: verificationBuffer(unsigned) });
     const res = await fetch(new URL('/api/v0/messages', this.apiUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: { ...unsigned, signature }, sync: true }),
     });
-    if (!res.ok) throw new Error(`the core node refused a serving report (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(
+        `the core node refused a serving report (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`,
+      );
   }
 }

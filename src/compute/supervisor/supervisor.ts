@@ -9,7 +9,10 @@ import { ProgramUids } from '../sandbox/programUids.js';
 import type { PidLimits } from '../sandbox/resourceLimits.js';
 
 /** What the operator decides for every sandbox: each program's host uid, and the pid limits. */
-export interface SandboxSettings { uids: ProgramUids; pids?: PidLimits }
+export interface SandboxSettings {
+  uids: ProgramUids;
+  pids?: PidLimits;
+}
 import type { ProgramLogs } from './programLogs.js';
 import type { ServingReport } from './servingReports.js';
 
@@ -26,7 +29,12 @@ interface ProgramState {
 }
 
 /** A program change announced by the core node (`/api/ws0/programs`). */
-export interface ProgramEvent { kind: string; program_id: string; edition?: number | null; status?: string | null }
+export interface ProgramEvent {
+  kind: string;
+  program_id: string;
+  edition?: number | null;
+  status?: string | null;
+}
 
 /**
  * Owns every program's instances: starts ephemeral ones on demand and persistent ones at once, stops idle ones,
@@ -39,7 +47,10 @@ export class Supervisor {
   private closed = false;
 
   constructor(
-    private readonly api: NodeApi, private readonly artifacts: Artifacts, private readonly logs: ProgramLogs, private readonly runDir: string,
+    private readonly api: NodeApi,
+    private readonly artifacts: Artifacts,
+    private readonly logs: ProgramLogs,
+    private readonly runDir: string,
     readonly capacity = new Capacity({ memoryMiB: Infinity, vcpus: Infinity, diskMiB: Infinity }),
     private readonly sandbox: SandboxSettings = { uids: new ProgramUids(join(runDir, 'uids.json')) },
     /** Tells the core node what is served after an upgrade (issue 7, "serving truth"). */
@@ -72,7 +83,11 @@ export class Supervisor {
     this.ids.set(view.id, view.id);
     this.ids.set(view.currentHash, view.id);
     let s = this.states.get(view.id);
-    if (!s) this.states.set(view.id, (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve(), reported: null }));
+    if (!s)
+      this.states.set(
+        view.id,
+        (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve(), reported: null }),
+      );
     else s.view = view;
     return s;
   }
@@ -83,7 +98,10 @@ export class Supervisor {
     const inst = s?.instance;
     if (!s || !inst?.alive || s.view.status !== 'live') return null;
     inst.enter();
-    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    if (s.idleTimer) {
+      clearTimeout(s.idleTimer);
+      s.idleTimer = null;
+    }
     return inst;
   }
 
@@ -95,12 +113,17 @@ export class Supervisor {
       const inst = s.instance;
       if (inst?.alive) {
         inst.enter();
-        if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+        if (s.idleTimer) {
+          clearTimeout(s.idleTimer);
+          s.idleTimer = null;
+        }
         return inst;
       }
       s.instance = null;
       // Concurrent first requests share one start.
-      s.starting ??= this.firstStart(s, s.view).finally(() => { s.starting = null; });
+      s.starting ??= this.firstStart(s, s.view).finally(() => {
+        s.starting = null;
+      });
       const started = await s.starting;
       if (!s.instance && started.alive && !this.closed) s.instance = started;
     }
@@ -125,9 +148,18 @@ export class Supervisor {
   private async start(s: ProgramState, view: ProgramView): Promise<Instance> {
     // Refused before anything is fetched or mounted when the node has no room (503, not an overcommit).
     const release = this.capacity.reserve(view.id, needOf(view));
-    const prepared = await this.artifacts.prepare(view).catch((e: unknown) => { release(); throw e; });
-    const inst = new Instance(view, prepared, this.runDir, this.logs, { hostUid: this.sandbox.uids.uidFor(view.id), pids: this.sandbox.pids });
-    void inst.handle.exited.then(() => { release(); this.onExit(s, inst); });
+    const prepared = await this.artifacts.prepare(view).catch((e: unknown) => {
+      release();
+      throw e;
+    });
+    const inst = new Instance(view, prepared, this.runDir, this.logs, {
+      hostUid: this.sandbox.uids.uidFor(view.id),
+      pids: this.sandbox.pids,
+    });
+    void inst.handle.exited.then(() => {
+      release();
+      this.onExit(s, inst);
+    });
     await inst.handle.ready;
     return inst;
   }
@@ -140,11 +172,17 @@ export class Supervisor {
   private async firstStart(s: ProgramState, view: ProgramView): Promise<Instance> {
     try {
       const inst = await this.start(s, view);
-      if (s.reported !== null) this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
+      if (s.reported !== null)
+        this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
       return inst;
     } catch (e) {
       if ((e as AlephError).code !== 'COMPUTE_CAPACITY_EXCEEDED' && !this.closed) {
-        this.reportOnce(s, { program_id: view.id, serving_edition: null, failed_edition: view.edition, reason: (e as Error).message });
+        this.reportOnce(s, {
+          program_id: view.id,
+          serving_edition: null,
+          failed_edition: view.edition,
+          reason: (e as Error).message,
+        });
       }
       throw e;
     }
@@ -161,17 +199,22 @@ export class Supervisor {
     if (s.instance !== inst) return;
     s.instance = null;
     // A persistent program is kept running: restart it (after a pause, so a crash loop does not spin).
-    if (inst.view.persistent && !this.closed && s.view.status === 'live') setTimeout(() => this.ensureRunning(s), 1000).unref();
+    if (inst.view.persistent && !this.closed && s.view.status === 'live')
+      setTimeout(() => this.ensureRunning(s), 1000).unref();
   }
 
   private ensureRunning(s: ProgramState): void {
     if (this.closed || s.instance?.alive || s.starting) return;
-    this.acquire(s.view).then((i) => this.release(i), (e: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `could not start: ${e.message}`));
+    this.acquire(s.view).then(
+      (i) => this.release(i),
+      (e: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `could not start: ${e.message}`),
+    );
   }
 
   /** Starts every persistent program the node knows, without waiting for a request. */
   async startPersistent(): Promise<void> {
-    for (const v of await this.api.programs()) if (v.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+    for (const v of await this.api.programs())
+      if (v.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
   }
 
   /**
@@ -201,12 +244,17 @@ export class Supervisor {
     const s = this.states.get(e.program_id);
     if (!s) {
       // Not seen yet: nothing cached, unless it is persistent (a new persistent program must start at once).
-      return this.api.program(e.program_id).then((v) => {
-        if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
-        else if (v?.status !== 'live') return this.dropVolumes(e.program_id, null);
-      }, () => {});
+      return this.api.program(e.program_id).then(
+        (v) => {
+          if (v?.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+          else if (v?.status !== 'live') return this.dropVolumes(e.program_id, null);
+        },
+        () => {},
+      );
     }
-    s.queue = s.queue.then(() => this.upgrade(s, e)).catch((err: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `upgrade failed: ${err.message}`));
+    s.queue = s.queue
+      .then(() => this.upgrade(s, e))
+      .catch((err: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `upgrade failed: ${err.message}`));
     return s.queue;
   }
 
@@ -217,7 +265,11 @@ export class Supervisor {
       const old = s.instance;
       s.instance = null;
       if (old) await old.drain();
-      if (s.starting) await s.starting.then((i) => i.stop(), () => {});
+      if (s.starting)
+        await s.starting.then(
+          (i) => i.stop(),
+          () => {},
+        );
       await this.dropVolumes(s.view.id, view ?? undefined);
       return;
     }
@@ -236,16 +288,30 @@ export class Supervisor {
       next = await this.start(s, view);
     } catch (e) {
       // The previous edition keeps serving; the program's view on the core node says so.
-      this.reportOnce(s, { program_id: view.id, serving_edition: old.view.edition, failed_edition: view.edition, reason: (e as Error).message });
+      this.reportOnce(s, {
+        program_id: view.id,
+        serving_edition: old.view.edition,
+        failed_edition: view.edition,
+        reason: (e as Error).message,
+      });
       throw e;
     }
-    if (this.closed) { await next.stop(); return; }
+    if (this.closed) {
+      await next.stop();
+      return;
+    }
     // The swap: from here new requests reach `next`; the old one finishes what it has and stops.
     s.instance = next;
-    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    if (s.idleTimer) {
+      clearTimeout(s.idleTimer);
+      s.idleTimer = null;
+    }
     void old.drain().then(() => this.dropVolumes(view.id, s.view));
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
-    if (next.inflight === 0) { next.enter(); this.release(next); }
+    if (next.inflight === 0) {
+      next.enter();
+      this.release(next);
+    }
   }
 
   /**
@@ -256,11 +322,24 @@ export class Supervisor {
   private async dropVolumes(programId: string, view: ProgramView | null | undefined): Promise<void> {
     try {
       const v = view === null ? await this.api.program(programId) : view;
-      const keep = new Set(v?.status === 'live' ? v.volumes.flatMap((x) => (x.kind === 'persistent' ? [x.name] : [])) : []);
+      const keep = new Set(
+        v?.status === 'live' ? v.volumes.flatMap((x) => (x.kind === 'persistent' ? [x.name] : [])) : [],
+      );
       const dropped = await this.artifacts.persistent.drop(programId, keep);
-      if (dropped.length) this.logs.add(programId, v?.edition ?? 0, 'system', `deleted persistent volume${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}: ${v?.status === 'live' ? `edition ${v.edition} no longer declares them` : 'the program is forgotten'}`);
+      if (dropped.length)
+        this.logs.add(
+          programId,
+          v?.edition ?? 0,
+          'system',
+          `deleted persistent volume${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}: ${v?.status === 'live' ? `edition ${v.edition} no longer declares them` : 'the program is forgotten'}`,
+        );
     } catch (e) {
-      this.logs.add(programId, view?.edition ?? 0, 'system', `could not delete the program's unused volumes: ${(e as Error).message}`);
+      this.logs.add(
+        programId,
+        view?.edition ?? 0,
+        'system',
+        `could not delete the program's unused volumes: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -270,10 +349,16 @@ export class Supervisor {
    */
   async sweepVolumes(waitMs = 5000): Promise<void> {
     const sweep = (async () => {
-      for (const id of this.artifacts.persistent.programsWithImages()) if (!this.closed && !this.states.get(id)?.instance) await this.dropVolumes(id, null);
+      for (const id of this.artifacts.persistent.programsWithImages())
+        if (!this.closed && !this.states.get(id)?.instance) await this.dropVolumes(id, null);
     })();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([sweep, new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
+    await Promise.race([
+      sweep,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, waitMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
 
@@ -289,7 +374,10 @@ export class Supervisor {
     const inst = s?.instance;
     if (!s || !inst) return;
     s.instance = null;
-    if (s.idleTimer) { clearTimeout(s.idleTimer); s.idleTimer = null; }
+    if (s.idleTimer) {
+      clearTimeout(s.idleTimer);
+      s.idleTimer = null;
+    }
     await inst.drain();
   }
 
@@ -299,15 +387,25 @@ export class Supervisor {
     for (const s of this.states.values()) {
       if (s.idleTimer) clearTimeout(s.idleTimer);
       if (s.instance) all.push(s.instance.stop());
-      if (s.starting) all.push(s.starting.then((i) => i.stop(), () => {}));
+      if (s.starting)
+        all.push(
+          s.starting.then(
+            (i) => i.stop(),
+            () => {},
+          ),
+        );
       s.instance = null;
     }
     await Promise.all(all);
   }
 
-  static runDir(home: string): string { return join(home, 'run'); }
+  static runDir(home: string): string {
+    return join(home, 'run');
+  }
 }
 
 export function notFound(idOrHash: string): AlephError {
-  return new AlephError('COMPUTE_PROGRAM_NOT_FOUND', `no live program with id or version hash ${idOrHash}`, { hint: 'it may have been forgotten' });
+  return new AlephError('COMPUTE_PROGRAM_NOT_FOUND', `no live program with id or version hash ${idOrHash}`, {
+    hint: 'it may have been forgotten',
+  });
 }

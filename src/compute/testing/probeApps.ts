@@ -34,7 +34,9 @@ def body(path, qs):
 `;
 
 /** The probe as an ASGI app (main:app). */
-const PY_PROBE_ASGI = PY_PROBE_CORE + String.raw`
+const PY_PROBE_ASGI =
+  PY_PROBE_CORE +
+  String.raw`
 async def app(scope, receive, send):
     if scope['type'] != 'http': return
     b = body(scope['path'], scope['query_string'].decode())
@@ -43,7 +45,10 @@ async def app(scope, receive, send):
 `;
 
 /** The probe as an executable run.sh (a Python script) serving HTTP on the port it is given. */
-const PY_PROBE_SCRIPT = '#!/usr/bin/python3\n' + PY_PROBE_CORE + String.raw`
+const PY_PROBE_SCRIPT =
+  '#!/usr/bin/python3\n' +
+  PY_PROBE_CORE +
+  String.raw`
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 class H(BaseHTTPRequestHandler):
@@ -68,5 +73,10 @@ export interface ProbeKind {
 export const PROBE_KINDS: ProbeKind[] = [
   { kind: 'node module', runtime: 'node', entrypoint: 'probe.js:handler', files: { 'probe.js': PROBE_APP } },
   { kind: 'python ASGI', runtime: 'python', entrypoint: 'main:app', files: { 'main.py': PY_PROBE_ASGI } },
-  { kind: 'run.sh script', runtime: 'python', entrypoint: 'run.sh', files: { 'run.sh': { body: PY_PROBE_SCRIPT, mode: 0o755 } } },
+  {
+    kind: 'run.sh script',
+    runtime: 'python',
+    entrypoint: 'run.sh',
+    files: { 'run.sh': { body: PY_PROBE_SCRIPT, mode: 0o755 } },
+  },
 ];

@@ -20,7 +20,10 @@ export class SandboxFixture {
   private readonly handles: SandboxHandle[] = [];
   private n = 0;
   /** Each start is its own program with its own host uid (like the supervisor's), recorded in the fixture's dir. */
-  readonly uids = new ProgramUids(join(this.dir, 'uids.json'), { base: 300_000 + (process.pid % 500) * 128, count: 128 });
+  readonly uids = new ProgramUids(join(this.dir, 'uids.json'), {
+    base: 300_000 + (process.pid % 500) * 128,
+    count: 128,
+  });
 
   /** Writes `files` into a fresh code dir and returns its path. */
   code(files: Record<string, string | { body: string; mode: number }>): string {
@@ -40,12 +43,19 @@ export class SandboxFixture {
     return d;
   }
 
-  async start(runtime: RuntimeKind, spec: Partial<SandboxSpec> & Pick<SandboxSpec, 'codeDir' | 'entrypoint'>): Promise<Started> {
+  async start(
+    runtime: RuntimeKind,
+    spec: Partial<SandboxSpec> & Pick<SandboxSpec, 'codeDir' | 'entrypoint'>,
+  ): Promise<Started> {
     const logs: Started['logs'] = [];
     const handle = startSandbox({
       instanceId: `test-${process.pid}-${this.n}`,
       runtimeRoot: await cachedRuntime(runtime),
-      env: {}, internet: false, memoryMiB: 256, vcpus: 1, volumes: [],
+      env: {},
+      internet: false,
+      memoryMiB: 256,
+      vcpus: 1,
+      volumes: [],
       hostUid: this.uids.uidFor(`start-${this.n}`),
       workDir: join(this.dir, `w${this.n++}`),
       onLog: (stream, line) => logs.push({ stream, line }),
@@ -64,12 +74,14 @@ export class SandboxFixture {
 /** GET over the program's unix socket; resolves status and body. */
 export function get(socketPath: string, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ socketPath, path, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get({ socketPath, path, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 

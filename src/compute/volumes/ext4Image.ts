@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { AlephError } from '../../errors.js';
 
 const MiB = 1024 * 1024;
@@ -7,10 +17,20 @@ const MiB = 1024 * 1024;
 const JOURNAL_FROM_MIB = 16;
 const TOOL_TIMEOUT_MS = 60_000;
 
-export function volumeToolFailed(what: string, cause: unknown, details: { device?: string; image?: string; readonly [more: string]: unknown } = {}): AlephError {
-  return new AlephError('COMPUTE_VOLUME_FAILED', `persistent volume: ${what}: ${(cause as Error).message.split('\n')[0]}`, {
-    hint: 'see the compute node\'s host: loop devices, e2fsprogs and free disk space', details, cause,
-  });
+export function volumeToolFailed(
+  what: string,
+  cause: unknown,
+  details: { device?: string; image?: string; readonly [more: string]: unknown } = {},
+): AlephError {
+  return new AlephError(
+    'COMPUTE_VOLUME_FAILED',
+    `persistent volume: ${what}: ${(cause as Error).message.split('\n')[0]}`,
+    {
+      hint: "see the compute node's host: loop devices, e2fsprogs and free disk space",
+      details,
+      cause,
+    },
+  );
 }
 
 /** Runs a system tool (no shell) with a time bound; resolves stdout, rejects with its exit code and stderr. */
@@ -33,7 +53,11 @@ export async function createImage(path: string, sizeMiB: number): Promise<void> 
   rmSync(tmp, { force: true });
   // O_NOFOLLOW|O_EXCL: never through a planted symlink, never over an existing file.
   const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600);
-  try { ftruncateSync(fd, sizeMiB * MiB); } finally { closeSync(fd); }
+  try {
+    ftruncateSync(fd, sizeMiB * MiB);
+  } finally {
+    closeSync(fd);
+  }
   try {
     const features = sizeMiB < JOURNAL_FROM_MIB ? ['-O', '^has_journal'] : [];
     // -m 0: no blocks reserved for root (the program is never root); root_owner: the sandbox chowns the root itself.
@@ -48,12 +72,20 @@ export async function createImage(path: string, sizeMiB: number): Promise<void> 
 /** The image's size in MiB (opened without following symlinks). */
 export function imageSizeMiB(path: string): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try { return Math.floor(fstatSync(fd).size / MiB); } finally { closeSync(fd); }
+  try {
+    return Math.floor(fstatSync(fd).size / MiB);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function truncateTo(path: string, sizeMiB: number): void {
   const fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
-  try { ftruncateSync(fd, sizeMiB * MiB); } finally { closeSync(fd); }
+  try {
+    ftruncateSync(fd, sizeMiB * MiB);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Grows an unmounted image to `sizeMiB` (file, then filesystem). Never shrinks: data may live past the new end. */
@@ -62,7 +94,9 @@ export async function growUnmounted(path: string, sizeMiB: number): Promise<void
   try {
     await run('e2fsck', ['-f', '-p', path], [0, 1]);
     await run('resize2fs', [path]);
-  } catch (e) { throw volumeToolFailed('resize2fs', e, { sizeMiB }); }
+  } catch (e) {
+    throw volumeToolFailed('resize2fs', e, { sizeMiB });
+  }
 }
 
 /** Grows a mounted image online: the file, then the loop device's idea of its size, then the filesystem. */
@@ -87,7 +121,9 @@ export async function mountImage(path: string, mountPoint: string): Promise<void
     // 0 clean, 1 repaired; anything else needs a person.
     await run('e2fsck', ['-p', path], [0, 1]);
     await run('mount', ['-t', 'ext4', '-o', 'loop,nosuid,nodev,noexec', path, mountPoint]);
-  } catch (e) { throw volumeToolFailed('mount', e, { mountPoint }); }
+  } catch (e) {
+    throw volumeToolFailed('mount', e, { mountPoint });
+  }
 }
 
 export async function unmount(mountPoint: string): Promise<void> {
@@ -113,14 +149,15 @@ export function mountSource(mountPoint: string): string | null {
     const f = line.split(' ');
     if (f[4] !== mountPoint) continue;
     const dash = f.indexOf('-');
-    return dash > 0 ? f[dash + 2] ?? null : null;
+    return dash > 0 ? (f[dash + 2] ?? null) : null;
   }
   return null;
 }
 
 /** Whether this host can size volumes: root (mount, loop devices) and e2fsprogs. */
 export function imagesSupported(): { ok: true } | { ok: false; why: string } {
-  if (process.getuid?.() !== 0) return { ok: false, why: 'the compute node does not run as root (loop mounts need it)' };
+  if (process.getuid?.() !== 0)
+    return { ok: false, why: 'the compute node does not run as root (loop mounts need it)' };
   if (!existsSync('/dev/loop-control')) return { ok: false, why: 'the host has no loop devices (/dev/loop-control)' };
   const tools = ['/usr/sbin/mkfs.ext4', '/sbin/mkfs.ext4'];
   if (!tools.some((t) => existsSync(t))) return { ok: false, why: 'mkfs.ext4 is missing (Debian package e2fsprogs)' };

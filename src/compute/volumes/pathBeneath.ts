@@ -9,13 +9,18 @@ const SEGMENT = /^[A-Za-z0-9_.-]{1,128}$/;
 function unsafe(why: string, path: string, root = path): AlephError {
   const shown = join(basename(root), path.slice(root.length));
   return new AlephError('COMPUTE_PATH_UNSAFE', `refusing host path ${shown}: ${why}`, {
-    hint: 'a program\'s host paths must be plain directories under its own directory; remove the symlink or stray file',
+    hint: "a program's host paths must be plain directories under its own directory; remove the symlink or stray file",
     details: { path: shown, reason: why },
   });
 }
 
 function lstatOrNull(path: string) {
-  try { return lstatSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null; throw e; }
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }
 
 export interface PathBeneathOptions {
@@ -37,16 +42,22 @@ export function pathBeneath(root: string, segments: readonly string[], opts: Pat
   if (!isAbsolute(root)) throw unsafe('the root is not absolute', root);
   const rootStat = lstatOrNull(root);
   if (!rootStat && opts.create) mkdirSync(root, { recursive: true, mode: 0o700 });
-  else if (!rootStat?.isDirectory()) throw unsafe(rootStat?.isSymbolicLink() ? 'the root is a symlink' : 'the root is not a directory', root);
+  else if (!rootStat?.isDirectory())
+    throw unsafe(rootStat?.isSymbolicLink() ? 'the root is a symlink' : 'the root is not a directory', root);
   let path = root;
   segments.forEach((seg, i) => {
-    if (!SEGMENT.test(seg) || seg === '.' || seg === '..') throw unsafe(`'${seg.slice(0, 80)}' is not a plain name`, join(root, '…'), root);
+    if (!SEGMENT.test(seg) || seg === '.' || seg === '..')
+      throw unsafe(`'${seg.slice(0, 80)}' is not a plain name`, join(root, '…'), root);
     path = join(path, seg);
     const last = i === segments.length - 1;
     const wantFile = last && opts.leaf === 'file';
     let st = lstatOrNull(path);
     if (!st && opts.create && !wantFile) {
-      try { mkdirSync(path, { mode: 0o700 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
+      try {
+        mkdirSync(path, { mode: 0o700 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
       st = lstatOrNull(path);
     }
     if (!st) {
@@ -54,7 +65,8 @@ export function pathBeneath(root: string, segments: readonly string[], opts: Pat
       throw unsafe('it does not exist', path, root);
     }
     if (st.isSymbolicLink()) throw unsafe('a component is a symlink', path, root);
-    if (wantFile ? !st.isFile() : !st.isDirectory()) throw unsafe(wantFile ? 'it is not a regular file' : 'a component is not a directory', path, root);
+    if (wantFile ? !st.isFile() : !st.isDirectory())
+      throw unsafe(wantFile ? 'it is not a regular file' : 'a component is not a directory', path, root);
   });
   const real = lstatOrNull(path) ? realpathSync(path) : join(realpathSync(join(path, '..')), segments.at(-1) ?? '');
   if (real !== join(realpathSync(root), ...segments)) throw unsafe('it resolves elsewhere', path, root);

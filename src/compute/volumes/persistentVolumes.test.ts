@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,7 +27,7 @@ async function ask(socketPath: string, path: string): Promise<{ ok: boolean; val
   return JSON.parse((await get(socketPath, path)).body) as { ok: boolean; value?: string; error?: string };
 }
 
-describe('pathBeneath: host paths built from a program\'s data', () => {
+describe("pathBeneath: host paths built from a program's data", () => {
   const fx = new SandboxFixture();
   after(() => fx.dispose());
 
@@ -52,16 +63,25 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
   const fx = new SandboxFixture();
   const home = fx.mkdir('compute');
   let vols = new PersistentVolumes(home);
-  after(async () => { await vols.close(); await fx.dispose(); });
+  after(async () => {
+    await vols.close();
+    await fx.dispose();
+  });
   const probe = fx.code({ 'probe.js': PROBE_APP });
   const startWith = async (hostPath: string) => {
-    const s = await fx.start('node', { codeDir: probe, entrypoint: 'probe.js:handler', volumes: [{ kind: 'persistent', mount: '/data', hostPath }], hostUid: fx.uids.uidFor(ID) });
+    const s = await fx.start('node', {
+      codeDir: probe,
+      entrypoint: 'probe.js:handler',
+      volumes: [{ kind: 'persistent', mount: '/data', hostPath }],
+      hostUid: fx.uids.uidFor(ID),
+    });
     await s.handle.ready;
     return s.handle;
   };
   const image = join(home, 'volume-images', ID, 'data.ext4');
   const unmounted = async () => {
-    for (const t0 = Date.now(); mountsUnder(join(home, 'volume-mounts')).length && Date.now() - t0 < 5000;) await new Promise((r) => setTimeout(r, 20));
+    for (const t0 = Date.now(); mountsUnder(join(home, 'volume-mounts')).length && Date.now() - t0 < 5000; )
+      await new Promise((r) => setTimeout(r, 20));
   };
 
   it('a program writing past size_mib gets ENOSPC and the host disk holds at most size_mib', async () => {
@@ -162,22 +182,36 @@ describe('persistent volumes: one loop-mounted ext4 image each', () => {
       chmodSync(dir, 0o777);
       const script = join(dir, 'acquire.ts');
       // The status is the compute node's mapping of the code (errors carry none).
-      writeFileSync(script, `import { PersistentVolumes } from ${JSON.stringify(join(import.meta.dirname, 'persistentVolumes.ts'))};
+      writeFileSync(
+        script,
+        `import { PersistentVolumes } from ${JSON.stringify(join(import.meta.dirname, 'persistentVolumes.ts'))};
 import { computeStatusOf } from ${JSON.stringify(join(import.meta.dirname, '..', 'errorStatus.ts'))};
 new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'data', 1).then(
   () => console.log(JSON.stringify({ code: 'MOUNTED' })), (e) => console.log(JSON.stringify({ code: e.code, status: computeStatusOf(e), message: e.message })));
-`);
+`,
+      );
       // As an unprivileged uid when the tests run as root (CI), as ourselves otherwise.
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { ...asNobody, cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
-      const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { code?: string; status?: number; message?: string };
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        ...asNobody,
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        code?: string;
+        status?: number;
+        message?: string;
+      };
       assert.equal(out.code, 'COMPUTE_VOLUMES_UNAVAILABLE', r.stdout + r.stderr);
       assert.equal(out.status, 503);
       assert.match(out.message ?? '', /cannot host persistent volumes: the compute node does not run as root/);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('drop deletes the images not kept, never one an instance still holds, and the program\'s directories with the last', async () => {
+  it("drop deletes the images not kept, never one an instance still holds, and the program's directories with the last", async () => {
     const id = '9a'.repeat(32);
     const a = await vols.acquire(id, 'a', 1);
     const b = await vols.acquire(id, 'b', 1);
@@ -191,7 +225,10 @@ new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'da
     assert.deepEqual(await vols.drop(id), ['a']);
     assert.equal(existsSync(images), false);
     assert.equal(existsSync(join(home, 'volume-mounts', id)), false);
-    assert.deepEqual(vols.programsWithImages().filter((x) => x === id), []);
+    assert.deepEqual(
+      vols.programsWithImages().filter((x) => x === id),
+      [],
+    );
     assert.deepEqual(await vols.drop('../..'), [], 'a name that is no program id touches nothing');
   });
 

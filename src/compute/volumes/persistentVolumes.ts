@@ -1,17 +1,37 @@
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
-import { createImage, growMounted, growUnmounted, imageSizeMiB, imagesSupported, mountImage, mountsUnder, run, unmount, volumeToolFailed } from './ext4Image.js';
+import {
+  createImage,
+  growMounted,
+  growUnmounted,
+  imageSizeMiB,
+  imagesSupported,
+  mountImage,
+  mountsUnder,
+  run,
+  unmount,
+  volumeToolFailed,
+} from './ext4Image.js';
 import { pathBeneath } from './pathBeneath.js';
 
-interface Mounted { mountPoint: string; sizeMiB: number }
+interface Mounted {
+  mountPoint: string;
+  sizeMiB: number;
+}
 
 /** A program id as the compute node names its directories (programView.ts checks ids the same way). */
 const PROGRAM_ID = /^[0-9a-f]{64}$/;
-interface Volume { refs: number; chain: Promise<Mounted | null> }
+interface Volume {
+  refs: number;
+  chain: Promise<Mounted | null>;
+}
 
 /** A mounted volume held by one instance: `release` once the instance has exited. */
-export interface VolumeLease { hostPath: string; release(): void }
+export interface VolumeLease {
+  hostPath: string;
+  release(): void;
+}
 
 /**
  * Persistent volumes sized for real: one ext4 image per (program, volume name) under `home/volume-images`, loop
@@ -62,11 +82,13 @@ export class PersistentVolumes {
       if (released) return;
       released = true;
       if (--vol.refs > 0) return;
-      vol.chain = vol.chain.catch(() => null).then(async (m) => {
-        if (vol.refs > 0 || !m) return m;
-        await unmount(m.mountPoint).catch(() => {});
-        return null;
-      });
+      vol.chain = vol.chain
+        .catch(() => null)
+        .then(async (m) => {
+          if (vol.refs > 0 || !m) return m;
+          await unmount(m.mountPoint).catch(() => {});
+          return null;
+        });
     };
     try {
       return { hostPath: (await step).mountPoint, release };
@@ -80,14 +102,23 @@ export class PersistentVolumes {
     if (mounted && mountsUnder(mounted.mountPoint).includes(mounted.mountPoint)) {
       if (sizeMiB <= mounted.sizeMiB) return mounted;
       // Without CAP_SYS_RESOURCE the kernel refuses an online resize: the image grows at its next mount.
-      try { await growMounted(this.imagePath(programId, name), mounted.mountPoint, mounted.sizeMiB, sizeMiB); } catch { return mounted; }
+      try {
+        await growMounted(this.imagePath(programId, name), mounted.mountPoint, mounted.sizeMiB, sizeMiB);
+      } catch {
+        return mounted;
+      }
       return { ...mounted, sizeMiB };
     }
     const support = imagesSupported();
     if (!support.ok) {
-      throw new AlephError('COMPUTE_VOLUMES_UNAVAILABLE', `this compute node cannot host persistent volumes: ${support.why}`, {
-        hint: 'run the compute node as root on a host with loop devices and e2fsprogs, or use ephemeral volumes', details: { reason: support.why },
-      });
+      throw new AlephError(
+        'COMPUTE_VOLUMES_UNAVAILABLE',
+        `this compute node cannot host persistent volumes: ${support.why}`,
+        {
+          hint: 'run the compute node as root on a host with loop devices and e2fsprogs, or use ephemeral volumes',
+          details: { reason: support.why },
+        },
+      );
     }
     const image = this.imagePath(programId, name);
     // Every component lstat'ed: a symlink planted where an image or a mount point belongs is refused, never followed.
@@ -96,13 +127,18 @@ export class PersistentVolumes {
     if (mountsUnder(mountPoint).length) await unmount(mountPoint);
     let size: number;
     let created = false;
-    try { size = imageSizeMiB(image); } catch (e) {
+    try {
+      size = imageSizeMiB(image);
+    } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw volumeToolFailed('open image', e);
       await createImage(image, sizeMiB);
       size = sizeMiB;
       created = true;
     }
-    if (size < sizeMiB) { await growUnmounted(image, sizeMiB); size = sizeMiB; }
+    if (size < sizeMiB) {
+      await growUnmounted(image, sizeMiB);
+      size = sizeMiB;
+    }
     await mountImage(image, mountPoint);
     if (created) await this.adoptLegacy(programId, name, mountPoint, image);
     return { mountPoint, sizeMiB: size };
@@ -115,13 +151,19 @@ export class PersistentVolumes {
    */
   private async adoptLegacy(programId: string, name: string, mountPoint: string, image: string): Promise<void> {
     let dir: string;
-    try { dir = pathBeneath(this.legacy, [programId, name]); } catch { return; }
+    try {
+      dir = pathBeneath(this.legacy, [programId, name]);
+    } catch {
+      return;
+    }
     try {
       await run('cp', ['-a', '--no-dereference', '--', `${dir}/.`, mountPoint]);
     } catch (e) {
       await unmount(mountPoint).catch(() => {});
       rmSync(image, { force: true });
-      throw volumeToolFailed(`moving the volume's data from before volumes were sized (does it fit in size_mib?)`, e, { name });
+      throw volumeToolFailed(`moving the volume's data from before volumes were sized (does it fit in size_mib?)`, e, {
+        name,
+      });
     }
   }
 
@@ -139,7 +181,11 @@ export class PersistentVolumes {
   async drop(programId: string, keep: ReadonlySet<string> = new Set()): Promise<string[]> {
     if (!PROGRAM_ID.test(programId)) return [];
     let files: string[];
-    try { files = readdirSync(join(this.images, programId)); } catch { files = []; }
+    try {
+      files = readdirSync(join(this.images, programId));
+    } catch {
+      files = [];
+    }
     const dropped: string[] = [];
     for (const name of files.filter((f) => f.endsWith('.ext4')).map((f) => f.slice(0, -'.ext4'.length))) {
       if (keep.has(name)) continue;
@@ -147,24 +193,39 @@ export class PersistentVolumes {
       let v = this.volumes.get(key);
       if (!v) this.volumes.set(key, (v = { refs: 0, chain: Promise.resolve(null) }));
       const vol = v;
-      const step = vol.chain.catch(() => null).then(async (m) => {
-        if (vol.refs > 0) return m;
-        const mountPoint = join(this.mounts, programId, name);
-        if (mountsUnder(mountPoint).length) await unmount(mountPoint);
-        // Unlinked, never followed: these paths are the node's own, but a program wrote inside the image.
-        rmSync(this.imagePath(programId, name), { force: true });
-        try { rmdirSync(mountPoint); } catch { /* absent */ }
-        try { if (lstatSync(join(this.legacy, programId, name)).isDirectory()) rmSync(join(this.legacy, programId, name), { recursive: true, force: true }); } catch { /* absent */ }
-        dropped.push(name);
-        if (this.volumes.get(key) === vol && vol.refs === 0) this.volumes.delete(key);
-        return null;
-      });
+      const step = vol.chain
+        .catch(() => null)
+        .then(async (m) => {
+          if (vol.refs > 0) return m;
+          const mountPoint = join(this.mounts, programId, name);
+          if (mountsUnder(mountPoint).length) await unmount(mountPoint);
+          // Unlinked, never followed: these paths are the node's own, but a program wrote inside the image.
+          rmSync(this.imagePath(programId, name), { force: true });
+          try {
+            rmdirSync(mountPoint);
+          } catch {
+            /* absent */
+          }
+          try {
+            if (lstatSync(join(this.legacy, programId, name)).isDirectory())
+              rmSync(join(this.legacy, programId, name), { recursive: true, force: true });
+          } catch {
+            /* absent */
+          }
+          dropped.push(name);
+          if (this.volumes.get(key) === vol && vol.refs === 0) this.volumes.delete(key);
+          return null;
+        });
       vol.chain = step;
       await step;
     }
     if (keep.size === 0) {
       for (const d of [join(this.images, programId), join(this.mounts, programId), join(this.legacy, programId)]) {
-        try { rmdirSync(d); } catch { /* absent, or still holds a volume in use */ }
+        try {
+          rmdirSync(d);
+        } catch {
+          /* absent, or still holds a volume in use */
+        }
       }
     }
     return dropped;

@@ -31,33 +31,69 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
   const t = useTestDevnet('aleph-vol-');
 
   const deploy = (volumes: ProgramVolume[]) => {
-    return deployProgram(t.config, { code: prepareCode(t.codeDir({ 'main.js': ATTACKER })), entrypoint: 'main.js:handler', runtime: t.devnet.runtimes.node, updatable: true, timeoutSeconds: 30, volumes });
+    return deployProgram(t.config, {
+      code: prepareCode(t.codeDir({ 'main.js': ATTACKER })),
+      entrypoint: 'main.js:handler',
+      runtime: t.devnet.runtimes.node,
+      updatable: true,
+      timeoutSeconds: 30,
+      volumes,
+    });
   };
   const ask = async (id: string, path: string) => {
     const r = await fetch(`${t.devnet.computeUrl}/vm/${id}${path}`);
-    return { status: r.status, edition: r.headers.get('x-aleph-edition'), body: (await r.json()) as { ok?: boolean; value?: unknown; error?: string; error_code?: string; details?: { message?: string } } };
+    return {
+      status: r.status,
+      edition: r.headers.get('x-aleph-edition'),
+      body: (await r.json()) as {
+        ok?: boolean;
+        value?: unknown;
+        error?: string;
+        error_code?: string;
+        details?: { message?: string };
+      },
+    };
   };
-  const addVolume = (id: string, v: Record<string, unknown>) => replaceProgram(t.config, { hash: id, edit: (c) => ({ ...c, volumes: [...(c.volumes as unknown[]), v] }) });
-  const edition = async (id: string) => ((await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number }).edition;
+  const addVolume = (id: string, v: Record<string, unknown>) =>
+    replaceProgram(t.config, { hash: id, edit: (c) => ({ ...c, volumes: [...(c.volumes as unknown[]), v] }) });
+  const edition = async (id: string) =>
+    ((await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as { edition: number }).edition;
   const untilEdition = async (id: string, e: string) => {
     let r = await ask(id, '/');
-    for (const t0 = Date.now(); r.edition !== e && Date.now() - t0 < 10_000;) { await new Promise((ok) => setTimeout(ok, 50)); r = await ask(id, '/'); }
+    for (const t0 = Date.now(); r.edition !== e && Date.now() - t0 < 10_000; ) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      r = await ask(id, '/');
+    }
     assert.equal(r.edition, e, JSON.stringify(r.body));
   };
   const nodeAnswers = async () => assert.equal((await fetch(`${t.devnet.apiUrl}/api/v0/height`)).status, 200);
 
   it('host root: a volume named . or .. is refused at deploy and in a replacement; a planted symlink named like a later volume is never followed', async () => {
-    await assert.rejects(deploy([{ mount: '/own', name: '.', size_mib: 1, persistence: 'host' }]), { code: 'PROGRAM_VOLUME_NAME_INVALID' });
+    await assert.rejects(deploy([{ mount: '/own', name: '.', size_mib: 1, persistence: 'host' }]), {
+      code: 'PROGRAM_VOLUME_NAME_INVALID',
+    });
     const p = await deploy([{ mount: '/own', name: 'own', size_mib: 2, persistence: 'host' }]);
     assert.deepEqual((await ask(p.id, '/symlink?target=/&path=/own/hostroot')).body, { ok: true });
     for (const name of ['.', '..', 'hostroot/..', '']) {
-      await assert.rejects(addVolume(p.id, { mount: '/host', name, size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID' }, name);
+      await assert.rejects(
+        addVolume(p.id, { mount: '/host', name, size_mib: 1 }),
+        { code: 'PROGRAM_VOLUME_NAME_INVALID' },
+        name,
+      );
     }
     for (const mount of ['/host/../etc', '/opt/code', '/run/aleph/x', 'relative', '/']) {
-      await assert.rejects(addVolume(p.id, { mount, name: 'host', size_mib: 1 }), { code: 'PROGRAM_VOLUME_MOUNT_INVALID' }, mount);
+      await assert.rejects(
+        addVolume(p.id, { mount, name: 'host', size_mib: 1 }),
+        { code: 'PROGRAM_VOLUME_MOUNT_INVALID' },
+        mount,
+      );
     }
-    await assert.rejects(addVolume(p.id, { mount: '/own', ephemeral: true, size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE' });
-    await assert.rejects(addVolume(p.id, { mount: '/other', name: 'own', size_mib: 1 }), { code: 'PROGRAM_VOLUME_DUPLICATE' });
+    await assert.rejects(addVolume(p.id, { mount: '/own', ephemeral: true, size_mib: 1 }), {
+      code: 'PROGRAM_VOLUME_DUPLICATE',
+    });
+    await assert.rejects(addVolume(p.id, { mount: '/other', name: 'own', size_mib: 1 }), {
+      code: 'PROGRAM_VOLUME_DUPLICATE',
+    });
     assert.equal(await edition(p.id), 0, 'every refused replacement left the program on edition 0');
     await nodeAnswers();
 
@@ -69,21 +105,36 @@ describe('persistent volumes against a hostile program owner (devnet, real sandb
     assert.ok(lstatSync(join(t.home, 'compute', 'volume-mounts', p.id, 'hostroot')).isDirectory());
   });
 
-  it('cross-program: .. is refused at the node; a symlink planted into another program\'s volume is refused by the compute node, which keeps serving', async () => {
+  it("cross-program: .. is refused at the node; a symlink planted into another program's volume is refused by the compute node, which keeps serving", async () => {
     const victim = await deploy([{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }]);
     assert.deepEqual((await ask(victim.id, '/write?path=/data/secret.txt&data=victim-secret')).body, { ok: true });
     const attacker = await deploy([{ mount: '/own', name: 'own', size_mib: 2, persistence: 'host' }]);
     assert.equal((await ask(attacker.id, '/')).status, 200);
-    await assert.rejects(addVolume(attacker.id, { mount: '/all', name: '..', size_mib: 1 }), { code: 'PROGRAM_VOLUME_NAME_INVALID' });
+    await assert.rejects(addVolume(attacker.id, { mount: '/all', name: '..', size_mib: 1 }), {
+      code: 'PROGRAM_VOLUME_NAME_INVALID',
+    });
 
     // Defence in depth: as if the attacker had planted links where its next volume's image and mount point go.
     const compute = join(t.home, 'compute');
-    symlinkSync(join(compute, 'volume-images', victim.id, 'data.ext4'), join(compute, 'volume-images', attacker.id, 'loot.ext4'));
+    symlinkSync(
+      join(compute, 'volume-images', victim.id, 'data.ext4'),
+      join(compute, 'volume-images', attacker.id, 'loot.ext4'),
+    );
     symlinkSync(join(compute, 'volume-mounts', victim.id, 'data'), join(compute, 'volume-mounts', attacker.id, 'loot'));
     await addVolume(attacker.id, { mount: '/loot', name: 'loot', size_mib: 2 });
-    const logs = async () => (await getProgramLogs(t.config.account!, { computeUrl: t.devnet.computeUrl!, id: attacker.id })).map((l) => ({ message: l.MESSAGE }));
-    for (const t0 = Date.now(); !(await logs()).some((l) => /upgrade failed/.test(l.message)) && Date.now() - t0 < 10_000;) await new Promise((ok) => setTimeout(ok, 50));
-    assert.ok((await logs()).some((l) => /upgrade failed: refusing host path .*symlink/.test(l.message)), JSON.stringify(await logs()));
+    const logs = async () =>
+      (await getProgramLogs(t.config.account!, { computeUrl: t.devnet.computeUrl!, id: attacker.id })).map((l) => ({
+        message: l.MESSAGE,
+      }));
+    for (
+      const t0 = Date.now();
+      !(await logs()).some((l) => /upgrade failed/.test(l.message)) && Date.now() - t0 < 10_000;
+    )
+      await new Promise((ok) => setTimeout(ok, 50));
+    assert.ok(
+      (await logs()).some((l) => /upgrade failed: refusing host path .*symlink/.test(l.message)),
+      JSON.stringify(await logs()),
+    );
     const still = await ask(attacker.id, '/');
     assert.equal(still.status, 200);
     assert.equal(still.edition, '0', 'the previous edition keeps serving');

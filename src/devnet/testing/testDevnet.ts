@@ -28,7 +28,10 @@ export interface TestDevnet {
  * const t = useTestDevnet('aleph-serving-');
  * it('…', async () => { const p = await deployProgram(t.config, { code: prepareCode(t.codeDir({ 'main.js': src })), … }); });
  */
-export function useTestDevnet(prefix: string, opts: Omit<DevnetOptions, 'home' | 'apiPort' | 'computePort'> = {}): TestDevnet {
+export function useTestDevnet(
+  prefix: string,
+  opts: Omit<DevnetOptions, 'home' | 'apiPort' | 'computePort'> = {},
+): TestDevnet {
   let n = 0;
   const t = {
     codeDir(files: Record<string, string>): string {

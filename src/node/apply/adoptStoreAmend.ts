@@ -24,8 +24,16 @@ export async function adoptStoreAmend(ctx: ApplyContext, original: string): Prom
     .execute();
   const store = ctx.msg.content as unknown as { item_hash: string; address: string };
   for (const { program_id } of users) {
-    const program = await ctx.db.selectFrom('programs').selectAll().where('id', '=', program_id).executeTakeFirstOrThrow();
-    const inForce = await ctx.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+    const program = await ctx.db
+      .selectFrom('programs')
+      .selectAll()
+      .where('id', '=', program_id)
+      .executeTakeFirstOrThrow();
+    const inForce = await ctx.db
+      .selectFrom('messages')
+      .select('content')
+      .where('item_hash', '=', program.current_hash)
+      .executeTakeFirstOrThrow();
     const refs = await ctx.db.selectFrom('program_refs').selectAll().where('program_id', '=', program_id).execute();
     const attempt = amendAttempt({
       program,

@@ -28,7 +28,11 @@ export interface ApplyContext {
 }
 
 /** The current content of an aggregate key in the writer's transaction, or null. */
-export function aggregateOf(ctx: Pick<ApplyContext, 'stmts'>, address: string, key: string): Record<string, unknown> | null {
+export function aggregateOf(
+  ctx: Pick<ApplyContext, 'stmts'>,
+  address: string,
+  key: string,
+): Record<string, unknown> | null {
   const raw = ctx.stmts.aggregateContent(address, key);
   // A store from an older node may hold a value too deep to merge and serialize again: read it as absent
   // (a security aggregate then grants nothing; the next AGGREGATE to the key starts it afresh).
@@ -41,18 +45,26 @@ export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boole
   const { msg } = ctx;
   const content = msg.content as Record<string, unknown>;
   const security = aggregateOf(ctx, owner, 'security');
-  return canActFor(owner, {
-    sender: msg.sender,
-    chain: msg.envelope.chain,
-    channel: msg.envelope.channel ?? null,
-    type: msg.envelope.type,
-    postType: msg.envelope.type === 'POST' ? String(content.type) : undefined,
-    aggregateKey: msg.envelope.type === 'AGGREGATE' ? String(content.key) : undefined,
-  }, security);
+  return canActFor(
+    owner,
+    {
+      sender: msg.sender,
+      chain: msg.envelope.chain,
+      channel: msg.envelope.channel ?? null,
+      type: msg.envelope.type,
+      postType: msg.envelope.type === 'POST' ? String(content.type) : undefined,
+      aggregateKey: msg.envelope.type === 'AGGREGATE' ? String(content.key) : undefined,
+    },
+    security,
+  );
 }
 
 /** {@link mayActFor}, throwing NOT_AUTHORIZED (or `code`) when the sender may not. */
-export async function assertCanActFor(ctx: ApplyContext, owner: string, code: 'NOT_AUTHORIZED' | 'FORGET_NOT_AUTHORIZED' = 'NOT_AUTHORIZED'): Promise<void> {
+export async function assertCanActFor(
+  ctx: ApplyContext,
+  owner: string,
+  code: 'NOT_AUTHORIZED' | 'FORGET_NOT_AUTHORIZED' = 'NOT_AUTHORIZED',
+): Promise<void> {
   if (!(await mayActFor(ctx, owner))) {
     throw new AlephError(code, `${ctx.msg.sender} may not act for ${owner}`, {
       hint: `the owner must list the sender in the authorizations of its "security" aggregate`,

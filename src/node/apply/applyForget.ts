@@ -37,7 +37,9 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
   for (const hash of content.hashes) {
     const row = await getMessageRow(ctx.db, hash);
     if (!row || (row.status !== 'processed' && row.status !== 'forgotten')) {
-      throw new AlephError('FORGET_TARGET_UNKNOWN', `cannot forget ${hash}: no such accepted message`, { details: { hash } });
+      throw new AlephError('FORGET_TARGET_UNKNOWN', `cannot forget ${hash}: no such accepted message`, {
+        details: { hash },
+      });
     }
     if (row.type === 'FORGET') {
       throw new AlephError('FORGET_FORGET', 'a FORGET message cannot be forgotten', { details: { hash } });
@@ -46,7 +48,7 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
     const security = aggregateOf(ctx, owner, 'security');
     if (!canActForAll(owner, ctx.msg.sender, [forgetAction, forgetTargetAction(ctx, row)], security)) {
       throw new AlephError('FORGET_NOT_AUTHORIZED', `${ctx.msg.sender} may not forget ${hash}, owned by ${owner}`, {
-        hint: 'only the owner of a message, or an address it authorized for FORGET and for the message\'s channel (and post type or aggregate key), can forget it',
+        hint: "only the owner of a message, or an address it authorized for FORGET and for the message's channel (and post type or aggregate key), can forget it",
         details: { hash, owner, sender: ctx.msg.sender, channel: row.channel },
       });
     }
@@ -80,19 +82,32 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
       await ctx.db.deleteFrom('stores').where('item_hash', '=', t.item_hash).execute();
     }
     // Forgetting an upgrade approval withdraws it (the signer changed their mind before the threshold).
-    if (t.type === 'POST') await ctx.db.deleteFrom('program_approvals').where('message_hash', '=', t.item_hash).execute();
+    if (t.type === 'POST')
+      await ctx.db.deleteFrom('program_approvals').where('message_hash', '=', t.item_hash).execute();
   }
   for (const id of forgottenPrograms) {
     // pyaleph forgets a program's replacement messages with it (handlers/content/vm.py `forget_message`,
     // `delete_vm_updates`; forget.py forgets the hashes it returns), so no listing shows a dead program.
-    const replacements = await ctx.db.selectFrom('messages').select(['item_hash', 'forgotten_by'])
-      .where('type', '=', 'PROGRAM').where('ref', '=', id).where('status', '=', 'processed').execute();
+    const replacements = await ctx.db
+      .selectFrom('messages')
+      .select(['item_hash', 'forgotten_by'])
+      .where('type', '=', 'PROGRAM')
+      .where('ref', '=', id)
+      .where('status', '=', 'processed')
+      .execute();
     for (const r of replacements) {
       const by = [...new Set([...(JSON.parse(r.forgotten_by ?? '[]') as string[]), ctx.msg.envelope.item_hash])];
-      await ctx.db.updateTable('messages').set({ status: 'forgotten', forgotten_by: JSON.stringify(by), item_content: null })
-        .where('item_hash', '=', r.item_hash).execute();
+      await ctx.db
+        .updateTable('messages')
+        .set({ status: 'forgotten', forgotten_by: JSON.stringify(by), item_content: null })
+        .where('item_hash', '=', r.item_hash)
+        .execute();
     }
-    await ctx.db.updateTable('programs').set({ status: 'forgotten', updated_height: ctx.height }).where('id', '=', id).execute();
+    await ctx.db
+      .updateTable('programs')
+      .set({ status: 'forgotten', updated_height: ctx.height })
+      .where('id', '=', id)
+      .execute();
     ctx.events.push({ kind: 'program-forgotten', programId: id });
   }
 }

@@ -2,7 +2,12 @@ import { AlephError } from '../../errors.js';
 import { canActForAll, sameAddress, type PostContent } from '../../protocol/index.js';
 import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
-import { cancelPendingUpgrades, recordApproval, UPGRADE_APPROVAL_POST_TYPE, UPGRADE_CANCEL_POST_TYPE } from '../governance/governancePosts.js';
+import {
+  cancelPendingUpgrades,
+  recordApproval,
+  UPGRADE_APPROVAL_POST_TYPE,
+  UPGRADE_CANCEL_POST_TYPE,
+} from '../governance/governancePosts.js';
 import { COMPUTE_REPORT_POST_TYPE, recordComputeReport } from '../programs/computeReports.js';
 
 /**
@@ -17,14 +22,20 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
   if (content.type === COMPUTE_REPORT_POST_TYPE) return recordComputeReport(ctx);
   if (content.type !== 'amend') return;
   if (!content.ref) {
-    throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', { details: { field: 'ref' } });
+    throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', {
+      details: { field: 'ref' },
+    });
   }
   const original = await getMessageRow(ctx.db, content.ref);
   if (original?.type !== 'POST' || original.status !== 'processed') {
-    throw new AlephError('POST_AMEND_REF_UNKNOWN', `the amended post ${content.ref} is not an accepted POST`, { details: { ref: content.ref } });
+    throw new AlephError('POST_AMEND_REF_UNKNOWN', `the amended post ${content.ref} is not an accepted POST`, {
+      details: { ref: content.ref },
+    });
   }
   if (original.subtype === 'amend') {
-    throw new AlephError('POST_AMEND_OF_AMEND', 'an amend must refer to the original post, not to another amend', { details: { ref: content.ref } });
+    throw new AlephError('POST_AMEND_OF_AMEND', 'an amend must refer to the original post, not to another amend', {
+      details: { ref: content.ref },
+    });
   }
   if (!original.owner || !sameAddress(original.owner, content.address)) {
     throw new AlephError('AMEND_NOT_OWNER', 'only the owner of a post may amend it', {
@@ -33,12 +44,39 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
   }
   // A delegate allowed to post "amend" must also be allowed the amended post's own type and channel, through
   // the same authorization: otherwise post_types ["amend"] would let it rewrite every post of the owner.
-  const amendAction = { chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'POST', postType: 'amend' };
-  const originalAction = { chain: ctx.msg.envelope.chain, channel: original.channel, type: 'POST', postType: original.subtype ?? '' };
-  if (!canActForAll(content.address, ctx.msg.sender, [amendAction, originalAction], aggregateOf(ctx, content.address, 'security'))) {
-    throw new AlephError('NOT_AUTHORIZED', `${ctx.msg.sender} may not amend posts of type "${original.subtype}" in channel ${original.channel} for ${content.address}`, {
-      hint: 'the owner must authorize the sender for post types "amend" and the amended post\'s type, in its channel',
-      details: { sender: ctx.msg.sender, owner: content.address, ref: content.ref, post_type: original.subtype, channel: original.channel },
-    });
+  const amendAction = {
+    chain: ctx.msg.envelope.chain,
+    channel: ctx.msg.envelope.channel ?? null,
+    type: 'POST',
+    postType: 'amend',
+  };
+  const originalAction = {
+    chain: ctx.msg.envelope.chain,
+    channel: original.channel,
+    type: 'POST',
+    postType: original.subtype ?? '',
+  };
+  if (
+    !canActForAll(
+      content.address,
+      ctx.msg.sender,
+      [amendAction, originalAction],
+      aggregateOf(ctx, content.address, 'security'),
+    )
+  ) {
+    throw new AlephError(
+      'NOT_AUTHORIZED',
+      `${ctx.msg.sender} may not amend posts of type "${original.subtype}" in channel ${original.channel} for ${content.address}`,
+      {
+        hint: 'the owner must authorize the sender for post types "amend" and the amended post\'s type, in its channel',
+        details: {
+          sender: ctx.msg.sender,
+          owner: content.address,
+          ref: content.ref,
+          post_type: original.subtype,
+          channel: original.channel,
+        },
+      },
+    );
   }
 }

@@ -16,7 +16,9 @@ export async function applyProgram(ctx: ApplyContext): Promise<void> {
   // (REPLACE_NOT_ORIGINAL) and shows up on its history.
   const program = await findProgram(ctx.db, content.replaces);
   if (!program) {
-    throw new AlephError('REPLACE_TARGET_UNKNOWN', `replaces ${content.replaces}, which is not a known PROGRAM`, { details: { replaces: content.replaces } });
+    throw new AlephError('REPLACE_TARGET_UNKNOWN', `replaces ${content.replaces}, which is not a known PROGRAM`, {
+      details: { replaces: content.replaces },
+    });
   }
   await replaceGoverned(ctx, program, content);
 }

@@ -17,9 +17,15 @@ export async function applyStore(ctx: ApplyContext): Promise<void> {
   }
   let original = ctx.msg.envelope.item_hash;
   if (content.ref) {
-    const target = await ctx.db.selectFrom('stores').selectAll().where('item_hash', '=', content.ref).executeTakeFirst();
+    const target = await ctx.db
+      .selectFrom('stores')
+      .selectAll()
+      .where('item_hash', '=', content.ref)
+      .executeTakeFirst();
     if (!target) {
-      throw new AlephError('STORE_REF_UNKNOWN', `the amended STORE ${content.ref} is not an accepted STORE message`, { details: { ref: content.ref } });
+      throw new AlephError('STORE_REF_UNKNOWN', `the amended STORE ${content.ref} is not an accepted STORE message`, {
+        details: { ref: content.ref },
+      });
     }
     if (target.original !== target.item_hash) {
       throw new AlephError('STORE_AMEND_OF_AMEND', 'an amend must refer to the original STORE, not to another amend', {
@@ -36,7 +42,13 @@ export async function applyStore(ctx: ApplyContext): Promise<void> {
   }
   await ctx.db
     .insertInto('stores')
-    .values({ item_hash: ctx.msg.envelope.item_hash, original, file_hash: content.item_hash, owner: content.address, height: ctx.height })
+    .values({
+      item_hash: ctx.msg.envelope.item_hash,
+      original,
+      file_hash: content.item_hash,
+      owner: content.address,
+      height: ctx.height,
+    })
     .execute();
   if (content.ref) await adoptStoreAmend(ctx, original);
 }

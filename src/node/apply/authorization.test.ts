@@ -5,27 +5,72 @@ import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildStore } from '../../client/messages/buildStore.js';
 import type { LocalAlephAccount } from '../../client/accounts/account.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Answer, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  uploadWithStore,
+  type Answer,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 describe('authorization: a security aggregate grants exactly what its lists name, and FORGET is authorized like any message', () => {
   let h: Harness;
   const bob = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   async function grant(owner: LocalAlephAccount, authorizations: unknown[]): Promise<void> {
-    const r = await postMessage(h.url, await sign(owner, buildAggregate({ sender: owner.address, key: 'security', content: { authorizations } })));
+    const r = await postMessage(
+      h.url,
+      await sign(owner, buildAggregate({ sender: owner.address, key: 'security', content: { authorizations } })),
+    );
     assert.equal(r.status, 200, JSON.stringify(r.body));
   }
-  async function post(owner: LocalAlephAccount, type: string, channel = 'TEST', by = owner): Promise<{ hash: string; r: Answer }> {
-    const m = await sign(by, buildPost({ sender: by.address, address: owner.address, type, channel, content: { t: type } }));
+  async function post(
+    owner: LocalAlephAccount,
+    type: string,
+    channel = 'TEST',
+    by = owner,
+  ): Promise<{ hash: string; r: Answer }> {
+    const m = await sign(
+      by,
+      buildPost({ sender: by.address, address: owner.address, type, channel, content: { t: type } }),
+    );
     return { hash: m.item_hash, r: await postMessage(h.url, m) };
   }
-  async function amend(owner: LocalAlephAccount, ref: string, by: LocalAlephAccount, channel = 'TEST'): Promise<Answer> {
-    return postMessage(h.url, await sign(by, buildPost({ sender: by.address, address: owner.address, type: 'amend', ref, channel, content: { by: by.address } })));
+  async function amend(
+    owner: LocalAlephAccount,
+    ref: string,
+    by: LocalAlephAccount,
+    channel = 'TEST',
+  ): Promise<Answer> {
+    return postMessage(
+      h.url,
+      await sign(
+        by,
+        buildPost({
+          sender: by.address,
+          address: owner.address,
+          type: 'amend',
+          ref,
+          channel,
+          content: { by: by.address },
+        }),
+      ),
+    );
   }
   async function forget(by: LocalAlephAccount, hashes: string[], address: string, channel = 'TEST'): Promise<Answer> {
-    return postMessage(h.url, await sign(by, buildForget({ sender: by.address, address, hashes, reason: 'test', channel })));
+    return postMessage(
+      h.url,
+      await sign(by, buildForget({ sender: by.address, address, hashes, reason: 'test', channel })),
+    );
   }
   function refused(r: Answer, code: string): void {
     assert.equal(r.status, 422, JSON.stringify(r.body));
@@ -61,7 +106,10 @@ describe('authorization: a security aggregate grants exactly what its lists name
     await grant(alice, [{ address: bob.address, post_types: ['amend'] }]);
     refused(await amend(alice, original.hash, bob), 'NOT_AUTHORIZED');
     // Two entries cannot be combined: each grants only what it names.
-    await grant(alice, [{ address: bob.address, post_types: ['amend'] }, { address: bob.address, post_types: ['diary'] }]);
+    await grant(alice, [
+      { address: bob.address, post_types: ['amend'] },
+      { address: bob.address, post_types: ['diary'] },
+    ]);
     refused(await amend(alice, original.hash, bob), 'NOT_AUTHORIZED');
     await grant(alice, [{ address: bob.address, post_types: ['amend', 'diary'] }]);
     assert.equal((await amend(alice, original.hash, bob)).status, 200);
@@ -72,8 +120,20 @@ describe('authorization: a security aggregate grants exactly what its lists name
     await grant(alice, [{ address: bob.address, channels: 'TESTING' }]);
     refused((await post(alice, 'note', 'TEST', bob)).r, 'NOT_AUTHORIZED');
     await grant(alice, [{ address: bob.address, aggregate_keys: 'notes-and-more' }]);
-    refused(await postMessage(h.url, await sign(bob, buildAggregate({ sender: bob.address, address: alice.address, key: 'notes', content: { n: 1 } }))), 'NOT_AUTHORIZED');
-    await grant(alice, [{ address: bob.address, types: 'POST' }, { address: bob.address, channels: ['TEST'], types: ['POST'] }]);
+    refused(
+      await postMessage(
+        h.url,
+        await sign(
+          bob,
+          buildAggregate({ sender: bob.address, address: alice.address, key: 'notes', content: { n: 1 } }),
+        ),
+      ),
+      'NOT_AUTHORIZED',
+    );
+    await grant(alice, [
+      { address: bob.address, types: 'POST' },
+      { address: bob.address, channels: ['TEST'], types: ['POST'] },
+    ]);
     assert.equal((await post(alice, 'note', 'TEST', bob)).r.status, 200);
   });
 
@@ -102,7 +162,7 @@ describe('authorization: a security aggregate grants exactly what its lists name
     assert.equal(await statusOf(own.hash), 'forgotten');
   });
 
-  it('a delegate authorized for channel ONLY cannot forget the owner\'s posts in channel PRIVATE, but can in ONLY', async () => {
+  it("a delegate authorized for channel ONLY cannot forget the owner's posts in channel PRIVATE, but can in ONLY", async () => {
     const alice = newAccount();
     const carol = newAccount();
     const secret = await post(alice, 'note', 'PRIVATE');
@@ -116,7 +176,7 @@ describe('authorization: a security aggregate grants exactly what its lists name
     assert.equal(await statusOf(open.hash), 'forgotten');
   });
 
-  it('siblings: a delegate\'s post_types and aggregate_keys bound what it may forget; types must allow FORGET', async () => {
+  it("siblings: a delegate's post_types and aggregate_keys bound what it may forget; types must allow FORGET", async () => {
     const alice = newAccount();
     const carol = newAccount();
     const diary = await post(alice, 'diary');

@@ -3,18 +3,37 @@ import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildProgramReplacement } from '../../client/messages/buildProgram.js';
-import { deployProgram, getJson, newAccount, postMessage, sign, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
+import {
+  deployProgram,
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  storeFile,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 describe('FORGET', () => {
   let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
   const carol = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   const forget = async (account = alice, hashes: string[], address?: string) =>
-    postMessage(h.url, await sign(account, buildForget({ sender: account.address, hashes, reason: 'test', ...(address ? { address } : {}) })));
+    postMessage(
+      h.url,
+      await sign(
+        account,
+        buildForget({ sender: account.address, hashes, reason: 'test', ...(address ? { address } : {}) }),
+      ),
+    );
 
   it('the owner forgets a file: status forgotten with forgotten_by, bytes gone from the listing', async () => {
     const file = await storeFile(h.url, alice, Buffer.from('to forget'));
@@ -34,7 +53,14 @@ describe('FORGET', () => {
     assert.equal(r.body.error_code, 'FORGET_NOT_AUTHORIZED');
     assert.equal((await getJson(h.url, `/api/v0/messages/${file}`)).body.status, 'processed');
 
-    const grant = await sign(alice, buildAggregate({ sender: alice.address, key: 'security', content: { authorizations: [{ address: carol.address, types: ['FORGET'] }] } }));
+    const grant = await sign(
+      alice,
+      buildAggregate({
+        sender: alice.address,
+        key: 'security',
+        content: { authorizations: [{ address: carol.address, types: ['FORGET'] }] },
+      }),
+    );
     assert.equal((await postMessage(h.url, grant)).status, 200);
     const ok = await forget(carol, [file], alice.address);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -71,7 +97,9 @@ describe('FORGET', () => {
       assert.equal(s.status, 'forgotten', hash);
       assert.deepEqual(s.forgotten_by, [f.item_hash]);
     }
-    const listed = (await getJson(h.url, `/api/v0/messages.json?msgType=PROGRAM&addresses=${alice.address}&pagination=100`)).body;
+    const listed = (
+      await getJson(h.url, `/api/v0/messages.json?msgType=PROGRAM&addresses=${alice.address}&pagination=100`)
+    ).body;
     assert.ok(!listed.messages.some((m: { item_hash: string }) => [id, ...replacements].includes(m.item_hash)));
   });
 });

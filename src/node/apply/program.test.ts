@@ -1,25 +1,47 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
-import { deployProgram, getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import {
+  deployProgram,
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 describe('PROGRAM', () => {
   let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   async function replace(account = alice, programId: string, patch: Record<string, unknown> = {}) {
     const current = (await getJson(h.url, `/api/v0/programs/${programId}`)).body;
     const content = { ...(current.content ?? {}), ...patch };
     delete content.replaces;
-    const msg = await sign(account, buildProgramReplacement({ sender: account.address, programId, content: { ...content, address: account.address } }));
+    const msg = await sign(
+      account,
+      buildProgramReplacement({
+        sender: account.address,
+        programId,
+        content: { ...content, address: account.address },
+      }),
+    );
     return { msg, r: await postMessage(h.url, msg) };
   }
 
   it('refuses refs to unknown STOREs', async () => {
-    const msg = await sign(alice, buildProgram({ sender: alice.address, codeRef: 'ab'.repeat(32), entrypoint: 'main:app' }));
+    const msg = await sign(
+      alice,
+      buildProgram({ sender: alice.address, codeRef: 'ab'.repeat(32), entrypoint: 'main:app' }),
+    );
     const r = await postMessage(h.url, msg);
     assert.equal(r.status, 422);
     assert.equal(r.body.error_code, 'PROGRAM_REF_UNKNOWN');

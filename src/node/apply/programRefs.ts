@@ -3,14 +3,38 @@ import { resolveStoreRef, type Db } from '../store/queries.js';
 import type { ProgramRefsTable } from '../store/tables.js';
 
 /** Resolves every STORE a PROGRAM content depends on; throws PROGRAM_REF_UNKNOWN for a ref the node does not know. */
-export async function resolveProgramRefs(db: Db, programId: string, content: ProgramContent): Promise<ProgramRefsTable[]> {
-  const wanted: Array<{ kind: ProgramRefsTable['kind']; mount: string; ref: string; useLatest: boolean; field: string }> = [
+export async function resolveProgramRefs(
+  db: Db,
+  programId: string,
+  content: ProgramContent,
+): Promise<ProgramRefsTable[]> {
+  const wanted: Array<{
+    kind: ProgramRefsTable['kind'];
+    mount: string;
+    ref: string;
+    useLatest: boolean;
+    field: string;
+  }> = [
     { kind: 'code', mount: '', ref: content.code.ref, useLatest: content.code.use_latest, field: 'code.ref' },
-    { kind: 'runtime', mount: '', ref: content.runtime.ref, useLatest: content.runtime.use_latest, field: 'runtime.ref' },
+    {
+      kind: 'runtime',
+      mount: '',
+      ref: content.runtime.ref,
+      useLatest: content.runtime.use_latest,
+      field: 'runtime.ref',
+    },
   ];
-  if (content.data?.ref) wanted.push({ kind: 'data', mount: content.data.mount, ref: content.data.ref, useLatest: content.data.use_latest, field: 'data.ref' });
+  if (content.data?.ref)
+    wanted.push({
+      kind: 'data',
+      mount: content.data.mount,
+      ref: content.data.ref,
+      useLatest: content.data.use_latest,
+      field: 'data.ref',
+    });
   content.volumes.forEach((v, i) => {
-    if ('ref' in v) wanted.push({ kind: 'volume', mount: v.mount, ref: v.ref, useLatest: v.use_latest, field: `volumes.${i}.ref` });
+    if ('ref' in v)
+      wanted.push({ kind: 'volume', mount: v.mount, ref: v.ref, useLatest: v.use_latest, field: `volumes.${i}.ref` });
   });
   const rows: ProgramRefsTable[] = [];
   for (const w of wanted) {

@@ -1,14 +1,28 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStore } from '../../client/messages/buildStore.js';
-import { deployProgram, getJson, newAccount, postMessage, sign, startTestNode, storeFile, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
+import {
+  deployProgram,
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  storeFile,
+  uploadWithStore,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 describe('STORE', () => {
   let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('serves the uploaded bytes by file hash and by STORE hash', async () => {
     const bytes = Buffer.from('hello file');
@@ -44,7 +58,10 @@ describe('STORE', () => {
     const { id } = await deployProgram(h.url, alice, {});
     // A program using the original with use_latest resolves to the newest amend.
     const code = await storeFile(h.url, alice, Buffer.from('code-for-latest'));
-    const p = await deployProgram(h.url, alice, { volumes: [{ mount: '/data', ref: original, use_latest: true }], runtime: code });
+    const p = await deployProgram(h.url, alice, {
+      volumes: [{ mount: '/data', ref: original, use_latest: true }],
+      runtime: code,
+    });
     const view = (await getJson(h.url, `/api/v0/programs/${p.id}`)).body;
     const vol = view.resolved.find((r: { kind: string }) => r.kind === 'volume');
     assert.equal(vol.version, amend);

@@ -12,7 +12,6 @@ const SCAN_CHUNK = 250;
 const SEND_CHUNK = 20;
 const FILTER_COLUMNS = ['item_hash', 'sender', 'owner', 'channel', 'chain', 'ref', 'type', 'subtype'] as const;
 
-
 /**
  * At most `n` history queries waiting on the store at once. The store runs one query at a time, in order: 200
  * subscribers asking for history at once would otherwise queue hundreds of queries ahead of every ordinary read.
@@ -40,14 +39,29 @@ export class QueryGate {
  * filter columns, at most `historyScanRows` rows, in chunks with a turn of the event loop between them, so
  * hundreds of history requests at once share the node with ordinary reads instead of freezing it.
  */
-export async function historyHashes(db: Db, gate: QueryGate, filters: Filters, history: number, limits: WsLimits, alive: () => boolean): Promise<string[]> {
+export async function historyHashes(
+  db: Db,
+  gate: QueryGate,
+  filters: Filters,
+  history: number,
+  limits: WsLimits,
+  alive: () => boolean,
+): Promise<string[]> {
   const found: string[] = [];
   for (let offset = 0; offset < limits.historyScanRows && found.length < history && alive(); offset += SCAN_CHUNK) {
     await fairTurn();
     // `+status`: walk messages_height newest first; `status = ?` made SQLite take (status, type) and sort every
     // processed message for each chunk of each history.
-    const rows = await gate.run(() => db.selectFrom('messages').select(FILTER_COLUMNS).where(sql`+status`, '=', 'processed')
-      .orderBy('height', 'desc').limit(Math.min(SCAN_CHUNK, limits.historyScanRows - offset)).offset(offset).execute());
+    const rows = await gate.run(() =>
+      db
+        .selectFrom('messages')
+        .select(FILTER_COLUMNS)
+        .where(sql`+status`, '=', 'processed')
+        .orderBy('height', 'desc')
+        .limit(Math.min(SCAN_CHUNK, limits.historyScanRows - offset))
+        .offset(offset)
+        .execute(),
+    );
     for (const r of rows) if (found.length < history && matches(filters, r)) found.push(r.item_hash);
     if (rows.length < SCAN_CHUNK) break;
   }
@@ -68,7 +82,14 @@ function sendAndFlush(ws: WebSocket, frame: Buffer): Promise<boolean> {
  * content is never held in memory all at once; a client that does not read it within `historyTimeoutMs` is closed.
  * Returns the hashes sent (so live messages that arrived meanwhile are not sent twice), or null if it gave up.
  */
-export async function sendHistory(db: Db, gate: QueryGate, frames: FrameCache, ws: WebSocket, hashes: string[], limits: WsLimits): Promise<Set<string> | null> {
+export async function sendHistory(
+  db: Db,
+  gate: QueryGate,
+  frames: FrameCache,
+  ws: WebSocket,
+  hashes: string[],
+  limits: WsLimits,
+): Promise<Set<string> | null> {
   const sent = new Set<string>();
   const deadline = Date.now() + limits.historyTimeoutMs;
   for (let i = 0; i < hashes.length; i += SEND_CHUNK) {
@@ -76,10 +97,14 @@ export async function sendHistory(db: Db, gate: QueryGate, frames: FrameCache, w
     if (ws.readyState !== ws.OPEN) return null;
     const batch = hashes.slice(i, i + SEND_CHUNK);
     // Statuses first (a message may have been forgotten since), then whole rows only for frames not cached.
-    const statuses = await gate.run(() => db.selectFrom('messages').select(['item_hash', 'status']).where('item_hash', 'in', batch).execute());
+    const statuses = await gate.run(() =>
+      db.selectFrom('messages').select(['item_hash', 'status']).where('item_hash', 'in', batch).execute(),
+    );
     const processed = new Set(statuses.filter((r) => r.status === 'processed').map((r) => r.item_hash));
     const missing = batch.filter((h) => processed.has(h) && !frames.has(h));
-    const rows = missing.length ? await gate.run(() => db.selectFrom('messages').selectAll().where('item_hash', 'in', missing).execute()) : [];
+    const rows = missing.length
+      ? await gate.run(() => db.selectFrom('messages').selectAll().where('item_hash', 'in', missing).execute())
+      : [];
     const byHash = new Map(rows.map((r) => [r.item_hash, r as MessagesTable]));
     let last: Promise<boolean> = Promise.resolve(true);
     for (const h of batch) {
@@ -93,7 +118,9 @@ export async function sendHistory(db: Db, gate: QueryGate, frames: FrameCache, w
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       last.then((flushed) => !flushed),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now())); }),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now()));
+      }),
     ]);
     clearTimeout(timer);
     if (timedOut) {

@@ -32,7 +32,12 @@ export const CLOSE_TRY_LATER = 1013;
 /** A close reason fits in 123 bytes (RFC 6455 §5.5: control frame payload ≤ 125, 2 for the code). */
 function reasonText(code: string, text: string): string {
   const s = `${code}: ${text}`;
-  return Buffer.byteLength(s) <= 123 ? s : Buffer.from(s).subarray(0, 123).toString().replace(/\uFFFD$/, '');
+  return Buffer.byteLength(s) <= 123
+    ? s
+    : Buffer.from(s)
+        .subarray(0, 123)
+        .toString()
+        .replace(/\uFFFD$/, '');
 }
 
 /**
@@ -54,7 +59,10 @@ export function closeWith(ws: WebSocket, closeCode: number, code: string, text: 
 export class SubscriberRegistry<T> {
   readonly sockets = new Map<WebSocket, T>();
 
-  constructor(private readonly limits: WsLimits, private readonly counts: SubscriberCounts) {}
+  constructor(
+    private readonly limits: WsLimits,
+    private readonly counts: SubscriberCounts,
+  ) {}
 
   /** Registers the socket, or closes it with 1013 and returns false when the node or its IP is full. */
   add(ws: WebSocket, ip: string, state: T): boolean {
@@ -79,7 +87,12 @@ export class SubscriberRegistry<T> {
     try {
       if (ws.readyState !== ws.OPEN) return false;
       if (ws.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
-        closeWith(ws, CLOSE_POLICY, 'WS_SLOW_SUBSCRIBER', `more than ${this.limits.maxBufferedBytes} bytes unread; reconnect and read faster`);
+        closeWith(
+          ws,
+          CLOSE_POLICY,
+          'WS_SLOW_SUBSCRIBER',
+          `more than ${this.limits.maxBufferedBytes} bytes unread; reconnect and read faster`,
+        );
         return false;
       }
       // A text frame either way; a Buffer is written to every socket as is (a string is encoded again for each).
@@ -98,8 +111,10 @@ export class SubscriberCounts {
   private readonly perIp = new Map<string, number>();
 
   refusal(ip: string, limits: WsLimits): string | null {
-    if (this.total >= limits.maxSubscribers) return `the node has ${limits.maxSubscribers} subscribers; try again later`;
-    if ((this.perIp.get(ip) ?? 0) >= limits.maxSubscribersPerIp) return `your address has ${limits.maxSubscribersPerIp} subscribers open; close some`;
+    if (this.total >= limits.maxSubscribers)
+      return `the node has ${limits.maxSubscribers} subscribers; try again later`;
+    if ((this.perIp.get(ip) ?? 0) >= limits.maxSubscribersPerIp)
+      return `your address has ${limits.maxSubscribersPerIp} subscribers open; close some`;
     return null;
   }
 

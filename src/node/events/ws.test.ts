@@ -9,10 +9,17 @@ function collect(url: string, n: number): Promise<any[]> {
   const ws = new WebSocket(url);
   const got: any[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { ws.close(); reject(new Error(`only ${got.length}/${n} messages`)); }, 5000);
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new Error(`only ${got.length}/${n} messages`));
+    }, 5000);
     ws.on('message', (d) => {
       got.push(JSON.parse(d.toString()));
-      if (got.length === n) { clearTimeout(timer); ws.close(); resolve(got); }
+      if (got.length === n) {
+        clearTimeout(timer);
+        ws.close();
+        resolve(got);
+      }
     });
     ws.on('error', reject);
   });
@@ -21,8 +28,12 @@ function collect(url: string, n: number): Promise<any[]> {
 describe('websocket /api/ws0/messages', () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('streams processed messages matching msgType and addresses, with history first', async () => {
     const old = await sign(alice, buildPost({ sender: alice.address, type: 'old', content: {} }));
@@ -34,7 +45,10 @@ describe('websocket /api/ws0/messages', () => {
     const fresh = await sign(alice, buildPost({ sender: alice.address, type: 'new', content: { b: 2 } }));
     await postMessage(h.url, fresh);
     const got = await pending;
-    assert.deepEqual(got.map((m) => m.item_hash), [old.item_hash, fresh.item_hash]);
+    assert.deepEqual(
+      got.map((m) => m.item_hash),
+      [old.item_hash, fresh.item_hash],
+    );
     assert.deepEqual(got[1].content.content, { b: 2 });
   });
 });

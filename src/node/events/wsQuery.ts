@@ -10,9 +10,17 @@ export const MAX_HISTORY = 199;
 const listFilter = z
   .string()
   .max(MAX_FILTER_ENTRIES * (FILTER_ENTRY_CHARS + 1), 'is too long')
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .refine((l) => l.length <= MAX_FILTER_ENTRIES, `has more than ${MAX_FILTER_ENTRIES} entries`)
-  .refine((l) => l.every((s) => s.length <= FILTER_ENTRY_CHARS), `has an entry longer than ${FILTER_ENTRY_CHARS} characters`)
+  .refine(
+    (l) => l.every((s) => s.length <= FILTER_ENTRY_CHARS),
+    `has an entry longer than ${FILTER_ENTRY_CHARS} characters`,
+  )
   .transform((l) => (l.length ? l : undefined));
 
 const history = z

@@ -6,7 +6,14 @@ import { fairTurn } from '../fairTurn.js';
 import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
 import { matches } from './matchFilters.js';
 import { FrameCache } from './frameCache.js';
-import { closeWith, CLOSE_POLICY, defaultWsLimits, SubscriberCounts, SubscriberRegistry, type WsLimits } from './subscribers.js';
+import {
+  closeWith,
+  CLOSE_POLICY,
+  defaultWsLimits,
+  SubscriberCounts,
+  SubscriberRegistry,
+  type WsLimits,
+} from './subscribers.js';
 import { parseWsQuery, type Filters } from './wsQuery.js';
 
 /** Bytes of frames written to sockets per turn of the event loop during a fan-out. */
@@ -83,7 +90,12 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
     sub.backlogBytes += bytes;
     if (sub.backlogBytes > limits.maxBufferedBytes) {
       sub.backlog = [];
-      closeWith(ws, CLOSE_POLICY, 'WS_SLOW_SUBSCRIBER', `more than ${limits.maxBufferedBytes} bytes unread while sending history`);
+      closeWith(
+        ws,
+        CLOSE_POLICY,
+        'WS_SLOW_SUBSCRIBER',
+        `more than ${limits.maxBufferedBytes} bytes unread while sending history`,
+      );
       return;
     }
     sub.backlog!.push({ hash, frame });
@@ -91,7 +103,13 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
 
   async function fanOutProgram(e: NodeEvent): Promise<void> {
     const p = await node.reads.selectFrom('programs').selectAll().where('id', '=', e.programId).executeTakeFirst();
-    const frame = JSON.stringify({ kind: e.kind, program_id: e.programId, edition: p?.edition ?? null, current_hash: p?.current_hash ?? null, status: p?.status ?? null });
+    const frame = JSON.stringify({
+      kind: e.kind,
+      program_id: e.programId,
+      edition: p?.edition ?? null,
+      current_hash: p?.current_hash ?? null,
+      status: p?.status ?? null,
+    });
     for (const ws of programs.sockets.keys()) programs.send(ws, frame);
   }
 
@@ -102,7 +120,14 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
     if (!messages.add(socket, req.ip, sub) || q.history === 0) return;
     try {
       const open = () => socket.readyState === socket.OPEN;
-      const sent = await sendHistory(node.reads, historyGate, frames, socket, await historyHashes(node.reads, historyGate, q.filters, q.history, limits, open), limits);
+      const sent = await sendHistory(
+        node.reads,
+        historyGate,
+        frames,
+        socket,
+        await historyHashes(node.reads, historyGate, q.filters, q.history, limits, open),
+        limits,
+      );
       const backlog = sub.backlog ?? [];
       sub.backlog = null;
       if (!sent) return;

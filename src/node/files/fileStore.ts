@@ -15,7 +15,10 @@ export interface StagedFile {
 
 /** 413 for bytes past a cap; the hint says how to get a larger one, when there is a way. */
 export function fileTooLarge(maxBytes: number, hint?: string): AlephError {
-  return new AlephError('FILE_TOO_LARGE', `file is over the ${maxBytes} byte limit`, { details: { max_bytes: maxBytes }, ...(hint ? { hint } : {}) });
+  return new AlephError('FILE_TOO_LARGE', `file is over the ${maxBytes} byte limit`, {
+    details: { max_bytes: maxBytes },
+    ...(hint ? { hint } : {}),
+  });
 }
 
 /**
@@ -34,7 +37,10 @@ export class FileStore {
   exclusive<T>(hash: string, work: () => Promise<T>): Promise<T> {
     const before = this.locks.get(hash) ?? Promise.resolve();
     const run = before.then(work, work);
-    const tail = run.then(() => undefined, () => undefined);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
     this.locks.set(hash, tail);
     void tail.then(() => {
       if (this.locks.get(hash) === tail) this.locks.delete(hash);
@@ -111,10 +117,14 @@ export class FileStore {
     const path = this.pathOf(hash);
     const { size } = await stat(path);
     if (size > maxBytes) {
-      throw new AlephError('MESSAGE_CONTENT_TOO_LARGE', `the content file ${hash} is ${size} bytes, over the ${maxBytes} byte limit`, {
-        hint: 'message content stored as a file is read whole: keep it small, put bulk data in a STORE',
-        details: { size, max: maxBytes },
-      });
+      throw new AlephError(
+        'MESSAGE_CONTENT_TOO_LARGE',
+        `the content file ${hash} is ${size} bytes, over the ${maxBytes} byte limit`,
+        {
+          hint: 'message content stored as a file is read whole: keep it small, put bulk data in a STORE',
+          details: { size, max: maxBytes },
+        },
+      );
     }
     return readFile(path, 'utf8');
   }

@@ -14,12 +14,25 @@ import type { LocalAlephAccount } from '../../client/accounts/account.js';
  */
 async function pythonStoreMessage(account: LocalAlephAccount, file: Buffer, contentOverride?: object) {
   const time = Math.round(Date.now()) / 1000;
-  const content = { address: account.address, time, item_type: 'storage', item_hash: createHash('sha256').update(file).digest('hex') };
+  const content = {
+    address: account.address,
+    time,
+    item_type: 'storage',
+    item_hash: createHash('sha256').update(file).digest('hex'),
+  };
   const itemContent = JSON.stringify(content);
   const signed = await signRaw(account, 'STORE', itemContent, { time, channel: 'ALEPH-CLOUDSOLUTIONS' });
   return {
-    chain: signed.chain, sender: signed.sender, type: 'STORE', channel: signed.channel, signature: signed.signature, time,
-    item_type: 'inline', item_content: itemContent, item_hash: signed.item_hash, content: contentOverride ?? content,
+    chain: signed.chain,
+    sender: signed.sender,
+    type: 'STORE',
+    channel: signed.channel,
+    signature: signed.signature,
+    time,
+    item_type: 'inline',
+    item_content: itemContent,
+    item_hash: signed.item_hash,
+    content: contentOverride ?? content,
   };
 }
 
@@ -27,8 +40,12 @@ async function pythonStoreMessage(account: LocalAlephAccount, file: Buffer, cont
 function aiohttpForm(metadata: object, file: Buffer): { body: Buffer; type: string } {
   const boundary = randomBytes(16).toString('hex');
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n`,
+    ),
+    Buffer.from(
+      `--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n\r\n`,
+    ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -37,23 +54,33 @@ function aiohttpForm(metadata: object, file: Buffer): { body: Buffer; type: stri
 
 const addFile = async (url: string, metadata: object, file: Buffer) => {
   const { body, type } = aiohttpForm(metadata, file);
-  const r = await fetch(`${url}/api/v0/storage/add_file`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
-  return { status: r.status, body: await r.json() as any };
+  const r = await fetch(`${url}/api/v0/storage/add_file`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: new Uint8Array(body),
+  });
+  return { status: r.status, body: (await r.json()) as any };
 };
 
-describe('add_file takes the Python SDK\'s STORE with `content`', () => {
+describe("add_file takes the Python SDK's STORE with `content`", () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
-  it('accepts the SDK\'s upload, then its second broadcast of the same message to /messages', async () => {
+  it("accepts the SDK's upload, then its second broadcast of the same message to /messages", async () => {
     const file = randomBytes(3000);
     const message = await pythonStoreMessage(alice, file);
     const r = await addFile(h.url, { message, sync: false }, file);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.message_status, 'processed');
-    const status = processedMessageStatusSchema.parse((await getJson(h.url, `/api/v0/messages/${message.item_hash}`)).body);
+    const status = processedMessageStatusSchema.parse(
+      (await getJson(h.url, `/api/v0/messages/${message.item_hash}`)).body,
+    );
     assert.equal(status.message.type, 'STORE');
     // BROADCAST_MESSAGE_FIELDS: the envelope without content, sent again "for older nodes".
     const { content: _c, ...broadcast } = message;
@@ -65,7 +92,12 @@ describe('add_file takes the Python SDK\'s STORE with `content`', () => {
   it('a `content` that disagrees with item_content is refused with MESSAGE_CONTENT_MISMATCH and nothing is stored', async () => {
     const file = randomBytes(2000);
     const fileHash = createHash('sha256').update(file).digest('hex');
-    const message = await pythonStoreMessage(alice, file, { address: alice.address, time: 1, item_type: 'storage', item_hash: '0'.repeat(64) });
+    const message = await pythonStoreMessage(alice, file, {
+      address: alice.address,
+      time: 1,
+      item_type: 'storage',
+      item_hash: '0'.repeat(64),
+    });
     const r = await addFile(h.url, { message, sync: false }, file);
     assert.equal(r.status, 422);
     assert.equal(r.body.error_code, 'MESSAGE_CONTENT_MISMATCH');

@@ -8,10 +8,19 @@ const BUDGET = 8192;
 
 describe('anonymous uploads: a byte budget per client and minute (limits.anonymousUploadBytesPerMinute)', () => {
   let s: StorageNode;
-  before(async () => { s = await startStorageNode({ limits: { anonymousUploadBytesPerMinute: BUDGET } }); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startStorageNode({ limits: { anonymousUploadBytesPerMinute: BUDGET } });
+  });
+  after(async () => {
+    await s.close();
+  });
 
-  const addJson = (n: number, tag: string) => fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tag, pad: 'p'.repeat(n) }) });
+  const addJson = (n: number, tag: string) =>
+    fetch(`${s.url}/api/v0/storage/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tag, pad: 'p'.repeat(n) }),
+    });
 
   it('uploads past the budget are 429 UPLOAD_RATE_LIMITED and keep nothing; a signed STORE still goes through', async () => {
     assert.equal((await addJson(5000, 'a')).status, 200);
@@ -20,7 +29,10 @@ describe('anonymous uploads: a byte budget per client and minute (limits.anonymo
     const before = s.stored();
     const refused = await addJson(10, 'c');
     assert.equal(refused.status, 429);
-    const body = (await refused.json()) as { error_code: string; details: { retry_after_s: number; bytes_per_minute: number } };
+    const body = (await refused.json()) as {
+      error_code: string;
+      details: { retry_after_s: number; bytes_per_minute: number };
+    };
     assert.equal(body.error_code, 'UPLOAD_RATE_LIMITED');
     assert.equal(body.details.bytes_per_minute, BUDGET);
     assert.ok(body.details.retry_after_s >= 1);
@@ -34,11 +46,20 @@ describe('anonymous uploads: a byte budget per client and minute (limits.anonymo
 
 describe('the dry-run rate limit is a node setting (limits.dryRunBurst, limits.dryRunPerSecond)', () => {
   let s: StorageNode;
-  before(async () => { s = await startStorageNode({ limits: { dryRunBurst: 2, dryRunPerSecond: 1 } }); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startStorageNode({ limits: { dryRunBurst: 2, dryRunPerSecond: 1 } });
+  });
+  after(async () => {
+    await s.close();
+  });
 
   it('a burst of 2: the third dry-run at once is 429', async () => {
-    const dry = () => fetch(`${s.url}/api/v0/programs/nope/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const dry = () =>
+      fetch(`${s.url}/api/v0/programs/nope/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     // Each a request error (no such id, no candidate), yet each takes its turn of the limit.
     const statuses = [(await dry()).status, (await dry()).status];
     assert.deepEqual(statuses, [422, 422]);

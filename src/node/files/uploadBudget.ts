@@ -11,7 +11,10 @@ const MAX_CLIENTS = 10_000;
 export class UploadBudget {
   private readonly clients = new Map<string, { bytes: number; at: number }>();
 
-  constructor(private readonly bytesPerMinute: number, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly bytesPerMinute: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   private current(client: string): { bytes: number; at: number } {
     const t = this.now();
@@ -29,10 +32,14 @@ export class UploadBudget {
     const b = this.current(client);
     if (b.bytes > 0) return;
     const retryAfter = Math.max(1, Math.ceil(((1 - b.bytes) / this.bytesPerMinute) * 60));
-    throw new AlephError('UPLOAD_RATE_LIMITED', `anonymous uploads from ${client} are over ${this.bytesPerMinute} bytes a minute`, {
-      hint: `retry in ${retryAfter} s, or send a signed STORE in the "metadata" field before the file`,
-      details: { retry_after_s: retryAfter, bytes_per_minute: this.bytesPerMinute },
-    });
+    throw new AlephError(
+      'UPLOAD_RATE_LIMITED',
+      `anonymous uploads from ${client} are over ${this.bytesPerMinute} bytes a minute`,
+      {
+        hint: `retry in ${retryAfter} s, or send a signed STORE in the "metadata" field before the file`,
+        details: { retry_after_s: retryAfter, bytes_per_minute: this.bytesPerMinute },
+      },
+    );
   }
 
   charge(client: string, bytes: number): void {

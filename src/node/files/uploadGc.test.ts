@@ -42,7 +42,10 @@ describe('uploads no STORE names are collected after the grace period', () => {
       assert.ok(await served(s.url, store.item_hash));
       assert.ok(await served(s.url, itemHashOf(text)));
       assert.ok(await served(s.url, pending.item_hash));
-      assert.equal((await s.node.db.selectFrom('files').select('hash').where('hash', '=', itemHashOf(lonely)).execute()).length, 0);
+      assert.equal(
+        (await s.node.db.selectFrom('files').select('hash').where('hash', '=', itemHashOf(lonely)).execute()).length,
+        0,
+      );
       assert.equal((await getJson(s.url, `/api/v0/messages/${post.item_hash}`)).body.status, 'processed');
     } finally {
       await s.close();
@@ -92,10 +95,18 @@ describe('uploads no STORE names are collected after the grace period', () => {
   it('a pending STORE whose file never comes is kept for pendingExpirySeconds, then dropped', async () => {
     const s = await startStorageNode({ uploadGcIntervalSeconds: 3600 });
     try {
-      const never = await sign(alice, buildStore({ sender: alice.address, file: Buffer.from(`never uploaded ${Math.random()}`) }));
+      const never = await sign(
+        alice,
+        buildStore({ sender: alice.address, file: Buffer.from(`never uploaded ${Math.random()}`) }),
+      );
       assert.equal((await postMessage(s.url, never)).status, 202);
       let now = Date.now() / 1000;
-      const gc = new UploadGc(s.node.db, s.node.files, { graceSeconds: 3600, intervalSeconds: 3600, pendingExpirySeconds: 24 * 3600, now: () => now });
+      const gc = new UploadGc(s.node.db, s.node.files, {
+        graceSeconds: 3600,
+        intervalSeconds: 3600,
+        pendingExpirySeconds: 24 * 3600,
+        now: () => now,
+      });
       now += 23 * 3600;
       await gc.runOnce();
       assert.equal((await getJson(s.url, `/api/v0/messages/${never.item_hash}`)).body.status, 'pending');

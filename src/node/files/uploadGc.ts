@@ -10,9 +10,28 @@ import type { FileStore, StagedFile } from './fileStore.js';
  */
 function unused(eb: ExpressionBuilder<Database, 'files'>) {
   return eb.and([
-    eb.not(eb.exists(eb.selectFrom('stores').select('stores.item_hash').whereRef('stores.file_hash', '=', 'files.hash'))),
-    eb.not(eb.exists(eb.selectFrom('messages').select('messages.item_hash').whereRef('messages.waiting_for', '=', 'files.hash').where('messages.status', '=', 'pending'))),
-    eb.not(eb.exists(eb.selectFrom('messages').select('messages.item_hash').whereRef('messages.item_hash', '=', 'files.hash').where('messages.item_type', '!=', 'inline').where('messages.status', 'in', ['processed', 'pending']))),
+    eb.not(
+      eb.exists(eb.selectFrom('stores').select('stores.item_hash').whereRef('stores.file_hash', '=', 'files.hash')),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('messages')
+          .select('messages.item_hash')
+          .whereRef('messages.waiting_for', '=', 'files.hash')
+          .where('messages.status', '=', 'pending'),
+      ),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('messages')
+          .select('messages.item_hash')
+          .whereRef('messages.item_hash', '=', 'files.hash')
+          .where('messages.item_type', '!=', 'inline')
+          .where('messages.status', 'in', ['processed', 'pending']),
+      ),
+    ),
   ]);
 }
 
@@ -20,9 +39,18 @@ function unused(eb: ExpressionBuilder<Database, 'files'>) {
  * Moves an accepted upload into the store and (re)starts its grace period: bytes uploaded again before
  * their STORE arrives are kept another full period.
  */
-export async function commitUpload(db: Db, files: FileStore, staged: StagedFile, now = Date.now() / 1000): Promise<boolean> {
+export async function commitUpload(
+  db: Db,
+  files: FileStore,
+  staged: StagedFile,
+  now = Date.now() / 1000,
+): Promise<boolean> {
   return files.exclusive(staged.hash, async () => {
-    await db.insertInto('files').values({ hash: staged.hash, size: staged.size, created: now }).onConflict((oc) => oc.column('hash').doUpdateSet({ created: now })).execute();
+    await db
+      .insertInto('files')
+      .values({ hash: staged.hash, size: staged.size, created: now })
+      .onConflict((oc) => oc.column('hash').doUpdateSet({ created: now }))
+      .execute();
     return files.commit(staged);
   });
 }
@@ -62,7 +90,11 @@ export class UploadGc {
   private running: Promise<string[]> | null = null;
   private readonly now: () => number;
 
-  constructor(private readonly db: Db, private readonly files: FileStore, private readonly opts: UploadGcOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly files: FileStore,
+    private readonly opts: UploadGcOptions,
+  ) {
     this.now = opts.now ?? (() => Date.now() / 1000);
   }
 
@@ -89,15 +121,30 @@ export class UploadGc {
   private async collect(): Promise<string[]> {
     // First, so that the files they waited for are collected in the same run.
     if (this.opts.pendingExpirySeconds !== undefined) {
-      await this.db.deleteFrom('messages').where('status', '=', 'pending').where('reception_time', '<', this.now() - this.opts.pendingExpirySeconds).execute();
+      await this.db
+        .deleteFrom('messages')
+        .where('status', '=', 'pending')
+        .where('reception_time', '<', this.now() - this.opts.pendingExpirySeconds)
+        .execute();
     }
     const cutoff = this.now() - this.opts.graceSeconds;
     const removed: string[] = [];
-    const candidates = await this.db.selectFrom('files').select('hash').where('created', '<', cutoff).where(unused).limit(BATCH).execute();
+    const candidates = await this.db
+      .selectFrom('files')
+      .select('hash')
+      .where('created', '<', cutoff)
+      .where(unused)
+      .limit(BATCH)
+      .execute();
     for (const { hash } of candidates) {
       // Asked again under the hash's lock: a STORE or a fresh upload may have come since the select.
       const gone = await this.files.exclusive(hash, async () => {
-        const r = await this.db.deleteFrom('files').where('hash', '=', hash).where('created', '<', cutoff).where(unused).executeTakeFirst();
+        const r = await this.db
+          .deleteFrom('files')
+          .where('hash', '=', hash)
+          .where('created', '<', cutoff)
+          .where(unused)
+          .executeTakeFirst();
         if (Number(r.numDeletedRows) === 0) return false;
         await this.files.remove(hash);
         return true;

@@ -14,7 +14,10 @@ const CAP = 64 * KiB;
 const MAX = 256 * KiB;
 
 /** Multipart upload with parts in the order given. */
-async function upload(url: string, parts: Array<['metadata', unknown] | ['file', Uint8Array] | ['text-file', string]>): Promise<Answer> {
+async function upload(
+  url: string,
+  parts: Array<['metadata', unknown] | ['file', Uint8Array] | ['text-file', string]>,
+): Promise<Answer> {
   const form = new FormData();
   for (const [name, v] of parts) {
     if (name === 'metadata') form.append('metadata', JSON.stringify({ message: v, sync: true }));
@@ -31,8 +34,12 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
   let s: StorageNode;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => { s = await startStorageNode({ maxUnauthenticatedUploadBytes: CAP, maxFileBytes: MAX }); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startStorageNode({ maxUnauthenticatedUploadBytes: CAP, maxFileBytes: MAX });
+  });
+  after(async () => {
+    await s.close();
+  });
 
   async function assertNothingLeft(before: { count: number; bytes: number }, hash?: string): Promise<void> {
     assert.deepEqual(s.stored(), before, 'the file store holds what it held before');
@@ -64,11 +71,19 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const text = 'y'.repeat(CAP + 10);
     const r = await upload(s.url, [['text-file', text]]);
     assert.equal(r.status, 413, JSON.stringify(r.body));
-    const json = await fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: text }) });
+    const json = await fetch(`${s.url}/api/v0/storage/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: text }),
+    });
     assert.equal(json.status, 413);
     await assertNothingLeft(before, itemHashOf(text));
     const sent = '{"a": 1,  "kept": "as sent"}';
-    const small = await fetch(`${s.url}/api/v0/storage/add_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent });
+    const small = await fetch(`${s.url}/api/v0/storage/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: sent,
+    });
     assert.equal(small.status, 200);
     assert.equal(((await small.json()) as { hash: string }).hash, itemHashOf(sent));
   });
@@ -76,17 +91,26 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
   it('a signed STORE sent before the file lifts the cap to maxFileBytes', async () => {
     const bytes = bytesOf(CAP * 3);
     const msg = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
-    const r = await upload(s.url, [['metadata', msg], ['file', bytes]]);
+    const r = await upload(s.url, [
+      ['metadata', msg],
+      ['file', bytes],
+    ]);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.message_status, 'processed');
-    assert.equal(Buffer.from(await (await fetch(`${s.url}/api/v0/storage/raw/${msg.item_hash}`)).arrayBuffer()).length, CAP * 3);
+    assert.equal(
+      Buffer.from(await (await fetch(`${s.url}/api/v0/storage/raw/${msg.item_hash}`)).arrayBuffer()).length,
+      CAP * 3,
+    );
   });
 
   it('the same STORE sent after the file does not: the bytes were read as anonymous', async () => {
     const before = s.stored();
     const bytes = bytesOf(CAP * 3);
     const msg = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
-    const r = await upload(s.url, [['file', bytes], ['metadata', msg]]);
+    const r = await upload(s.url, [
+      ['file', bytes],
+      ['metadata', msg],
+    ]);
     assert.equal(r.status, 413);
     await assertNothingLeft(before, itemHashOf(bytes));
   });
@@ -95,7 +119,10 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const before = s.stored();
     const bytes = bytesOf(MAX + 4 * KiB);
     const msg = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
-    const r = await upload(s.url, [['metadata', msg], ['file', bytes]]);
+    const r = await upload(s.url, [
+      ['metadata', msg],
+      ['file', bytes],
+    ]);
     assert.equal(r.status, 413);
     assert.equal(r.body.error_code, 'FILE_TOO_LARGE');
     await assertNothingLeft(before, itemHashOf(bytes.subarray(0, MAX)));
@@ -106,12 +133,18 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const before = s.stored();
     const bytes = bytesOf(4 * KiB);
     const other = await sign(alice, buildStore({ sender: alice.address, file: Buffer.from('something else') }));
-    const r1 = await upload(s.url, [['metadata', other], ['file', bytes]]);
+    const r1 = await upload(s.url, [
+      ['metadata', other],
+      ['file', bytes],
+    ]);
     assert.equal(r1.status, 422);
     assert.equal(r1.body.error_code, 'STORE_HASH_MISMATCH');
     const msg = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
     const forged: SignedMessage = { ...msg, sender: mallory.address };
-    const r2 = await upload(s.url, [['metadata', forged], ['file', bytes]]);
+    const r2 = await upload(s.url, [
+      ['metadata', forged],
+      ['file', bytes],
+    ]);
     assert.equal(r2.status, 422);
     assert.equal(r2.body.error_code, 'MESSAGE_INVALID_SIGNATURE');
     const form = new FormData();
@@ -120,9 +153,15 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const r3 = await fetch(`${s.url}/api/v0/storage/add_file`, { method: 'POST', body: form });
     assert.equal(r3.status, 422);
     // The same, with the file first: staged, then dropped.
-    const r4 = await upload(s.url, [['file', bytes], ['metadata', { ...msg, item_content: '{"bad": ' }]]);
+    const r4 = await upload(s.url, [
+      ['file', bytes],
+      ['metadata', { ...msg, item_content: '{"bad": ' }],
+    ]);
     assert.equal(r4.status, 422);
-    const r5 = await upload(s.url, [['file', bytes], ['metadata', other]]);
+    const r5 = await upload(s.url, [
+      ['file', bytes],
+      ['metadata', other],
+    ]);
     assert.equal(r5.body.error_code, 'STORE_HASH_MISMATCH');
     await assertNothingLeft(before, itemHashOf(bytes));
   });
@@ -131,7 +170,10 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const before = s.stored();
     const bytes = bytesOf(2 * KiB);
     const msg = await sign(mallory, buildStore({ sender: mallory.address, address: alice.address, file: bytes }));
-    const r = await upload(s.url, [['metadata', msg], ['file', bytes]]);
+    const r = await upload(s.url, [
+      ['metadata', msg],
+      ['file', bytes],
+    ]);
     assert.equal(r.status, 422);
     assert.equal(r.body.error_code, 'NOT_AUTHORIZED');
     await assertNothingLeft(before, itemHashOf(bytes));
@@ -140,9 +182,25 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
   it('a refused STORE does not take away bytes another STORE uses', async () => {
     const bytes = bytesOf(2 * KiB);
     const good = await sign(alice, buildStore({ sender: alice.address, file: bytes }));
-    assert.equal((await upload(s.url, [['metadata', good], ['file', bytes]])).status, 200);
+    assert.equal(
+      (
+        await upload(s.url, [
+          ['metadata', good],
+          ['file', bytes],
+        ])
+      ).status,
+      200,
+    );
     const bad = await sign(mallory, buildStore({ sender: mallory.address, address: alice.address, file: bytes }));
-    assert.equal((await upload(s.url, [['metadata', bad], ['file', bytes]])).status, 422);
+    assert.equal(
+      (
+        await upload(s.url, [
+          ['metadata', bad],
+          ['file', bytes],
+        ])
+      ).status,
+      422,
+    );
     assert.equal((await fetch(`${s.url}/api/v0/storage/raw/${good.item_hash}`)).status, 200);
   });
 
@@ -151,7 +209,15 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const text = Buffer.from(serializeContent(unsigned));
     // The file itself may be stored (a signed STORE lifts the upload cap)...
     const store = await sign(alice, buildStore({ sender: alice.address, file: text }));
-    assert.equal((await upload(s.url, [['metadata', store], ['file', text]])).status, 200);
+    assert.equal(
+      (
+        await upload(s.url, [
+          ['metadata', store],
+          ['file', text],
+        ])
+      ).status,
+      200,
+    );
     // ...but as message content it is read whole, so the content cap holds.
     const post = await signMessage(alice, unsigned, { storageHash: itemHashOf(text) });
     const r = await postMessage(s.url, post);
@@ -174,9 +240,17 @@ describe('uploads: capped without a signature, and a refused upload leaves nothi
     const before = s.stored();
     const boundary = 'x-boundary';
     const url = new URL(`${s.url}/api/v0/storage/add_file`);
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(CAP) } });
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(CAP) },
+    });
     req.on('error', () => undefined);
-    req.write(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="f"\r\ncontent-type: application/octet-stream\r\n\r\n`);
+    req.write(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="f"\r\ncontent-type: application/octet-stream\r\n\r\n`,
+    );
     req.write(Buffer.alloc(16 * KiB, 1));
     await eventually('the upload to be staged', () => s.staged().length > 0);
     req.destroy();

@@ -22,7 +22,16 @@ describe('a seeded fuzz run against a node in its own process', () => {
   let detail = '';
   before(async () => {
     r = await runFuzz({ url: node.url, seed: 20261201, count: 2000, concurrency: 16, alive: node.alive });
-    detail = JSON.stringify({ forgeries: r.forgery_examples.slice(0, 3), errors: r.server_error_examples.slice(0, 5), transport: r.transport_error_examples.slice(0, 5), stderr: node.stderr().slice(0, 1000) }, null, 1);
+    detail = JSON.stringify(
+      {
+        forgeries: r.forgery_examples.slice(0, 3),
+        errors: r.server_error_examples.slice(0, 5),
+        transport: r.transport_error_examples.slice(0, 5),
+        stderr: node.stderr().slice(0, 1000),
+      },
+      null,
+      1,
+    );
   });
 
   it('2,000 hostile messages, bodies, query strings and websocket frames: 0 crashes, (almost) every connection answered', () => {

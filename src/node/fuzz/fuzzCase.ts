@@ -18,4 +18,11 @@ export interface GeneratorCounts {
   transport_errors: number;
 }
 
-export const emptyCounts = (): GeneratorCounts => ({ sent: 0, accepted: 0, forgeries: 0, refused: 0, server_errors: 0, transport_errors: 0 });
+export const emptyCounts = (): GeneratorCounts => ({
+  sent: 0,
+  accepted: 0,
+  forgeries: 0,
+  refused: 0,
+  server_errors: 0,
+  transport_errors: 0,
+});

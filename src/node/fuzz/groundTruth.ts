@@ -15,13 +15,15 @@ const secp = createRequire(import.meta.url)('secp256k1') as {
 export function isGenuine(body: string | Buffer): boolean {
   try {
     const m = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')).message;
-    for (const f of ['chain', 'sender', 'type', 'item_hash', 'signature', 'item_type']) if (typeof m[f] !== 'string') return false;
+    for (const f of ['chain', 'sender', 'type', 'item_hash', 'signature', 'item_type'])
+      if (typeof m[f] !== 'string') return false;
     if (m.chain !== 'ETH') return false;
     if (m.item_type === 'inline') {
       if (typeof m.item_content !== 'string') return false;
       if (createHash('sha256').update(m.item_content, 'utf8').digest('hex') !== m.item_hash) return false;
       const content = JSON.parse(m.item_content);
-      if (content.address !== undefined && String(content.address).toLowerCase() !== m.sender.toLowerCase()) return false;
+      if (content.address !== undefined && String(content.address).toLowerCase() !== m.sender.toLowerCase())
+        return false;
     }
     const hex = m.signature.replace(/^0x/, '');
     if (!/^[0-9a-fA-F]{130}$/.test(hex)) return false;

@@ -2,16 +2,27 @@ import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface ProbeStats { reads: number; failures: number; p50_ms: number; p99_ms: number; max_ms: number }
+export interface ProbeStats {
+  reads: number;
+  failures: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 const round = (n: number) => Number(n.toFixed(2));
 
 /**
  * An ordinary user reading the node while it is attacked: sequential GETs of `paths` from another loopback
  * address (so per-client caps on the attacker do not apply to it), each timed. Stop returns the figures.
  */
-export function startProbe(url: string, paths: string[], localAddress = '127.0.0.2'): { started: Promise<void>; stop(): Promise<ProbeStats> } {
+export function startProbe(
+  url: string,
+  paths: string[],
+  localAddress = '127.0.0.2',
+): { started: Promise<void>; stop(): Promise<ProbeStats> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress } as http.AgentOptions);
   const latencies: number[] = [];
   let failures = 0;
@@ -45,15 +56,27 @@ export function startProbe(url: string, paths: string[], localAddress = '127.0.0
       await loop;
       agent.destroy();
       const s = latencies.sort((a, b) => a - b);
-      return { reads: s.length, failures, p50_ms: round(pct(s, 50)), p99_ms: round(pct(s, 99)), max_ms: round(s[s.length - 1] ?? NaN) };
+      return {
+        reads: s.length,
+        failures,
+        p50_ms: round(pct(s, 50)),
+        p99_ms: round(pct(s, 99)),
+        max_ms: round(s[s.length - 1] ?? NaN),
+      };
     },
   };
 }
 
 /** {@link startProbe} in a child process (src/node/fuzz/probeProcess.ts), so the attacker's CPU is not counted as the node's. */
-export function startProbeProcess(url: string, paths: string[], localAddress = '127.0.0.2'): { started: Promise<void>; stop(): Promise<ProbeStats> } {
+export function startProbeProcess(
+  url: string,
+  paths: string[],
+  localAddress = '127.0.0.2',
+): { started: Promise<void>; stop(): Promise<ProbeStats> } {
   const script = fileURLToPath(new URL('./probeProcess.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, url, localAddress, JSON.stringify(paths)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, url, localAddress, JSON.stringify(paths)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   let ready: () => void = () => {};
   const started = new Promise<void>((r) => (ready = r));
@@ -61,7 +84,12 @@ export function startProbeProcess(url: string, paths: string[], localAddress = '
     out += d;
     if (out.startsWith('ready\n')) ready();
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => { ready(); r(); }));
+  const exited = new Promise<void>((r) =>
+    child.once('exit', () => {
+      ready();
+      r();
+    }),
+  );
   return {
     started,
     async stop() {

@@ -21,7 +21,11 @@ export interface FuzzOptions {
   onBatch?: (done: number, soFar: () => FuzzReport) => void;
 }
 
-export interface FuzzExample { gen: string; status: number | string; sample: string }
+export interface FuzzExample {
+  gen: string;
+  status: number | string;
+  sample: string;
+}
 
 export interface FuzzReport {
   seed: number;
@@ -42,30 +46,62 @@ const WEIGHTS: Record<string, number> = { valid: 2, oversize: 1, deep_nesting: 2
 const BATCH = 500;
 const BODY_LIMIT = 8 * 1024 * 1024;
 
-interface Answer { status: number | string; text: string }
+interface Answer {
+  status: number | string;
+  text: string;
+}
 
 /**
  * One HTTP request. A keep-alive socket the server closed for idleness just as it was reused resets: that is
  * the client's race (Node's docs: retry when `req.reusedSocket`), retried once, not counted against the node.
  */
-async function request(agent: http.Agent, url: string, method: string, path: string, body?: string | Buffer): Promise<Answer> {
+async function request(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+): Promise<Answer> {
   const a = await requestOnce(agent, url, method, path, body);
   if (!(a.reused && a.status === 'ECONNRESET')) return a;
   const b = await requestOnce(agent, url, method, path, body);
-  return typeof b.status === 'string' ? { ...b, status: `${b.status} (retried on a fresh socket: ${b.reused ? 'reused again' : 'new'})` } : b;
+  return typeof b.status === 'string'
+    ? { ...b, status: `${b.status} (retried on a fresh socket: ${b.reused ? 'reused again' : 'new'})` }
+    : b;
 }
 
-function requestOnce(agent: http.Agent, url: string, method: string, path: string, body?: string | Buffer): Promise<Answer & { reused?: boolean }> {
+function requestOnce(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+): Promise<Answer & { reused?: boolean }> {
   return new Promise((resolve) => {
-    const req = http.request(`${url}${path}`, { method, agent, headers: body === undefined ? {} : { 'content-type': 'application/json' }, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (d: Buffer) => { if (size < 4096) chunks.push(d); size += d.length; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 400) }));
-      res.on('error', (e) => resolve({ status: e.message, text: '' }));
-    });
+    const req = http.request(
+      `${url}${path}`,
+      { method, agent, headers: body === undefined ? {} : { 'content-type': 'application/json' }, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (d: Buffer) => {
+          if (size < 4096) chunks.push(d);
+          size += d.length;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 400) }),
+        );
+        res.on('error', (e) => resolve({ status: e.message, text: '' }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out after 30 s')));
-    req.on('error', (e) => resolve({ status: `${(e as NodeJS.ErrnoException).code ?? e.message}${req.reusedSocket ? '' : ' (new socket)'}`, text: '', reused: req.reusedSocket }));
+    req.on('error', (e) =>
+      resolve({
+        status: `${(e as NodeJS.ErrnoException).code ?? e.message}${req.reusedSocket ? '' : ' (new socket)'}`,
+        text: '',
+        reused: req.reusedSocket,
+      }),
+    );
     req.end(body);
   });
 }
@@ -73,7 +109,11 @@ function requestOnce(agent: http.Agent, url: string, method: string, path: strin
 function websocketCase(url: string, c: Extract<FuzzCase, { kind: 'ws' }>): Promise<Answer> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url.replace('http', 'ws') + c.path, { handshakeTimeout: 10_000 });
-    const done = (a: Answer) => { clearTimeout(timer); ws.terminate(); resolve(a); };
+    const done = (a: Answer) => {
+      clearTimeout(timer);
+      ws.terminate();
+      resolve(a);
+    };
     const timer = setTimeout(() => done({ status: 'ws timeout', text: '' }), 10_000);
     ws.on('unexpected-response', (_req, res) => done({ status: res.statusCode ?? 0, text: '' }));
     ws.on('open', () => {
@@ -93,10 +133,29 @@ function websocketCase(url: string, c: Extract<FuzzCase, { kind: 'ws' }>): Promi
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now();
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 32 });
-  const known = signRaw(fuzzKeys[0], { type: 'POST', item_content: JSON.stringify({ type: 'fuzz', address: fuzzKeys[0].address, content: 'known', time: Date.now() / 1000 }) });
-  const seeded = await request(agent, opts.url, 'POST', '/api/v0/messages', JSON.stringify({ message: known, sync: true }));
-  if (seeded.status !== 200) throw new Error(`the node refused the fuzz run's first genuine message: ${seeded.status} ${seeded.text}`);
-  const probe = startProbeProcess(opts.url, [`/api/v0/messages/${known.item_hash}`, '/api/v0/messages.json?pagination=20', `/api/v0/aggregates/${fuzzKeys[0].address}.json`]);
+  const known = signRaw(fuzzKeys[0], {
+    type: 'POST',
+    item_content: JSON.stringify({
+      type: 'fuzz',
+      address: fuzzKeys[0].address,
+      content: 'known',
+      time: Date.now() / 1000,
+    }),
+  });
+  const seeded = await request(
+    agent,
+    opts.url,
+    'POST',
+    '/api/v0/messages',
+    JSON.stringify({ message: known, sync: true }),
+  );
+  if (seeded.status !== 200)
+    throw new Error(`the node refused the fuzz run's first genuine message: ${seeded.status} ${seeded.text}`);
+  const probe = startProbeProcess(opts.url, [
+    `/api/v0/messages/${known.item_hash}`,
+    '/api/v0/messages.json?pagination=20',
+    `/api/v0/aggregates/${fuzzKeys[0].address}.json`,
+  ]);
   await probe.started;
 
   const gens = generators(Date.now() / 1000, known.item_hash);
@@ -111,17 +170,28 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const one = async (c: FuzzCase) => {
     const counts = per[c.gen];
     counts.sent++;
-    const a = c.kind === 'post' ? await request(agent, opts.url, 'POST', '/api/v0/messages', c.body)
-      : c.kind === 'get' ? await request(agent, opts.url, 'GET', c.path) : await websocketCase(opts.url, c);
-    const sample = (c.kind === 'post' ? c.body.toString().slice(0, 300) : c.path.slice(0, 300));
+    const a =
+      c.kind === 'post'
+        ? await request(agent, opts.url, 'POST', '/api/v0/messages', c.body)
+        : c.kind === 'get'
+          ? await request(agent, opts.url, 'GET', c.path)
+          : await websocketCase(opts.url, c);
+    const sample = c.kind === 'post' ? c.body.toString().slice(0, 300) : c.path.slice(0, 300);
     // Past the node's body limit it answers 413 and closes while the client is still writing: a refusal.
-    if (typeof a.status === 'string' && c.kind === 'post' && c.body.length > BODY_LIMIT && /EPIPE|ECONNRESET/.test(a.status)) counts.refused++;
+    if (
+      typeof a.status === 'string' &&
+      c.kind === 'post' &&
+      c.body.length > BODY_LIMIT &&
+      /EPIPE|ECONNRESET/.test(a.status)
+    )
+      counts.refused++;
     else if (typeof a.status === 'string') {
       counts.transport_errors++;
       if (transportErrors.length < 20) transportErrors.push({ gen: c.gen, status: a.status, sample });
     } else if (a.status >= 500) {
       counts.server_errors++;
-      if (serverErrors.length < 20) serverErrors.push({ gen: c.gen, status: `${a.status} ${a.text.slice(0, 200)}`, sample });
+      if (serverErrors.length < 20)
+        serverErrors.push({ gen: c.gen, status: `${a.status} ${a.text.slice(0, 200)}`, sample });
     } else if (c.kind === 'post' && (a.status === 200 || a.status === 202)) {
       counts.accepted++;
       if (!isGenuine(c.body)) {
@@ -134,9 +204,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   for (let done = 0, batch = 0; done < opts.count && !crashed && !opts.stop?.(); batch++) {
     const cases = fc.sample(any, { seed: opts.seed + batch, numRuns: Math.min(BATCH, opts.count - done) });
     let next = 0;
-    await Promise.all(Array.from({ length: opts.concurrency ?? 32 }, async () => {
-      while (next < cases.length) await one(cases[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: opts.concurrency ?? 32 }, async () => {
+        while (next < cases.length) await one(cases[next++]);
+      }),
+    );
     done += cases.length;
     if (!alive()) crashed = true;
     opts.onBatch?.(done, () => report({ reads: 0, failures: 0, p50_ms: NaN, p99_ms: NaN, max_ms: NaN }));

@@ -29,7 +29,8 @@ export function amendAttempt(p: {
   force?: 'code';
 }): UpgradeAttempt {
   const { amend } = p;
-  const moves = (r: ProgramRefsTable) => r.original === amend.original && (r.use_latest === 1 || (p.force === 'code' && r.kind === 'code'));
+  const moves = (r: ProgramRefsTable) =>
+    r.original === amend.original && (r.use_latest === 1 || (p.force === 'code' && r.kind === 'code'));
   return {
     program: p.program,
     cause: { kind: 'amend', ref: amend.original },

@@ -1,4 +1,9 @@
-import { isPendingVerdict, type AcceptedVerdict, type PendingVerdict, type RejectedVerdict } from '../../policy/index.js';
+import {
+  isPendingVerdict,
+  type AcceptedVerdict,
+  type PendingVerdict,
+  type RejectedVerdict,
+} from '../../policy/index.js';
 import { saveProgramRefs } from '../apply/programRefs.js';
 import { insertEdition } from './editionRecords.js';
 import type { GovernanceScope, UpgradeDecision } from './judgeUpgrade.js';
@@ -21,7 +26,11 @@ export async function applyUpgrade(scope: GovernanceScope, d: Decided<AcceptedVe
     .set({ current_hash: attempt.contentHash, edition: verdict.edition, updated_height: scope.height })
     .where('id', '=', id)
     .execute();
-  await saveProgramRefs(scope.db, id, attempt.refs.map((r) => ({ ...r, program_id: id })));
+  await saveProgramRefs(
+    scope.db,
+    id,
+    attempt.refs.map((r) => ({ ...r, program_id: id })),
+  );
   await insertEdition(scope.db, {
     programId: id,
     edition: verdict.edition,
@@ -70,7 +79,13 @@ export async function announceUpgrade(scope: GovernanceScope, d: Decided<Pending
 /** The refusal to record for a refused decision. */
 export function refusalOfDecision(scope: GovernanceScope, d: Decided<RejectedVerdict>): RefusalRecord {
   const { attempt } = d;
-  return refusalOfVerdict(d.verdict, { programId: attempt.program.id, message: attempt.message, causeKind: attempt.causeKind, checksum: d.checksum, height: scope.block.height });
+  return refusalOfVerdict(d.verdict, {
+    programId: attempt.program.id,
+    message: attempt.message,
+    causeKind: attempt.causeKind,
+    checksum: d.checksum,
+    height: scope.block.height,
+  });
 }
 
 /**
@@ -80,7 +95,10 @@ export function refusalOfDecision(scope: GovernanceScope, d: Decided<RejectedVer
  * @example
  * const outcome = await settleDecision(scope, await judgeUpgrade(scope, attempt));
  */
-export async function settleDecision(scope: GovernanceScope, d: UpgradeDecision): Promise<'accepted' | 'pending' | 'refused'> {
+export async function settleDecision(
+  scope: GovernanceScope,
+  d: UpgradeDecision,
+): Promise<'accepted' | 'pending' | 'refused'> {
   const v = d.verdict;
   if (v.accepted) {
     await applyUpgrade(scope, d as Decided<AcceptedVerdict>);

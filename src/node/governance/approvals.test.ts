@@ -3,14 +3,25 @@ import assert from 'node:assert/strict';
 import { approveUpgrade } from '../../client/actions/programs.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
-import { amendCode, approve, deployCode, governedFiles, programState, setAggregate } from '../testing/governanceHarness.js';
+import {
+  amendCode,
+  approve,
+  deployCode,
+  governedFiles,
+  programState,
+  setAggregate,
+} from '../testing/governanceHarness.js';
 
 /** Approvals are single-use (Sui's UpgradeTicket): each names the program, the candidate checksum and edition (issue 13). */
 describe('approvals bound to one upgrade', () => {
   let h: Harness;
   const [alice, bob, dao] = [newAccount(), newAccount(), newAccount()];
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
   const multisig = `constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`;
   const v = (n: number, toml = multisig) => governedFiles(toml, `v${n}\n`);
 
@@ -52,7 +63,11 @@ describe('approvals bound to one upgrade', () => {
     assert.equal((await upgrade(b, v(2))).checksum, sum, 'both programs have the same candidate');
 
     assert.equal((await approve(h.url, bob, a.id, sum, 2)).status, 200);
-    assert.equal((await upgrade(a, v(2))).error_code, 'MULTISIG_THRESHOLD_NOT_MET', 'approved for edition 2, the candidate is edition 1');
+    assert.equal(
+      (await upgrade(a, v(2))).error_code,
+      'MULTISIG_THRESHOLD_NOT_MET',
+      'approved for edition 2, the candidate is edition 1',
+    );
     assert.equal((await approve(h.url, bob, b.id, sum, 1)).status, 200);
     assert.equal((await upgrade(a, v(2))).error_code, 'MULTISIG_THRESHOLD_NOT_MET', 'approved for program b');
     assert.equal((await programState(h.url, a.id)).view.edition, 0);
@@ -63,7 +78,10 @@ describe('approvals bound to one upgrade', () => {
     const d = await deployCode(h.url, alice, v(1));
     const sum = (await upgrade(d, v(2))).checksum;
     const post = async (content: Record<string, unknown>) =>
-      postMessage(h.url, await sign(bob, buildPost({ sender: bob.address, type: 'program-upgrade-approval', ref: d.id, content })));
+      postMessage(
+        h.url,
+        await sign(bob, buildPost({ sender: bob.address, type: 'program-upgrade-approval', ref: d.id, content })),
+      );
     for (const edition of [undefined, '1', 1.5, -1, 0, 70_000, null]) {
       const r = await post({ program_id: d.id, checksum: sum, ...(edition === undefined ? {} : { edition }) });
       assert.equal(r.status, 422, `edition ${String(edition)}`);
@@ -79,7 +97,7 @@ describe('approvals bound to one upgrade', () => {
     assert.equal((await getJson(h.url, `/api/v0/programs/${d.id}`)).status, 200, 'the node keeps answering');
   });
 
-  it('@checksum: the DAO\'s vote names program, checksum and edition; an old vote cannot bring back its edition', async () => {
+  it("@checksum: the DAO's vote names program, checksum and edition; an old vote cannot bring back its edition", async () => {
     const toml = `constructor = '@checksum(mapping="${dao.address}/approved_checksum", key="true")'\n`;
     const d = await deployCode(h.url, alice, v(1, toml));
     const vote = (value: unknown) => setAggregate(h.url, dao, 'approved_checksum', { true: value });
@@ -95,7 +113,11 @@ describe('approvals bound to one upgrade', () => {
     assert.equal((await vote({ program_id: d.id, checksum: c2, edition: 1 })).status, 200, 'the old vote, replayed');
     const replayed = await amendCode(h.url, alice, d.code, v(2, toml));
     assert.equal(replayed.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
-    assert.deepEqual(replayed.body.program_verdicts[0].details.expected, { program_id: d.id, checksum: c2, edition: 3 });
+    assert.deepEqual(replayed.body.program_verdicts[0].details.expected, {
+      program_id: d.id,
+      checksum: c2,
+      edition: 3,
+    });
     assert.equal((await vote({ program_id: 'ab'.repeat(32), checksum: c2, edition: 3 })).status, 200);
     assert.equal((await upgrade(d, v(2, toml))).error_code, 'CONSTRUCTOR_FAILED', 'a vote for another program');
     assert.equal((await vote(c2)).status, 200);
@@ -105,11 +127,14 @@ describe('approvals bound to one upgrade', () => {
     assert.equal((await programState(h.url, d.id)).view.edition, 3);
   });
 
-  it('the SDK\'s approveUpgrade sends the next edition by default, as a POST or as the @checksum vote', async () => {
+  it("the SDK's approveUpgrade sends the next edition by default, as a POST or as the @checksum vote", async () => {
     const toml = `constructor = '@checksum(mapping="${dao.address}/votes", key="next")'\n`;
     const d = await deployCode(h.url, alice, v(1, toml));
     const sum = (await upgrade(d, v(2, toml))).checksum;
-    const voted = await approveUpgrade({ apiUrl: h.url, account: dao }, { id: d.id, checksum: sum, mapping: `${dao.address}/votes`, key: 'next' });
+    const voted = await approveUpgrade(
+      { apiUrl: h.url, account: dao },
+      { id: d.id, checksum: sum, mapping: `${dao.address}/votes`, key: 'next' },
+    );
     assert.equal(voted.edition, 1);
     assert.equal((await upgrade(d, v(2, toml))).verdict, 'accepted');
 
@@ -118,6 +143,9 @@ describe('approvals bound to one upgrade', () => {
     const posted = await approveUpgrade({ apiUrl: h.url, account: bob }, { id: m.id, checksum: c2 });
     assert.deepEqual(posted.approval, { program_id: m.id, checksum: c2, edition: 1 });
     assert.equal((await upgrade(m, v(2))).verdict, 'accepted');
-    await assert.rejects(approveUpgrade({ apiUrl: h.url, account: bob }, { id: m.id, checksum: c2, edition: 0 }), (e: Error & { code?: string }) => e.code === 'OPTION_INVALID_EDITION');
+    await assert.rejects(
+      approveUpgrade({ apiUrl: h.url, account: bob }, { id: m.id, checksum: c2, edition: 0 }),
+      (e: Error & { code?: string }) => e.code === 'OPTION_INVALID_EDITION',
+    );
   });
 });

@@ -8,23 +8,44 @@ import { buildPost } from '../../client/messages/buildPost.js';
 import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
 import { buildStore } from '../../client/messages/buildStore.js';
 import { createNode } from '../createNode.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, storeFile, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  storeFile,
+  uploadWithStore,
+  type Harness,
+} from '../testing/nodeHarness.js';
 import { codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
 import { advanceToHeight, ManualClock } from '../testing/manualClock.js';
 
 const custom = (body: string) => `constructor = '''\n@custom\nif self.edition > 0u16 {\n    ${body}\n}\n'''\n`;
 
-describe('block.height and block.timestamp are the writer\'s: the sender cannot move them (issue 13)', () => {
+describe("block.height and block.timestamp are the writer's: the sender cannot move them (issue 13)", () => {
   let h: Harness;
   const [alice, filler] = [newAccount(), newAccount()];
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
   const height = async () => (await getJson(h.url, '/api/v0/height')).body.height as number;
 
   /** A replacement of `id` signed with the envelope and content `time` the attacker chooses. */
   async function replaceAt(id: string, time: number, variables: Record<string, string>) {
     const { replaces: _r, time: _t, ...content } = (await getJson(h.url, `/api/v0/programs/${id}`)).body.content;
-    const msg = await sign(alice, buildProgramReplacement({ sender: alice.address, programId: id, time, content: { ...content, variables, address: alice.address } }));
+    const msg = await sign(
+      alice,
+      buildProgramReplacement({
+        sender: alice.address,
+        programId: id,
+        time,
+        content: { ...content, variables, address: alice.address },
+      }),
+    );
     return { ...(await postMessage(h.url, msg)), hash: msg.item_hash };
   }
 
@@ -43,7 +64,7 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     assert.equal(onTime.status, 200, JSON.stringify(onTime.body));
     const s = await programState(h.url, d.id);
     assert.equal(s.view.edition, 1);
-    assert.ok(s.history.editions[1].time >= opensAt, 'the history shows the writer\'s time, not the signed one');
+    assert.ok(s.history.editions[1].time >= opensAt, "the history shows the writer's time, not the signed one");
   });
 
   it('siblings: a STORE amend, a deployment and a dry-run with a forged time do not open the lock either', async () => {
@@ -55,16 +76,35 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     const viaStore = await uploadWithStore(h.url, next, amend);
     assert.equal(viaStore.status, 200, 'the amend itself is accepted');
     assert.equal(viaStore.body.program_verdicts[0].error_code, 'CONSTRUCTOR_FAILED');
-    const dry = await (await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ time: opensAt + 1, content: { ...(await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content, time: opensAt + 1, variables: { V: 'x' } } }),
-    })).json() as any;
+    const dry = (await (
+      await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          time: opensAt + 1,
+          content: {
+            ...(
+              await getJson(h.url, `/api/v0/programs/${d.id}`)
+            ).body.content,
+            time: opensAt + 1,
+            variables: { V: 'x' },
+          },
+        }),
+      })
+    ).json()) as any;
     assert.equal(dry.error_code, 'CONSTRUCTOR_FAILED', 'a dry run predicts the writer, not the requested time');
 
     // Edition 0 runs a constructor without an edition guard: a deployment signed in the future is refused too.
-    const code = await storeFile(h.url, alice, codeZip(governedFiles(`constructor = '''\n@custom\nassert(block.timestamp >= ${opensAt}i64);\n'''\n`)));
+    const code = await storeFile(
+      h.url,
+      alice,
+      codeZip(governedFiles(`constructor = '''\n@custom\nassert(block.timestamp >= ${opensAt}i64);\n'''\n`)),
+    );
     const runtime = await storeFile(h.url, alice, Buffer.from('rt'));
-    const deploy = await sign(alice, buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', runtime, time: opensAt + 1 }));
+    const deploy = await sign(
+      alice,
+      buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', runtime, time: opensAt + 1 }),
+    );
     const early = await postMessage(h.url, deploy);
     assert.equal(early.status, 422);
     assert.equal(early.body.error_code, 'CONSTRUCTOR_FAILED');
@@ -78,7 +118,11 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     const start = await height();
     assert.equal(announced.body.program_verdicts[0].effective_height, start + 1000);
     for (let sent = 0; sent < 1005; sent += 67) {
-      const batch = await Promise.all(Array.from({ length: 67 }, (_, i) => sign(filler, buildPost({ sender: filler.address, type: 'filler', content: { n: sent + i } }))));
+      const batch = await Promise.all(
+        Array.from({ length: 67 }, (_, i) =>
+          sign(filler, buildPost({ sender: filler.address, type: 'filler', content: { n: sent + i } })),
+        ),
+      );
       const answers = await Promise.all(batch.map((m) => postMessage(h.url, m)));
       assert.ok(answers.every((a) => a.status === 200));
     }
@@ -106,12 +150,26 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     const d = await deployCode(h.url, alice, governedFiles("constructor = '@timelock(delay=2)'\n"));
     const r = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, variables: { V: '2' } }));
     const effective = r.body.program_verdicts[0].effective_height as number;
-    assert.equal((await postMessage(h.url, await sign(alice, buildForget({ sender: alice.address, hashes: [d.id], reason: 'gone' })))).status, 200);
+    assert.equal(
+      (
+        await postMessage(
+          h.url,
+          await sign(alice, buildForget({ sender: alice.address, hashes: [d.id], reason: 'gone' })),
+        )
+      ).status,
+      200,
+    );
     await advanceToHeight(h, effective);
     const s = await programState(h.url, d.id);
     assert.equal(s.history.pending[0].status, 'refused');
-    assert.ok(s.history.rejected.some((x: any) => x.message_hash === r.hash && x.height === effective), JSON.stringify(s.history.rejected));
-    const after = await postMessage(h.url, await sign(filler, buildPost({ sender: filler.address, type: 'note', content: {} })));
+    assert.ok(
+      s.history.rejected.some((x: any) => x.message_hash === r.hash && x.height === effective),
+      JSON.stringify(s.history.rejected),
+    );
+    const after = await postMessage(
+      h.url,
+      await sign(filler, buildPost({ sender: filler.address, type: 'note', content: {} })),
+    );
     assert.equal(after.status, 200);
   });
 
@@ -122,15 +180,20 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
     await h.clock.advance(h.intervalMs / 2);
     assert.equal(await height(), before + 3, 'half an interval is no block');
     const d = await deployCode(h.url, alice, governedFiles("constructor = '@timelock(delay=7)'\n"));
-    const dry = await (await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ content: { ...(await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content, variables: { V: 'x' } } }),
-    })).json() as any;
+    const dry = (await (
+      await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          content: { ...(await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content, variables: { V: 'x' } },
+        }),
+      })
+    ).json()) as any;
     assert.equal(dry.pending, true, JSON.stringify(dry));
     assert.equal(dry.effective_height, before + 3 + 7);
   });
 
-  it('the writer\'s time never goes backwards, even when the wall clock does', async () => {
+  it("the writer's time never goes backwards, even when the wall clock does", async () => {
     const d = await deployCode(h.url, alice, governedFiles(`constructor = '@admin(address="${alice.address}")'\n`));
     const first = (await programState(h.url, d.id)).history.editions[0];
     const heightBefore = await height();
@@ -143,7 +206,7 @@ describe('block.height and block.timestamp are the writer\'s: the sender cannot 
   });
 });
 
-describe('the network\'s genesis, interval and latest time are kept in the store', () => {
+describe("the network's genesis, interval and latest time are kept in the store", () => {
   it('survive a restart with the clock set back, and the interval cannot be changed', async () => {
     const home = mkdtempSync(join(tmpdir(), 'aleph-node-blocks-'));
     try {
@@ -151,7 +214,15 @@ describe('the network\'s genesis, interval and latest time are kept in the store
       let node = await createNode({ home, port: 0, signatureWorkers: 0, clock, blockIntervalMs: 500 });
       const alice = newAccount();
       await clock.advance(10_000);
-      assert.equal((await postMessage(node.url, await sign(alice, buildPost({ sender: alice.address, type: 'note', content: {} })))).status, 200);
+      assert.equal(
+        (
+          await postMessage(
+            node.url,
+            await sign(alice, buildPost({ sender: alice.address, type: 'note', content: {} })),
+          )
+        ).status,
+        200,
+      );
       assert.equal((await getJson(node.url, '/api/v0/height')).body.height, 20);
       await node.close();
 
@@ -162,7 +233,10 @@ describe('the network\'s genesis, interval and latest time are kept in the store
       assert.equal((await getJson(node.url, '/api/v0/height')).body.height, 20, 'no height is handed out twice');
       await node.close();
 
-      await assert.rejects(createNode({ home, port: 0, signatureWorkers: 0, clock: back, blockIntervalMs: 1000 }), (e: Error & { code?: string }) => e.code === 'NODE_SETTING_CHANGED');
+      await assert.rejects(
+        createNode({ home, port: 0, signatureWorkers: 0, clock: back, blockIntervalMs: 1000 }),
+        (e: Error & { code?: string }) => e.code === 'NODE_SETTING_CHANGED',
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

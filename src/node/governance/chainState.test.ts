@@ -14,11 +14,15 @@ describe('chain state for policies: stored aggregate content is parsed with a de
     const db = await openStore(join(home, 'node.sqlite'));
     try {
       const deep = '{"v":' + '['.repeat(200_000) + ']'.repeat(200_000) + '}';
-      await db.insertInto('aggregates').values([
-        { address: OWNER, key: 'deep', content: deep, height: 1 },
-        { address: OWNER, key: 'flat', content: '{"approved": "yes"}', height: 2 },
-      ]).execute();
-      const manifest = (mapping: string) => parseManifest(manifestText(`@checksum(mapping="${OWNER}/${mapping}", key="approved")`));
+      await db
+        .insertInto('aggregates')
+        .values([
+          { address: OWNER, key: 'deep', content: deep, height: 1 },
+          { address: OWNER, key: 'flat', content: '{"approved": "yes"}', height: 2 },
+        ])
+        .execute();
+      const manifest = (mapping: string) =>
+        parseManifest(manifestText(`@checksum(mapping="${OWNER}/${mapping}", key="approved")`));
       const at = { height: 3, time: 100, edition: 2 };
       // JSON.parse of the deep text, then the constructor's JSON.stringify, would throw RangeError here.
       const ctx = await loadPolicyContext(db, 'f'.repeat(64), [manifest('deep'), manifest('flat')], at);

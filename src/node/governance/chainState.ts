@@ -1,4 +1,10 @@
-import { parseAvm, type AvmOperand, type Manifest, type PolicyContext, type UpgradePolicyName } from '../../policy/index.js';
+import {
+  parseAvm,
+  type AvmOperand,
+  type Manifest,
+  type PolicyContext,
+  type UpgradePolicyName,
+} from '../../policy/index.js';
 import type { Db } from '../store/queries.js';
 import { MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
 
@@ -66,7 +72,12 @@ function mappingValue(v: unknown): string | number | boolean | null {
  * @example
  * const ctx = await loadPolicyContext(db, programId, [current.manifest, candidateManifest], { height, time, edition: current.edition + 1 });
  */
-export async function loadPolicyContext(db: Db, programId: string, manifests: Array<Manifest | null>, at: JudgedAt): Promise<PolicyContext> {
+export async function loadPolicyContext(
+  db: Db,
+  programId: string,
+  manifests: Array<Manifest | null>,
+  at: JudgedAt,
+): Promise<PolicyContext> {
   const reads = collectReads(manifests);
   const mappings = new Map<string, Record<string, unknown> | null>();
   for (const m of [...reads.mappings].sort()) mappings.set(m, await loadMapping(db, m));
@@ -75,10 +86,19 @@ export async function loadPolicyContext(db: Db, programId: string, manifests: Ar
   for (const id of [...reads.programs].sort()) {
     const p = await db.selectFrom('programs').select(['edition', 'status']).where('id', '=', id).executeTakeFirst();
     if (p?.status !== 'live') continue;
-    const e = await db.selectFrom('program_editions').select(['program_owner', 'upgrade_policy']).where('program_id', '=', id).orderBy('edition', 'desc').executeTakeFirst();
+    const e = await db
+      .selectFrom('program_editions')
+      .select(['program_owner', 'upgrade_policy'])
+      .where('program_id', '=', id)
+      .orderBy('edition', 'desc')
+      .executeTakeFirst();
     // A plain program has no program_owner (Leo: legacy programs) and no policy (counts as not immutable).
     const governed = e?.upgrade_policy === 'compatible' || e?.upgrade_policy === 'immutable';
-    programs.set(id, { edition: p.edition, owner: governed ? e.program_owner : null, policy: governed ? (e.upgrade_policy as UpgradePolicyName) : null });
+    programs.set(id, {
+      edition: p.edition,
+      owner: governed ? e.program_owner : null,
+      policy: governed ? (e.upgrade_policy as UpgradePolicyName) : null,
+    });
   }
 
   const approvals = new Map<string, string[]>();

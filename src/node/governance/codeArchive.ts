@@ -43,18 +43,30 @@ function squashfsRead(file: string, path: string, maxBytes: number): Promise<Uin
     const chunks: Buffer[] = [];
     let total = 0;
     let failure: unknown = null;
-    const timer = setTimeout(() => { failure = manifestTooLarge(path, maxBytes, 'read timeout'); child.kill('SIGKILL'); }, SQUASHFS_READ_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      failure = manifestTooLarge(path, maxBytes, 'read timeout');
+      child.kill('SIGKILL');
+    }, SQUASHFS_READ_TIMEOUT_MS);
     child.stdout.on('data', (b: Buffer) => {
       total += b.length;
-      if (total > maxBytes) { failure ??= manifestTooLarge(path, maxBytes); child.kill('SIGKILL'); return; }
+      if (total > maxBytes) {
+        failure ??= manifestTooLarge(path, maxBytes);
+        child.kill('SIGKILL');
+        return;
+      }
       chunks.push(b);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Without the tool the node cannot tell a governed image from a plain one; guessing would
       // make this node disagree with others, so refuse instead.
-      failure ??= e.code === 'ENOENT'
-        ? new AlephError('CODE_SQUASHFS_UNREADABLE', 'this node cannot read squashfs code: unsquashfs is not installed', { hint: 'install squashfs-tools on the node', cause: e })
-        : e;
+      failure ??=
+        e.code === 'ENOENT'
+          ? new AlephError(
+              'CODE_SQUASHFS_UNREADABLE',
+              'this node cannot read squashfs code: unsquashfs is not installed',
+              { hint: 'install squashfs-tools on the node', cause: e },
+            )
+          : e;
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -77,7 +89,9 @@ function squashfsRead(file: string, path: string, maxBytes: number): Promise<Uin
 export async function openCodeArchive(files: FileStore, fileHash: string, encoding: string): Promise<CodeArchive> {
   if (encoding === 'plain') return EMPTY;
   if (!(await files.has(fileHash))) {
-    throw new AlephError('PROGRAM_CODE_UNAVAILABLE', `the code file ${fileHash} is not on this node`, { details: { file_hash: fileHash } });
+    throw new AlephError('PROGRAM_CODE_UNAVAILABLE', `the code file ${fileHash} is not on this node`, {
+      details: { file_hash: fileHash },
+    });
   }
   const file = files.pathOf(fileHash);
   if (encoding === 'squashfs') return { read: (path, maxBytes) => squashfsRead(file, path, maxBytes) };

@@ -5,15 +5,27 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../client/messages/buildProgram.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  storeFile,
+  type Harness,
+} from '../testing/nodeHarness.js';
 import { deployCode, governedFiles } from '../testing/governanceHarness.js';
 
 describe('governed deployment', () => {
   let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   async function refused(toml: string, code: string) {
     const d = await deployCode(h.url, alice, governedFiles(toml));
@@ -40,7 +52,12 @@ describe('governed deployment', () => {
     assert.equal(view.governed, true);
     assert.equal(view.upgrade_policy, 'compatible');
     assert.match(view.checksum, /^[0-9a-f]{64}$/);
-    assert.deepEqual(view.constructor, { annotation: '@noupgrade', kind: 'noupgrade', avm: 'constructor:\n    assert.eq edition 0u16;', params: {} });
+    assert.deepEqual(view.constructor, {
+      annotation: '@noupgrade',
+      kind: 'noupgrade',
+      avm: 'constructor:\n    assert.eq edition 0u16;',
+      params: {},
+    });
     assert.equal(view.version.message_hash, d.id);
     assert.equal(view.resolved_edition.code.encoding, 'zip');
     assert.deepEqual(view.pending, []);
@@ -93,18 +110,29 @@ describe('governed deployment', () => {
 
   it('an immutable program cannot follow a volume, code or runtime with use_latest (DEP_WEAKER_POLICY)', async () => {
     const toml = 'upgrade_policy = "immutable"\nconstructor = "@noupgrade"\n';
-    const followed = await deployCode(h.url, alice, governedFiles(toml), { codeUseLatest: false, runtimeUseLatest: true });
+    const followed = await deployCode(h.url, alice, governedFiles(toml), {
+      codeUseLatest: false,
+      runtimeUseLatest: true,
+    });
     assert.equal(followed.answer.status, 422);
     assert.equal(followed.answer.body.error_code, 'DEP_WEAKER_POLICY');
     assert.equal(followed.answer.body.details.target, 'runtime');
-    const pinned = await deployCode(h.url, alice, governedFiles(toml), { codeUseLatest: false, runtimeUseLatest: false });
+    const pinned = await deployCode(h.url, alice, governedFiles(toml), {
+      codeUseLatest: false,
+      runtimeUseLatest: false,
+    });
     assert.equal(pinned.answer.status, 200, JSON.stringify(pinned.answer.body));
   });
 
   it('a non-inline function must ship its source file', async () => {
-    const toml = 'constructor = "@noupgrade"\n[interface.functions.score]\ninputs = ["u32"]\noutputs = ["u64"]\nsource = "lib/score.py"\n';
+    const toml =
+      'constructor = "@noupgrade"\n[interface.functions.score]\ninputs = ["u32"]\noutputs = ["u64"]\nsource = "lib/score.py"\n';
     await refused(toml, 'FUNCTION_SOURCE_MISSING');
-    const ok = await deployCode(h.url, alice, governedFiles(toml, undefined, { 'lib/score.py': 'def score(x): return x\n' }));
+    const ok = await deployCode(
+      h.url,
+      alice,
+      governedFiles(toml, undefined, { 'lib/score.py': 'def score(x): return x\n' }),
+    );
     assert.equal(ok.answer.status, 200, JSON.stringify(ok.answer.body));
   });
 
@@ -117,7 +145,9 @@ describe('governed deployment', () => {
     }
   })();
 
-  it('reads program.toml from squashfs code (unsquashfs -cat)', { skip: !hasMksquashfs && 'mksquashfs not installed' }, async () => {
+  it('reads program.toml from squashfs code (unsquashfs -cat)', {
+    skip: !hasMksquashfs && 'mksquashfs not installed',
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aleph-sqfs-'));
     const img = `${dir}.img`;
     try {
@@ -127,7 +157,10 @@ describe('governed deployment', () => {
       const image = readFileSync(img);
       const code = await storeFile(h.url, alice, image);
       const runtime = await storeFile(h.url, alice, Buffer.from('rt squashfs'));
-      const msg = await sign(alice, buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', encoding: 'squashfs', runtime }));
+      const msg = await sign(
+        alice,
+        buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', encoding: 'squashfs', runtime }),
+      );
       assert.equal((await postMessage(h.url, msg)).status, 200);
       const view = (await getJson(h.url, `/api/v0/programs/${msg.item_hash}`)).body;
       assert.equal(view.governed, true);

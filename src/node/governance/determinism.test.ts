@@ -5,7 +5,15 @@ import { buildPost } from '../../client/messages/buildPost.js';
 import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
 import { buildStore } from '../../client/messages/buildStore.js';
 import type { SignedMessage } from '../../client/messages/types.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  uploadWithStore,
+  type Harness,
+} from '../testing/nodeHarness.js';
 import { codeZip, governedFiles } from '../testing/governanceHarness.js';
 import { ManualClock } from '../testing/manualClock.js';
 
@@ -39,8 +47,12 @@ describe('determinism: the same message log gives the same editions, acceptances
   const [alice, bob] = [newAccount(), newAccount()];
   // One genesis for the network: every node's clock starts at the same instant.
   const genesis = Date.now();
-  before(async () => { for (let i = 0; i < 3; i++) nodes.push(await startTestNode({ clock: new ManualClock(genesis) })); });
-  after(async () => { for (const n of nodes) await n.close(); });
+  before(async () => {
+    for (let i = 0; i < 3; i++) nodes.push(await startTestNode({ clock: new ManualClock(genesis) }));
+  });
+  after(async () => {
+    for (const n of nodes) await n.close();
+  });
 
   /** Signs, sends to the first node and logs. */
   async function run(account: LocalAlephAccount, unsigned: Parameters<typeof sign>[1], bytes?: Uint8Array) {
@@ -51,11 +63,29 @@ describe('determinism: the same message log gives the same editions, acceptances
     await send(nodes[0].url, log.at(-1)!);
     return message.item_hash;
   }
-  const store = (account: LocalAlephAccount, bytes: Uint8Array, ref?: string) => run(account, buildStore({ sender: account.address, file: bytes, ...(ref ? { ref } : {}) }), bytes);
+  const store = (account: LocalAlephAccount, bytes: Uint8Array, ref?: string) =>
+    run(account, buildStore({ sender: account.address, file: bytes, ...(ref ? { ref } : {}) }), bytes);
   const deploy = async (account: LocalAlephAccount, code: string, runtime: string, extra = {}) =>
-    run(account, buildProgram({ sender: account.address, codeRef: code, entrypoint: 'main:app', runtime, updatable: true, ...extra }));
+    run(
+      account,
+      buildProgram({
+        sender: account.address,
+        codeRef: code,
+        entrypoint: 'main:app',
+        runtime,
+        updatable: true,
+        ...extra,
+      }),
+    );
   const replace = async (account: LocalAlephAccount, id: string, content: Record<string, unknown>) =>
-    run(account, buildProgramReplacement({ sender: account.address, programId: id, content: { ...content, address: account.address } }));
+    run(
+      account,
+      buildProgramReplacement({
+        sender: account.address,
+        programId: id,
+        content: { ...content, address: account.address },
+      }),
+    );
   const content = async (id: string) => {
     const { time: _t, replaces: _r, ...c } = (await getJson(nodes[0].url, `/api/v0/programs/${id}`)).body.content;
     return c;
@@ -85,10 +115,19 @@ describe('determinism: the same message log gives the same editions, acceptances
     const first = await governanceOf(nodes[0].url, ids);
     const p = first as Record<string, any>;
     assert.equal(p[p1].editions.length, 2);
-    assert.deepEqual(p[p1].rejected.map((r: any) => r[1]), ['NOT_AUTHORIZED', 'CONSTRUCTOR_CHANGED']);
-    assert.deepEqual(p[p2].rejected.map((r: any) => r[1]), ['CONSTRUCTOR_FAILED']);
+    assert.deepEqual(
+      p[p1].rejected.map((r: any) => r[1]),
+      ['NOT_AUTHORIZED', 'CONSTRUCTOR_CHANGED'],
+    );
+    assert.deepEqual(
+      p[p2].rejected.map((r: any) => r[1]),
+      ['CONSTRUCTOR_FAILED'],
+    );
     assert.equal(p[p3].editions.length, 2);
-    assert.deepEqual(p[p4].pending.map((x: any) => x[1]), ['applied']);
+    assert.deepEqual(
+      p[p4].pending.map((x: any) => x[1]),
+      ['applied'],
+    );
 
     for (const node of nodes.slice(1)) {
       for (const e of log) {

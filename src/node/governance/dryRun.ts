@@ -1,6 +1,16 @@
 import { AlephError, isAlephError } from '../../errors.js';
 import { isPendingVerdict } from '../../policy/index.js';
-import { dryRunRequestSchemaFor, itemHashOf, parseContent, parseRequestBody, toChecksumAddress, type DryRunResult, type MessageEnvelope, type ProgramContent, type ValidMessage } from '../../protocol/index.js';
+import {
+  dryRunRequestSchemaFor,
+  itemHashOf,
+  parseContent,
+  parseRequestBody,
+  toChecksumAddress,
+  type DryRunResult,
+  type MessageEnvelope,
+  type ProgramContent,
+  type ValidMessage,
+} from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { BlockClock } from '../pipeline/blockClock.js';
@@ -24,7 +34,13 @@ function invalid(message: string, field: string): AlephError {
   return new AlephError('DRY_RUN_INVALID', message, { hint: HINT, details: { field } });
 }
 
-type Candidate = Partial<{ content: Record<string, unknown>; code_hash: string; code_file_hash: string; sender: string; time: number }>;
+type Candidate = Partial<{
+  content: Record<string, unknown>;
+  code_hash: string;
+  code_file_hash: string;
+  sender: string;
+  time: number;
+}>;
 
 /**
  * The dry-run body, parsed at the boundary: a malformed one is DRY_RUN_INVALID naming the field (a request
@@ -45,22 +61,66 @@ function contentOf(envelope: MessageEnvelope, itemContent: string): ValidMessage
   } catch (e) {
     if (!isAlephError(e)) throw e;
     const field = typeof e.details.field === 'string' ? `content.${e.details.field}` : 'content';
-    throw new AlephError('DRY_RUN_INVALID', `the candidate content: ${e.message}`, { hint: e.hint || HINT, details: { field, content_error: e.code }, cause: e });
+    throw new AlephError('DRY_RUN_INVALID', `the candidate content: ${e.message}`, {
+      hint: e.hint || HINT,
+      details: { field, content_error: e.code },
+      cause: e,
+    });
   }
 }
 
 // The policy engine's verdict in the contract's one shape (`verdict` says which; the booleans stay for old scripts).
 function answer(d: UpgradeDecision): DryRunResult {
   const v = d.verdict;
-  const base = { program_id: d.attempt.program.id, cause_kind: d.attempt.causeKind, checksum: d.checksum, current_edition: d.current.edition, current_checksum: d.current.checksum, resolved_edition: d.candidate.resolved };
-  if (v.accepted) return { ...base, verdict: 'accepted', accepted: true, pending: false, edition: v.edition, changes: v.changes };
-  if (isPendingVerdict(v)) return { ...base, verdict: 'pending', accepted: false, pending: true, edition: v.edition, changes: v.changes, rule: v.rule, announced_height: v.announcedHeight, effective_height: v.effectiveHeight };
-  return { ...base, verdict: 'refused', accepted: false, pending: false, edition: d.current.edition + 1, error_code: v.error_code, rule: v.rule, details: v.details };
+  const base = {
+    program_id: d.attempt.program.id,
+    cause_kind: d.attempt.causeKind,
+    checksum: d.checksum,
+    current_edition: d.current.edition,
+    current_checksum: d.current.checksum,
+    resolved_edition: d.candidate.resolved,
+  };
+  if (v.accepted)
+    return { ...base, verdict: 'accepted', accepted: true, pending: false, edition: v.edition, changes: v.changes };
+  if (isPendingVerdict(v))
+    return {
+      ...base,
+      verdict: 'pending',
+      accepted: false,
+      pending: true,
+      edition: v.edition,
+      changes: v.changes,
+      rule: v.rule,
+      announced_height: v.announcedHeight,
+      effective_height: v.effectiveHeight,
+    };
+  return {
+    ...base,
+    verdict: 'refused',
+    accepted: false,
+    pending: false,
+    edition: d.current.edition + 1,
+    error_code: v.error_code,
+    rule: v.rule,
+    details: v.details,
+  };
 }
 
 function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunResult {
   const r = e.refusal;
-  return { program_id: program.id, cause_kind: r.causeKind, checksum: r.checksum, current_edition: program.edition, verdict: 'refused', accepted: false, pending: false, edition: program.edition + 1, error_code: r.errorCode, rule: r.rule, details: r.details };
+  return {
+    program_id: program.id,
+    cause_kind: r.causeKind,
+    checksum: r.checksum,
+    current_edition: program.edition,
+    verdict: 'refused',
+    accepted: false,
+    pending: false,
+    edition: program.edition + 1,
+    error_code: r.errorCode,
+    rule: r.rule,
+    details: r.details,
+  };
 }
 
 /**
@@ -71,14 +131,20 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunRe
  * @example
  * const verdict = await dryRunUpgrade({ db, files }, program, { code_hash });
  */
-export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits }, program: ProgramsTable, putative: unknown): Promise<DryRunResult> {
+export async function dryRunUpgrade(
+  node: { db: Db; files: FileStore; pipeline: { blocks: BlockClock }; programLimits?: ProgramLimits },
+  program: ProgramsTable,
+  putative: unknown,
+): Promise<DryRunResult> {
   const b = parseDryRunRequest(putative);
   const sender = toChecksumAddress(b.sender ?? program.owner);
   // The candidate's manifest is read (bounded) before the transaction opens, so the judging inside it never
   // waits on a file: the store's connection is held only for the judging itself.
-  if (b.content && typeof b.content === 'object') await prefetchProgramCode(node.db, node.files, (b.content as Record<string, unknown>).code);
+  if (b.content && typeof b.content === 'object')
+    await prefetchProgramCode(node.db, node.files, (b.content as Record<string, unknown>).code);
   const putativeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
-  if (typeof putativeHash === 'string' && /^[0-9a-f]{64}$/.test(putativeHash)) await prefetchCodeFile(node.files, putativeHash);
+  if (typeof putativeHash === 'string' && /^[0-9a-f]{64}$/.test(putativeHash))
+    await prefetchCodeFile(node.files, putativeHash);
   let result: DryRunResult | undefined;
   await node.db
     .transaction()
@@ -88,27 +154,48 @@ export async function dryRunUpgrade(node: { db: Db; files: FileStore; pipeline: 
       const block = node.pipeline.blocks.current();
       const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, block, events: [] };
       if (b.content !== undefined) {
-        if (!b.content || typeof b.content !== 'object') throw invalid('content must be a PROGRAM content object', 'content');
+        if (!b.content || typeof b.content !== 'object')
+          throw invalid('content must be a PROGRAM content object', 'content');
         const raw = { ...(b.content as Record<string, unknown>) };
         raw.address ??= sender;
         raw.time ??= typeof b.time === 'number' ? b.time : Date.now() / 1000;
         raw.replaces ??= program.id;
         const itemContent = JSON.stringify(raw);
-        const envelope: MessageEnvelope = { chain: 'ETH', sender, type: 'PROGRAM', time: raw.time as number, item_type: 'inline', item_content: itemContent, item_hash: itemHashOf(itemContent), signature: '' };
+        const envelope: MessageEnvelope = {
+          chain: 'ETH',
+          sender,
+          type: 'PROGRAM',
+          time: raw.time as number,
+          item_type: 'inline',
+          item_content: itemContent,
+          item_hash: itemHashOf(itemContent),
+          signature: '',
+        };
         const msg = contentOf(envelope, itemContent);
         assertWithinProgramLimits(msg, node.programLimits ?? DEFAULT_PROGRAM_LIMITS);
         const ctx: ApplyContext = { ...scope, msg };
         try {
-          result = answer(await replaceGoverned(ctx, program, msg.content as unknown as ProgramContent & { address: string }));
+          result = answer(
+            await replaceGoverned(ctx, program, msg.content as unknown as ProgramContent & { address: string }),
+          );
         } catch (e) {
           if (!(e instanceof ProgramRefusedError)) throw e;
           result = refusedAnswer(program, e);
         }
       } else {
         const codeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;
-        if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash)) throw invalid('code_hash must be the sha256 of an uploaded file', 'code_hash');
-        if (!(await node.files.has(codeHash))) throw new AlephError('FILE_NOT_FOUND', `no file ${codeHash} on this node`, { hint: 'upload it first (POST /api/v0/storage/add_file)', details: { code_hash: codeHash } });
-        const inForce = await trx.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+        if (typeof codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(codeHash))
+          throw invalid('code_hash must be the sha256 of an uploaded file', 'code_hash');
+        if (!(await node.files.has(codeHash)))
+          throw new AlephError('FILE_NOT_FOUND', `no file ${codeHash} on this node`, {
+            hint: 'upload it first (POST /api/v0/storage/add_file)',
+            details: { code_hash: codeHash },
+          });
+        const inForce = await trx
+          .selectFrom('messages')
+          .select('content')
+          .where('item_hash', '=', program.current_hash)
+          .executeTakeFirstOrThrow();
         const refs = await trx.selectFrom('program_refs').selectAll().where('program_id', '=', program.id).execute();
         const code = refs.find((r) => r.kind === 'code');
         if (!code) throw invalid(`program ${program.id} has no code reference`, 'code_hash');

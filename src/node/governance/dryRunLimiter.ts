@@ -23,9 +23,14 @@ export function dryRunLimiter(burst = DRY_RUN_BURST, perSecond = DRY_RUN_PER_SEC
       if (b.tokens < 1) {
         buckets.set(client, b);
         const retryAfter = Math.ceil((1 - b.tokens) / perSecond);
-        throw new AlephError('DRY_RUN_RATE_LIMITED', `too many dry-runs from ${client}: at most ${burst} at once, then ${perSecond} a second`, {
-          hint: `retry in ${retryAfter} s`, details: { retry_after_s: retryAfter, burst, per_second: perSecond },
-        });
+        throw new AlephError(
+          'DRY_RUN_RATE_LIMITED',
+          `too many dry-runs from ${client}: at most ${burst} at once, then ${perSecond} a second`,
+          {
+            hint: `retry in ${retryAfter} s`,
+            details: { retry_after_s: retryAfter, burst, per_second: perSecond },
+          },
+        );
       }
       b.tokens -= 1;
       buckets.set(client, b);

@@ -73,7 +73,12 @@ export async function insertEdition(db: Db, e: EditionRecord): Promise<void> {
 
 /** Every recorded edition of a program, oldest first. */
 export async function listEditions(db: Db, programId: string): Promise<EditionRecord[]> {
-  const rows = await db.selectFrom('program_editions').selectAll().where('program_id', '=', programId).orderBy('edition').execute();
+  const rows = await db
+    .selectFrom('program_editions')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('edition')
+    .execute();
   return rows.map(fromRow);
 }
 
@@ -85,9 +90,18 @@ export async function listEditions(db: Db, programId: string): Promise<EditionRe
  * const current = await editionInForce(db, files, program);
  */
 export async function editionInForce(db: Db, files: FileStore, program: ProgramsTable): Promise<EditionRecord> {
-  const row = await db.selectFrom('program_editions').selectAll().where('program_id', '=', program.id).where('edition', '=', program.edition).executeTakeFirst();
+  const row = await db
+    .selectFrom('program_editions')
+    .selectAll()
+    .where('program_id', '=', program.id)
+    .where('edition', '=', program.edition)
+    .executeTakeFirst();
   if (row) return fromRow(row);
-  const msg = await db.selectFrom('messages').select(['content', 'sender', 'time', 'height']).where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+  const msg = await db
+    .selectFrom('messages')
+    .select(['content', 'sender', 'time', 'height'])
+    .where('item_hash', '=', program.current_hash)
+    .executeTakeFirstOrThrow();
   const refs = await db.selectFrom('program_refs').selectAll().where('program_id', '=', program.id).execute();
   const { resolved, references } = editionRefs(programContentOf(msg.content ?? '{}'), refs);
   const code = await readCodeManifest(files, resolved.code.file_hash, resolved.code.encoding);

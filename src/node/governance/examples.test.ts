@@ -24,16 +24,26 @@ function example(name: string, fill: Record<string, string>): Record<string, str
 describe('the governed examples deploy and govern as their comments say', () => {
   let h: Harness;
   const [admin, dao] = [newAccount(), newAccount()];
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('governed-admin: new logic in main.py is accepted; a changed non-inline function is LOGIC_CHANGED', async () => {
     const files = example('governed-admin', { ADMIN_ADDRESS: admin.address });
     const d = await deployCode(h.url, admin, files);
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
-    const v2 = await amendCode(h.url, admin, d.code, { ...files, 'main.py': files['main.py'].replace('"version": 1', '"version": 2') });
+    const v2 = await amendCode(h.url, admin, d.code, {
+      ...files,
+      'main.py': files['main.py'].replace('"version": 1', '"version": 2'),
+    });
     assert.equal(v2.body.program_verdicts[0].verdict, 'accepted');
-    const logic = await amendCode(h.url, admin, d.code, { ...files, 'lib/score.py': files['lib/score.py'].replace('x * x', 'x + x') });
+    const logic = await amendCode(h.url, admin, d.code, {
+      ...files,
+      'lib/score.py': files['lib/score.py'].replace('x * x', 'x + x'),
+    });
     assert.equal(logic.body.program_verdicts[0].error_code, 'LOGIC_CHANGED');
   });
 
@@ -47,7 +57,10 @@ describe('the governed examples deploy and govern as their comments say', () => 
   it('governed-timelock: an upgrade takes effect 5 blocks (5 intervals of time) after it is announced', async () => {
     const files = example('governed-timelock', {});
     const d = await deployCode(h.url, admin, files);
-    const up = await amendCode(h.url, admin, d.code, { ...files, 'main.py': files['main.py'].replace('"version": 1', '"version": 2') });
+    const up = await amendCode(h.url, admin, d.code, {
+      ...files,
+      'main.py': files['main.py'].replace('"version": 1', '"version": 2'),
+    });
     const [v] = up.body.program_verdicts;
     assert.equal(v.verdict, 'pending');
     await advanceToHeight(h, v.effective_height - 1);
@@ -56,13 +69,15 @@ describe('the governed examples deploy and govern as their comments say', () => 
     assert.equal((await programState(h.url, d.id)).view.edition, 1);
   });
 
-  it('governed-dao: the DAO\'s vote {program_id, checksum, edition} approves exactly one upgrade', async () => {
+  it("governed-dao: the DAO's vote {program_id, checksum, edition} approves exactly one upgrade", async () => {
     const files = example('governed-dao', { DAO_ADDRESS: dao.address });
     const d = await deployCode(h.url, admin, files);
     const next = { ...files, 'main.py': files['main.py'] + '\n# voted\n' };
     const probe = (await amendCode(h.url, admin, d.code, next)).body.program_verdicts[0];
     assert.equal(probe.error_code, 'CONSTRUCTOR_FAILED');
-    await setAggregate(h.url, dao, 'approved_checksum', { true: { program_id: d.id, checksum: probe.checksum, edition: 1 } });
+    await setAggregate(h.url, dao, 'approved_checksum', {
+      true: { program_id: d.id, checksum: probe.checksum, edition: 1 },
+    });
     assert.equal((await amendCode(h.url, admin, d.code, next)).body.program_verdicts[0].verdict, 'accepted');
   });
 });

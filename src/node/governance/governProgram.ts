@@ -1,5 +1,12 @@
 import { isAlephError } from '../../errors.js';
-import { computeChecksum, evaluateDeployment, isPendingVerdict, type AcceptedVerdict, type PendingVerdict, type RejectedVerdict } from '../../policy/index.js';
+import {
+  computeChecksum,
+  evaluateDeployment,
+  isPendingVerdict,
+  type AcceptedVerdict,
+  type PendingVerdict,
+  type RejectedVerdict,
+} from '../../policy/index.js';
 import { sameAddress, type ProgramContent } from '../../protocol/index.js';
 import { mayActFor, type ApplyContext } from '../apply/applyContext.js';
 import { resolveProgramRefs, saveProgramRefs } from '../apply/programRefs.js';
@@ -19,12 +26,20 @@ function causeOf(ctx: ApplyContext): CauseMessage {
 }
 
 /** Resolves refs; an unknown ref refuses the attempt and is kept on the program's history. */
-async function refsOrRefuse(ctx: ApplyContext, programId: string, content: Content, causeKind: string): Promise<ProgramRefsTable[]> {
+async function refsOrRefuse(
+  ctx: ApplyContext,
+  programId: string,
+  content: Content,
+  causeKind: string,
+): Promise<ProgramRefsTable[]> {
   try {
     return await resolveProgramRefs(ctx.db, programId, content);
   } catch (e) {
     if (!isAlephError(e)) throw e;
-    throw new ProgramRefusedError(refusalOfError(e, { programId, message: causeOf(ctx), causeKind, checksum: null, height: ctx.block.height }), e);
+    throw new ProgramRefusedError(
+      refusalOfError(e, { programId, message: causeOf(ctx), causeKind, checksum: null, height: ctx.block.height }),
+      e,
+    );
   }
 }
 
@@ -45,15 +60,41 @@ export async function deployGoverned(ctx: ApplyContext, content: Content): Promi
   const manifest = typeof code.manifest === 'string' ? null : code.manifest;
   const policyCtx = await loadPolicyContext(ctx.db, id, [manifest], { ...ctx.block, edition: 0 });
   const senderAuthorized = await mayActFor(ctx, content.address);
-  const verdict = evaluateDeployment({ senderAuthorized, candidate: { manifest: code.manifest, resolved, references, owner: content.address, sourceHashes: code.sourceHashes }, ctx: policyCtx });
+  const verdict = evaluateDeployment({
+    senderAuthorized,
+    candidate: {
+      manifest: code.manifest,
+      resolved,
+      references,
+      owner: content.address,
+      sourceHashes: code.sourceHashes,
+    },
+    ctx: policyCtx,
+  });
   const checksum = computeChecksum(resolved);
   if (!verdict.accepted) {
-    throw new ProgramRefusedError(refusalOfVerdict(verdict as RejectedVerdict, { programId: id, message, causeKind: 'deploy', checksum, height: ctx.block.height }));
+    throw new ProgramRefusedError(
+      refusalOfVerdict(verdict as RejectedVerdict, {
+        programId: id,
+        message,
+        causeKind: 'deploy',
+        checksum,
+        height: ctx.block.height,
+      }),
+    );
   }
   const accepted = verdict as AcceptedVerdict;
   await ctx.db
     .insertInto('programs')
-    .values({ id, owner: content.address, current_hash: id, edition: 0, status: 'live', created_height: ctx.height, updated_height: ctx.height })
+    .values({
+      id,
+      owner: content.address,
+      current_hash: id,
+      edition: 0,
+      status: 'live',
+      created_height: ctx.height,
+      updated_height: ctx.height,
+    })
     .execute();
   await saveProgramRefs(ctx.db, id, refs);
   await insertEdition(ctx.db, {
@@ -83,8 +124,16 @@ export async function deployGoverned(ctx: ApplyContext, content: Content): Promi
  * @example
  * await replaceGoverned(ctx, program, content);
  */
-export async function replaceGoverned(ctx: ApplyContext, program: ProgramsTable, content: Content): Promise<UpgradeDecision> {
-  const inForce = await ctx.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirst();
+export async function replaceGoverned(
+  ctx: ApplyContext,
+  program: ProgramsTable,
+  content: Content,
+): Promise<UpgradeDecision> {
+  const inForce = await ctx.db
+    .selectFrom('messages')
+    .select('content')
+    .where('item_hash', '=', program.current_hash)
+    .executeTakeFirst();
   const persistentBefore = inForce?.content ? programContentOf(inForce.content).on.persistent : content.on.persistent;
   // persist/unpersist (a replacement flipping on.persistent) is its own event kind in the history.
   const causeKind = persistentBefore !== content.on.persistent ? 'persist' : 'replace';

@@ -21,10 +21,15 @@ export const UPGRADE_CANCEL_POST_TYPE = 'program-upgrade-cancel';
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
-function body(ctx: ApplyContext, what: string): { program_id: string; checksum?: unknown; edition?: unknown; message_hash?: unknown } {
+function body(
+  ctx: ApplyContext,
+  what: string,
+): { program_id: string; checksum?: unknown; edition?: unknown; message_hash?: unknown } {
   const c = (ctx.msg.content as { content?: unknown }).content as Record<string, unknown> | undefined;
   if (!c || typeof c !== 'object' || typeof c.program_id !== 'string') {
-    throw new AlephError('GOVERNANCE_POST_INVALID', `a ${what} POST needs content {program_id, …}`, { details: { field: 'content.program_id' } });
+    throw new AlephError('GOVERNANCE_POST_INVALID', `a ${what} POST needs content {program_id, …}`, {
+      details: { field: 'content.program_id' },
+    });
   }
   return c as { program_id: string };
 }
@@ -45,26 +50,49 @@ async function knownProgram(ctx: ApplyContext, id: string) {
 export async function recordApproval(ctx: ApplyContext): Promise<void> {
   const c = body(ctx, UPGRADE_APPROVAL_POST_TYPE);
   if (typeof c.checksum !== 'string' || !HEX64.test(c.checksum)) {
-    throw new AlephError('GOVERNANCE_POST_INVALID', 'an approval needs content.checksum: the 64 hex characters of `aleph program checksum`', { details: { field: 'content.checksum' } });
+    throw new AlephError(
+      'GOVERNANCE_POST_INVALID',
+      'an approval needs content.checksum: the 64 hex characters of `aleph program checksum`',
+      { details: { field: 'content.checksum' } },
+    );
   }
   if (typeof c.edition !== 'number' || !Number.isSafeInteger(c.edition) || c.edition < 1 || c.edition > 0xffff) {
-    throw new AlephError('GOVERNANCE_POST_INVALID', 'an approval needs content.edition: the edition the upgrade would become (the current edition + 1)', {
-      hint: 'approvals are single-use: each names the program, the candidate checksum and the candidate edition',
-      details: { field: 'content.edition' },
-    });
+    throw new AlephError(
+      'GOVERNANCE_POST_INVALID',
+      'an approval needs content.edition: the edition the upgrade would become (the current edition + 1)',
+      {
+        hint: 'approvals are single-use: each names the program, the candidate checksum and the candidate edition',
+        details: { field: 'content.edition' },
+      },
+    );
   }
   const program = await knownProgram(ctx, c.program_id);
   if (c.edition <= program.edition) {
-    throw new AlephError('APPROVAL_EDITION_PASSED', `program ${program.id} is already at edition ${program.edition}; an approval for edition ${c.edition} could never count`, {
-      hint: `approve edition ${program.edition + 1} (the next upgrade)`,
-      details: { program_id: program.id, edition: c.edition, current_edition: program.edition },
-    });
+    throw new AlephError(
+      'APPROVAL_EDITION_PASSED',
+      `program ${program.id} is already at edition ${program.edition}; an approval for edition ${c.edition} could never count`,
+      {
+        hint: `approve edition ${program.edition + 1} (the next upgrade)`,
+        details: { program_id: program.id, edition: c.edition, current_edition: program.edition },
+      },
+    );
   }
-  const row = { program_id: program.id, edition: c.edition, checksum: c.checksum.toLowerCase(), address: ctx.msg.content.address, message_hash: ctx.msg.envelope.item_hash, height: ctx.block.height };
+  const row = {
+    program_id: program.id,
+    edition: c.edition,
+    checksum: c.checksum.toLowerCase(),
+    address: ctx.msg.content.address,
+    message_hash: ctx.msg.envelope.item_hash,
+    height: ctx.block.height,
+  };
   await ctx.db
     .insertInto('program_approvals')
     .values(row)
-    .onConflict((oc) => oc.columns(['program_id', 'edition', 'checksum', 'address']).doUpdateSet({ message_hash: row.message_hash, height: row.height }))
+    .onConflict((oc) =>
+      oc
+        .columns(['program_id', 'edition', 'checksum', 'address'])
+        .doUpdateSet({ message_hash: row.message_hash, height: row.height }),
+    )
     .execute();
 }
 
@@ -78,14 +106,24 @@ export async function cancelPendingUpgrades(ctx: ApplyContext): Promise<void> {
   const c = body(ctx, UPGRADE_CANCEL_POST_TYPE);
   const program = await knownProgram(ctx, c.program_id);
   if (!sameAddress(program.owner, ctx.msg.content.address)) {
-    throw new AlephError('NOT_AUTHORIZED', `only the owner ${program.owner} (or a delegate) may cancel an upgrade of ${program.id}`, {
-      details: { owner: program.owner, address: ctx.msg.content.address },
-    });
+    throw new AlephError(
+      'NOT_AUTHORIZED',
+      `only the owner ${program.owner} (or a delegate) may cancel an upgrade of ${program.id}`,
+      {
+        details: { owner: program.owner, address: ctx.msg.content.address },
+      },
+    );
   }
   if (c.message_hash !== undefined && (typeof c.message_hash !== 'string' || !HEX64.test(c.message_hash))) {
-    throw new AlephError('GOVERNANCE_POST_INVALID', 'content.message_hash must be the hash of the announcing message', { details: { field: 'content.message_hash' } });
+    throw new AlephError('GOVERNANCE_POST_INVALID', 'content.message_hash must be the hash of the announcing message', {
+      details: { field: 'content.message_hash' },
+    });
   }
-  let query = ctx.db.updateTable('program_pending').set({ status: 'cancelled', settled_height: ctx.block.height, settled_by: ctx.msg.envelope.item_hash }).where('program_id', '=', program.id).where('status', '=', 'pending');
+  let query = ctx.db
+    .updateTable('program_pending')
+    .set({ status: 'cancelled', settled_height: ctx.block.height, settled_by: ctx.msg.envelope.item_hash })
+    .where('program_id', '=', program.id)
+    .where('status', '=', 'pending');
   if (typeof c.message_hash === 'string') query = query.where('message_hash', '=', c.message_hash);
   const [result] = await query.execute();
   if (Number(result?.numUpdatedRows ?? 0) === 0) {

@@ -1,4 +1,12 @@
-import { computeChecksum, evaluateUpgrade, type CandidateEdition, type EditionState, type Manifest, type UpgradeCause, type Verdict } from '../../policy/index.js';
+import {
+  computeChecksum,
+  evaluateUpgrade,
+  type CandidateEdition,
+  type EditionState,
+  type Manifest,
+  type UpgradeCause,
+  type Verdict,
+} from '../../policy/index.js';
 import type { ProgramContent } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
@@ -29,7 +37,9 @@ export interface CauseMessage {
 }
 
 /** What a time-locked upgrade keeps so it can be rebuilt at its effective height (program_pending.candidate). */
-export type PendingCandidate = { kind: 'replace' } | { kind: 'amend'; original: string; version: string; file_hash: string };
+export type PendingCandidate =
+  | { kind: 'replace' }
+  | { kind: 'amend'; original: string; version: string; file_hash: string };
 
 /** One upgrade event (DESIGN §3) of one program, ready to judge. */
 export interface UpgradeAttempt {
@@ -66,7 +76,8 @@ export interface UpgradeDecision {
 async function candidateCode(scope: GovernanceScope, current: EditionRecord, next: EditionRefs): Promise<CodeManifest> {
   const a = current.resolved.code;
   const b = next.resolved.code;
-  if (a.file_hash === b.file_hash && a.encoding === b.encoding) return { manifest: current.manifest, sourceHashes: current.sourceHashes };
+  if (a.file_hash === b.file_hash && a.encoding === b.encoding)
+    return { manifest: current.manifest, sourceHashes: current.sourceHashes };
   return readCodeManifest(scope.files, b.file_hash, b.encoding);
 }
 
@@ -86,8 +97,15 @@ export async function judgeUpgrade(scope: GovernanceScope, putative: UpgradeAtte
   const next = editionRefs(attempt.content, attempt.refs);
   const code = await candidateCode(scope, current, next);
   const parsed: Manifest | null = typeof code.manifest === 'string' ? null : code.manifest;
-  const ctx = await loadPolicyContext(scope.db, program.id, [current.manifest, parsed], { ...scope.block, edition: current.edition + 1 });
-  const inForce = await scope.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirst();
+  const ctx = await loadPolicyContext(scope.db, program.id, [current.manifest, parsed], {
+    ...scope.block,
+    edition: current.edition + 1,
+  });
+  const inForce = await scope.db
+    .selectFrom('messages')
+    .select('content')
+    .where('item_hash', '=', program.current_hash)
+    .executeTakeFirst();
   const state: EditionState = {
     programId: program.id,
     edition: current.edition,
@@ -100,7 +118,13 @@ export async function judgeUpgrade(scope: GovernanceScope, putative: UpgradeAtte
     references: current.references,
     sourceHashes: current.sourceHashes,
   };
-  const candidate: CandidateEdition = { manifest: code.manifest, resolved: next.resolved, references: next.references, owner: attempt.owner, sourceHashes: code.sourceHashes };
+  const candidate: CandidateEdition = {
+    manifest: code.manifest,
+    resolved: next.resolved,
+    references: next.references,
+    owner: attempt.owner,
+    sourceHashes: code.sourceHashes,
+  };
   const verdict = evaluateUpgrade({
     senderAuthorized: attempt.senderAuthorized,
     cause: attempt.cause,

@@ -2,18 +2,41 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
-import { amendCode, approve, codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  uploadWithStore,
+  type Harness,
+} from '../testing/nodeHarness.js';
+import {
+  amendCode,
+  approve,
+  codeZip,
+  deployCode,
+  governedFiles,
+  programState,
+  replaceWith,
+} from '../testing/governanceHarness.js';
 import { advanceToHeight } from '../testing/manualClock.js';
 
 describe('@multisig and @timelock (beyond Leo)', () => {
   let h: Harness;
   const [alice, bob, carol, dave] = [newAccount(), newAccount(), newAccount(), newAccount()];
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
   const height = async () => (await getJson(h.url, '/api/v0/height')).body.height as number;
   const cancel = async (account = alice, content: Record<string, unknown>) =>
-    postMessage(h.url, await sign(account, buildPost({ sender: account.address, type: 'program-upgrade-cancel', content })));
+    postMessage(
+      h.url,
+      await sign(account, buildPost({ sender: account.address, type: 'program-upgrade-cancel', content })),
+    );
 
   it('@multisig: an upgrade needs threshold distinct approvals of its checksum by listed signers', async () => {
     const toml = `constructor = '@multisig(threshold=2, signers=["${alice.address}", "${bob.address}", "${carol.address}"])'\n`;
@@ -21,7 +44,13 @@ describe('@multisig and @timelock (beyond Leo)', () => {
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
     const next = governedFiles(toml, 'v2\n');
     const up = await uploadWithStore(h.url, codeZip(next));
-    const dry = await (await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code_hash: up.body.hash }) })).json() as any;
+    const dry = (await (
+      await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code_hash: up.body.hash }),
+      })
+    ).json()) as any;
     assert.equal(dry.error_code, 'MULTISIG_THRESHOLD_NOT_MET');
     const checksum = dry.checksum as string;
 
@@ -42,16 +71,31 @@ describe('@multisig and @timelock (beyond Leo)', () => {
   });
 
   it('approvals are checked at the boundary and withdrawn by a FORGET', async () => {
-    const d = await deployCode(h.url, alice, governedFiles(`constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`));
+    const d = await deployCode(
+      h.url,
+      alice,
+      governedFiles(`constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`),
+    );
     const bad = await approve(h.url, bob, d.id, 'not-a-checksum', 1);
     assert.equal(bad.body.error_code, 'GOVERNANCE_POST_INVALID');
     assert.equal((await approve(h.url, bob, 'ab'.repeat(32), 'cd'.repeat(32), 1)).body.error_code, 'PROGRAM_NOT_FOUND');
     const next = governedFiles(`constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`, 'v2\n');
     const probe = await amendCode(h.url, alice, d.code, next);
     const checksum = probe.body.program_verdicts[0].checksum;
-    const approval = await sign(bob, buildPost({ sender: bob.address, type: 'program-upgrade-approval', ref: d.id, content: { program_id: d.id, checksum, edition: 1 } }));
+    const approval = await sign(
+      bob,
+      buildPost({
+        sender: bob.address,
+        type: 'program-upgrade-approval',
+        ref: d.id,
+        content: { program_id: d.id, checksum, edition: 1 },
+      }),
+    );
     assert.equal((await postMessage(h.url, approval)).status, 200);
-    await postMessage(h.url, await sign(bob, buildForget({ sender: bob.address, hashes: [approval.item_hash], reason: 'changed my mind' })));
+    await postMessage(
+      h.url,
+      await sign(bob, buildForget({ sender: bob.address, hashes: [approval.item_hash], reason: 'changed my mind' })),
+    );
     const after = await amendCode(h.url, alice, d.code, next);
     assert.equal(after.body.program_verdicts[0].error_code, 'MULTISIG_THRESHOLD_NOT_MET');
   });

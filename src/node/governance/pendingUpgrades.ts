@@ -16,17 +16,39 @@ type PendingRow = Omit<ProgramPendingTable, 'id'> & { id: number };
  * references (use_latest may have moved), an amend moves the amended chain on top of the edition in force.
  */
 async function rebuild(ctx: GovernanceScope, row: PendingRow): Promise<UpgradeAttempt> {
-  const program = await ctx.db.selectFrom('programs').selectAll().where('id', '=', row.program_id).executeTakeFirstOrThrow();
+  const program = await ctx.db
+    .selectFrom('programs')
+    .selectAll()
+    .where('id', '=', row.program_id)
+    .executeTakeFirstOrThrow();
   const message = { hash: row.message_hash, sender: row.sender, time: ctx.block.time };
   const candidate = JSON.parse(row.candidate) as PendingCandidate;
   const common = { announcedHeight: row.announced_height };
   if (candidate.kind === 'amend') {
-    const inForce = await ctx.db.selectFrom('messages').select('content').where('item_hash', '=', program.current_hash).executeTakeFirstOrThrow();
+    const inForce = await ctx.db
+      .selectFrom('messages')
+      .select('content')
+      .where('item_hash', '=', program.current_hash)
+      .executeTakeFirstOrThrow();
     const refs = await ctx.db.selectFrom('program_refs').selectAll().where('program_id', '=', program.id).execute();
     const { kind: _k, ...amend } = candidate;
-    return { ...amendAttempt({ program, content: programContentOf(inForce.content ?? '{}'), refs, amend, message, owner: row.program_owner }), ...common };
+    return {
+      ...amendAttempt({
+        program,
+        content: programContentOf(inForce.content ?? '{}'),
+        refs,
+        amend,
+        message,
+        owner: row.program_owner,
+      }),
+      ...common,
+    };
   }
-  const announced = await ctx.db.selectFrom('messages').select('content').where('item_hash', '=', row.message_hash).executeTakeFirstOrThrow();
+  const announced = await ctx.db
+    .selectFrom('messages')
+    .select('content')
+    .where('item_hash', '=', row.message_hash)
+    .executeTakeFirstOrThrow();
   const content = programContentOf(announced.content ?? '{}');
   return {
     program,
@@ -57,7 +79,11 @@ export type DueScope = Omit<GovernanceScope, 'block'> & { stmts: WriterStatement
  * @example
  * await applyDueUpgrades(scope, block.height, (h) => blocks.startOf(h));
  */
-export async function applyDueUpgrades(scope: DueScope, height: number, blockAt: (height: number) => BlockStamp): Promise<boolean> {
+export async function applyDueUpgrades(
+  scope: DueScope,
+  height: number,
+  blockAt: (height: number) => BlockStamp,
+): Promise<boolean> {
   if (!scope.stmts.anyDueUpgrade(height)) return false;
   const due = await scope.db
     .selectFrom('program_pending')
@@ -81,9 +107,22 @@ export async function applyDueUpgrades(scope: DueScope, height: number, blockAt:
       scope.stmts.rollback();
       const e = isAlephError(caught)
         ? caught
-        : new AlephError('PENDING_UPGRADE_FAILED', `the time-locked upgrade could not be applied: ${(caught as Error).message}`, { details: { message_hash: row.message_hash } });
+        : new AlephError(
+            'PENDING_UPGRADE_FAILED',
+            `the time-locked upgrade could not be applied: ${(caught as Error).message}`,
+            { details: { message_hash: row.message_hash } },
+          );
       const message = { hash: row.message_hash, sender: row.sender, time: ctx.block.time };
-      await insertRefusal(ctx.db, refusalOfError(e, { programId: row.program_id, message, causeKind: row.cause_kind, checksum: row.checksum, height: ctx.block.height }));
+      await insertRefusal(
+        ctx.db,
+        refusalOfError(e, {
+          programId: row.program_id,
+          message,
+          causeKind: row.cause_kind,
+          checksum: row.checksum,
+          height: ctx.block.height,
+        }),
+      );
       status = 'refused';
     }
     await ctx.db
@@ -97,6 +136,10 @@ export async function applyDueUpgrades(scope: DueScope, height: number, blockAt:
 
 /** The earliest effective height of a pending upgrade, to wake the writer then; null when none. */
 export async function nextDueHeight(db: GovernanceScope['db']): Promise<number | null> {
-  const row = await db.selectFrom('program_pending').select((eb) => eb.fn.min<number>('effective_height').as('h')).where('status', '=', 'pending').executeTakeFirst();
+  const row = await db
+    .selectFrom('program_pending')
+    .select((eb) => eb.fn.min<number>('effective_height').as('h'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return row?.h ?? null;
 }

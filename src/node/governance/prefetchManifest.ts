@@ -50,5 +50,11 @@ export async function prefetchCodeFile(files: FileStore, fileHash: string): Prom
 export async function prefetchCodeManifest(db: Db, files: FileStore, msg: ValidMessage): Promise<void> {
   const c = msg.content as Record<string, unknown>;
   if (msg.envelope.type === 'PROGRAM') await prefetchProgramCode(db, files, c.code);
-  else if (msg.envelope.type === 'STORE' && typeof c.ref === 'string' && typeof c.item_hash === 'string' && /^[0-9a-f]{64}$/.test(c.item_hash)) await prefetchCodeFile(files, c.item_hash);
+  else if (
+    msg.envelope.type === 'STORE' &&
+    typeof c.ref === 'string' &&
+    typeof c.item_hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(c.item_hash)
+  )
+    await prefetchCodeFile(files, c.item_hash);
 }

@@ -52,7 +52,9 @@ export async function readManifest(archive: CodeArchive): Promise<CodeManifest> 
   let left = SOURCES_MAX_BYTES;
   for (const path of declaredSources(manifest)) {
     const bytes = await archive.read(path, left).catch((e: unknown) => {
-      throw isAlephError(e) && e.code === 'MANIFEST_TOO_LARGE' ? manifestTooLarge(path, SOURCES_MAX_BYTES, 'interface sources (together)') : e;
+      throw isAlephError(e) && e.code === 'MANIFEST_TOO_LARGE'
+        ? manifestTooLarge(path, SOURCES_MAX_BYTES, 'interface sources (together)')
+        : e;
     });
     if (!bytes) continue;
     left -= bytes.length;
@@ -85,7 +87,9 @@ export function readCodeManifest(files: FileStore, fileHash: string, encoding: s
   const p = openCodeArchive(files, fileHash, encoding).then(readManifest);
   cache.set(key, p);
   // A file not (yet) on this node is not a property of its bytes: do not remember that.
-  p.catch((e: unknown) => { if (!isAlephError(e) || e.code !== 'MANIFEST_TOO_LARGE') cache.delete(key); });
+  p.catch((e: unknown) => {
+    if (!isAlephError(e) || e.code !== 'MANIFEST_TOO_LARGE') cache.delete(key);
+  });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return p;
 }

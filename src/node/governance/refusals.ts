@@ -22,7 +22,10 @@ export interface RefusalRecord {
  * @example
  * const r = refusalOfVerdict(verdict, { programId, message, causeKind: 'amend', checksum, height });
  */
-export function refusalOfVerdict(v: RejectedVerdict, at: Omit<RefusalRecord, 'errorCode' | 'rule' | 'details'>): RefusalRecord {
+export function refusalOfVerdict(
+  v: RejectedVerdict,
+  at: Omit<RefusalRecord, 'errorCode' | 'rule' | 'details'>,
+): RefusalRecord {
   return { ...at, errorCode: v.error_code, rule: v.rule, details: v.details };
 }
 
@@ -30,8 +33,16 @@ export function refusalOfVerdict(v: RejectedVerdict, at: Omit<RefusalRecord, 'er
  * Builds the refusal of an error thrown while judging (an unknown ref in a replacement, say): the
  * program's history shows every refused attempt, not only those the policy engine refused.
  */
-export function refusalOfError(e: AlephError, at: Omit<RefusalRecord, 'errorCode' | 'rule' | 'details'>): RefusalRecord {
-  return { ...at, errorCode: e.code, rule: 'message: the message must be valid and authorized', details: { message: e.message, ...e.details } };
+export function refusalOfError(
+  e: AlephError,
+  at: Omit<RefusalRecord, 'errorCode' | 'rule' | 'details'>,
+): RefusalRecord {
+  return {
+    ...at,
+    errorCode: e.code,
+    rule: 'message: the message must be valid and authorized',
+    details: { message: e.message, ...e.details },
+  };
 }
 
 /** Appends a refusal to the program's history. */
@@ -64,10 +75,16 @@ export class ProgramRefusedError extends AlephError {
   constructor(refusal: RefusalRecord, cause?: unknown) {
     const { message, ...details } = refusal.details as { message?: unknown };
     const text = typeof message === 'string' ? message : refusal.errorCode;
-    const hint = cause instanceof AlephError ? cause.hint : policyError(refusal.errorCode as PolicyErrorCode, text).hint;
+    const hint =
+      cause instanceof AlephError ? cause.hint : policyError(refusal.errorCode as PolicyErrorCode, text).hint;
     super(refusal.errorCode as AlephErrorCode, text, {
       hint,
-      details: { ...details, rule: refusal.rule, program_id: refusal.programId, ...(refusal.checksum ? { checksum: refusal.checksum } : {}) },
+      details: {
+        ...details,
+        rule: refusal.rule,
+        program_id: refusal.programId,
+        ...(refusal.checksum ? { checksum: refusal.checksum } : {}),
+      },
       ...(cause === undefined ? {} : { cause }),
     });
     this.refusal = refusal;

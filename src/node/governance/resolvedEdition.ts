@@ -40,7 +40,8 @@ export function editionRefs(content: ProgramContent, refs: ProgramRefsTable[]): 
     if ('name' in v) return { mount: v.mount, name: v.name, size_mib: v.size_mib, persistence: v.persistence };
     return { mount: v.mount, file_hash: fileOf(refs, 'volume', v.mount) };
   });
-  if (content.data?.ref) volumes.push({ mount: content.data.mount, file_hash: fileOf(refs, 'data', content.data.mount) });
+  if (content.data?.ref)
+    volumes.push({ mount: content.data.mount, file_hash: fileOf(refs, 'data', content.data.mount) });
   // JSON round trip: schema defaults may leave `undefined` members, which have no canonical form.
   const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
   const resolved: ResolvedEdition = {
@@ -52,7 +53,8 @@ export function editionRefs(content: ProgramContent, refs: ProgramRefsTable[]): 
     variables: content.variables ?? null,
     on: { http: content.on.http, persistent: content.on.persistent },
   };
-  const target = (kind: ProgramRefsTable['kind']): ReferenceUse['target'] => (kind === 'code' || kind === 'runtime' ? kind : 'volume');
+  const target = (kind: ProgramRefsTable['kind']): ReferenceUse['target'] =>
+    kind === 'code' || kind === 'runtime' ? kind : 'volume';
   const references: ReferenceUse[] = refs.map((r) => ({
     target: target(r.kind),
     ref: r.original,

@@ -1,17 +1,29 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { getJson, newAccount, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
-import { amendCode, codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
+import {
+  amendCode,
+  codeZip,
+  deployCode,
+  governedFiles,
+  programState,
+  replaceWith,
+} from '../testing/governanceHarness.js';
 
-const admin = (address: string, extra = '') => `upgrade_policy = "compatible"\nconstructor = '@admin(address="${address}")'\n${extra}`;
+const admin = (address: string, extra = '') =>
+  `upgrade_policy = "compatible"\nconstructor = '@admin(address="${address}")'\n${extra}`;
 const IFACE = '[interface.transitions.main]\ninputs = ["u32", "u32"]\noutputs = ["u32"]\n';
 
 describe('governed upgrades (replacement and STORE amend)', () => {
   let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   /** Asserts the program did not move: same edition, version and resolved refs, refusal on its history. */
   async function unchanged(id: string, before: { view: any }, code: string) {
@@ -29,7 +41,10 @@ describe('governed upgrades (replacement and STORE amend)', () => {
     const before = await programState(h.url, d.id);
     const r = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, resources: { ...c.resources, vcpus: 2 } }));
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual(r.body.program_verdicts.map((v: any) => [v.verdict, v.edition]), [['accepted', 1]]);
+    assert.deepEqual(
+      r.body.program_verdicts.map((v: any) => [v.verdict, v.edition]),
+      [['accepted', 1]],
+    );
     const after = await programState(h.url, d.id);
     assert.equal(after.view.edition, 1);
     assert.notEqual(after.view.checksum, before.view.checksum);
@@ -53,12 +68,21 @@ describe('governed upgrades (replacement and STORE amend)', () => {
 
   it('an immutable program refuses every upgrade; weakening its policy is named as such', async () => {
     const pinned = { codeUseLatest: false, runtimeUseLatest: false };
-    const d = await deployCode(h.url, alice, governedFiles('upgrade_policy = "immutable"\nconstructor = "@noupgrade"\n'), pinned);
+    const d = await deployCode(
+      h.url,
+      alice,
+      governedFiles('upgrade_policy = "immutable"\nconstructor = "@noupgrade"\n'),
+      pinned,
+    );
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
     const before = await programState(h.url, d.id);
     const same = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, variables: { A: '1' } }));
     assert.equal(same.body.error_code, 'UPGRADE_IMMUTABLE');
-    const weaker = await storeFile(h.url, alice, codeZip(governedFiles('upgrade_policy = "compatible"\nconstructor = "@noupgrade"\n')));
+    const weaker = await storeFile(
+      h.url,
+      alice,
+      codeZip(governedFiles('upgrade_policy = "compatible"\nconstructor = "@noupgrade"\n')),
+    );
     const r = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, code: { ...c.code, ref: weaker } }));
     assert.equal(r.body.error_code, 'UPGRADE_WEAKER_POLICY');
     await unchanged(d.id, before, 'UPGRADE_WEAKER_POLICY');
@@ -66,8 +90,15 @@ describe('governed upgrades (replacement and STORE amend)', () => {
 
   it('ossification: a compatible program upgraded to immutable accepts nothing after', async () => {
     const d = await deployCode(h.url, alice, governedFiles(admin(alice.address)), { runtimeUseLatest: false });
-    const final = await storeFile(h.url, alice, codeZip(governedFiles(admin(alice.address).replace('compatible', 'immutable'))));
-    const r = await replaceWith(h.url, alice, d.id, (c) => ({ ...c, code: { ...c.code, ref: final, use_latest: false } }));
+    const final = await storeFile(
+      h.url,
+      alice,
+      codeZip(governedFiles(admin(alice.address).replace('compatible', 'immutable'))),
+    );
+    const r = await replaceWith(h.url, alice, d.id, (c) => ({
+      ...c,
+      code: { ...c.code, ref: final, use_latest: false },
+    }));
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const view = (await getJson(h.url, `/api/v0/programs/${d.id}`)).body;
     assert.equal(view.upgrade_policy, 'immutable');
@@ -96,7 +127,12 @@ describe('governed upgrades (replacement and STORE amend)', () => {
     const dropped = await amendCode(h.url, alice, d.code, { 'main.py': 'plain again\n' });
     assert.equal(dropped.body.program_verdicts[0].error_code, 'CONSTRUCTOR_CHANGED');
     await unchanged(d.id, before, 'CONSTRUCTOR_CHANGED');
-    const same = await amendCode(h.url, alice, d.code, governedFiles(`# a comment\n${admin(alice.address)}`, 'new logic\n'));
+    const same = await amendCode(
+      h.url,
+      alice,
+      d.code,
+      governedFiles(`# a comment\n${admin(alice.address)}`, 'new logic\n'),
+    );
     assert.equal(same.body.program_verdicts[0].verdict, 'accepted');
   });
 
@@ -112,7 +148,12 @@ describe('governed upgrades (replacement and STORE amend)', () => {
     assert.equal(v.details.component, 'transition');
     assert.equal(v.details.name, 'extra');
     await unchanged(d.id, before, 'INTERFACE_REMOVED');
-    const sig = await amendCode(h.url, alice, d.code, governedFiles(admin(alice.address, more.replace('outputs = ["u32"]', 'outputs = ["u64"]'))));
+    const sig = await amendCode(
+      h.url,
+      alice,
+      d.code,
+      governedFiles(admin(alice.address, more.replace('outputs = ["u32"]', 'outputs = ["u64"]'))),
+    );
     assert.equal(sig.body.program_verdicts[0].error_code, 'SIGNATURE_CHANGED');
   });
 
@@ -121,10 +162,16 @@ describe('governed upgrades (replacement and STORE amend)', () => {
     const files = governedFiles(admin(alice.address), 'v2\n');
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(codeZip(files))]), 'file');
-    const up = await (await fetch(`${h.url}/api/v0/storage/add_file`, { method: 'POST', body: form })).json() as { hash: string };
+    const up = (await (await fetch(`${h.url}/api/v0/storage/add_file`, { method: 'POST', body: form })).json()) as {
+      hash: string;
+    };
     const heightBefore = (await getJson(h.url, '/api/v0/height')).body.height;
     const dry = async (body: unknown) => {
-      const r = await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${h.url}/api/v0/programs/${d.id}/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: r.status, body: (await r.json()) as any };
     };
     const byBob = await dry({ code_hash: up.hash, sender: bob.address });
@@ -138,7 +185,9 @@ describe('governed upgrades (replacement and STORE amend)', () => {
     const real = await amendCode(h.url, alice, d.code, files);
     assert.equal(real.body.program_verdicts[0].checksum, byAlice.body.checksum);
     const content = (await getJson(h.url, `/api/v0/programs/${d.id}`)).body.content;
-    const viaContent = await dry({ content: { ...content, time: undefined, replaces: undefined, resources: { ...content.resources, vcpus: 3 } } });
+    const viaContent = await dry({
+      content: { ...content, time: undefined, replaces: undefined, resources: { ...content.resources, vcpus: 3 } },
+    });
     assert.equal(viaContent.body.accepted, true, JSON.stringify(viaContent.body));
     assert.equal(viaContent.body.edition, 2);
     assert.deepEqual(viaContent.body.changes, ['resources']);

@@ -24,7 +24,11 @@ function landsAt(name: string): string | null {
   return parts.includes('..') ? null : parts.join('/');
 }
 
-interface Entry { method: number; compressedSize: number; local: number }
+interface Entry {
+  method: number;
+  compressedSize: number;
+  local: number;
+}
 
 async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
@@ -37,19 +41,28 @@ async function indexEntries(fh: FileHandle, size: number): Promise<Map<string, E
   const tailLen = Math.min(size, 22 + 65535);
   const tail = await readAt(fh, size - tailLen, tailLen);
   let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { eocd = i; break; }
+  for (let i = tail.length - 22; i >= 0; i--)
+    if (tail.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) return null;
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdSize > MAX_CENTRAL_DIRECTORY) throw manifestTooLarge('zip central directory', MAX_CENTRAL_DIRECTORY, 'central directory');
+  if (cdSize > MAX_CENTRAL_DIRECTORY)
+    throw manifestTooLarge('zip central directory', MAX_CENTRAL_DIRECTORY, 'central directory');
   if (cdOffset + cdSize > size) return null;
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries = new Map<string, Entry>();
-  for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === CENTRAL;) {
+  for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === CENTRAL; ) {
     const nameLen = cd.readUInt16LE(p + 28);
     const at = landsAt(cd.subarray(p + 46, p + 46 + nameLen).toString('utf8'));
     if ((cd.readUInt16LE(p + 8) & 1) === 0 && at !== null) {
-      entries.set(at, { method: cd.readUInt16LE(p + 10), compressedSize: cd.readUInt32LE(p + 20), local: cd.readUInt32LE(p + 42) });
+      entries.set(at, {
+        method: cd.readUInt16LE(p + 10),
+        compressedSize: cd.readUInt32LE(p + 20),
+        local: cd.readUInt32LE(p + 42),
+      });
     }
     p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
   }
@@ -81,7 +94,13 @@ export function zipReader(file: string): { read(path: string, maxBytes: number):
   };
 }
 
-async function readEntry(fh: FileHandle, size: number, e: Entry, path: string, maxBytes: number): Promise<Uint8Array | null> {
+async function readEntry(
+  fh: FileHandle,
+  size: number,
+  e: Entry,
+  path: string,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
   if (e.method !== 0 && e.method !== 8) return null;
   const head = await readAt(fh, e.local, 30);
   if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) return null;
@@ -99,11 +118,14 @@ async function readEntry(fh: FileHandle, size: number, e: Entry, path: string, m
     const chunk = await readAt(fh, pos, Math.min(CHUNK, end - pos));
     if (chunk.length === 0) break;
     pos += chunk.length;
-    if (!inflate) { take(chunk); continue; }
+    if (!inflate) {
+      take(chunk);
+      continue;
+    }
     // Inflate inflates a whole pushed slice at once, and deflate expands up to ~1032x: slices sized to the
     // budget left keep each step's output near the cap (a 64 KiB slice of a bomb is 64 MiB).
     try {
-      for (let i = 0; i < chunk.length;) {
+      for (let i = 0; i < chunk.length; ) {
         const step = Math.max(64, Math.min(CHUNK, Math.floor((maxBytes - total) / 1032)));
         inflate.push(chunk.subarray(i, i + step), pos >= end && i + step >= chunk.length);
         i += step;

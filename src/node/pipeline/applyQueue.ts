@@ -12,9 +12,17 @@ import type { BlockClock } from './blockClock.js';
 import { DEFAULT_REJECTED_CONTENT_CHARS, recordRejection } from './recordMessage.js';
 
 /** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
-export interface Applied { height: number; verdicts: boolean }
+export interface Applied {
+  height: number;
+  verdicts: boolean;
+}
 /** A message to apply, or (msg null) a wake-up to cut the blocks that elapsed: time-locked upgrades fall due with none. */
-interface Item { msg: ValidMessage | null; receptionTime: number; resolve(a?: Applied): void; reject(e: unknown): void }
+interface Item {
+  msg: ValidMessage | null;
+  receptionTime: number;
+  resolve(a?: Applied): void;
+  reject(e: unknown): void;
+}
 
 /**
  * The single writer: applies valid messages one at a time in arrival order (the node's processing order,
@@ -52,7 +60,10 @@ export class ApplyQueue {
   /** Applies whatever fell due by now (no message); settles once committed. */
   catchUp(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return this.push(null, 0).then(() => undefined, () => undefined);
+    return this.push(null, 0).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Stops waking up (the node is closing); queued work still drains. */
@@ -111,13 +122,28 @@ export class ApplyQueue {
           const block = this.blocks.stamp();
           // Before the message: it must see every upgrade due at its block, on every node alike.
           const dueEvents: NodeEvent[] = [];
-          if (await applyDueUpgrades({ db: trx, stmts, files: this.files, height, events: dueEvents }, block.height, (h) => this.blocks.startOf(h))) events.push(...dueEvents);
+          if (
+            await applyDueUpgrades(
+              { db: trx, stmts, files: this.files, height, events: dueEvents },
+              block.height,
+              (h) => this.blocks.startOf(h),
+            )
+          )
+            events.push(...dueEvents);
           if (!item.msg) {
             settled.push(() => item.resolve());
             continue;
           }
           stmts.savepoint();
-          const ctx: ApplyContext = { db: trx, stmts, files: this.files, msg: item.msg, height: height + 1, block, events: [] };
+          const ctx: ApplyContext = {
+            db: trx,
+            stmts,
+            files: this.files,
+            msg: item.msg,
+            height: height + 1,
+            block,
+            events: [],
+          };
           try {
             await applyMessage(ctx, item.receptionTime);
             stmts.release();
@@ -132,12 +158,17 @@ export class ApplyQueue {
               if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
               settled.push(() => item.reject(e));
             } else {
-              const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, { cause: e });
+              const err = new AlephError(
+                'INTERNAL_ERROR',
+                `the node failed to apply the message: ${(e as Error).message}`,
+                { cause: e },
+              );
               settled.push(() => item.reject(err));
             }
           }
         }
-        if (!this.queue.length && batch.length < this.maxBatch) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.queue.length && batch.length < this.maxBatch)
+          await new Promise<void>((resolve) => setImmediate(resolve));
       }
       // Asked here, in the transaction, rather than by each publication after the commit: nothing else
       // writes in between, and most messages concern no program.
@@ -150,7 +181,10 @@ export class ApplyQueue {
       stmts.setMeta(last.key, last.value);
       await trx.commit().execute();
     } catch (e) {
-      await trx.rollback().execute().catch(() => undefined);
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
       for (const item of batch) item.reject(e);
       return;
     }

@@ -42,16 +42,22 @@ export class BlockClock {
   /** Reads (or, at first start, fixes and stores) the genesis and the interval of the store's network. */
   static async open(db: Db, clock: Clock = wallClock, intervalMs?: number): Promise<BlockClock> {
     if (intervalMs !== undefined && (!Number.isSafeInteger(intervalMs) || intervalMs < 1)) {
-      throw new AlephError('NODE_SETTING_INVALID', `blockIntervalMs must be a positive integer, not ${intervalMs}`, { details: { setting: 'blockIntervalMs' } });
+      throw new AlephError('NODE_SETTING_INVALID', `blockIntervalMs must be a positive integer, not ${intervalMs}`, {
+        details: { setting: 'blockIntervalMs' },
+      });
     }
     const rows = await db.selectFrom('meta').select(['key', 'value']).where('key', 'in', Object.values(META)).execute();
     const meta = new Map(rows.map((r) => [r.key, Number(r.value)]));
     const storedInterval = meta.get(META.interval);
     if (storedInterval !== undefined && intervalMs !== undefined && storedInterval !== intervalMs) {
-      throw new AlephError('NODE_SETTING_CHANGED', `this store's network cuts a block every ${storedInterval} ms; it cannot change to ${intervalMs} ms`, {
-        hint: 'the block interval is fixed at the network\'s first start: drop the setting, or start a new network in a new home',
-        details: { setting: 'blockIntervalMs', stored: storedInterval, given: intervalMs },
-      });
+      throw new AlephError(
+        'NODE_SETTING_CHANGED',
+        `this store's network cuts a block every ${storedInterval} ms; it cannot change to ${intervalMs} ms`,
+        {
+          hint: "the block interval is fixed at the network's first start: drop the setting, or start a new network in a new home",
+          details: { setting: 'blockIntervalMs', stored: storedInterval, given: intervalMs },
+        },
+      );
     }
     const now = clock.now();
     const genesis = meta.get(META.genesis) ?? now;
@@ -59,7 +65,10 @@ export class BlockClock {
     if (!meta.has(META.genesis)) {
       await db
         .insertInto('meta')
-        .values([{ key: META.genesis, value: String(genesis) }, { key: META.interval, value: String(interval) }])
+        .values([
+          { key: META.genesis, value: String(genesis) },
+          { key: META.interval, value: String(interval) },
+        ])
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
     }

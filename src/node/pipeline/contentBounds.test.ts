@@ -8,17 +8,30 @@ import WebSocket from 'ws';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { createNode } from '../createNode.js';
-import { getJson, newAccount, postMessage, sign, signRaw, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  signRaw,
+  startTestNode,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 describe('content and envelope bounds: a hostile message is refused and the node keeps answering', () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
-  const postContent = (inner: string, time = Date.now() / 1000) => `{"type":"test","address":"${alice.address}","content":${inner},"time":${time}}`;
+  const postContent = (inner: string, time = Date.now() / 1000) =>
+    `{"type":"test","address":"${alice.address}","content":${inner},"time":${time}}`;
 
   async function expectRefused(message: Record<string, unknown>, code: string): Promise<void> {
     const r = await postMessage(h.url, message);
@@ -34,7 +47,10 @@ describe('content and envelope bounds: a hostile message is refused and the node
 
   it('content nested 4,200 levels (8 KB) is refused MESSAGE_CONTENT_TOO_DEEP; a subscriber and the listings survive', async () => {
     const ws = new WebSocket(`${h.url.replace('http', 'ws')}/api/ws0/messages`);
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
     const received: string[] = [];
     ws.on('message', (d) => received.push(String(d)));
     const deep = await signRaw(alice, 'POST', postContent(nested(4200)));
@@ -43,9 +59,13 @@ describe('content and envelope bounds: a hostile message is refused and the node
     const ok = await sign(alice, buildPost({ sender: alice.address, type: 'test', content: { fine: true } }));
     assert.equal((await postMessage(h.url, ok)).status, 200);
     const deadline = Date.now() + 5000;
-    while (!received.some((t) => t.includes(ok.item_hash)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!received.some((t) => t.includes(ok.item_hash)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     ws.close();
-    assert.ok(received.some((t) => t.includes(ok.item_hash)), 'the ordinary post was streamed');
+    assert.ok(
+      received.some((t) => t.includes(ok.item_hash)),
+      'the ordinary post was streamed',
+    );
     assert.ok(!received.some((t) => t.includes(deep.item_hash as string)));
     assert.equal((await getJson(h.url, '/api/v0/posts.json')).status, 200);
   });
@@ -65,13 +85,21 @@ describe('content and envelope bounds: a hostile message is refused and the node
 
   it('a JSON body nested past the limit is a request error (422, as pyaleph answers a malformed request), not a refusal', async () => {
     const body = `{"message":{"chain":"ETH","x":${nested(5000)}},"sync":true}`;
-    const r = await fetch(`${h.url}/api/v0/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const r = await fetch(`${h.url}/api/v0/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     assert.equal(r.status, 422);
     const b = (await r.json()) as { error_code: string; message_status?: string };
     assert.equal(b.error_code, 'REQUEST_BODY_TOO_DEEP');
     assert.equal(b.message_status, undefined);
     // Sibling: the dry-run endpoint takes a JSON body through the same parser.
-    const d = await fetch(`${h.url}/api/v0/programs/${'a'.repeat(64)}/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"content":${nested(5000)}}` });
+    const d = await fetch(`${h.url}/api/v0/programs/${'a'.repeat(64)}/dry-run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"content":${nested(5000)}}`,
+    });
     assert.equal(d.status, 422);
     assert.equal(((await d.json()) as { error_code: string }).error_code, 'REQUEST_BODY_TOO_DEEP');
     assert.equal((await getJson(h.url, '/api/v0/height')).status, 200);
@@ -80,10 +108,17 @@ describe('content and envelope bounds: a hostile message is refused and the node
   it('envelope time 1e300, in the far future, or negative is refused with a code', async () => {
     const content = postContent('{}');
     await expectRefused(await signRaw(alice, 'POST', content, { time: 1e300 }), 'MESSAGE_TIME_IN_FUTURE');
-    await expectRefused(await signRaw(alice, 'POST', postContent('{"a":1}'), { time: Date.now() / 1000 + 3600 }), 'MESSAGE_TIME_IN_FUTURE');
+    await expectRefused(
+      await signRaw(alice, 'POST', postContent('{"a":1}'), { time: Date.now() / 1000 + 3600 }),
+      'MESSAGE_TIME_IN_FUTURE',
+    );
     await expectRefused(await signRaw(alice, 'POST', postContent('{"a":2}'), { time: -5 }), 'MESSAGE_TIME_INVALID');
     // A little clock skew is fine.
-    assert.equal((await postMessage(h.url, await signRaw(alice, 'POST', postContent('{"a":3}'), { time: Date.now() / 1000 + 60 }))).status, 200);
+    assert.equal(
+      (await postMessage(h.url, await signRaw(alice, 'POST', postContent('{"a":3}'), { time: Date.now() / 1000 + 60 })))
+        .status,
+      200,
+    );
   });
 
   it('content.time is bounded the same way', async () => {
@@ -111,7 +146,10 @@ describe('a store that already holds a deep message (written by an older node)',
         `insert into messages (item_hash, type, chain, sender, owner, channel, time, item_type, item_content, signature, content, status, reception_time, height, subtype, size)
          values (?, 'POST', 'ETH', ?, ?, 'TEST', 2, 'inline', ?, '0x00', ?, 'processed', 2, 999, 'test', ?)`,
       ).run(hash, alice.address, alice.address, deepContent, deepContent, deepContent.length);
-      db.prepare(`insert into aggregates (address, key, content, height) values (?, 'deep', ?, 999)`).run(alice.address, `{"v":${nested(20_000)}}`);
+      db.prepare(`insert into aggregates (address, key, content, height) values (?, 'deep', ?, 999)`).run(
+        alice.address,
+        `{"v":${nested(20_000)}}`,
+      );
       db.close();
 
       const node = await createNode({ home, port: 0, signatureWorkers: 0 });
@@ -131,7 +169,10 @@ describe('a store that already holds a deep message (written by an older node)',
         // Writing to that key merges over a value too deep to serialize: it starts afresh instead of failing.
         const update = await sign(alice, buildAggregate({ sender: alice.address, key: 'deep', content: { fresh: 1 } }));
         assert.equal((await postMessage(node.url, update)).status, 200);
-        assert.deepEqual((await getJson(node.url, `/api/v0/aggregates/${alice.address}.json?keys=deep`)).body.data.deep, { fresh: 1 });
+        assert.deepEqual(
+          (await getJson(node.url, `/api/v0/aggregates/${alice.address}.json?keys=deep`)).body.data.deep,
+          { fresh: 1 },
+        );
 
         const ws = new WebSocket(`${node.url.replace('http', 'ws')}/api/ws0/messages?history=10`);
         const frames: string[] = [];
@@ -139,7 +180,10 @@ describe('a store that already holds a deep message (written by an older node)',
         const deadline = Date.now() + 5000;
         while (frames.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         ws.close();
-        assert.ok(frames.some((f) => f.includes(hash)), 'the deep message is streamed (without its content)');
+        assert.ok(
+          frames.some((f) => f.includes(hash)),
+          'the deep message is streamed (without its content)',
+        );
         assert.equal((await getJson(node.url, '/api/v0/height')).status, 200);
       } finally {
         await node.close();

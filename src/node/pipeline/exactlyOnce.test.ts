@@ -6,14 +6,31 @@ import { buildPost } from '../../client/messages/buildPost.js';
 import { buildProgram } from '../../client/messages/buildProgram.js';
 import { buildStore } from '../../client/messages/buildStore.js';
 import type { SignedMessage } from '../../client/messages/types.js';
-import { getJson, newAccount, sign, startTestNode, storeFile, type Answer, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  sign,
+  startTestNode,
+  storeFile,
+  type Answer,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 async function publish(url: string, message: unknown, sync: boolean): Promise<Answer> {
-  const r = await fetch(`${url}/api/v0/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, sync }) });
+  const r = await fetch(`${url}/api/v0/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message, sync }),
+  });
   return { status: r.status, body: await r.json() };
 }
 
-async function uploadConcurrently(url: string, bytes: Uint8Array, message: SignedMessage, sync: boolean): Promise<Answer> {
+async function uploadConcurrently(
+  url: string,
+  bytes: Uint8Array,
+  message: SignedMessage,
+  sync: boolean,
+): Promise<Answer> {
   const form = new FormData();
   form.append('metadata', JSON.stringify({ message, sync }));
   form.append('file', new Blob([new Uint8Array(bytes)]), 'file');
@@ -26,13 +43,24 @@ async function uploadConcurrently(url: string, bytes: Uint8Array, message: Signe
  * messages, so `GET /api/v0/height` cannot tell one application from eight).
  */
 const nodes = new Map<string, Harness>();
-const height = async (url: string) => Number((await nodes.get(url)!.node.db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow()).value);
+const height = async (url: string) =>
+  Number(
+    (
+      await nodes
+        .get(url)!
+        .node.db.selectFrom('meta')
+        .select('value')
+        .where('key', '=', 'height')
+        .executeTakeFirstOrThrow()
+    ).value,
+  );
 
 /** Eight copies at once, half of them `sync: false`: every answer equal to the first, one height used. */
 async function eightAtOnce(url: string, send: (sync: boolean) => Promise<Answer>): Promise<Answer[]> {
   const before = await height(url);
   const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => send(i % 2 === 0)));
-  for (const a of answers) assert.deepEqual(a, answers[0], `answers differ: ${JSON.stringify(answers.map((x) => x.status))}`);
+  for (const a of answers)
+    assert.deepEqual(a, answers[0], `answers differ: ${JSON.stringify(answers.map((x) => x.status))}`);
   assert.equal(await height(url), before + 1, 'one application, one height');
   return answers;
 }
@@ -44,7 +72,9 @@ describe('a message sent many times at once is applied exactly once', () => {
     h = await startTestNode({ signatureWorkers: 1 });
     nodes.set(h.url, h);
   });
-  after(async () => { await h.close(); });
+  after(async () => {
+    await h.close();
+  });
 
   it('AGGREGATE: eight identical copies give one application and eight equal answers', async () => {
     const m = await sign(alice, buildAggregate({ sender: alice.address, key: 'profile', content: { nick: 'alice' } }));
@@ -84,13 +114,19 @@ describe('a message sent many times at once is applied exactly once', () => {
     const answers = await eightAtOnce(h.url, (sync) => uploadConcurrently(h.url, bytes, m, sync));
     assert.equal(answers[0].status, 200, JSON.stringify(answers[0].body));
     assert.equal(answers[0].body.message_status, 'processed');
-    assert.equal(Buffer.from(await (await fetch(`${h.url}/api/v0/storage/raw/${m.item_hash}`)).arrayBuffer()).toString(), bytes.toString());
+    assert.equal(
+      Buffer.from(await (await fetch(`${h.url}/api/v0/storage/raw/${m.item_hash}`)).arrayBuffer()).toString(),
+      bytes.toString(),
+    );
   });
 
   it('PROGRAM: eight identical deployments make one program', async () => {
     const code = await storeFile(h.url, alice, Buffer.from(`code ${Math.random()}`));
     const runtime = await storeFile(h.url, alice, Buffer.from(`runtime ${Math.random()}`));
-    const m = await sign(alice, buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', runtime }));
+    const m = await sign(
+      alice,
+      buildProgram({ sender: alice.address, codeRef: code, entrypoint: 'main:app', runtime }),
+    );
     const answers = await eightAtOnce(h.url, (sync) => publish(h.url, m, sync));
     assert.equal(answers[0].status, 200, JSON.stringify(answers[0].body));
     const view = await getJson(h.url, `/api/v0/programs/${m.item_hash}`);
@@ -119,7 +155,10 @@ describe('a message sent many times at once is applied exactly once', () => {
     // The file and more copies at once.
     const form = new FormData();
     form.append('file', new Blob([bytes]), 'file');
-    const [up, ...copies] = await Promise.all([fetch(`${h.url}/api/v0/storage/add_file`, { method: 'POST', body: form }), ...Array.from({ length: 4 }, () => publish(h.url, m, true))]);
+    const [up, ...copies] = await Promise.all([
+      fetch(`${h.url}/api/v0/storage/add_file`, { method: 'POST', body: form }),
+      ...Array.from({ length: 4 }, () => publish(h.url, m, true)),
+    ]);
     assert.equal(up.status, 200);
     for (const c of copies) assert.ok(c.status === 200 || c.status === 202, JSON.stringify(c));
     assert.equal((await getJson(h.url, `/api/v0/messages/${m.item_hash}`)).body.status, 'processed');
@@ -129,7 +168,10 @@ describe('a message sent many times at once is applied exactly once', () => {
   it('a refusal is shared too: eight copies of a message refused at apply time get the same 422', async () => {
     const mallory = newAccount();
     // Mallory may not act for alice: refused by the writer, once.
-    const m = await sign(mallory, buildPost({ sender: mallory.address, address: alice.address, type: 'note', content: { n: 2 } }));
+    const m = await sign(
+      mallory,
+      buildPost({ sender: mallory.address, address: alice.address, type: 'note', content: { n: 2 } }),
+    );
     const before = await height(h.url);
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => publish(h.url, m, i % 2 === 0)));
     for (const a of answers) assert.deepEqual(a, answers[0]);
@@ -143,7 +185,9 @@ describe('a message sent many times at once is applied exactly once', () => {
     const m = await sign(alice, buildAggregate({ sender: alice.address, key: 'twins', content: { n: 1 } }));
     const twin = { ...m, time: m.time + 1 };
     const before = await height(h.url);
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => publish(h.url, i % 2 ? twin : m, i % 3 === 0)));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => publish(h.url, i % 2 ? twin : m, i % 3 === 0)),
+    );
     for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
     assert.equal(await height(h.url), before + 1);
     assert.equal((await getJson(h.url, '/api/v0/messages.json')).status, 200, 'the node keeps answering');

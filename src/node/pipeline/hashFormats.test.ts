@@ -1,15 +1,27 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, signRaw, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  signRaw,
+  startTestNode,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 const now = () => Date.now() / 1000;
 
 describe('hash-like fields are hashes: anything else is refused before it reaches a lookup or a path', () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   async function expectRefused(message: Record<string, unknown>, code: string, field?: string): Promise<void> {
     const r = await postMessage(h.url, message);
@@ -23,35 +35,75 @@ describe('hash-like fields are hashes: anything else is refused before it reache
     `{"address":"${alice.address}","time":${now()},"item_type":"${itemType}","item_hash":${JSON.stringify(itemHash)}${extra}}`;
 
   it('a STORE whose item_hash is ../../node/node.sqlite is refused (CONTENT_INVALID on item_hash)', async () => {
-    await expectRefused(await signRaw(alice, 'STORE', store('storage', '../../node/node.sqlite')), 'CONTENT_INVALID', 'item_hash');
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('storage', '../../node/node.sqlite')),
+      'CONTENT_INVALID',
+      'item_hash',
+    );
     // Upper-case hex is not the sha256 this node names files by either.
-    await expectRefused(await signRaw(alice, 'STORE', store('storage', 'A'.repeat(64))), 'CONTENT_INVALID', 'item_hash');
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('storage', 'A'.repeat(64))),
+      'CONTENT_INVALID',
+      'item_hash',
+    );
   });
 
-  it('by item_type: an ipfs STORE needs a CID (and a valid CID then meets the node\'s no-IPFS rule)', async () => {
-    await expectRefused(await signRaw(alice, 'STORE', store('ipfs', 'Qm../../etc/passwd')), 'CONTENT_INVALID', 'item_hash');
+  it("by item_type: an ipfs STORE needs a CID (and a valid CID then meets the node's no-IPFS rule)", async () => {
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('ipfs', 'Qm../../etc/passwd')),
+      'CONTENT_INVALID',
+      'item_hash',
+    );
     await expectRefused(await signRaw(alice, 'STORE', store('ipfs', 'a'.repeat(64))), 'CONTENT_INVALID', 'item_hash');
-    await expectRefused(await signRaw(alice, 'STORE', store('ipfs', 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG')), 'STORE_IPFS_UNSUPPORTED');
-    await expectRefused(await signRaw(alice, 'STORE', store('ipfs', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi')), 'STORE_IPFS_UNSUPPORTED');
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('ipfs', 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG')),
+      'STORE_IPFS_UNSUPPORTED',
+    );
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('ipfs', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi')),
+      'STORE_IPFS_UNSUPPORTED',
+    );
   });
 
   it('the envelope item_hash of a storage message is a file name too: a path is refused MESSAGE_ITEM_HASH_INVALID', async () => {
     const m = await signRaw(alice, 'POST', '{}');
     const { item_content: _c, ...envelope } = m;
-    await expectRefused({ ...envelope, item_type: 'storage', item_hash: '../../node/node.sqlite' }, 'MESSAGE_ITEM_HASH_INVALID', 'item_hash');
-    await expectRefused({ ...envelope, item_type: 'ipfs', item_hash: 'b' + '!'.repeat(58) }, 'MESSAGE_ITEM_HASH_INVALID', 'item_hash');
+    await expectRefused(
+      { ...envelope, item_type: 'storage', item_hash: '../../node/node.sqlite' },
+      'MESSAGE_ITEM_HASH_INVALID',
+      'item_hash',
+    );
+    await expectRefused(
+      { ...envelope, item_type: 'ipfs', item_hash: 'b' + '!'.repeat(58) },
+      'MESSAGE_ITEM_HASH_INVALID',
+      'item_hash',
+    );
   });
 
   it('siblings: FORGET hashes and aggregates, a STORE ref, an amend ref, a PROGRAM replaces', async () => {
-    const forget = (hashes: string, aggregates = '') => `{"address":"${alice.address}","time":${now()},"hashes":${hashes}${aggregates}}`;
+    const forget = (hashes: string, aggregates = '') =>
+      `{"address":"${alice.address}","time":${now()},"hashes":${hashes}${aggregates}}`;
     await expectRefused(await signRaw(alice, 'FORGET', forget('["../x"]')), 'CONTENT_INVALID', 'hashes.0');
-    await expectRefused(await signRaw(alice, 'FORGET', forget(`["${'a'.repeat(64)}"]`, ',"aggregates":["../y"]')), 'CONTENT_INVALID', 'aggregates.0');
-    await expectRefused(await signRaw(alice, 'STORE', store('storage', 'a'.repeat(64), ',"ref":"../../z"')), 'CONTENT_INVALID', 'ref');
+    await expectRefused(
+      await signRaw(alice, 'FORGET', forget(`["${'a'.repeat(64)}"]`, ',"aggregates":["../y"]')),
+      'CONTENT_INVALID',
+      'aggregates.0',
+    );
+    await expectRefused(
+      await signRaw(alice, 'STORE', store('storage', 'a'.repeat(64), ',"ref":"../../z"')),
+      'CONTENT_INVALID',
+      'ref',
+    );
     const amend = `{"type":"amend","address":"${alice.address}","content":{},"time":${now()},"ref":"../../node"}`;
     await expectRefused(await signRaw(alice, 'POST', amend), 'CONTENT_INVALID', 'ref');
     const program = JSON.stringify({
-      address: alice.address, time: now(), type: 'vm-function', replaces: '../p',
-      code: { encoding: 'zip', entrypoint: 'main:app', ref: 'a'.repeat(64) }, on: { http: true }, runtime: { ref: 'b'.repeat(64) },
+      address: alice.address,
+      time: now(),
+      type: 'vm-function',
+      replaces: '../p',
+      code: { encoding: 'zip', entrypoint: 'main:app', ref: 'a'.repeat(64) },
+      on: { http: true },
+      runtime: { ref: 'b'.repeat(64) },
     });
     await expectRefused(await signRaw(alice, 'PROGRAM', program), 'CONTENT_INVALID', 'replaces');
   });
@@ -72,7 +124,11 @@ describe('hash-like fields are hashes: anything else is refused before it reache
   });
 
   it('siblings: /programs/{id}, /programs/{id}/history and /aggregates/{address} with garbage are 422', async () => {
-    for (const path of ['/api/v0/programs/..%2Fx', '/api/v0/programs/nothex/history', '/api/v0/aggregates/0xnot-an-address.json']) {
+    for (const path of [
+      '/api/v0/programs/..%2Fx',
+      '/api/v0/programs/nothex/history',
+      '/api/v0/aggregates/0xnot-an-address.json',
+    ]) {
       const r = await getJson(h.url, path);
       assert.equal(r.status, 422, path);
       assert.equal(r.body.error_code, 'REQUEST_PATH_INVALID', path);

@@ -1,6 +1,9 @@
 import type { MessageEnvelope } from '../../protocol/index.js';
 
-interface Running<T> { envelope: MessageEnvelope; outcome: Promise<T> }
+interface Running<T> {
+  envelope: MessageEnvelope;
+  outcome: Promise<T>;
+}
 
 const settle = () => undefined;
 
@@ -36,6 +39,14 @@ export class InFlight<T> {
  * envelopes with the same hash and a valid signature may still differ (time, channel, even the sender).
  */
 export function sameEnvelope(a: MessageEnvelope, b: MessageEnvelope): boolean {
-  return a.chain === b.chain && a.sender === b.sender && a.type === b.type && (a.channel ?? null) === (b.channel ?? null) && a.time === b.time &&
-    a.item_type === b.item_type && (a.item_content ?? null) === (b.item_content ?? null) && a.signature === b.signature;
+  return (
+    a.chain === b.chain &&
+    a.sender === b.sender &&
+    a.type === b.type &&
+    (a.channel ?? null) === (b.channel ?? null) &&
+    a.time === b.time &&
+    a.item_type === b.item_type &&
+    (a.item_content ?? null) === (b.item_content ?? null) &&
+    a.signature === b.signature
+  );
 }

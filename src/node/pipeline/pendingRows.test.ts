@@ -6,7 +6,15 @@ import { serializeContent, signMessage } from '../../client/messages/signMessage
 import type { LocalAlephAccount } from '../../client/accounts/account.js';
 import type { SignedMessage } from '../../client/messages/types.js';
 import { itemHashOf } from '../../protocol/index.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, uploadWithStore, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  uploadWithStore,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 /** Signs `item_hash` as `account`: anyone can sign an envelope claiming any hash. */
 async function claim(account: LocalAlephAccount, base: SignedMessage): Promise<SignedMessage> {
@@ -18,8 +26,12 @@ describe('a pending message keeps its row until its file arrives', () => {
   let h: Harness;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   const status = async (hash: string) => (await getJson(h.url, `/api/v0/messages/${hash}`)).body;
 
@@ -42,7 +54,12 @@ describe('a pending message keeps its row until its file arrives', () => {
     // An unsigned copy and a malformed one: refused for what they are, and recorded nowhere.
     const r3 = await postMessage(h.url, { ...genuine, sender: mallory.address });
     assert.equal(r3.body.error_code, 'MESSAGE_INVALID_SIGNATURE');
-    const r4 = await postMessage(h.url, { item_hash: genuine.item_hash, type: 'STORE', chain: 'ETH', item_content: 'junk' });
+    const r4 = await postMessage(h.url, {
+      item_hash: genuine.item_hash,
+      type: 'STORE',
+      chain: 'ETH',
+      item_content: 'junk',
+    });
     assert.equal(r4.status, 422);
 
     const s = await status(genuine.item_hash);
@@ -67,7 +84,10 @@ describe('a pending message keeps its row until its file arrives', () => {
     assert.equal((await postMessage(h.url, genuine)).status, 202);
     const r = await postMessage(h.url, await claim(mallory, genuine));
     assert.equal(r.body.error_code, 'MESSAGE_HASH_CONFLICT');
-    assert.equal((await postMessage(h.url, { ...genuine, signature: '0x' + '11'.repeat(65) })).body.error_code, 'MESSAGE_INVALID_SIGNATURE');
+    assert.equal(
+      (await postMessage(h.url, { ...genuine, signature: '0x' + '11'.repeat(65) })).body.error_code,
+      'MESSAGE_INVALID_SIGNATURE',
+    );
     assert.equal((await status(genuine.item_hash)).status, 'pending');
     assert.equal((await uploadWithStore(h.url, Buffer.from(text))).status, 200);
     const done = await status(genuine.item_hash);

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { type AlephError, isAlephError } from '../../errors.js';
-import { DEFAULT_PARSE_LIMITS, isItemHash, parseContent, parseEnvelope, type MessageEnvelope, type ParseLimits, type ValidMessage } from '../../protocol/index.js';
+import {
+  DEFAULT_PARSE_LIMITS,
+  isItemHash,
+  parseContent,
+  parseEnvelope,
+  type MessageEnvelope,
+  type ParseLimits,
+  type ValidMessage,
+} from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
 import { prefetchCodeManifest } from '../governance/prefetchManifest.js';
@@ -11,11 +19,19 @@ import { ApplyQueue } from './applyQueue.js';
 import type { BlockClock } from './blockClock.js';
 import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from './programLimits.js';
 import { InFlight } from './inFlight.js';
-import { DEFAULT_REJECTED_CONTENT_CHARS, hashConflict, recordPending, recordRejection, sameEnvelope } from './recordMessage.js';
+import {
+  DEFAULT_REJECTED_CONTENT_CHARS,
+  hashConflict,
+  recordPending,
+  recordRejection,
+  sameEnvelope,
+} from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
 
 /** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
-export type SubmitResult = { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean } | { status: 'pending'; item_hash: string; waiting_for: string };
+export type SubmitResult =
+  | { status: 'processed'; item_hash: string; height: number | null; verdicts: boolean }
+  | { status: 'pending'; item_hash: string; waiting_for: string };
 
 /** pyaleph's max_unauthenticated_upload_file_size: anonymous uploads, and so the content files they can carry. */
 export const DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -61,10 +77,16 @@ export class Pipeline {
     this.maxRejectedChars = opts.maxRejectedContentChars ?? DEFAULT_REJECTED_CONTENT_CHARS;
     this.maxContentFileBytes = opts.maxContentFileBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;
     this.reader = storeStatements(db).reader;
-    this.applier = new ApplyQueue(db, files, blocks, (applied, events) => {
-      for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
-      for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
-    }, this.maxRejectedChars);
+    this.applier = new ApplyQueue(
+      db,
+      files,
+      blocks,
+      (applied, events) => {
+        for (const a of applied) this.bus.emit('message', a.msg.envelope.item_hash, a.height);
+        for (const e of events) this.bus.emit('event', e satisfies NodeEvent);
+      },
+      this.maxRejectedChars,
+    );
   }
 
   async submit(putative: unknown): Promise<SubmitResult> {
@@ -75,7 +97,8 @@ export class Pipeline {
     } catch (e) {
       // Record the refusal when the message names itself, so GET /messages/{hash} tells the sender why.
       const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
-      if (isAlephError(e) && isItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
+      if (isAlephError(e) && isItemHash(hash))
+        await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
       throw e;
     }
     // Copies of a message in flight share the first one's outcome (see InFlight).
@@ -91,7 +114,13 @@ export class Pipeline {
       // The same content signed by another key has the same item_hash: that sender did not publish it.
       await this.verifier.verify(envelope);
       const row = await getMessageRow(this.db, envelope.item_hash);
-      if (row && (row.sender.toLowerCase() !== envelope.sender.toLowerCase() || row.type !== envelope.type || row.chain !== envelope.chain)) throw hashConflict(envelope.item_hash, 'processed');
+      if (
+        row &&
+        (row.sender.toLowerCase() !== envelope.sender.toLowerCase() ||
+          row.type !== envelope.type ||
+          row.chain !== envelope.chain)
+      )
+        throw hashConflict(envelope.item_hash, 'processed');
       return { status: 'processed', item_hash: envelope.item_hash, height: existing.height, verdicts: true };
     }
     try {
@@ -103,13 +132,21 @@ export class Pipeline {
       }
       let itemContent = envelope.item_content ?? null;
       if (envelope.item_type !== 'inline') {
-        if (!(await this.holdFile(envelope.item_hash))) return await this.pend(envelope, envelope.item_hash, receptionTime);
+        if (!(await this.holdFile(envelope.item_hash)))
+          return await this.pend(envelope, envelope.item_hash, receptionTime);
         itemContent = await this.files.readText(envelope.item_hash, this.maxContentFileBytes);
       }
-      const msg: ValidMessage = parseContent(envelope, itemContent as string, { limits: this.parseLimits, now: receptionTime });
+      const msg: ValidMessage = parseContent(envelope, itemContent as string, {
+        limits: this.parseLimits,
+        now: receptionTime,
+      });
       assertWithinProgramLimits(msg, this.programLimits);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
-      if (storeFile?.item_type === 'storage' && isItemHash(storeFile.item_hash) && !(await this.holdFile(storeFile.item_hash))) {
+      if (
+        storeFile?.item_type === 'storage' &&
+        isItemHash(storeFile.item_hash) &&
+        !(await this.holdFile(storeFile.item_hash))
+      ) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
       // Bounded program.toml reads happen here, concurrently, not inside the one ordered writer.
@@ -120,7 +157,8 @@ export class Pipeline {
       // Apply-time rejections are recorded inside the writer's transaction; validation ones here.
       if (isAlephError(e) && e.code !== 'INTERNAL_ERROR' && e.code !== 'MESSAGE_HASH_CONFLICT') {
         const row = await getMessageRow(this.db, envelope.item_hash);
-        if (!row || row.status === 'pending') await recordRejection(this.db, envelope, e, receptionTime, this.maxRejectedChars);
+        if (!row || row.status === 'pending')
+          await recordRejection(this.db, envelope, e, receptionTime, this.maxRejectedChars);
       }
       throw e;
     }
@@ -138,18 +176,35 @@ export class Pipeline {
   private holdFile(hash: string): Promise<boolean> {
     return this.files.exclusive(hash, async () => {
       if (!(await this.files.has(hash))) return false;
-      await this.db.updateTable('files').set({ created: Date.now() / 1000 }).where('hash', '=', hash).execute();
+      await this.db
+        .updateTable('files')
+        .set({ created: Date.now() / 1000 })
+        .where('hash', '=', hash)
+        .execute();
       return true;
     });
   }
 
   /** Re-runs messages that waited for a file once it has arrived. */
   async retryWaitingFor(fileHash: string): Promise<void> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('status', '=', 'pending').where('waiting_for', '=', fileHash).orderBy('reception_time').execute();
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('waiting_for', '=', fileHash)
+      .orderBy('reception_time')
+      .execute();
     for (const r of rows) {
       const envelope: MessageEnvelope = {
-        chain: r.chain, sender: r.sender, type: r.type as MessageEnvelope['type'], channel: r.channel, time: r.time,
-        item_type: r.item_type as MessageEnvelope['item_type'], item_content: r.item_content, item_hash: r.item_hash, signature: r.signature,
+        chain: r.chain,
+        sender: r.sender,
+        type: r.type as MessageEnvelope['type'],
+        channel: r.channel,
+        time: r.time,
+        item_type: r.item_type as MessageEnvelope['item_type'],
+        item_content: r.item_content,
+        item_hash: r.item_hash,
+        signature: r.signature,
       };
       if (envelope.item_content == null) delete envelope.item_content;
       await this.submit(envelope).catch(() => undefined);
@@ -175,12 +230,18 @@ export class Pipeline {
   private async rejectLoose(raw: Record<string, unknown>, err: AlephError, receptionTime: number): Promise<void> {
     const str = (v: unknown, d = '') => (typeof v === 'string' ? v : d);
     const envelope = {
-      chain: str(raw.chain, '?'), sender: str(raw.sender, '?'), type: str(raw.type, '?') as MessageEnvelope['type'],
-      channel: typeof raw.channel === 'string' ? raw.channel : null, time: typeof raw.time === 'number' ? raw.time : 0,
-      item_type: str(raw.item_type, 'inline') as MessageEnvelope['item_type'], item_content: typeof raw.item_content === 'string' ? raw.item_content : null,
-      item_hash: raw.item_hash as string, signature: str(raw.signature),
+      chain: str(raw.chain, '?'),
+      sender: str(raw.sender, '?'),
+      type: str(raw.type, '?') as MessageEnvelope['type'],
+      channel: typeof raw.channel === 'string' ? raw.channel : null,
+      time: typeof raw.time === 'number' ? raw.time : 0,
+      item_type: str(raw.item_type, 'inline') as MessageEnvelope['item_type'],
+      item_content: typeof raw.item_content === 'string' ? raw.item_content : null,
+      item_hash: raw.item_hash as string,
+      signature: str(raw.signature),
     };
     const row = await getMessageRow(this.db, envelope.item_hash);
-    if (!row || row.status === 'pending' || row.status === 'rejected') await recordRejection(this.db, envelope, err, receptionTime, this.maxRejectedChars);
+    if (!row || row.status === 'pending' || row.status === 'rejected')
+      await recordRejection(this.db, envelope, err, receptionTime, this.maxRejectedChars);
   }
 }

@@ -37,14 +37,28 @@ export function declaredResources(content: ProgramContent): Record<Limit, number
 export function assertWithinProgramLimits(msg: ValidMessage, limits: ProgramLimits): void {
   if (msg.envelope.type !== 'PROGRAM') return;
   const declared = declaredResources(msg.content as unknown as ProgramContent);
-  const max: Record<Limit, number> = { memory: limits.memoryMiB, vcpus: limits.vcpus, seconds: limits.seconds, disk: limits.diskMiB };
-  const field: Record<Limit, string> = { memory: 'resources.memory (MiB)', vcpus: 'resources.vcpus', seconds: 'resources.seconds', disk: 'the volumes\' size_mib, summed' };
+  const max: Record<Limit, number> = {
+    memory: limits.memoryMiB,
+    vcpus: limits.vcpus,
+    seconds: limits.seconds,
+    disk: limits.diskMiB,
+  };
+  const field: Record<Limit, string> = {
+    memory: 'resources.memory (MiB)',
+    vcpus: 'resources.vcpus',
+    seconds: 'resources.seconds',
+    disk: "the volumes' size_mib, summed",
+  };
   for (const limit of ['memory', 'vcpus', 'seconds', 'disk'] as const) {
     if (declared[limit] <= max[limit]) continue;
-    throw new AlephError('PROGRAM_RESOURCES_OVER_LIMIT', `${field[limit]} is ${declared[limit]}, over this network's limit of ${max[limit]}`, {
-      hint: `declare at most ${max[limit]} (the network's operator sets the limit)`,
-      details: { limit, declared: declared[limit], max: max[limit] },
-    });
+    throw new AlephError(
+      'PROGRAM_RESOURCES_OVER_LIMIT',
+      `${field[limit]} is ${declared[limit]}, over this network's limit of ${max[limit]}`,
+      {
+        hint: `declare at most ${max[limit]} (the network's operator sets the limit)`,
+        details: { limit, declared: declared[limit], max: max[limit] },
+      },
+    );
   }
 }
 
@@ -53,7 +67,9 @@ export function programLimitsOf(putative: Partial<ProgramLimits> = {}): ProgramL
   const limits = { ...DEFAULT_PROGRAM_LIMITS, ...putative };
   for (const [k, v] of Object.entries(limits)) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new AlephError('NODE_SETTING_INVALID', `program limit ${k} must be a positive number, not ${String(v)}`, { details: { setting: k } });
+      throw new AlephError('NODE_SETTING_INVALID', `program limit ${k} must be a positive number, not ${String(v)}`, {
+        details: { setting: k },
+      });
     }
   }
   return limits;

@@ -39,18 +39,32 @@ export function baseRow(m: MessageEnvelope, receptionTime: number): MessagesTabl
  * item_hash, so anyone can sign an envelope that claims another message's item_hash.
  */
 function holdsEnvelope(eb: ExpressionBuilder<Database, 'messages'>, m: MessageEnvelope) {
-  const nullable = (col: 'messages.channel' | 'messages.item_content', v: string | null | undefined) => (v == null ? eb(col, 'is', null) : eb(col, '=', v));
+  const nullable = (col: 'messages.channel' | 'messages.item_content', v: string | null | undefined) =>
+    v == null ? eb(col, 'is', null) : eb(col, '=', v);
   return eb.and([
-    eb('messages.chain', '=', m.chain), eb('messages.sender', '=', m.sender), eb('messages.type', '=', m.type),
-    eb('messages.time', '=', m.time), eb('messages.item_type', '=', m.item_type), eb('messages.signature', '=', m.signature),
-    nullable('messages.channel', m.channel), nullable('messages.item_content', m.item_content),
+    eb('messages.chain', '=', m.chain),
+    eb('messages.sender', '=', m.sender),
+    eb('messages.type', '=', m.type),
+    eb('messages.time', '=', m.time),
+    eb('messages.item_type', '=', m.item_type),
+    eb('messages.signature', '=', m.signature),
+    nullable('messages.channel', m.channel),
+    nullable('messages.item_content', m.item_content),
   ]);
 }
 
 /** The same test in JS, for a row already read. */
 export function sameEnvelope(row: MessagesTable, m: MessageEnvelope): boolean {
-  return row.chain === m.chain && row.sender === m.sender && row.type === m.type && row.time === m.time && row.item_type === m.item_type
-    && row.signature === m.signature && row.channel === (m.channel ?? null) && row.item_content === (m.item_content ?? null);
+  return (
+    row.chain === m.chain &&
+    row.sender === m.sender &&
+    row.type === m.type &&
+    row.time === m.time &&
+    row.item_type === m.item_type &&
+    row.signature === m.signature &&
+    row.channel === (m.channel ?? null) &&
+    row.item_content === (m.item_content ?? null)
+  );
 }
 
 const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
@@ -61,23 +75,43 @@ const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
  * must cost the node little to remember. It replaces an earlier refusal, or a pending row of this very
  * envelope (its file arrived and was refused), never another sender's pending message under the same hash.
  */
-export async function recordRejection(db: Db, m: MessageEnvelope, err: AlephError, receptionTime: number, maxChars = DEFAULT_REJECTED_CONTENT_CHARS): Promise<void> {
+export async function recordRejection(
+  db: Db,
+  m: MessageEnvelope,
+  err: AlephError,
+  receptionTime: number,
+  maxChars = DEFAULT_REJECTED_CONTENT_CHARS,
+): Promise<void> {
   const details = JSON.stringify(err.toJSON().details);
   const row: MessagesTable = {
     ...baseRow(m, receptionTime),
-    chain: cut(m.chain, maxChars), sender: cut(m.sender, maxChars), type: cut(m.type, maxChars), signature: cut(m.signature, maxChars),
+    chain: cut(m.chain, maxChars),
+    sender: cut(m.sender, maxChars),
+    type: cut(m.type, maxChars),
+    signature: cut(m.signature, maxChars),
     channel: m.channel == null ? null : cut(m.channel, maxChars),
     item_content: m.item_content == null ? null : cut(m.item_content, maxChars),
     content: null,
     status: 'rejected',
     error_code: err.code,
-    details: details.length > maxChars ? JSON.stringify({ message: cut(err.message, maxChars), truncated: true }) : details,
+    details:
+      details.length > maxChars ? JSON.stringify({ message: cut(err.message, maxChars), truncated: true }) : details,
   };
   const { item_hash: _h, ...rest } = row;
   await db
     .insertInto('messages')
     .values(row)
-    .onConflict((oc) => oc.column('item_hash').doUpdateSet(rest).where((eb) => eb.or([eb('messages.status', '=', 'rejected'), eb.and([eb('messages.status', '=', 'pending'), holdsEnvelope(eb, m)])])))
+    .onConflict((oc) =>
+      oc
+        .column('item_hash')
+        .doUpdateSet(rest)
+        .where((eb) =>
+          eb.or([
+            eb('messages.status', '=', 'rejected'),
+            eb.and([eb('messages.status', '=', 'pending'), holdsEnvelope(eb, m)]),
+          ]),
+        ),
+    )
     .execute();
 }
 
@@ -86,7 +120,12 @@ export async function recordRejection(db: Db, m: MessageEnvelope, err: AlephErro
  * message whose signature verified gets here. It takes the place of a refusal under its hash, never of a
  * different pending envelope: that one was first, and is what will be processed when the file comes.
  */
-export async function recordPending(db: Db, m: MessageEnvelope, waitingFor: string, receptionTime: number): Promise<void> {
+export async function recordPending(
+  db: Db,
+  m: MessageEnvelope,
+  waitingFor: string,
+  receptionTime: number,
+): Promise<void> {
   const row: MessagesTable = { ...baseRow(m, receptionTime), status: 'pending', waiting_for: waitingFor };
   const { item_hash: _h, ...rest } = row;
   await db
@@ -100,10 +139,15 @@ export async function recordPending(db: Db, m: MessageEnvelope, waitingFor: stri
 
 /** A second, different envelope claims the item_hash of a message the node already holds as pending. */
 export function hashConflict(itemHash: string, state: 'pending' | 'processed' = 'pending'): AlephError {
-  return new AlephError('MESSAGE_HASH_CONFLICT', `another envelope with item_hash ${itemHash} is already ${state} on this node`, {
-    hint: state === 'pending'
-      ? 'a pending message is never replaced: send the exact envelope that is pending, or wait for it to be processed'
-      : 'this content was already published by another sender: a message is its sender\'s, sign content of your own',
-    details: { item_hash: itemHash },
-  });
+  return new AlephError(
+    'MESSAGE_HASH_CONFLICT',
+    `another envelope with item_hash ${itemHash} is already ${state} on this node`,
+    {
+      hint:
+        state === 'pending'
+          ? 'a pending message is never replaced: send the exact envelope that is pending, or wait for it to be processed'
+          : "this content was already published by another sender: a message is its sender's, sign content of your own",
+      details: { item_hash: itemHash },
+    },
+  );
 }

@@ -11,13 +11,21 @@ import { startStorageNode, type StorageNode } from '../testing/storageHarness.js
 const MiB = 1024 * 1024;
 const CAP = 4096;
 
-describe('refused messages cost the node little: no content kept, and bodies far past aleph\'s cap are 413', () => {
+describe("refused messages cost the node little: no content kept, and bodies far past aleph's cap are 413", () => {
   let s: StorageNode;
   const alice = newAccount();
-  before(async () => { s = await startStorageNode({ maxRejectedContentChars: CAP }); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startStorageNode({ maxRejectedContentChars: CAP });
+  });
+  after(async () => {
+    await s.close();
+  });
 
-  const storeBytes = () => ['node.sqlite', 'node.sqlite-wal'].reduce((n, f) => n + (statSync(join(s.home, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+  const storeBytes = () =>
+    ['node.sqlite', 'node.sqlite-wal'].reduce(
+      (n, f) => n + (statSync(join(s.home, f), { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
 
   it('twenty unsigned 1.5 MB bodies are refused and keep at most the cap each', async () => {
     const before = storeBytes();
@@ -27,12 +35,26 @@ describe('refused messages cost the node little: no content kept, and bodies far
       const item_hash = itemHashOf(content);
       hashes.push(item_hash);
       // Past the 200,000-char inline cap, with junk in every field: each is refused.
-      const r = await postMessage(s.url, { chain: 'ETH', sender: alice.address, type: 'POST', channel: 'c'.repeat(100_000), time: i, item_type: 'inline', item_content: content, item_hash, signature: '0x' + 'ab'.repeat(50_000) });
+      const r = await postMessage(s.url, {
+        chain: 'ETH',
+        sender: alice.address,
+        type: 'POST',
+        channel: 'c'.repeat(100_000),
+        time: i,
+        item_type: 'inline',
+        item_content: content,
+        item_hash,
+        signature: '0x' + 'ab'.repeat(50_000),
+      });
       assert.equal(r.status, 422, JSON.stringify(r.body).slice(0, 300));
     }
     const grown = storeBytes() - before;
     assert.ok(grown < 2 * MiB, `the store grew ${grown} bytes for 30 MB of refused bodies`);
-    const rows = await s.node.db.selectFrom('messages').select(['item_content', 'channel', 'signature', 'details', 'content']).where('item_hash', 'in', hashes).execute();
+    const rows = await s.node.db
+      .selectFrom('messages')
+      .select(['item_content', 'channel', 'signature', 'details', 'content'])
+      .where('item_hash', 'in', hashes)
+      .execute();
     assert.equal(rows.length, 20);
     for (const r of rows) {
       assert.ok((r.item_content?.length ?? 0) <= CAP);
@@ -52,7 +74,17 @@ describe('refused messages cost the node little: no content kept, and bodies far
   it('a refused message whose content is not JSON reads back as rejected, not as a 500', async () => {
     const content = 'not json at all';
     const item_hash = itemHashOf(content);
-    const r = await postMessage(s.url, { chain: 'ETH', sender: alice.address, type: 'POST', channel: 'TEST', time: 1, item_type: 'inline', item_content: content, item_hash, signature: '0x' + '00'.repeat(65) });
+    const r = await postMessage(s.url, {
+      chain: 'ETH',
+      sender: alice.address,
+      type: 'POST',
+      channel: 'TEST',
+      time: 1,
+      item_type: 'inline',
+      item_content: content,
+      item_hash,
+      signature: '0x' + '00'.repeat(65),
+    });
     assert.equal(r.status, 422);
     const shown = await getJson(s.url, `/api/v0/messages/${item_hash}`);
     assert.equal(shown.status, 200);
@@ -62,11 +94,22 @@ describe('refused messages cost the node little: no content kept, and bodies far
   it('a body far past the limit is 413 from its content-length, before the node reads it', async () => {
     const url = new URL(`${s.url}/api/v0/messages`);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(512 * MiB) } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => { body += c; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(512 * MiB) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       // Only the first bytes are ever sent: the answer must not wait for the other 512 MiB.
       req.write('{"message": {"item_content": "');
@@ -78,17 +121,29 @@ describe('refused messages cost the node little: no content kept, and bodies far
     assert.equal(refusal.error_code, 'REQUEST_BODY_TOO_LARGE');
     assert.equal(refusal.details.max_bytes, 2 * MiB);
     // An ordinary message still goes through.
-    const ok = await postMessage(s.url, await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { fine: true } })));
+    const ok = await postMessage(
+      s.url,
+      await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { fine: true } })),
+    );
     assert.equal(ok.status, 200);
   });
 
   it('a streamed body with no content-length is cut at the limit too', async () => {
     const url = new URL(`${s.url}/api/v0/messages`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', () => undefined);
       req.write('{"message": {"item_content": "');
       const chunk = 'z'.repeat(256 * 1024);

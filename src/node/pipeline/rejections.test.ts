@@ -8,8 +8,12 @@ describe('bad input is refused with the rule that refused it, and nothing else c
   let h: Harness;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   async function expectRejected(message: unknown, code: string): Promise<void> {
     const heightBefore = (await getJson(h.url, '/api/v0/height')).body.height;
@@ -26,7 +30,8 @@ describe('bad input is refused with the rule that refused it, and nothing else c
     assert.equal((await getJson(h.url, '/api/v0/height')).body.height, heightBefore);
   }
 
-  const post = (content: unknown = { hello: 'world' }) => sign(alice, buildPost({ sender: alice.address, type: 'test', content }));
+  const post = (content: unknown = { hello: 'world' }) =>
+    sign(alice, buildPost({ sender: alice.address, type: 'test', content }));
 
   it('accepts a well-formed post (the control case)', async () => {
     const m = await post();
@@ -56,7 +61,16 @@ describe('bad input is refused with the rule that refused it, and nothing else c
   it('unknown field in the envelope and in the content', async () => {
     await expectRejected({ ...(await post()), colour: 'red' }, 'MESSAGE_UNKNOWN_FIELD');
     const content = JSON.stringify({ type: 'test', address: alice.address, content: {}, time: 1, colour: 'red' });
-    const unsigned = { chain: 'ETH', sender: alice.address, type: 'POST', item_type: 'inline', item_content: content, item_hash: itemHashOf(content), time: 1, channel: 'TEST' };
+    const unsigned = {
+      chain: 'ETH',
+      sender: alice.address,
+      type: 'POST',
+      item_type: 'inline',
+      item_content: content,
+      item_hash: itemHashOf(content),
+      time: 1,
+      channel: 'TEST',
+    };
     const signature = await alice.signMessage({ message: `ETH\n${alice.address}\nPOST\n${unsigned.item_hash}` });
     await expectRejected({ ...unsigned, signature }, 'CONTENT_UNKNOWN_FIELD');
   });
@@ -72,7 +86,11 @@ describe('bad input is refused with the rule that refused it, and nothing else c
   });
 
   it('malformed JSON body', async () => {
-    const r = await fetch(`${h.url}/api/v0/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message": {"chain": "ETH",' });
+    const r = await fetch(`${h.url}/api/v0/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"message": {"chain": "ETH",',
+    });
     assert.equal(r.status, 422);
     const body = (await r.json()) as { error_code: string };
     assert.equal(body.error_code, 'MESSAGE_MALFORMED_JSON');

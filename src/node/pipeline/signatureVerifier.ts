@@ -4,7 +4,10 @@ import { AlephError } from '../../errors.js';
 import { verifySignature, type MessageEnvelope } from '../../protocol/index.js';
 
 type Job = Pick<MessageEnvelope, 'chain' | 'sender' | 'type' | 'item_hash' | 'signature'>;
-interface Pending { resolve(): void; reject(e: unknown): void }
+interface Pending {
+  resolve(): void;
+  reject(e: unknown): void;
+}
 
 /**
  * Checks signatures off the main thread: recovery is the costliest step of ingest, so it runs in worker
@@ -32,15 +35,18 @@ export class SignatureVerifier {
       : `import(${JSON.stringify(url.href)})`;
     for (let i = 0; i < workerCount; i++) {
       const w = new Worker(boot, { eval: true });
-      w.on('message', (results: Array<[number, { code: string; message: string; details: Record<string, unknown> } | null]>) => {
-        for (const [id, err] of results) {
-          const p = this.pending.get(id);
-          if (!p) continue;
-          this.pending.delete(id);
-          if (err) p.reject(AlephError.revive(err.code, err.message, { details: err.details }));
-          else p.resolve();
-        }
-      });
+      w.on(
+        'message',
+        (results: Array<[number, { code: string; message: string; details: Record<string, unknown> } | null]>) => {
+          for (const [id, err] of results) {
+            const p = this.pending.get(id);
+            if (!p) continue;
+            this.pending.delete(id);
+            if (err) p.reject(AlephError.revive(err.code, err.message, { details: err.details }));
+            else p.resolve();
+          }
+        },
+      );
       w.unref();
       this.workers.push(w);
     }
@@ -57,7 +63,10 @@ export class SignatureVerifier {
     }
     const id = this.nextId++;
     const p = new Promise<void>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.queue.push([id, { chain: job.chain, sender: job.sender, type: job.type, item_hash: job.item_hash, signature: job.signature }]);
+    this.queue.push([
+      id,
+      { chain: job.chain, sender: job.sender, type: job.type, item_hash: job.item_hash, signature: job.signature },
+    ]);
     if (this.queue.length >= SignatureVerifier.CHUNK) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;

@@ -11,7 +11,10 @@ parentPort?.on('message', (batch: Array<[number, Job]>) => {
       return [id, null] as const;
     } catch (e) {
       const err = isAlephError(e) ? e : null;
-      return [id, { code: err?.code ?? 'MESSAGE_INVALID_SIGNATURE', message: (e as Error).message, details: err?.details ?? {} }] as const;
+      return [
+        id,
+        { code: err?.code ?? 'MESSAGE_INVALID_SIGNATURE', message: (e as Error).message, details: err?.details ?? {} },
+      ] as const;
     }
   });
   parentPort?.postMessage(out);

@@ -32,5 +32,8 @@ export const ZERO_PRICING_AGGREGATE: Record<string, unknown> = {
 };
 
 export function pricingSettingsOf(given: Partial<PricingSettings> = {}): PricingSettings {
-  return { aggregateAddress: given.aggregateAddress ?? DEFAULT_PRICING_ADDRESS, aggregate: given.aggregate ?? ZERO_PRICING_AGGREGATE };
+  return {
+    aggregateAddress: given.aggregateAddress ?? DEFAULT_PRICING_ADDRESS,
+    aggregate: given.aggregate ?? ZERO_PRICING_AGGREGATE,
+  };
 }

@@ -37,10 +37,16 @@ const ReportSchema = z
 export async function setTrustedCompute(db: Db, putative: readonly string[]): Promise<void> {
   const bad = putative.find((a) => !isAddress(a));
   if (bad !== undefined) {
-    throw new AlephError('NODE_SETTING_INVALID', `trustedComputeAddresses: "${String(bad)}" is not a 0x address`, { details: { setting: 'trustedComputeAddresses' } });
+    throw new AlephError('NODE_SETTING_INVALID', `trustedComputeAddresses: "${String(bad)}" is not a 0x address`, {
+      details: { setting: 'trustedComputeAddresses' },
+    });
   }
   const value = JSON.stringify(putative.map((a) => toChecksumAddress(a)).sort());
-  await db.insertInto('meta').values({ key: META_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  await db
+    .insertInto('meta')
+    .values({ key: META_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }
 
 async function trustedCompute(db: Db): Promise<string[]> {
@@ -59,20 +65,31 @@ export async function recordComputeReport(ctx: ApplyContext): Promise<void> {
   const sender = toChecksumAddress(ctx.msg.sender);
   if (!(await trustedCompute(ctx.db)).includes(sender)) {
     throw new AlephError('COMPUTE_REPORT_NOT_TRUSTED', `${sender} is not a compute node this network trusts`, {
-      hint: 'only compute nodes listed in the node\'s trustedComputeAddresses may report what they serve',
+      hint: "only compute nodes listed in the node's trustedComputeAddresses may report what they serve",
       details: { sender },
     });
   }
   const parsed = ReportSchema.safeParse((ctx.msg.content as { content?: unknown }).content);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AlephError('COMPUTE_REPORT_INVALID', `a compute report needs content {program_id, serving_edition, failed_edition?, reason?}: ${issue?.message ?? 'invalid'}`, {
-      details: { field: ['content', ...(issue?.path ?? [])].join('.') },
-    });
+    throw new AlephError(
+      'COMPUTE_REPORT_INVALID',
+      `a compute report needs content {program_id, serving_edition, failed_edition?, reason?}: ${issue?.message ?? 'invalid'}`,
+      {
+        details: { field: ['content', ...(issue?.path ?? [])].join('.') },
+      },
+    );
   }
   const r = parsed.data;
-  const program = await ctx.db.selectFrom('programs').select(['id', 'edition']).where('id', '=', r.program_id).executeTakeFirst();
-  if (!program) throw new AlephError('COMPUTE_REPORT_PROGRAM_UNKNOWN', `no program ${r.program_id}`, { details: { program_id: r.program_id } });
+  const program = await ctx.db
+    .selectFrom('programs')
+    .select(['id', 'edition'])
+    .where('id', '=', r.program_id)
+    .executeTakeFirst();
+  if (!program)
+    throw new AlephError('COMPUTE_REPORT_PROGRAM_UNKNOWN', `no program ${r.program_id}`, {
+      details: { program_id: r.program_id },
+    });
   await ctx.db
     .insertInto('program_compute_reports')
     .values({
@@ -93,7 +110,8 @@ type ReportRow = Omit<ProgramComputeReportsTable, 'id'> & { id: number };
 /** One report as the API shows it, with the sentence `aleph program show` prints. */
 export function reportView(r: ReportRow): ServingState {
   const serving = r.serving_edition === null ? 'serving: none' : `serving: edition ${r.serving_edition}`;
-  const failed = r.failed_edition === null ? '' : `; edition ${r.failed_edition} failed to start: ${r.reason ?? 'no reason given'}`;
+  const failed =
+    r.failed_edition === null ? '' : `; edition ${r.failed_edition} failed to start: ${r.reason ?? 'no reason given'}`;
   return {
     edition: r.serving_edition,
     failed_edition: r.failed_edition,
@@ -108,12 +126,23 @@ export function reportView(r: ReportRow): ServingState {
 
 /** The latest report on a program (`serving` in `GET /api/v0/programs/{id}`); null before any. */
 export async function servingView(db: Db, programId: string): Promise<ServingState | null> {
-  const row = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').executeTakeFirst();
+  const row = await db
+    .selectFrom('program_compute_reports')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   return row ? reportView(row) : null;
 }
 
 /** Every report on a program, oldest first (`serving_reports` in its history), bounded to the latest 100. */
 export async function servingHistory(db: Db, programId: string): Promise<ServingState[]> {
-  const rows = await db.selectFrom('program_compute_reports').selectAll().where('program_id', '=', programId).orderBy('id', 'desc').limit(100).execute();
+  const rows = await db
+    .selectFrom('program_compute_reports')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
   return rows.reverse().map(reportView);
 }

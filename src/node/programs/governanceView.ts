@@ -34,13 +34,26 @@ export function pendingView(r: Omit<ProgramPendingTable, 'id'> & { id: number })
  */
 export async function governanceView(node: { db: Db; files: FileStore }, p: ProgramsTable): Promise<GovernanceView> {
   const e = await editionInForce(node.db, node.files, p);
-  const pending = await node.db.selectFrom('program_pending').selectAll().where('program_id', '=', p.id).where('status', '=', 'pending').orderBy('id').execute();
+  const pending = await node.db
+    .selectFrom('program_pending')
+    .selectAll()
+    .where('program_id', '=', p.id)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .execute();
   const m = e.manifest;
   return {
     governed: m !== null,
     checksum: e.checksum,
     upgrade_policy: m?.upgrade_policy ?? null,
-    constructor: m ? { annotation: m.constructor.annotation, kind: m.constructor.kind, avm: m.constructor.avm, params: m.constructor.params } : null,
+    constructor: m
+      ? {
+          annotation: m.constructor.annotation,
+          kind: m.constructor.kind,
+          avm: m.constructor.avm,
+          params: m.constructor.params,
+        }
+      : null,
     manifest: m ? { name: m.name ?? null, imports: m.imports, interface: m.interface } : null,
     program_owner: e.programOwner,
     version: {

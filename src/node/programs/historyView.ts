@@ -12,8 +12,18 @@ import { pendingView } from './governanceView.js';
  */
 export async function historyView(db: Db, programId: string): Promise<ProgramHistory | null> {
   const editions = await listEditions(db, programId);
-  const refusals = await db.selectFrom('program_refusals').selectAll().where('program_id', '=', programId).orderBy('id').execute();
-  const pending = await db.selectFrom('program_pending').selectAll().where('program_id', '=', programId).orderBy('id').execute();
+  const refusals = await db
+    .selectFrom('program_refusals')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('id')
+    .execute();
+  const pending = await db
+    .selectFrom('program_pending')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('id')
+    .execute();
   const exists = await db.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
   if (!exists && refusals.length === 0) return null;
   return {
@@ -60,13 +70,34 @@ export async function messageVerdicts(db: Db, hash: string): Promise<ProgramVerd
   const reader = storeStatements(db).reader;
   const out: ProgramVerdict[] = [];
   for (const e of reader.editionsOf(hash)) {
-    out.push({ program_id: e.program_id, verdict: 'accepted', edition: e.edition, checksum: e.checksum, height: e.height, changes: JSON.parse(e.changes) });
+    out.push({
+      program_id: e.program_id,
+      verdict: 'accepted',
+      edition: e.edition,
+      checksum: e.checksum,
+      height: e.height,
+      changes: JSON.parse(e.changes),
+    });
   }
   for (const p of reader.pendingOf(hash)) {
-    out.push({ program_id: p.program_id, verdict: p.status === 'pending' ? 'pending' : p.status, checksum: p.checksum, announced_height: p.announced_height, effective_height: p.effective_height });
+    out.push({
+      program_id: p.program_id,
+      verdict: p.status === 'pending' ? 'pending' : p.status,
+      checksum: p.checksum,
+      announced_height: p.announced_height,
+      effective_height: p.effective_height,
+    });
   }
   for (const r of reader.refusalsOf(hash)) {
-    out.push({ program_id: r.program_id, verdict: 'refused', error_code: r.error_code, rule: r.rule, details: JSON.parse(r.details), checksum: r.checksum, height: r.height });
+    out.push({
+      program_id: r.program_id,
+      verdict: 'refused',
+      error_code: r.error_code,
+      rule: r.rule,
+      details: JSON.parse(r.details),
+      checksum: r.checksum,
+      height: r.height,
+    });
   }
   return out;
 }

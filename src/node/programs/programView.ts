@@ -9,21 +9,47 @@ import { governanceView } from './governanceView.js';
 export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTable | undefined> {
   const direct = await db.selectFrom('programs').selectAll().where('id', '=', idOrHash).executeTakeFirst();
   if (direct) return direct;
-  const msg = await db.selectFrom('messages').select(['ref', 'type']).where('item_hash', '=', idOrHash).executeTakeFirst();
+  const msg = await db
+    .selectFrom('messages')
+    .select(['ref', 'type'])
+    .where('item_hash', '=', idOrHash)
+    .executeTakeFirst();
   if (msg?.type !== 'PROGRAM' || !msg.ref) return undefined;
   return db.selectFrom('programs').selectAll().where('id', '=', msg.ref).executeTakeFirst();
 }
 
 /** A listing reads the current contents and refs of a whole page in two queries, not two per program. */
-export interface PreloadedView { content: string | null; refs: ProgramRefsTable[] }
+export interface PreloadedView {
+  content: string | null;
+  refs: ProgramRefsTable[];
+}
 
 export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<Map<string, PreloadedView>> {
   const out = new Map<string, PreloadedView>();
   if (programs.length === 0) return out;
-  const contents = await db.selectFrom('messages').select(['item_hash', 'content']).where('item_hash', 'in', programs.map((p) => p.current_hash)).execute();
+  const contents = await db
+    .selectFrom('messages')
+    .select(['item_hash', 'content'])
+    .where(
+      'item_hash',
+      'in',
+      programs.map((p) => p.current_hash),
+    )
+    .execute();
   const byHash = new Map(contents.map((c) => [c.item_hash, c.content]));
-  const refs = await db.selectFrom('program_refs').selectAll().where('program_id', 'in', programs.map((p) => p.id)).orderBy('kind').orderBy('mount').execute();
-  for (const p of programs) out.set(p.id, { content: byHash.get(p.current_hash) ?? null, refs: refs.filter((r) => r.program_id === p.id) });
+  const refs = await db
+    .selectFrom('program_refs')
+    .selectAll()
+    .where(
+      'program_id',
+      'in',
+      programs.map((p) => p.id),
+    )
+    .orderBy('kind')
+    .orderBy('mount')
+    .execute();
+  for (const p of programs)
+    out.set(p.id, { content: byHash.get(p.current_hash) ?? null, refs: refs.filter((r) => r.program_id === p.id) });
   return out;
 }
 
@@ -31,10 +57,24 @@ export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<M
  * What the API and the compute node see of a program: the version in force and its resolved refs (the
  * fields the compute node and the CLI rely on), then its governance (DESIGN §4 "Endpoints for governance").
  */
-export async function programView(node: { db: Db; files: FileStore }, p: ProgramsTable, preloaded?: PreloadedView): Promise<ProgramState> {
+export async function programView(
+  node: { db: Db; files: FileStore },
+  p: ProgramsTable,
+  preloaded?: PreloadedView,
+): Promise<ProgramState> {
   const { db } = node;
-  const msg = preloaded ? { content: preloaded.content } : await db.selectFrom('messages').select(['content']).where('item_hash', '=', p.current_hash).executeTakeFirst();
-  const refs = preloaded?.refs ?? await db.selectFrom('program_refs').selectAll().where('program_id', '=', p.id).orderBy('kind').orderBy('mount').execute();
+  const msg = preloaded
+    ? { content: preloaded.content }
+    : await db.selectFrom('messages').select(['content']).where('item_hash', '=', p.current_hash).executeTakeFirst();
+  const refs =
+    preloaded?.refs ??
+    (await db
+      .selectFrom('program_refs')
+      .selectAll()
+      .where('program_id', '=', p.id)
+      .orderBy('kind')
+      .orderBy('mount')
+      .execute());
   return {
     id: p.id,
     owner: p.owner,
@@ -45,7 +85,14 @@ export async function programView(node: { db: Db; files: FileStore }, p: Program
     // A store from an older node may hold content too deep to serialize again (metadata is free-form).
     // Stored as accepted (parsed with programContent at ingest): the contract's type, not re-parsed per answer.
     content: parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING) as ProgramState['content'],
-    resolved: refs.map((r) => ({ kind: r.kind, mount: r.mount || null, ref: r.ref, version: r.version, file_hash: r.file_hash, use_latest: r.use_latest === 1 })),
+    resolved: refs.map((r) => ({
+      kind: r.kind,
+      mount: r.mount || null,
+      ref: r.ref,
+      version: r.version,
+      file_hash: r.file_hash,
+      use_latest: r.use_latest === 1,
+    })),
     ...(await governanceView(node, p)),
     // What the compute node says it runs: an accepted edition that failed to start shows here.
     serving: await servingView(db, p.id),

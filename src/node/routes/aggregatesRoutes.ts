@@ -1,12 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { AlephError } from '../../errors.js';
-import { addressParamSchema, aggregatesQuerySchema, parseRequestPart, toChecksumAddress } from '../../protocol/index.js';
+import {
+  addressParamSchema,
+  aggregatesQuerySchema,
+  parseRequestPart,
+  toChecksumAddress,
+} from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { parseStoredJson } from './formatMessage.js';
 import { pricingSettingsOf, type PricingSettings } from '../pricing/pricingSettings.js';
 
 /** aleph's GET /aggregates/{address}.json: every key of an address, merged in processing order. */
-export function aggregatesRoutes(app: FastifyInstance, node: NodeContext, pricing: PricingSettings = pricingSettingsOf()): void {
+export function aggregatesRoutes(
+  app: FastifyInstance,
+  node: NodeContext,
+  pricing: PricingSettings = pricingSettingsOf(),
+): void {
   // Served at the SDK's ALEPH_AGGREGATE_ADDRESS unless a real aggregate there sets the key (node/pricing).
   const virtualKeys = (address: string): Record<string, unknown> =>
     address === toChecksumAddress(pricing.aggregateAddress) ? { pricing: pricing.aggregate } : {};

@@ -44,15 +44,27 @@ export function isMessageRejection(e: unknown): boolean {
  */
 export function fromFastifyError(err: FastifyError, bodyLimit?: number): AlephError {
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-    return new AlephError('MESSAGE_MALFORMED_JSON', `the body is not valid JSON: ${err.message}`, { hint: 'send a JSON body', details: { field: '(body)' } });
+    return new AlephError('MESSAGE_MALFORMED_JSON', `the body is not valid JSON: ${err.message}`, {
+      hint: 'send a JSON body',
+      details: { field: '(body)' },
+    });
   }
   if (err.statusCode === 413) {
     const max = bodyLimit ?? null;
-    return new AlephError('REQUEST_BODY_TOO_LARGE', max === null ? err.message : `the body is too large: more than ${max} bytes`, {
-      hint: 'send a smaller body (files: upload them with /api/v0/storage/add_file)', details: { field: '(body)', max_bytes: max },
-    });
+    return new AlephError(
+      'REQUEST_BODY_TOO_LARGE',
+      max === null ? err.message : `the body is too large: more than ${max} bytes`,
+      {
+        hint: 'send a smaller body (files: upload them with /api/v0/storage/add_file)',
+        details: { field: '(body)', max_bytes: max },
+      },
+    );
   }
-  if (err.statusCode === 415) return new AlephError('REQUEST_MEDIA_TYPE_UNSUPPORTED', err.message, { hint: 'send content-type: application/json', details: { field: 'content-type' } });
+  if (err.statusCode === 415)
+    return new AlephError('REQUEST_MEDIA_TYPE_UNSUPPORTED', err.message, {
+      hint: 'send content-type: application/json',
+      details: { field: 'content-type' },
+    });
   if (err.statusCode && err.statusCode < 500) return new AlephError('REQUEST_INVALID', err.message, {});
   return new AlephError('INTERNAL_ERROR', err.message, { cause: err });
 }

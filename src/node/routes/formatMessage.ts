@@ -53,11 +53,21 @@ export function formatMessageStatus(r: MessagesTable): MessageWithStatus {
   switch (r.status) {
     case 'pending': {
       const content = parseStoredJson(r.content ?? (r.item_type === 'inline' ? r.item_content : null));
-      const pending = { ...envelopeOf(r), content: isRecord(content) ? content : null, reception_time: base.reception_time };
+      const pending = {
+        ...envelopeOf(r),
+        content: isRecord(content) ? content : null,
+        reception_time: base.reception_time,
+      };
       return { ...base, status: 'pending', messages: [pending] };
     }
     case 'rejected':
-      return { ...base, status: 'rejected', message: envelopeOf(r), error_code: r.error_code ?? 'UNKNOWN', details: parseStoredJson(r.details) };
+      return {
+        ...base,
+        status: 'rejected',
+        message: envelopeOf(r),
+        error_code: r.error_code ?? 'UNKNOWN',
+        details: parseStoredJson(r.details),
+      };
     case 'forgotten': {
       const { item_content: _dropped, ...envelope } = envelopeOf(r);
       const message = { ...envelope, owner: r.owner, payment_type: null, size: r.size, forgotten_at: null };
@@ -69,7 +79,8 @@ export function formatMessageStatus(r: MessagesTable): MessageWithStatus {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const asStrings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /**
  * Splits aleph's comma-separated list parameters, for the websocket's filters (its query has no schema yet);
@@ -77,7 +88,10 @@ const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x 
  */
 export function listParam(v: unknown): string[] | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Owners are stored EIP-55 checksummed, so compare in that form and let the owner index serve the query. */

@@ -12,10 +12,13 @@ export function installJsonBodyParser(app: FastifyInstance, maxDepth: number): v
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (typeof body === 'string' && isJsonTooDeep(body, maxDepth)) {
-      done(new AlephError('REQUEST_BODY_TOO_DEEP', `the JSON body nests deeper than ${maxDepth} levels`, {
-        hint: `flatten the body: at most ${maxDepth} levels of objects and arrays`,
-        details: { max_depth: maxDepth },
-      }), undefined);
+      done(
+        new AlephError('REQUEST_BODY_TOO_DEEP', `the JSON body nests deeper than ${maxDepth} levels`, {
+          hint: `flatten the body: at most ${maxDepth} levels of objects and arrays`,
+          details: { max_depth: maxDepth },
+        }),
+        undefined,
+      );
       return;
     }
     parse(req, body as string, done);

@@ -11,20 +11,46 @@ export interface Page {
 }
 
 /** pyaleph's pagination (default 20 per page, page 1), with a larger page size than the node serves refused. */
-export function pageOf(q: { pagination?: number | undefined; page?: number | undefined }, limits: NodeLimits, defaultPerPage = 20): Page {
+export function pageOf(
+  q: { pagination?: number | undefined; page?: number | undefined },
+  limits: NodeLimits,
+  defaultPerPage = 20,
+): Page {
   const perPage = q.pagination ?? defaultPerPage;
   if (perPage > limits.maxListRows) {
-    throw new AlephError('REQUEST_QUERY_INVALID', `query parameter "pagination": at most ${limits.maxListRows} per page on this node`, {
-      hint: `ask for pages of at most ${limits.maxListRows}, or pagination=0 for as many as the node serves`,
-      details: { field: 'pagination', value: perPage, max: limits.maxListRows },
-    });
+    throw new AlephError(
+      'REQUEST_QUERY_INVALID',
+      `query parameter "pagination": at most ${limits.maxListRows} per page on this node`,
+      {
+        hint: `ask for pages of at most ${limits.maxListRows}, or pagination=0 for as many as the node serves`,
+        details: { field: 'pagination', value: perPage, max: limits.maxListRows },
+      },
+    );
   }
   return { perPage, page: q.page ?? 1 };
 }
 
 const ROW_COLUMNS = [
-  'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature',
-  'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
+  'item_hash',
+  'type',
+  'chain',
+  'sender',
+  'owner',
+  'channel',
+  'time',
+  'item_type',
+  'item_content',
+  'signature',
+  'status',
+  'error_code',
+  'details',
+  'reception_time',
+  'height',
+  'forgotten_by',
+  'ref',
+  'subtype',
+  'size',
+  'waiting_for',
 ] as const satisfies ReadonlyArray<keyof MessagesTable>;
 
 type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
@@ -73,10 +99,14 @@ export async function chunkRows(db: Db, hashes: string[]): Promise<MessagesTable
   // An inline message's content column is its item_content again: read the text once, not twice.
   const rows = await db
     .selectFrom('messages')
-    .select([...ROW_COLUMNS, sql<string | null>`case when item_type = 'inline' then null else content end`.as('content')])
+    .select([
+      ...ROW_COLUMNS,
+      sql<string | null>`case when item_type = 'inline' then null else content end`.as('content'),
+    ])
     .where('item_hash', 'in', hashes)
     .execute();
   const byHash = new Map<string, MessagesTable>();
-  for (const r of rows) byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
+  for (const r of rows)
+    byHash.set(r.item_hash, { ...r, content: r.content ?? (r.item_type === 'inline' ? r.item_content : null) });
   return hashes.map((h) => byHash.get(h)).filter((r): r is MessagesTable => r !== undefined);
 }

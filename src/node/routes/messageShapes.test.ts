@@ -6,25 +6,92 @@ import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildStore } from '../../client/messages/buildStore.js';
 import {
-  alephMessageSchema, messageListResponseSchema, messageWithStatusSchema, pendingMessageStatusSchema,
-  forgottenMessageStatusSchema, processedMessageStatusSchema, rejectedMessageStatusSchema,
+  alephMessageSchema,
+  messageListResponseSchema,
+  messageWithStatusSchema,
+  pendingMessageStatusSchema,
+  forgottenMessageStatusSchema,
+  processedMessageStatusSchema,
+  rejectedMessageStatusSchema,
 } from '../../protocol/api/messageSchemas.js';
-import { deployProgram, getJson, newAccount, postMessage, sign, signRaw, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
+import {
+  deployProgram,
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  signRaw,
+  startTestNode,
+  storeFile,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 /*
  * Written down from aleph-message (aleph_message/models/__init__.py, `BaseMessage`, extra="forbid"): every field a
  * message object may carry. The Python SDK refuses any other (get_message, watch_messages raise, get_messages drops).
  */
 const ALEPH_MESSAGE_FIELDS = new Set([
-  '_id', 'chain', 'sender', 'type', 'channel', 'confirmations', 'confirmed', 'signature', 'size', 'time', 'item_type',
-  'item_content', 'hash_type', 'item_hash', 'content', 'forgotten_by',
+  '_id',
+  'chain',
+  'sender',
+  'type',
+  'channel',
+  'confirmations',
+  'confirmed',
+  'signature',
+  'size',
+  'time',
+  'item_type',
+  'item_content',
+  'hash_type',
+  'item_hash',
+  'content',
+  'forgotten_by',
 ]);
 /* pyaleph src/aleph/schemas/api/messages.py `BaseMessage` (GET /messages/{hash}); listings add `size` (message_to_dict). */
-const PYALEPH_MESSAGE_KEYS = ['channel', 'chain', 'confirmations', 'confirmed', 'content', 'item_content', 'item_hash', 'item_type', 'sender', 'signature', 'time', 'type'].sort();
+const PYALEPH_MESSAGE_KEYS = [
+  'channel',
+  'chain',
+  'confirmations',
+  'confirmed',
+  'content',
+  'item_content',
+  'item_hash',
+  'item_type',
+  'sender',
+  'signature',
+  'time',
+  'type',
+].sort();
 const PYALEPH_LISTED_KEYS = [...PYALEPH_MESSAGE_KEYS, 'size'].sort();
 /* pyaleph `PendingMessage`, `ForgottenMessage`. */
-const PENDING_KEYS = ['channel', 'chain', 'content', 'item_content', 'item_hash', 'item_type', 'reception_time', 'sender', 'signature', 'time', 'type'].sort();
-const FORGOTTEN_KEYS = ['chain', 'channel', 'forgotten_at', 'item_hash', 'item_type', 'owner', 'payment_type', 'sender', 'signature', 'size', 'time', 'type'].sort();
+const PENDING_KEYS = [
+  'channel',
+  'chain',
+  'content',
+  'item_content',
+  'item_hash',
+  'item_type',
+  'reception_time',
+  'sender',
+  'signature',
+  'time',
+  'type',
+].sort();
+const FORGOTTEN_KEYS = [
+  'chain',
+  'channel',
+  'forgotten_at',
+  'item_hash',
+  'item_type',
+  'owner',
+  'payment_type',
+  'sender',
+  'signature',
+  'size',
+  'time',
+  'type',
+].sort();
 
 const keys = (o: object) => Object.keys(o).sort();
 const assertAlephMessage = (m: Record<string, unknown>, expected: string[]) => {
@@ -33,7 +100,7 @@ const assertAlephMessage = (m: Record<string, unknown>, expected: string[]) => {
   alephMessageSchema.parse(m);
 };
 
-describe('message objects have exactly aleph-message\'s fields, in pyaleph\'s shapes', () => {
+describe("message objects have exactly aleph-message's fields, in pyaleph's shapes", () => {
   let h: Harness;
   const alice = newAccount();
   const hashes: Record<string, string> = {};
@@ -53,16 +120,24 @@ describe('message objects have exactly aleph-message\'s fields, in pyaleph\'s sh
     hashes.FORGET = forget.item_hash;
     hashes.forgotten = doomed;
   });
-  after(async () => { await h.close(); });
+  after(async () => {
+    await h.close();
+  });
 
   it('GET /messages.json: every type, the listing keys (with size), parsed by the strict schema', async () => {
     const r = await getJson(h.url, `/api/v0/messages.json?addresses=${alice.address}&pagination=50`);
     assert.equal(r.status, 200);
     messageListResponseSchema.parse(r.body);
     const types = new Set<string>();
-    for (const m of r.body.messages) { assertAlephMessage(m, PYALEPH_LISTED_KEYS); types.add(m.type); }
+    for (const m of r.body.messages) {
+      assertAlephMessage(m, PYALEPH_LISTED_KEYS);
+      types.add(m.type);
+    }
     assert.deepEqual([...types].sort(), ['AGGREGATE', 'FORGET', 'POST', 'PROGRAM', 'STORE']);
-    assert.ok(!r.body.messages.some((m: { item_hash: string }) => m.item_hash === hashes.forgotten), 'a forgotten message is not listed');
+    assert.ok(
+      !r.body.messages.some((m: { item_hash: string }) => m.item_hash === hashes.forgotten),
+      'a forgotten message is not listed',
+    );
   });
 
   it('GET /messages/{hash}: processed of every type, reception_time on the status object only', async () => {
@@ -75,13 +150,17 @@ describe('message objects have exactly aleph-message\'s fields, in pyaleph\'s sh
     }
   });
 
-  it('forgotten, rejected and pending: pyaleph\'s ForgottenMessage, the envelope received, PendingMessage', async () => {
+  it("forgotten, rejected and pending: pyaleph's ForgottenMessage, the envelope received, PendingMessage", async () => {
     const forgotten = (await getJson(h.url, `/api/v0/messages/${hashes.forgotten}`)).body;
     forgottenMessageStatusSchema.parse(forgotten);
     assert.deepEqual(keys(forgotten.message), FORGOTTEN_KEYS);
     assert.deepEqual(forgotten.forgotten_by, [hashes.FORGET]);
 
-    const bad = await signRaw(alice, 'POST', JSON.stringify({ address: alice.address, time: Date.now() / 1000, type: 't', extra: 1 }));
+    const bad = await signRaw(
+      alice,
+      'POST',
+      JSON.stringify({ address: alice.address, time: Date.now() / 1000, type: 't', extra: 1 }),
+    );
     assert.equal((await postMessage(h.url, bad)).status, 422);
     const rejected = (await getJson(h.url, `/api/v0/messages/${bad.item_hash as string}`)).body;
     rejectedMessageStatusSchema.parse(rejected);

@@ -14,14 +14,20 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
   app.post('/api/v0/messages', { bodyLimit: node.maxMessageBodyBytes }, async (req, reply) => {
     const body = req.body as { message?: unknown; sync?: unknown } | null;
     if (!body || typeof body !== 'object' || !('message' in body)) {
-      throw new AlephError('MESSAGE_INVALID', 'the body must be {"message": {...}, "sync": bool}', { details: { field: 'message' } });
+      throw new AlephError('MESSAGE_INVALID', 'the body must be {"message": {...}, "sync": bool}', {
+        details: { field: 'message' },
+      });
     }
     const r = await node.pipeline.submit(body.message);
     const publication_status = { status: 'success', failed: [] };
     if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
     // What the message did to programs (a STORE amend is accepted even where a program refuses it).
     const program_verdicts = r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
-    return reply.code(200).send({ publication_status, message_status: 'processed', ...(program_verdicts.length ? { program_verdicts } : {}) });
+    return reply.code(200).send({
+      publication_status,
+      message_status: 'processed',
+      ...(program_verdicts.length ? { program_verdicts } : {}),
+    });
   });
 
   app.get('/api/v0/messages.json', async (req, reply) => {
@@ -34,12 +40,20 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
     // every processed message. `+status` (the same test, not indexable) lets it take the filter's own index
     // (hashes, addresses, owners, refs) and sort only those rows, or with no filter walk messages_time in order.
     const selective = Boolean(q.hashes?.length || q.addresses?.length || owners?.length || q.refs?.length);
-    const byStatusIndex = !selective && Boolean(types?.length || q.channels?.length || q.chains?.length || subtypes?.length);
+    const byStatusIndex =
+      !selective && Boolean(types?.length || q.channels?.length || q.chains?.length || subtypes?.length);
     const filtered = (status: 'indexed' | 'not-indexed') => {
-      let query = node.reads.selectFrom('messages').where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
+      let query = node.reads
+        .selectFrom('messages')
+        .where(status === 'indexed' ? sql.ref('status') : sql`+status`, '=', 'processed');
       if (q.hashes?.length) query = query.where('item_hash', 'in', q.hashes);
       // sender_lc (migration 0004) is lower(sender), indexed: senders may be stored in either case.
-      if (q.addresses?.length) query = query.where(sql.ref('sender_lc'), 'in', q.addresses.map((a) => a.toLowerCase()));
+      if (q.addresses?.length)
+        query = query.where(
+          sql.ref('sender_lc'),
+          'in',
+          q.addresses.map((a) => a.toLowerCase()),
+        );
       if (owners?.length) query = query.where('owner', 'in', owners);
       if (q.refs?.length) query = query.where('ref', 'in', q.refs);
       if (types?.length) query = query.where('type', 'in', types);
@@ -53,11 +67,19 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
       return query;
     };
     // Counting by the status index is a covering scan unless a selective filter has a better index.
-    const total = await filtered(selective ? 'not-indexed' : 'indexed').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await filtered(selective ? 'not-indexed' : 'indexed')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
     // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
     const byTime = selective ? sql<number>`+time` : sql<number>`time`;
-    const chunks = await pageChunks(filtered(byStatusIndex ? 'indexed' : 'not-indexed').orderBy(byTime, dir).orderBy('height', dir), page, node.limits);
+    const chunks = await pageChunks(
+      filtered(byStatusIndex ? 'indexed' : 'not-indexed')
+        .orderBy(byTime, dir)
+        .orderBy('height', dir),
+      page,
+      node.limits,
+    );
     async function* formatted() {
       for (const [i, hashes] of chunks.entries()) {
         // The first chunk at once (an ordinary page is one chunk); the rest of a large answer takes turns.

@@ -49,11 +49,24 @@ async function newestAmends(node: NodeContext, refs: string[]): Promise<Map<stri
   const latest = new Map<string | null, MessagesTable>();
   for (let i = 0; i < refs.length; i += 500) {
     const chunk = refs.slice(i, i + 500);
-    const amends = node.reads.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '=', 'amend');
-    const newest = await amends.select((eb) => ['ref', eb.fn.max('height').as('h')]).where('ref', 'in', chunk).groupBy('ref').execute();
+    const amends = node.reads
+      .selectFrom('messages')
+      .where('type', '=', 'POST')
+      .where('status', '=', 'processed')
+      .where('subtype', '=', 'amend');
+    const newest = await amends
+      .select((eb) => ['ref', eb.fn.max('height').as('h')])
+      .where('ref', 'in', chunk)
+      .groupBy('ref')
+      .execute();
     if (newest.length === 0) continue;
     const want = new Map(newest.map((n) => [n.ref, n.h]));
-    const rows = await amends.selectAll().where('ref', 'in', [...want.keys()] as string[]).where('height', 'in', [...new Set(want.values())] as number[]).orderBy('height', 'asc').execute();
+    const rows = await amends
+      .selectAll()
+      .where('ref', 'in', [...want.keys()] as string[])
+      .where('height', 'in', [...new Set(want.values())] as number[])
+      .orderBy('height', 'asc')
+      .execute();
     for (const r of rows) if (want.get(r.ref) === r.height) latest.set(r.ref, r);
   }
   return latest;
@@ -63,7 +76,11 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/posts.json', async (req, reply) => {
     const q = parseRequestPart(postsQuerySchema, req.query, 'query');
     const { perPage, page } = pageOf(q, node.limits, 20);
-    let query = node.reads.selectFrom('messages').where('type', '=', 'POST').where('status', '=', 'processed').where('subtype', '!=', 'amend');
+    let query = node.reads
+      .selectFrom('messages')
+      .where('type', '=', 'POST')
+      .where('status', '=', 'processed')
+      .where('subtype', '!=', 'amend');
     if (q.types?.length) query = query.where('subtype', 'in', q.types);
     const addresses = checksummed(q.addresses);
     if (addresses?.length) query = query.where('owner', 'in', addresses);
@@ -80,6 +97,11 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
         yield originals.map((o) => formatPost(o, latest.get(o.item_hash)));
       }
     }
-    return sendList(reply, 'posts', formatted(), { pagination_page: page, pagination_total: Number(total.n), pagination_per_page: perPage, pagination_item: 'posts' });
+    return sendList(reply, 'posts', formatted(), {
+      pagination_page: page,
+      pagination_total: Number(total.n),
+      pagination_per_page: perPage,
+      pagination_item: 'posts',
+    });
   });
 }

@@ -9,7 +9,8 @@ import { pageOf } from './listPage.js';
 import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
 import { checksummed } from './formatMessage.js';
 
-const notFound = (id: string) => new AlephError('PROGRAM_NOT_FOUND', 'no program with that id or version hash', { details: { program_id: id } });
+const notFound = (id: string) =>
+  new AlephError('PROGRAM_NOT_FOUND', 'no program with that id or version hash', { details: { program_id: id } });
 
 const idOf = (params: unknown) => parseRequestPart(itemHashParamSchema, (params as { id: string }).id, 'path', 'id');
 
@@ -27,7 +28,13 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     const page = pageOf({ pagination: q.pagination ?? 0, page: q.page }, node.limits);
     const take = page.perPage === 0 ? node.limits.maxListRows : page.perPage;
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query.selectAll().orderBy('created_height').orderBy('id').limit(take).offset(page.perPage === 0 ? 0 : (page.page - 1) * take).execute();
+    const rows = await query
+      .selectAll()
+      .orderBy('created_height')
+      .orderBy('id')
+      .limit(take)
+      .offset(page.perPage === 0 ? 0 : (page.page - 1) * take)
+      .execute();
     const preloaded = await preloadViews(node.reads, rows);
     return {
       programs: await Promise.all(rows.map((r) => programView(node, r, preloaded.get(r.id)))),

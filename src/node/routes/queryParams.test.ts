@@ -18,9 +18,19 @@ describe('query strings are parsed with a schema: a bad value is refused with it
       assert.equal((await postMessage(h.url, m)).status, 200);
       posts.push(m.item_hash);
     }
-    assert.equal((await postMessage(h.url, await sign(alice, buildAggregate({ sender: alice.address, key: 'profile', content: { a: 1 } })))).status, 200);
+    assert.equal(
+      (
+        await postMessage(
+          h.url,
+          await sign(alice, buildAggregate({ sender: alice.address, key: 'profile', content: { a: 1 } })),
+        )
+      ).status,
+      200,
+    );
   });
-  after(async () => { await h.close(); });
+  after(async () => {
+    await h.close();
+  });
 
   async function expectInvalid(path: string, field: string): Promise<void> {
     const r = await getJson(h.url, path);
@@ -58,7 +68,10 @@ describe('query strings are parsed with a schema: a bad value is refused with it
     const page2 = await getJson(h.url, '/api/v0/messages.json?pagination=3&page=2&msgType=POST');
     assert.equal(page2.status, 200);
     assert.equal(page2.body.messages.length, 3);
-    assert.deepEqual(page2.body.messages.map((m: { item_hash: string }) => m.item_hash), posts.slice(-6, -3).reverse());
+    assert.deepEqual(
+      page2.body.messages.map((m: { item_hash: string }) => m.item_hash),
+      posts.slice(-6, -3).reverse(),
+    );
   });
 
   it('list filters: more than 100 entries, an overlong entry, or a malformed address or hash is refused', async () => {
@@ -74,15 +87,23 @@ describe('query strings are parsed with a schema: a bad value is refused with it
 
   it('addresses (100 entries, any case) are served from the sender_lc index', async () => {
     const others = Array.from({ length: 99 }, () => newAccount().address);
-    const r = await getJson(h.url, `/api/v0/messages.json?pagination=0&addresses=${[alice.address.toLowerCase(), ...others].join(',')}`);
+    const r = await getJson(
+      h.url,
+      `/api/v0/messages.json?pagination=0&addresses=${[alice.address.toLowerCase(), ...others].join(',')}`,
+    );
     assert.equal(r.status, 200);
     assert.equal(r.body.messages.length, MAX_ROWS);
     assert.ok(r.body.messages.every((m: { sender: string }) => m.sender === alice.address));
     // The shapes messagesRoutes builds (see its comment on `+status`).
-    const explain = async (q: ReturnType<typeof sql>) => (await sql<{ detail: string }>`explain query plan ${q}`.execute(h.node.db)).rows.map((r) => r.detail).join(' | ');
-    const byAddress = await explain(sql`select item_hash, size from messages where +status = 'processed' and sender_lc in (${sql.join(others)}) order by +time desc, height desc limit 20`);
+    const explain = async (q: ReturnType<typeof sql>) =>
+      (await sql<{ detail: string }>`explain query plan ${q}`.execute(h.node.db)).rows.map((r) => r.detail).join(' | ');
+    const byAddress = await explain(
+      sql`select item_hash, size from messages where +status = 'processed' and sender_lc in (${sql.join(others)}) order by +time desc, height desc limit 20`,
+    );
     assert.match(byAddress, /USING INDEX messages_sender_lc/);
-    const plain = await explain(sql`select item_hash, size from messages where +status = 'processed' order by time desc, height desc limit 20`);
+    const plain = await explain(
+      sql`select item_hash, size from messages where +status = 'processed' order by time desc, height desc limit 20`,
+    );
     assert.match(plain, /USING INDEX messages_time/);
     assert.doesNotMatch(plain, /TEMP B-TREE/);
   });
@@ -97,16 +118,27 @@ describe('query strings are parsed with a schema: a bad value is refused with it
     const postsAll = await getJson(h.url, '/api/v0/posts.json?pagination=0');
     assert.equal(postsAll.status, 200);
     assert.equal(postsAll.body.posts.length, MAX_ROWS);
-    assert.equal((await getJson(h.url, `/api/v0/aggregates/${alice.address}.json?keys=profile`)).body.data.profile.a, 1);
-    assert.equal((await getJson(h.url, `/api/v0/posts.json?addresses=${alice.address.toLowerCase()}&pagination=2`)).body.posts.length, 2);
+    assert.equal(
+      (await getJson(h.url, `/api/v0/aggregates/${alice.address}.json?keys=profile`)).body.data.profile.a,
+      1,
+    );
+    assert.equal(
+      (await getJson(h.url, `/api/v0/posts.json?addresses=${alice.address.toLowerCase()}&pagination=2`)).body.posts
+        .length,
+      2,
+    );
   });
 });
 
 describe('posts.json loads only the newest amend of each post', () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('a post amended many times shows its newest content; an unamended one its own', async () => {
     const original = await sign(alice, buildPost({ sender: alice.address, type: 'blog', content: { v: 0 } }));
@@ -114,10 +146,16 @@ describe('posts.json loads only the newest amend of each post', () => {
     assert.equal((await postMessage(h.url, original)).status, 200);
     assert.equal((await postMessage(h.url, plain)).status, 200);
     for (let v = 1; v <= 12; v++) {
-      const amend = await sign(alice, buildPost({ sender: alice.address, type: 'amend', ref: original.item_hash, content: { v } }));
+      const amend = await sign(
+        alice,
+        buildPost({ sender: alice.address, type: 'amend', ref: original.item_hash, content: { v } }),
+      );
       assert.equal((await postMessage(h.url, amend)).status, 200);
     }
-    const posts = (await getJson(h.url, '/api/v0/posts.json?types=blog')).body.posts as Array<{ original_item_hash: string; content: unknown }>;
+    const posts = (await getJson(h.url, '/api/v0/posts.json?types=blog')).body.posts as Array<{
+      original_item_hash: string;
+      content: unknown;
+    }>;
     assert.equal(posts.length, 2);
     assert.deepEqual(posts.find((p) => p.original_item_hash === original.item_hash)?.content, { v: 12 });
     assert.deepEqual(posts.find((p) => p.original_item_hash === plain.item_hash)?.content, { plain: true });
@@ -127,19 +165,34 @@ describe('posts.json loads only the newest amend of each post', () => {
 describe('a listing bounded in bytes', () => {
   let h: Harness;
   const alice = newAccount();
-  before(async () => { h = await startTestNode({ limits: { maxListBytes: 4096 } }); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await startTestNode({ limits: { maxListBytes: 4096 } });
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('a page over maxListBytes is refused LIST_TOO_LARGE; pagination=0 stops at the bound; small pages answer', async () => {
     for (let i = 0; i < 4; i++) {
-      assert.equal((await postMessage(h.url, await sign(alice, buildPost({ sender: alice.address, type: 'big', content: 'x'.repeat(1500) })))).status, 200);
+      assert.equal(
+        (
+          await postMessage(
+            h.url,
+            await sign(alice, buildPost({ sender: alice.address, type: 'big', content: 'x'.repeat(1500) })),
+          )
+        ).status,
+        200,
+      );
     }
     const big = await getJson(h.url, '/api/v0/messages.json?pagination=4');
     assert.equal(big.status, 413);
     assert.equal(big.body.error_code, 'LIST_TOO_LARGE');
     const unlimited = await getJson(h.url, '/api/v0/messages.json?pagination=0');
     assert.equal(unlimited.status, 200);
-    assert.ok(unlimited.body.messages.length >= 1 && unlimited.body.messages.length < 4, String(unlimited.body.messages.length));
+    assert.ok(
+      unlimited.body.messages.length >= 1 && unlimited.body.messages.length < 4,
+      String(unlimited.body.messages.length),
+    );
     assert.equal(unlimited.body.pagination_total, 4);
     assert.equal((await getJson(h.url, '/api/v0/messages.json?pagination=2')).body.messages.length, 2);
   });

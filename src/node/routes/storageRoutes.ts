@@ -9,10 +9,16 @@ import { UploadBudget } from '../files/uploadBudget.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
 
-interface Metadata { message?: unknown; sync?: boolean }
+interface Metadata {
+  message?: unknown;
+  sync?: boolean;
+}
 
 function parseMetadata(part: MultipartValue): Metadata {
-  if (part.valueTruncated) throw new AlephError('UPLOAD_FIELD_TOO_LARGE', 'the metadata field is too long', { details: { field: 'metadata' } });
+  if (part.valueTruncated)
+    throw new AlephError('UPLOAD_FIELD_TOO_LARGE', 'the metadata field is too long', {
+      details: { field: 'metadata' },
+    });
   try {
     // @fastify/multipart already parses a field sent as application/json.
     const v: unknown = typeof part.value === 'object' ? part.value : JSON.parse(String(part.value));
@@ -20,7 +26,9 @@ function parseMetadata(part: MultipartValue): Metadata {
   } catch {
     // answered below
   }
-  throw new AlephError('MESSAGE_MALFORMED_JSON', 'the metadata field is not a JSON object', { details: { field: 'metadata' } });
+  throw new AlephError('MESSAGE_MALFORMED_JSON', 'the metadata field is not a JSON object', {
+    details: { field: 'metadata' },
+  });
 }
 
 /** The file hash a STORE envelope declares in its inline content (undefined when it has none). */
@@ -69,10 +77,14 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         const envelope = signed ?? parseEnvelope(metadata.message);
         const declared = declaredFile(envelope);
         if (declared !== staged.hash) {
-          const err = new AlephError('STORE_HASH_MISMATCH', 'the uploaded bytes do not hash to the item_hash of the STORE message', {
-            hint: 'item_hash in the STORE content must be the sha256 of the file bytes',
-            details: { declared: declared ?? null, actual: staged.hash },
-          });
+          const err = new AlephError(
+            'STORE_HASH_MISMATCH',
+            'the uploaded bytes do not hash to the item_hash of the STORE message',
+            {
+              hint: 'item_hash in the STORE content must be the sha256 of the file bytes',
+              details: { declared: declared ?? null, actual: staged.hash },
+            },
+          );
           await node.pipeline.rejectUnparsed(metadata.message, err);
           throw err;
         }
@@ -88,8 +100,14 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
         }
         await node.pipeline.retryWaitingFor(staged.hash);
         // A STORE amend is accepted on its own; each program using the file decides whether to adopt it.
-        const program_verdicts = r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
-        return reply.code(r.status === 'pending' ? 202 : 200).send({ status: 'success', hash: staged.hash, message_status: r.status, ...(program_verdicts.length ? { program_verdicts } : {}) });
+        const program_verdicts =
+          r.status === 'processed' && r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
+        return reply.code(r.status === 'pending' ? 202 : 200).send({
+          status: 'success',
+          hash: staged.hash,
+          message_status: r.status,
+          ...(program_verdicts.length ? { program_verdicts } : {}),
+        });
       }
       budget.charge(req.ip, staged.size);
       await commitUpload(node.db, node.files, staged);
@@ -106,7 +124,11 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
   void app.register(async (scope) => {
     // The node-wide parser (depth-checked JSON) is replaced in this scope only: this body is never parsed here.
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: node.maxUnauthenticatedUploadBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: node.maxUnauthenticatedUploadBytes },
+      (_req, body, done) => done(null, body),
+    );
     scope.post('/api/v0/storage/add_json', async (req) => {
       budget.check(req.ip);
       const staged = await node.files.stageBytes(req.body as Buffer, node.maxUnauthenticatedUploadBytes, anonymousHint);
@@ -120,7 +142,11 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/storage/raw/:hash', async (req, reply) => {
     const { hash } = req.params as { hash: string };
     let fileHash = hash;
-    const store = await node.reads.selectFrom('stores').select('file_hash').where('item_hash', '=', hash).executeTakeFirst();
+    const store = await node.reads
+      .selectFrom('stores')
+      .select('file_hash')
+      .where('item_hash', '=', hash)
+      .executeTakeFirst();
     if (store) fileHash = store.file_hash;
     if (!/^[0-9a-f]{64}$/.test(fileHash) || !(await node.files.has(fileHash))) {
       throw new AlephError('FILE_NOT_FOUND', `no file ${hash}`, { details: { hash } });

@@ -7,7 +7,12 @@ import type { FastifyReply } from 'fastify';
  * is pulled: the next chunk is read when the socket has drained below the high-water mark), and one chunk per
  * turn of the event loop (fairTurn) so that other requests are served while a large answer is being written.
  */
-export function sendList(reply: FastifyReply, key: string, chunks: AsyncIterable<unknown[]>, tail: Record<string, unknown>): FastifyReply {
+export function sendList(
+  reply: FastifyReply,
+  key: string,
+  chunks: AsyncIterable<unknown[]>,
+  tail: Record<string, unknown>,
+): FastifyReply {
   async function* body(): AsyncGenerator<string> {
     yield `{${JSON.stringify(key)}:[`;
     let first = true;
@@ -20,5 +25,7 @@ export function sendList(reply: FastifyReply, key: string, chunks: AsyncIterable
     const rest = JSON.stringify(tail);
     yield rest === '{}' ? ']}' : `],${rest.slice(1)}`;
   }
-  return reply.type('application/json; charset=utf-8').send(Readable.from(body(), { objectMode: false, highWaterMark: 64 * 1024 }));
+  return reply
+    .type('application/json; charset=utf-8')
+    .send(Readable.from(body(), { objectMode: false, highWaterMark: 64 * 1024 }));
 }

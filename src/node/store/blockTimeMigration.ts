@@ -12,13 +12,16 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * SQLite's DDL is not run in a transaction by Kysely's migrator: every step may run again.
  */
 async function columnsOf(db: Kysely<any>, table: string): Promise<Set<string>> {
-  return new Set((await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name));
+  return new Set(
+    (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name),
+  );
 }
 
 export const blockTimeMigration: Migration = {
   async up(db: Kysely<any>) {
     const columns = await columnsOf(db, 'messages');
-    if (!columns.has('block_height')) await db.schema.alterTable('messages').addColumn('block_height', 'integer').execute();
+    if (!columns.has('block_height'))
+      await db.schema.alterTable('messages').addColumn('block_height', 'integer').execute();
     if (!columns.has('block_time')) await db.schema.alterTable('messages').addColumn('block_time', 'real').execute();
 
     const approvalColumns = await columnsOf(db, 'program_approvals');
@@ -43,7 +46,12 @@ export const blockTimeMigration: Migration = {
       }
       await db.schema.alterTable('program_approvals_v2').renameTo('program_approvals').execute();
     }
-    await db.schema.createIndex('program_approvals_message').ifNotExists().on('program_approvals').columns(['message_hash']).execute();
+    await db.schema
+      .createIndex('program_approvals_message')
+      .ifNotExists()
+      .on('program_approvals')
+      .columns(['message_hash'])
+      .execute();
 
     await db.schema
       .createTable('program_compute_reports')
@@ -58,6 +66,11 @@ export const blockTimeMigration: Migration = {
       .addColumn('time', 'real', (c) => c.notNull())
       .addColumn('height', 'integer', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('program_compute_reports_program').ifNotExists().on('program_compute_reports').columns(['program_id', 'id']).execute();
+    await db.schema
+      .createIndex('program_compute_reports_program')
+      .ifNotExists()
+      .on('program_compute_reports')
+      .columns(['program_id', 'id'])
+      .execute();
   },
 };

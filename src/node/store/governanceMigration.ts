@@ -43,7 +43,11 @@ export const governanceMigration: Migration = {
       .addColumn('time', 'real', (c) => c.notNull())
       .addColumn('height', 'integer', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('program_refusals_program').on('program_refusals').columns(['program_id', 'id']).execute();
+    await db.schema
+      .createIndex('program_refusals_program')
+      .on('program_refusals')
+      .columns(['program_id', 'id'])
+      .execute();
     await db.schema.createIndex('program_refusals_message').on('program_refusals').columns(['message_hash']).execute();
 
     await db.schema
@@ -63,8 +67,16 @@ export const governanceMigration: Migration = {
       .addColumn('settled_height', 'integer')
       .addColumn('settled_by', 'text')
       .execute();
-    await db.schema.createIndex('program_pending_due').on('program_pending').columns(['status', 'effective_height', 'id']).execute();
-    await db.schema.createIndex('program_pending_program').on('program_pending').columns(['program_id', 'id']).execute();
+    await db.schema
+      .createIndex('program_pending_due')
+      .on('program_pending')
+      .columns(['status', 'effective_height', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('program_pending_program')
+      .on('program_pending')
+      .columns(['program_id', 'id'])
+      .execute();
     await db.schema.createIndex('program_pending_message').on('program_pending').columns(['message_hash']).execute();
 
     await db.schema
@@ -76,6 +88,10 @@ export const governanceMigration: Migration = {
       .addColumn('height', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('program_approvals_pk', ['program_id', 'checksum', 'address'])
       .execute();
-    await db.schema.createIndex('program_approvals_message').on('program_approvals').columns(['message_hash']).execute();
+    await db.schema
+      .createIndex('program_approvals_message')
+      .on('program_approvals')
+      .columns(['message_hash'])
+      .execute();
   },
 };

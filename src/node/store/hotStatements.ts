@@ -40,9 +40,29 @@ export interface ReaderStatements {
 }
 
 const MESSAGE_COLUMNS = [
-  'item_hash', 'type', 'chain', 'sender', 'owner', 'channel', 'time', 'item_type', 'item_content', 'signature', 'content',
-  'status', 'error_code', 'details', 'reception_time', 'height', 'forgotten_by', 'ref', 'subtype', 'size', 'waiting_for',
-  'block_height', 'block_time',
+  'item_hash',
+  'type',
+  'chain',
+  'sender',
+  'owner',
+  'channel',
+  'time',
+  'item_type',
+  'item_content',
+  'signature',
+  'content',
+  'status',
+  'error_code',
+  'details',
+  'reception_time',
+  'height',
+  'forgotten_by',
+  'ref',
+  'subtype',
+  'size',
+  'waiting_for',
+  'block_height',
+  'block_time',
 ] as const satisfies ReadonlyArray<keyof MessagesTable>;
 
 export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
@@ -50,18 +70,28 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const release = db.prepare('release apply_message');
   const rollbackTo = db.prepare('rollback to apply_message');
   const height = db.prepare(`select value from meta where key = 'height'`).pluck();
-  const setHeight = db.prepare(`insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`);
-  const setMeta = db.prepare(`insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`);
+  const setHeight = db.prepare(
+    `insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`,
+  );
+  const setMeta = db.prepare(
+    `insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`,
+  );
   const aggregate = db.prepare('select content from aggregates where address = ? and key = ?').pluck();
   const upsert = db.prepare(
     `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values (${MESSAGE_COLUMNS.map(() => '?').join(', ')}) ` +
-      `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.slice(1)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}`,
   );
-  const due = db.prepare(`select 1 from program_pending where status = 'pending' and effective_height <= ? limit 1`).pluck();
-  const verdicts = db.prepare(
-    'select exists (select 1 from program_editions where message_hash = ?) or exists (select 1 from program_pending where message_hash = ?) ' +
-      'or exists (select 1 from program_refusals where message_hash = ?)',
-  ).pluck();
+  const due = db
+    .prepare(`select 1 from program_pending where status = 'pending' and effective_height <= ? limit 1`)
+    .pluck();
+  const verdicts = db
+    .prepare(
+      'select exists (select 1 from program_editions where message_hash = ?) or exists (select 1 from program_pending where message_hash = ?) ' +
+        'or exists (select 1 from program_refusals where message_hash = ?)',
+    )
+    .pluck();
   return {
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),
@@ -74,9 +104,31 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     setMeta: (k, v) => void setMeta.run(k, v),
     aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
     upsertMessage: (r) =>
-      void upsert.run(r.item_hash, r.type, r.chain, r.sender, r.owner, r.channel, r.time, r.item_type, r.item_content, r.signature, r.content,
-        r.status, r.error_code, r.details, r.reception_time, r.height, r.forgotten_by, r.ref, r.subtype, r.size, r.waiting_for,
-        r.block_height ?? null, r.block_time ?? null),
+      void upsert.run(
+        r.item_hash,
+        r.type,
+        r.chain,
+        r.sender,
+        r.owner,
+        r.channel,
+        r.time,
+        r.item_type,
+        r.item_content,
+        r.signature,
+        r.content,
+        r.status,
+        r.error_code,
+        r.details,
+        r.reception_time,
+        r.height,
+        r.forgotten_by,
+        r.ref,
+        r.subtype,
+        r.size,
+        r.waiting_for,
+        r.block_height ?? null,
+        r.block_time ?? null,
+      ),
     anyDueUpgrade: (h) => due.get(h) !== undefined,
     hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
   };

@@ -14,7 +14,12 @@ export const listingIndexesMigration: Migration = {
       await sql`alter table messages add column sender_lc text generated always as (lower(sender)) virtual`.execute(db);
     }
     // With status in the index the planner prefers it over messages_status_type even before any ANALYZE.
-    await db.schema.createIndex('messages_sender_lc').ifNotExists().on('messages').columns(['sender_lc', 'status']).execute();
+    await db.schema
+      .createIndex('messages_sender_lc')
+      .ifNotExists()
+      .on('messages')
+      .columns(['sender_lc', 'status'])
+      .execute();
     // messages.json orders by time then height: without this, every listing sorted all processed messages
     // (a temp b-tree per request) before taking its page. Not led by status, so that queries on a status and
     // another indexed column (retryWaitingFor: pending + waiting_for) keep their own index.

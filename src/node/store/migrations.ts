@@ -87,7 +87,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('use_latest', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('program_refs_pk', ['program_id', 'kind', 'mount'])
         .execute();
-      await db.schema.createIndex('program_refs_original').on('program_refs').columns(['original', 'use_latest']).execute();
+      await db.schema
+        .createIndex('program_refs_original')
+        .on('program_refs')
+        .columns(['original', 'use_latest'])
+        .execute();
       await db.schema.createIndex('program_refs_version').on('program_refs').columns(['version']).execute();
       await db.schema.createIndex('program_refs_ref').on('program_refs').columns(['ref']).execute();
       await db.schema

@@ -27,7 +27,11 @@ export function storeStatements(db: Store): StoreStatements {
  * Kysely's SQLite driver prepares every statement on every execution; preparing was the largest single cost
  * of ingest. Statements are reusable, so keep them by SQL text (bounded: IN-lists make the text vary).
  */
-function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void, closes = true): BetterSqlite3.Database {
+function withStatementCache(
+  sqlite: BetterSqlite3.Database,
+  onClose: () => void,
+  closes = true,
+): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
   return new Proxy(sqlite, {
@@ -88,7 +92,9 @@ export async function openStore(path: string): Promise<Store> {
   listings = new BetterSqlite3(path, { readonly: true });
   listings.pragma('busy_timeout = 5000');
   // Its Kysely is never destroyed on its own: the connection closes with the store's (onClose above).
-  const readerDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(listings, () => undefined, false) }) });
+  const readerDb = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(listings, () => undefined, false) }),
+  });
   readersOf.set(db, readerDb);
   // Whoever is handed the reader finds the same prepared reads (messageVerdicts takes either).
   statementsOf.set(readerDb, statementsOf.get(db)!);
@@ -122,6 +128,8 @@ export function storeThreadsExited(db: Store, timeoutMs = 2000): Promise<void> {
   if (!exited) return Promise.resolve();
   // Bounded: closing a node must never hang on a thread that is stuck in a checkpoint.
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
   return Promise.race([exited, late]).finally(() => clearTimeout(timer));
 }

@@ -13,9 +13,19 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export const partialIndexesMigration: Migration = {
   async up(db: Kysely<any>) {
     await db.schema.dropIndex('messages_ref').ifExists().execute();
-    await db.schema.createIndex('messages_ref').on('messages').columns(['ref']).where(sql.ref('ref'), 'is not', null).execute();
+    await db.schema
+      .createIndex('messages_ref')
+      .on('messages')
+      .columns(['ref'])
+      .where(sql.ref('ref'), 'is not', null)
+      .execute();
     await db.schema.dropIndex('messages_waiting').ifExists().execute();
-    await db.schema.createIndex('messages_waiting').on('messages').columns(['waiting_for']).where(sql.ref('waiting_for'), 'is not', null).execute();
+    await db.schema
+      .createIndex('messages_waiting')
+      .on('messages')
+      .columns(['waiting_for'])
+      .where(sql.ref('waiting_for'), 'is not', null)
+      .execute();
   },
   async down(db: Kysely<any>) {
     await db.schema.dropIndex('messages_ref').ifExists().execute();

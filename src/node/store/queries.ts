@@ -34,22 +34,41 @@ export interface ResolvedStore {
  * Resolves a STORE ref as a program uses it. A ref must name an accepted STORE (aleph checks this);
  * with use_latest the newest accepted amend of its chain wins, in processing order.
  */
-export async function resolveStoreRef(db: Db, putativeRef: string, useLatest: boolean, field: string): Promise<ResolvedStore> {
+export async function resolveStoreRef(
+  db: Db,
+  putativeRef: string,
+  useLatest: boolean,
+  field: string,
+): Promise<ResolvedStore> {
   const ref = await dealias(db, putativeRef);
   const store = await db.selectFrom('stores').selectAll().where('item_hash', '=', ref).executeTakeFirst();
   if (!store) {
-    throw new AlephError('PROGRAM_REF_UNKNOWN', `${field} refers to ${putativeRef}, which is not an accepted STORE message`, {
-      hint: 'upload the file with a STORE message first (aleph file upload), then use its item hash',
-      details: { field, ref: putativeRef },
-    });
+    throw new AlephError(
+      'PROGRAM_REF_UNKNOWN',
+      `${field} refers to ${putativeRef}, which is not an accepted STORE message`,
+      {
+        hint: 'upload the file with a STORE message first (aleph file upload), then use its item hash',
+        details: { field, ref: putativeRef },
+      },
+    );
   }
   let used: StoresTable = store;
   if (useLatest) {
-    used = await db.selectFrom('stores').selectAll().where('original', '=', store.original).orderBy('height', 'desc').limit(1).executeTakeFirstOrThrow();
+    used = await db
+      .selectFrom('stores')
+      .selectAll()
+      .where('original', '=', store.original)
+      .orderBy('height', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
   }
   return { ref, original: store.original, fileHash: used.file_hash, version: used.item_hash, owner: store.owner };
 }
 
 export async function setMeta(db: Db, key: string, value: string): Promise<void> {
-  await db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  await db
+    .insertInto('meta')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }

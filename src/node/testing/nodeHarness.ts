@@ -22,11 +22,17 @@ export interface Harness {
 }
 
 /** A real node on a random 127.0.0.1 port with its own SQLite file and a manual clock, for tests. */
-export async function startTestNode(opts: { signatureWorkers?: number; limits?: Partial<NodeLimits>; clock?: ManualClock; blockIntervalMs?: number } = {}): Promise<Harness> {
+export async function startTestNode(
+  opts: { signatureWorkers?: number; limits?: Partial<NodeLimits>; clock?: ManualClock; blockIntervalMs?: number } = {},
+): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
   const clock = opts.clock ?? new ManualClock();
   const node = await createNode({
-    home, port: 0, signatureWorkers: opts.signatureWorkers ?? 0, clock, ...(opts.limits ? { limits: opts.limits } : {}),
+    home,
+    port: 0,
+    signatureWorkers: opts.signatureWorkers ?? 0,
+    clock,
+    ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
   });
   return {
@@ -51,16 +57,41 @@ export const sign = (account: LocalAlephAccount, unsigned: UnsignedMessage<objec
  * A correctly signed inline message around an exact item_content string, which the SDK builders could not
  * produce (hostile content: deep nesting, bad hashes, odd times). `envelope` overrides envelope fields.
  */
-export async function signRaw(account: LocalAlephAccount, type: MessageType, itemContent: string, envelope: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function signRaw(
+  account: LocalAlephAccount,
+  type: MessageType,
+  itemContent: string,
+  envelope: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const item_hash = itemHashOf(itemContent);
-  const signature = await account.signMessage({ message: verificationBuffer({ chain: 'ETH', sender: account.address, type, item_hash }) });
-  return { chain: 'ETH', sender: account.address, type, channel: 'TEST', time: Date.now() / 1000, item_type: 'inline', item_content: itemContent, item_hash, signature, ...envelope };
+  const signature = await account.signMessage({
+    message: verificationBuffer({ chain: 'ETH', sender: account.address, type, item_hash }),
+  });
+  return {
+    chain: 'ETH',
+    sender: account.address,
+    type,
+    channel: 'TEST',
+    time: Date.now() / 1000,
+    item_type: 'inline',
+    item_content: itemContent,
+    item_hash,
+    signature,
+    ...envelope,
+  };
 }
 
-export interface Answer { status: number; body: any }
+export interface Answer {
+  status: number;
+  body: any;
+}
 
 export async function postMessage(url: string, message: unknown): Promise<Answer> {
-  const r = await fetch(`${url}/api/v0/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, sync: true }) });
+  const r = await fetch(`${url}/api/v0/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message, sync: true }),
+  });
   return { status: r.status, body: await r.json() };
 }
 
@@ -79,7 +110,12 @@ export async function uploadWithStore(url: string, bytes: Uint8Array, message?: 
 }
 
 /** Stores `bytes` with a signed STORE from `account`; returns the STORE's item hash. */
-export async function storeFile(url: string, account: LocalAlephAccount, bytes: Uint8Array, ref?: string): Promise<string> {
+export async function storeFile(
+  url: string,
+  account: LocalAlephAccount,
+  bytes: Uint8Array,
+  ref?: string,
+): Promise<string> {
   const msg = await sign(account, buildStore({ sender: account.address, file: bytes, ...(ref ? { ref } : {}) }));
   const r = await uploadWithStore(url, bytes, msg);
   if (r.status !== 200) throw new Error(`store failed: ${r.status} ${JSON.stringify(r.body)}`);
@@ -87,10 +123,17 @@ export async function storeFile(url: string, account: LocalAlephAccount, bytes: 
 }
 
 /** Deploys a program whose code and runtime are fresh STOREs of `account`; returns ids. */
-export async function deployProgram(url: string, account: LocalAlephAccount, extra: Partial<BuildProgramParameters> = {}): Promise<{ id: string; code: string; runtime: string }> {
+export async function deployProgram(
+  url: string,
+  account: LocalAlephAccount,
+  extra: Partial<BuildProgramParameters> = {},
+): Promise<{ id: string; code: string; runtime: string }> {
   const code = await storeFile(url, account, Buffer.from(`code ${Math.random()}`));
   const runtime = extra.runtime ?? (await storeFile(url, account, Buffer.from(`runtime ${Math.random()}`)));
-  const msg = await sign(account, buildProgram({ sender: account.address, codeRef: code, entrypoint: 'main:app', runtime, ...extra }));
+  const msg = await sign(
+    account,
+    buildProgram({ sender: account.address, codeRef: code, entrypoint: 'main:app', runtime, ...extra }),
+  );
   const r = await postMessage(url, msg);
   if (r.status !== 200) throw new Error(`deploy failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: msg.item_hash, code, runtime };

@@ -2,7 +2,11 @@
 import { createNode } from '../createNode.js';
 
 const [home, port] = process.argv.slice(2);
-const node = await createNode({ home: home!, port: Number(port ?? 0), signatureWorkers: Number(process.env.ALEPH_SIGNATURE_WORKERS ?? 1) });
+const node = await createNode({
+  home: home!,
+  port: Number(port ?? 0),
+  signatureWorkers: Number(process.env.ALEPH_SIGNATURE_WORKERS ?? 1),
+});
 process.stdout.write(`${node.url}\n`);
 // Let --cpu-prof write its profile on SIGINT.
 process.on('SIGINT', () => process.exit(0));

@@ -26,7 +26,10 @@ function walk(dir: string): Array<{ path: string; size: number }> {
   return out;
 }
 
-export async function startStorageNode(opts: Partial<NodeOptions> = {}, home = mkdtempSync(join(tmpdir(), 'aleph-storage-'))): Promise<StorageNode> {
+export async function startStorageNode(
+  opts: Partial<NodeOptions> = {},
+  home = mkdtempSync(join(tmpdir(), 'aleph-storage-')),
+): Promise<StorageNode> {
   const node = await createNode({ home, port: 0, signatureWorkers: 0, ...opts });
   const filesDir = join(home, 'files');
   return {

@@ -5,7 +5,13 @@
 import type { AvmValue } from './values.js';
 
 /** A chain value the constructor can name directly. */
-export type SpecialOperand = 'edition' | 'program_owner' | 'checksum' | 'block.height' | 'block.timestamp' | 'announcement.height';
+export type SpecialOperand =
+  | 'edition'
+  | 'program_owner'
+  | 'checksum'
+  | 'block.height'
+  | 'block.timestamp'
+  | 'announcement.height';
 
 /** An instruction operand, with the text it was written as (for error messages). */
 export type AvmOperand = { text: string } & (
@@ -51,7 +57,19 @@ export const SPECIAL_OPERANDS: Record<SpecialOperand, string> = {
 };
 
 /** Every opcode, for "unknown opcode" errors. */
-export const OPCODES = [...BINARY_OPS, 'assert.eq', 'assert.neq', 'not', 'branch.eq', 'branch.neq', 'position', 'get', 'get.or_use', 'contains', 'approvals'] as const;
+export const OPCODES = [
+  ...BINARY_OPS,
+  'assert.eq',
+  'assert.neq',
+  'not',
+  'branch.eq',
+  'branch.neq',
+  'position',
+  'get',
+  'get.or_use',
+  'contains',
+  'approvals',
+] as const;
 
 /** An upper bound on constructor length; branches only go forward, so this also bounds execution. */
 export const MAX_INSTRUCTIONS = 4096;

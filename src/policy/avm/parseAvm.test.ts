@@ -15,8 +15,13 @@ function avmError(text: string): { line: unknown; message: string } {
 
 describe('parseAvm', () => {
   it('parses the checksum pattern and records where labels sit', () => {
-    const p = parseAvm('constructor:\n    branch.eq edition 0u16 to end;\n    get 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed/gov[true] into r0;\n    assert.eq checksum r0;\n    position end;');
-    assert.deepEqual(p.instructions.map((i) => i.op), ['branch.eq', 'get', 'assert.eq', 'position']);
+    const p = parseAvm(
+      'constructor:\n    branch.eq edition 0u16 to end;\n    get 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed/gov[true] into r0;\n    assert.eq checksum r0;\n    position end;',
+    );
+    assert.deepEqual(
+      p.instructions.map((i) => i.op),
+      ['branch.eq', 'get', 'assert.eq', 'position'],
+    );
     assert.equal(p.labels.end, 3);
     assert.equal(p.instructions[1].line, 3);
   });
@@ -49,7 +54,10 @@ describe('parseAvm', () => {
   });
 
   it('is not fooled by names that exist on every JavaScript object', () => {
-    assert.match(avmError('constructor:\n    branch.eq true true to constructor;\n    assert.eq true false;').message, /unknown label "constructor"/);
+    assert.match(
+      avmError('constructor:\n    branch.eq true true to constructor;\n    assert.eq true false;').message,
+      /unknown label "constructor"/,
+    );
     assert.match(avmError('constructor:\n    assert.eq toString 0u16;').message, /unknown operand "toString"/);
   });
 
@@ -63,7 +71,9 @@ describe('parseAvm', () => {
   });
 
   it('parses program-qualified operands and signer lists', () => {
-    const p = parseAvm('constructor:\n    approvals checksum [0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, 0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359] into r0;\n    gte abc.aleo/edition 1u16 into r1;');
+    const p = parseAvm(
+      'constructor:\n    approvals checksum [0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, 0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359] into r0;\n    gte abc.aleo/edition 1u16 into r1;',
+    );
     const first = p.instructions[0];
     assert.ok(first.op === 'approvals');
     assert.equal(first.signers.length, 2);

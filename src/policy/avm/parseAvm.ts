@@ -11,9 +11,17 @@ const KEY = /^[A-Za-z0-9_.-]+$/;
 
 class Line {
   private i = 0;
-  constructor(readonly tokens: string[], readonly no: number, readonly text: string) {}
+  constructor(
+    readonly tokens: string[],
+    readonly no: number,
+    readonly text: string,
+  ) {}
   fail(reason: string): never {
-    throw policyError('AVM_INVALID', `line ${this.no}: ${reason}: \`${this.text}\``, { line: this.no, instruction: this.text, reason });
+    throw policyError('AVM_INVALID', `line ${this.no}: ${reason}: \`${this.text}\``, {
+      line: this.no,
+      instruction: this.text,
+      reason,
+    });
   }
   next(what: string): string {
     const t = this.tokens[this.i++];
@@ -87,7 +95,8 @@ function instruction(line: Line, written: Set<number>): AvmInstruction {
     if (!LABEL.test(label)) line.fail(`"${label}" is not a label`);
     return { ...base, op, label };
   }
-  if (op === 'assert.eq' || op === 'assert.neq') return { ...base, op, a: operand(line, written), b: operand(line, written) };
+  if (op === 'assert.eq' || op === 'assert.neq')
+    return { ...base, op, a: operand(line, written), b: operand(line, written) };
   if (op === 'branch.eq' || op === 'branch.neq') {
     const a = operand(line, written);
     const b = operand(line, written);
@@ -123,15 +132,28 @@ function resolveLabels(instructions: AvmInstruction[]): Record<string, number> {
   instructions.forEach((ins, index) => {
     if (ins.op !== 'position') return;
     if (Object.hasOwn(labels, ins.label)) {
-      throw policyError('AVM_INVALID', `line ${ins.line}: label "${ins.label}" is defined twice`, { line: ins.line, instruction: ins.text });
+      throw policyError('AVM_INVALID', `line ${ins.line}: label "${ins.label}" is defined twice`, {
+        line: ins.line,
+        instruction: ins.text,
+      });
     }
     labels[ins.label] = index;
   });
   instructions.forEach((ins, index) => {
     if (ins.op !== 'branch.eq' && ins.op !== 'branch.neq') return;
     const target = Object.hasOwn(labels, ins.label) ? labels[ins.label] : undefined;
-    const reason = target === undefined ? `unknown label "${ins.label}"` : target <= index ? `backward branch to "${ins.label}"` : null;
-    if (reason) throw policyError('AVM_INVALID', `line ${ins.line}: ${reason}`, { line: ins.line, instruction: ins.text, reason });
+    const reason =
+      target === undefined
+        ? `unknown label "${ins.label}"`
+        : target <= index
+          ? `backward branch to "${ins.label}"`
+          : null;
+    if (reason)
+      throw policyError('AVM_INVALID', `line ${ins.line}: ${reason}`, {
+        line: ins.line,
+        instruction: ins.text,
+        reason,
+      });
   });
   return labels;
 }
@@ -155,7 +177,11 @@ export function parseAvm(text: string): AvmProgram {
     const code = raw.replace(/\/\/.*$/, '').trim();
     if (code === '') return;
     if (header < 0) {
-      if (code !== 'constructor:') throw policyError('AVM_INVALID', `line ${i + 1}: expected "constructor:"`, { line: i + 1, instruction: raw.trim() });
+      if (code !== 'constructor:')
+        throw policyError('AVM_INVALID', `line ${i + 1}: expected "constructor:"`, {
+          line: i + 1,
+          instruction: raw.trim(),
+        });
       header = i;
       return;
     }
@@ -165,9 +191,9 @@ export function parseAvm(text: string): AvmProgram {
     const ins = instruction(line, written);
     line.end();
     instructions.push(ins);
-    if (instructions.length > MAX_INSTRUCTIONS) throw policyError('AVM_INVALID', `constructor exceeds ${MAX_INSTRUCTIONS} instructions`, { line: i + 1 });
+    if (instructions.length > MAX_INSTRUCTIONS)
+      throw policyError('AVM_INVALID', `constructor exceeds ${MAX_INSTRUCTIONS} instructions`, { line: i + 1 });
   });
   if (header < 0) throw policyError('AVM_INVALID', 'line 1: expected "constructor:"', { line: 1 });
   return { instructions, labels: resolveLabels(instructions) };
 }
-

@@ -9,7 +9,10 @@ const OTHER = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
 const SUM = 'ab'.repeat(32);
 const GOV = `${OWNER}/gov`;
 
-function ctx(over: Partial<ConstructorContext> = {}, mapping: Record<string, string | number | boolean> = {}): ConstructorContext {
+function ctx(
+  over: Partial<ConstructorContext> = {},
+  mapping: Record<string, string | number | boolean> = {},
+): ConstructorContext {
   return {
     edition: 1,
     programOwner: OWNER,
@@ -56,7 +59,10 @@ describe('runConstructor', () => {
 
   it('fails get on an absent key but get.or_use falls back and contains says false', () => {
     assert.match(String(failure(avm(`get ${GOV}[k] into r0`), ctx()).reason), /does not exist/);
-    runConstructor(avm(`get.or_use ${GOV}[k] 7u32 into r0`, 'assert.eq r0 7u32', `contains ${GOV}[k] into r1`, 'assert.eq r1 false'), ctx());
+    runConstructor(
+      avm(`get.or_use ${GOV}[k] 7u32 into r0`, 'assert.eq r0 7u32', `contains ${GOV}[k] into r1`, 'assert.eq r1 false'),
+      ctx(),
+    );
     runConstructor(avm(`get.or_use ${GOV}[k] 7u32 into r0`, 'assert.eq r0 9u32'), ctx({}, { [`${GOV}[k]`]: 9 }));
   });
 
@@ -72,9 +78,20 @@ describe('runConstructor', () => {
   });
 
   it('gives an untyped mapping integer the other operand type, range-checked', () => {
-    runConstructor(avm(`get ${GOV}[min] into r0`, 'gte block.height r0 into r1', 'assert.eq r1 true'), ctx({}, { [`${GOV}[min]`]: 50 }));
-    failure(avm(`get ${GOV}[min] into r0`, 'gte block.height r0 into r1', 'assert.eq r1 true'), ctx({}, { [`${GOV}[min]`]: 500 }));
-    assert.match(String(failure(avm(`get ${GOV}[min] into r0`, 'gte edition r0 into r1'), ctx({}, { [`${GOV}[min]`]: 70000 })).reason), /out of range for u16/);
+    runConstructor(
+      avm(`get ${GOV}[min] into r0`, 'gte block.height r0 into r1', 'assert.eq r1 true'),
+      ctx({}, { [`${GOV}[min]`]: 50 }),
+    );
+    failure(
+      avm(`get ${GOV}[min] into r0`, 'gte block.height r0 into r1', 'assert.eq r1 true'),
+      ctx({}, { [`${GOV}[min]`]: 500 }),
+    );
+    assert.match(
+      String(
+        failure(avm(`get ${GOV}[min] into r0`, 'gte edition r0 into r1'), ctx({}, { [`${GOV}[min]`]: 70000 })).reason,
+      ),
+      /out of range for u16/,
+    );
   });
 
   it('takes forward branches and skips what they jump over', () => {
@@ -103,11 +120,25 @@ describe('runConstructor', () => {
   });
 
   it('supports boolean logic and is.eq/is.neq', () => {
-    runConstructor(avm('is.eq edition 1u16 into r0', 'is.neq edition 2u16 into r1', 'and r0 r1 into r2', 'not r2 into r3', 'or r3 r2 into r4', 'assert.eq r4 true', 'assert.neq r3 true'), ctx());
+    runConstructor(
+      avm(
+        'is.eq edition 1u16 into r0',
+        'is.neq edition 2u16 into r1',
+        'and r0 r1 into r2',
+        'not r2 into r3',
+        'or r3 r2 into r4',
+        'assert.eq r4 true',
+        'assert.neq r3 true',
+      ),
+      ctx(),
+    );
     failure(avm('and true false into r0', 'assert.eq r0 true'), ctx());
   });
 
   it('treats a malformed context as a programmer error, not a constructor failure', () => {
-    assert.throws(() => runConstructor(avm('assert.eq edition 0u16'), ctx({ checksum: 'xyz' })), (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'));
+    assert.throws(
+      () => runConstructor(avm('assert.eq edition 0u16'), ctx({ checksum: 'xyz' })),
+      (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'),
+    );
   });
 });

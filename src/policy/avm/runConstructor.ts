@@ -2,7 +2,17 @@ import { policyError } from '../errors.js';
 import type { ConstructorContext } from '../types.js';
 import type { AvmInstruction, AvmOperand, AvmProgram, SpecialOperand } from './instructions.js';
 import { parseAvm } from './parseAvm.js';
-import { AvmFault, arithmetic, asBool, compare, formatValue, fromMapping, int, parseLiteral, valuesEqual } from './values.js';
+import {
+  AvmFault,
+  arithmetic,
+  asBool,
+  compare,
+  formatValue,
+  fromMapping,
+  int,
+  parseLiteral,
+  valuesEqual,
+} from './values.js';
 import type { AvmValue } from './values.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -14,7 +24,8 @@ function checkContext(ctx: ConstructorContext): void {
   if (!Number.isInteger(ctx.edition) || ctx.edition < 0 || ctx.edition > 0xffff) bad('edition must be a u16');
   if (!Number.isInteger(ctx.height) || ctx.height < 0 || ctx.height > 0xffffffff) bad('height must be a u32');
   if (!Number.isSafeInteger(ctx.timestamp)) bad('timestamp must be an integer');
-  if (typeof ctx.checksum !== 'string' || !HEX64.test(ctx.checksum.toLowerCase())) bad('checksum must be 64 hex characters');
+  if (typeof ctx.checksum !== 'string' || !HEX64.test(ctx.checksum.toLowerCase()))
+    bad('checksum must be 64 hex characters');
   if (parseLiteral(ctx.programOwner)?.kind !== 'address') bad('programOwner must be a 0x address');
 }
 
@@ -99,7 +110,10 @@ class Machine {
         return null;
       case 'is.eq':
       case 'is.neq':
-        set(ins.dest, { kind: 'bool', value: valuesEqual(this.read(ins.a), this.read(ins.b)) === (ins.op === 'is.eq') });
+        set(ins.dest, {
+          kind: 'bool',
+          value: valuesEqual(this.read(ins.a), this.read(ins.b)) === (ins.op === 'is.eq'),
+        });
         return null;
       case 'gt':
       case 'gte':
@@ -178,7 +192,8 @@ export function runConstructor(avm: AvmProgram | string, ctx: ConstructorContext
     if (jump === null) pc++;
     else {
       const target = Object.hasOwn(labels, jump) ? labels[jump] : undefined;
-      if (target === undefined || target <= pc) throw policyError('AVM_INVALID', `line ${ins.line}: bad branch target "${jump}"`, { line: ins.line });
+      if (target === undefined || target <= pc)
+        throw policyError('AVM_INVALID', `line ${ins.line}: bad branch target "${jump}"`, { line: ins.line });
       pc = target;
     }
   }

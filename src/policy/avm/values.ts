@@ -119,7 +119,8 @@ function describe(v: AvmValue): string {
  * unifyInts(parseLiteral('5u32')!, fromMapping(7), 'gte'); // { type: 'u32', x: 5n, y: 7n }
  */
 export function unifyInts(a: AvmValue, b: AvmValue, op: string): { type: IntType | null; x: bigint; y: bigint } {
-  if (a.kind !== 'int' || b.kind !== 'int') throw new AvmFault(`${op} needs integers, got ${describe(a)} and ${describe(b)}`);
+  if (a.kind !== 'int' || b.kind !== 'int')
+    throw new AvmFault(`${op} needs integers, got ${describe(a)} and ${describe(b)}`);
   if (a.type && b.type && a.type !== b.type) throw new AvmFault(`${op}: type mismatch ${a.type} vs ${b.type}`);
   const type = a.type ?? b.type;
   if (type) {

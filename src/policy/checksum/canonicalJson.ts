@@ -21,12 +21,15 @@ function write(value: unknown, at: () => string): string {
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw policyError('POLICY_INPUT_INVALID', `${path()} is not a finite number`, { path: path() });
+      if (!Number.isFinite(value))
+        throw policyError('POLICY_INPUT_INVALID', `${path()} is not a finite number`, { path: path() });
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v, i) => write(v === undefined ? null : v, () => `${path()}[${i}]`)).join(',')}]`;
+      if (Array.isArray(value))
+        return `[${value.map((v, i) => write(v === undefined ? null : v, () => `${path()}[${i}]`)).join(',')}]`;
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw policyError('POLICY_INPUT_INVALID', `${path()} is not plain JSON data`, { path: path() });
+      if (proto !== Object.prototype && proto !== null)
+        throw policyError('POLICY_INPUT_INVALID', `${path()} is not plain JSON data`, { path: path() });
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -25,11 +25,20 @@ function edition(): ResolvedEdition {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    assert.equal(canonicalJson({ b: { d: 1, c: [2, { f: 0, e: null }] }, a: undefined, 'é': 'x' }), '{"b":{"c":[2,{"e":null,"f":0}],"d":1},"é":"x"}');
+    assert.equal(
+      canonicalJson({ b: { d: 1, c: [2, { f: 0, e: null }] }, a: undefined, é: 'x' }),
+      '{"b":{"c":[2,{"e":null,"f":0}],"d":1},"é":"x"}',
+    );
   });
   it('refuses values JSON cannot carry', () => {
-    assert.throws(() => canonicalJson({ n: Number.NaN }), (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'));
-    assert.throws(() => canonicalJson({ d: new Date(0) }), (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'));
+    assert.throws(
+      () => canonicalJson({ n: Number.NaN }),
+      (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'),
+    );
+    assert.throws(
+      () => canonicalJson({ d: new Date(0) }),
+      (e) => isPolicyError(e, 'POLICY_INPUT_INVALID'),
+    );
   });
 });
 
@@ -48,7 +57,12 @@ describe('computeChecksum', () => {
 
   it('does not depend on key order or on on.http', () => {
     const e = edition();
-    const reordered: ResolvedEdition = { ...e, resources: { seconds: 30, vcpus: 1, memory: 128 }, variables: { A: '1', B: '2' }, on: { http: false, persistent: false } };
+    const reordered: ResolvedEdition = {
+      ...e,
+      resources: { seconds: 30, vcpus: 1, memory: 128 },
+      variables: { A: '1', B: '2' },
+      on: { http: false, persistent: false },
+    };
     assert.equal(computeChecksum(reordered), computeChecksum(e));
   });
 
@@ -82,6 +96,9 @@ describe('computeChecksum', () => {
   it('refuses a malformed edition as a programmer error', () => {
     const e = edition() as unknown as { code: Record<string, unknown> };
     delete e.code.file_hash;
-    assert.throws(() => computeChecksum(e as unknown as ResolvedEdition), (x) => isPolicyError(x, 'POLICY_INPUT_INVALID') && /code.file_hash/.test(x.message));
+    assert.throws(
+      () => computeChecksum(e as unknown as ResolvedEdition),
+      (x) => isPolicyError(x, 'POLICY_INPUT_INVALID') && /code.file_hash/.test(x.message),
+    );
   });
 });

@@ -16,16 +16,26 @@ export const CHECKSUM_FORMAT = 'aleph-ts/edition/1';
 function bad(message: string): never {
   throw policyError('POLICY_INPUT_INVALID', `resolved edition: ${message}`);
 }
-const str = (v: unknown, what: string): string => (typeof v === 'string' && v !== '' ? v : bad(`${what} must be a non-empty string`));
+const str = (v: unknown, what: string): string =>
+  typeof v === 'string' && v !== '' ? v : bad(`${what} must be a non-empty string`);
 const obj = (v: unknown, what: string): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : bad(`${what} must be an object`);
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : bad(`${what} must be an object`);
 
 function volume(v: ResolvedEdition['volumes'][number], i: number): Record<string, unknown> {
   const what = `volumes[${i}]`;
   const mount = str(v.mount, `${what}.mount`);
-  if (v.ephemeral === true) return { kind: 'ephemeral', mount, size_mib: v.size_mib ?? bad(`${what}.size_mib is required`) };
+  if (v.ephemeral === true)
+    return { kind: 'ephemeral', mount, size_mib: v.size_mib ?? bad(`${what}.size_mib is required`) };
   if (v.file_hash !== undefined) return { kind: 'immutable', mount, file_hash: str(v.file_hash, `${what}.file_hash`) };
-  return { kind: 'persistent', mount, name: str(v.name, `${what}.name`), size_mib: v.size_mib ?? bad(`${what}.size_mib is required`), persistence: v.persistence };
+  return {
+    kind: 'persistent',
+    mount,
+    name: str(v.name, `${what}.name`),
+    size_mib: v.size_mib ?? bad(`${what}.size_mib is required`),
+    persistence: v.persistence,
+  };
 }
 
 /**
@@ -57,7 +67,11 @@ export function canonicalEditionDocument(resolved: ResolvedEdition): string {
   const variables = r.variables === null || r.variables === undefined ? null : obj(r.variables, 'variables');
   return canonicalJson({
     format: CHECKSUM_FORMAT,
-    code: { file_hash: str(code.file_hash, 'code.file_hash'), encoding: str(code.encoding, 'code.encoding'), entrypoint: str(code.entrypoint, 'code.entrypoint') },
+    code: {
+      file_hash: str(code.file_hash, 'code.file_hash'),
+      encoding: str(code.encoding, 'code.encoding'),
+      entrypoint: str(code.entrypoint, 'code.entrypoint'),
+    },
     runtime: { file_hash: str(runtime.file_hash, 'runtime.file_hash') },
     volumes: resolved.volumes.map(volume),
     environment: obj(r.environment ?? {}, 'environment'),

@@ -35,7 +35,8 @@ function stringArg(kind: string, args: Record<string, AnnotationArg>, name: stri
 function intArg(kind: string, args: Record<string, AnnotationArg>, name: string, min: number, max: number): number {
   const v = args[name];
   if (v === undefined) fail(`@${kind}: missing ${name}`);
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) fail(`@${kind}: ${name} must be an integer from ${min} to ${max}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    fail(`@${kind}: ${name} must be an integer from ${min} to ${max}`);
   return v;
 }
 
@@ -48,9 +49,17 @@ function admin(args: Record<string, AnnotationArg>): Pick<CompiledConstructor, '
 function checksum(args: Record<string, AnnotationArg>): Pick<CompiledConstructor, 'avm' | 'params'> {
   const mapping = stringArg('checksum', args, 'mapping');
   const key = stringArg('checksum', args, 'key');
-  if (!MAPPING.test(mapping)) fail(`@checksum: malformed mapping "${mapping}"; expected "<0x address>/<aggregate key>"`);
-  if (!KEY.test(key) || /^r\d+$/.test(key)) fail(`@checksum: malformed key "${key}"; use letters, digits, "_", "-" or "."`);
-  const avm = ['constructor:', '    branch.eq edition 0u16 to end;', `    get ${mapping}[${key}] into r0;`, '    assert.eq checksum r0;', '    position end;'];
+  if (!MAPPING.test(mapping))
+    fail(`@checksum: malformed mapping "${mapping}"; expected "<0x address>/<aggregate key>"`);
+  if (!KEY.test(key) || /^r\d+$/.test(key))
+    fail(`@checksum: malformed key "${key}"; use letters, digits, "_", "-" or "."`);
+  const avm = [
+    'constructor:',
+    '    branch.eq edition 0u16 to end;',
+    `    get ${mapping}[${key}] into r0;`,
+    '    assert.eq checksum r0;',
+    '    position end;',
+  ];
   return { avm: avm.join('\n'), params: { mapping, key } };
 }
 
@@ -61,7 +70,8 @@ function checksum(args: Record<string, AnnotationArg>): Pick<CompiledConstructor
 function multisig(args: Record<string, AnnotationArg>): Pick<CompiledConstructor, 'avm' | 'params'> {
   const signers = args.signers;
   if (signers === undefined) fail('@multisig: missing signers');
-  if (!Array.isArray(signers) || signers.length === 0 || signers.length > 255) fail('@multisig: signers must be a list of 1 to 255 addresses');
+  if (!Array.isArray(signers) || signers.length === 0 || signers.length > 255)
+    fail('@multisig: signers must be a list of 1 to 255 addresses');
   const seen = new Set<string>();
   for (const s of signers) {
     if (!ADDRESS.test(s)) fail(`@multisig: "${s}" is not an address (0x followed by 40 hex digits)`);
@@ -111,7 +121,9 @@ export function compileConstructor(source: string): CompiledConstructor {
   const parsed = parseAnnotation(source);
   const kind = parsed.name as ConstructorKind;
   if (!Object.hasOwn(ARGS, kind)) {
-    throw policyError('CONSTRUCTOR_UNKNOWN_ANNOTATION', `unknown constructor annotation @${parsed.name}`, { annotation: parsed.name });
+    throw policyError('CONSTRUCTOR_UNKNOWN_ANNOTATION', `unknown constructor annotation @${parsed.name}`, {
+      annotation: parsed.name,
+    });
   }
   for (const name of Object.keys(parsed.args)) {
     if (!ARGS[kind].includes(name)) fail(`@${kind}: unknown argument "${name}"`);

@@ -20,7 +20,12 @@ function compileError(source: string, code: PolicyErrorCode = 'CONSTRUCTOR_COMPI
 describe('compileConstructor: Leo annotations', () => {
   it('@noupgrade compiles to assert.eq edition 0u16', () => {
     const c = compileConstructor('  @noupgrade \n');
-    assert.deepEqual(c, { annotation: '@noupgrade', kind: 'noupgrade', avm: 'constructor:\n    assert.eq edition 0u16;', params: {} });
+    assert.deepEqual(c, {
+      annotation: '@noupgrade',
+      kind: 'noupgrade',
+      avm: 'constructor:\n    assert.eq edition 0u16;',
+      params: {},
+    });
   });
 
   it('@admin compiles to assert.eq program_owner <addr>', () => {
@@ -35,7 +40,10 @@ describe('compileConstructor: Leo annotations', () => {
   });
 
   it('@admin refuses something that is not an Ethereum address', () => {
-    assert.match(compileError('@admin(address="aleo1rhgdu77hgyqd3xjj8ucu3jj9r2krwz6mnzyd80gncr5fxcwlh5rsvzp9px")'), /not an address/);
+    assert.match(
+      compileError('@admin(address="aleo1rhgdu77hgyqd3xjj8ucu3jj9r2krwz6mnzyd80gncr5fxcwlh5rsvzp9px")'),
+      /not an address/,
+    );
   });
 
   it('@checksum compiles to the seed vote pattern', () => {
@@ -48,7 +56,10 @@ describe('compileConstructor: Leo annotations', () => {
   });
 
   it('@checksum refuses a malformed mapping or key', () => {
-    assert.match(compileError('@checksum(mapping="basic_voting.aleo/approved_checksum", key="true")'), /malformed mapping/);
+    assert.match(
+      compileError('@checksum(mapping="basic_voting.aleo/approved_checksum", key="true")'),
+      /malformed mapping/,
+    );
     assert.match(compileError(`@checksum(mapping="${ADMIN}", key="true")`), /malformed mapping/);
     assert.match(compileError(`@checksum(mapping="${ADMIN}/gov")`), /missing key/);
     assert.match(compileError(`@checksum(mapping="${ADMIN}/gov", key="a b")`), /malformed key/);
@@ -83,9 +94,15 @@ describe('compileConstructor: @multisig and @timelock', () => {
   });
 
   it('@multisig refuses impossible thresholds and duplicate signers', () => {
-    assert.match(compileError(`@multisig(threshold=3, signers=["${ADMIN}", "${OTHER}"])`), /threshold must be an integer from 1 to 2/);
+    assert.match(
+      compileError(`@multisig(threshold=3, signers=["${ADMIN}", "${OTHER}"])`),
+      /threshold must be an integer from 1 to 2/,
+    );
     assert.match(compileError(`@multisig(threshold=0, signers=["${ADMIN}"])`), /threshold/);
-    assert.match(compileError(`@multisig(threshold=1, signers=["${ADMIN}", "${ADMIN.toLowerCase()}"])`), /listed twice/);
+    assert.match(
+      compileError(`@multisig(threshold=1, signers=["${ADMIN}", "${ADMIN.toLowerCase()}"])`),
+      /listed twice/,
+    );
     assert.match(compileError('@multisig(threshold=1)'), /missing signers/);
   });
 

@@ -32,7 +32,9 @@ const ctx = (over: Partial<ConstructorContext> = {}): ConstructorContext => ({
 describe('compileConstructor: @custom', () => {
   it('compiles if/else with Leo labels: depth and a counter shared across the body', () => {
     assert.equal(
-      avmOf('if self.edition == 0u16 { assert(true); } else if block.height < 5u32 { assert_eq(1u8, 1u8); } else { assert_neq(self.edition, 9u16); }'),
+      avmOf(
+        'if self.edition == 0u16 { assert(true); } else if block.height < 5u32 { assert_eq(1u8, 1u8); } else { assert_neq(self.edition, 9u16); }',
+      ),
       [
         'constructor:',
         '    is.eq edition 0u16 into r0;',
@@ -54,7 +56,9 @@ describe('compileConstructor: @custom', () => {
 
   it('compiles mapping reads, arithmetic and let bindings to registers in evaluation order', () => {
     assert.equal(
-      avmOf(`let min: u32 = Mapping::get_or_use(${GOV}, "min", 0u32);\nassert(block.height >= min + 10u32 && Mapping::contains(${GOV}, "open"));\nassert_eq(Mapping::get(${GOV}, true), self.checksum);`),
+      avmOf(
+        `let min: u32 = Mapping::get_or_use(${GOV}, "min", 0u32);\nassert(block.height >= min + 10u32 && Mapping::contains(${GOV}, "open"));\nassert_eq(Mapping::get(${GOV}, true), self.checksum);`,
+      ),
       [
         'constructor:',
         `    get.or_use ${GOV}[min] 0u32 into r0;`,
@@ -73,7 +77,10 @@ describe('compileConstructor: @custom', () => {
     const avm = avmOf('assert(Program::edition(credits.aleo) >= 2u16);');
     assert.match(avm, /gte credits\.aleo\/edition 2u16 into r0;/);
     runConstructor(avm, ctx({ programEdition: () => 2 }));
-    assert.throws(() => runConstructor(avm, ctx({ programEdition: () => 1 })), (e) => isPolicyError(e, 'CONSTRUCTOR_FAILED'));
+    assert.throws(
+      () => runConstructor(avm, ctx({ programEdition: () => 1 })),
+      (e) => isPolicyError(e, 'CONSTRUCTOR_FAILED'),
+    );
   });
 
   it('refuses an empty body, even one that is only comments', () => {

@@ -49,7 +49,8 @@ class Generator {
     return { text: dest, type };
   }
   same(line: number, a: Operand, b: Operand, what: string): void {
-    if (a.type !== null && b.type !== null && a.type !== b.type) this.fail(line, `${what}: type mismatch ${a.type} vs ${b.type}`);
+    if (a.type !== null && b.type !== null && a.type !== b.type)
+      this.fail(line, `${what}: type mismatch ${a.type} vs ${b.type}`);
   }
   bool(line: number, o: Operand, what: string): void {
     if (o.type !== null && o.type !== 'bool') this.fail(line, `${what} needs a bool, got ${o.type}`);
@@ -110,7 +111,8 @@ class Generator {
           return this.into(`${op} ${l.text} ${r.text}`, 'bool');
         }
         this.same(e.line, l, r, e.op);
-        if (op !== 'is.eq' && op !== 'is.neq' && (!isInt(l.type) || !isInt(r.type))) this.fail(e.line, `${e.op} needs integers`);
+        if (op !== 'is.eq' && op !== 'is.neq' && (!isInt(l.type) || !isInt(r.type)))
+          this.fail(e.line, `${e.op} needs integers`);
         const type = op === 'add' || op === 'sub' ? (l.type ?? r.type) : 'bool';
         return this.into(`${op} ${l.text} ${r.text}`, type);
       }

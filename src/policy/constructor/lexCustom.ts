@@ -10,7 +10,30 @@ export interface Token {
 }
 
 // Longest first, so `>=` wins over `>`.
-const PUNCT = ['::', '==', '!=', '>=', '<=', '&&', '||', '>', '<', '+', '-', '!', '(', ')', '{', '}', ',', ';', ':', '=', '.', '/'];
+const PUNCT = [
+  '::',
+  '==',
+  '!=',
+  '>=',
+  '<=',
+  '&&',
+  '||',
+  '>',
+  '<',
+  '+',
+  '-',
+  '!',
+  '(',
+  ')',
+  '{',
+  '}',
+  ',',
+  ';',
+  ':',
+  '=',
+  '.',
+  '/',
+];
 
 /**
  * Tokenizes a `@custom` constructor body. Words cover identifiers, typed literals (`1300u32`),

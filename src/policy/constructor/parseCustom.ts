@@ -29,7 +29,10 @@ const MAPPING = /^0x[0-9a-fA-F]{40}\/[A-Za-z0-9_.-]+$/;
 
 class Parser {
   private i = 0;
-  constructor(private readonly src: string, private readonly t: Token[]) {}
+  constructor(
+    private readonly src: string,
+    private readonly t: Token[],
+  ) {}
 
   fail(message: string, tok: Token = this.t[this.i]): never {
     throw policyError('CONSTRUCTOR_COMPILE_ERROR', `line ${tok.line}: ${message}`, { line: tok.line });
@@ -55,7 +58,12 @@ class Parser {
     const first = this.peek();
     if (first.kind === 'string') return this.next().text;
     let last = first;
-    while (this.peek().kind !== 'eof' && ![',', ')'].includes(this.peek().text) && (this.peek() === first || this.peek().start === last.end)) last = this.next();
+    while (
+      this.peek().kind !== 'eof' &&
+      ![',', ')'].includes(this.peek().text) &&
+      (this.peek() === first || this.peek().start === last.end)
+    )
+      last = this.next();
     if (last === first && [',', ')'].includes(first.text)) this.fail(`expected ${what}`);
     return this.src.slice(first.start, last.end);
   }
@@ -117,7 +125,8 @@ class Parser {
       const right = this.expr(level + 1);
       left = { k: 'binary', op, left, right, line: tok.line };
       // Leo does not chain comparisons (`a < b < c` is a type error), so neither do we.
-      if (level === 2 && LEVELS[2].includes(this.peek().text as BinaryOperator)) this.fail('comparisons cannot be chained');
+      if (level === 2 && LEVELS[2].includes(this.peek().text as BinaryOperator))
+        this.fail('comparisons cannot be chained');
       if (level === 2) return left;
     }
   }
@@ -140,11 +149,14 @@ class Parser {
     if (tok.kind !== 'word') return this.fail(`unexpected "${tok.text || 'end of body'}"`, tok);
     if ((tok.text === 'self' || tok.text === 'block') && this.eat('.')) {
       const field = this.next().text;
-      if (tok.text === 'self' && ['edition', 'program_owner', 'checksum'].includes(field)) return { k: 'self', name: field as 'edition', line };
-      if (tok.text === 'block' && ['height', 'timestamp'].includes(field)) return { k: 'block', name: field as 'height', line };
+      if (tok.text === 'self' && ['edition', 'program_owner', 'checksum'].includes(field))
+        return { k: 'self', name: field as 'edition', line };
+      if (tok.text === 'block' && ['height', 'timestamp'].includes(field))
+        return { k: 'block', name: field as 'height', line };
       return this.fail(`unknown operand ${tok.text}.${field}`, tok);
     }
-    if ((tok.text === 'Program' || tok.text === 'Mapping') && this.eat('::')) return this.call(tok.text, this.next().text, line);
+    if ((tok.text === 'Program' || tok.text === 'Mapping') && this.eat('::'))
+      return this.call(tok.text, this.next().text, line);
     if (/^\d/.test(tok.text)) return { k: 'literal', text: tok.text, line };
     if (tok.text === 'true' || tok.text === 'false') return { k: 'literal', text: tok.text, line };
     return { k: 'var', name: tok.text, line };

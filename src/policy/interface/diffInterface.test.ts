@@ -5,7 +5,16 @@ import { diffImports, diffInterface } from './diffInterface.js';
 
 function base(): ProgramInterface {
   return {
-    structs: { Point: { fields: [{ name: 'x', type: 'u32' }, { name: 'y', type: 'u32' }], abilities: ['copy'], type_params: ['T'] } },
+    structs: {
+      Point: {
+        fields: [
+          { name: 'x', type: 'u32' },
+          { name: 'y', type: 'u32' },
+        ],
+        abilities: ['copy'],
+        type_params: ['T'],
+      },
+    },
     records: { Ticket: { fields: [{ name: 'owner', type: 'address' }], abilities: [], type_params: [] } },
     mappings: { votes: { key: 'address', value: 'u64' } },
     functions: {
@@ -17,8 +26,10 @@ function base(): ProgramInterface {
   };
 }
 const HASHES = { 'lib/score.py': 'aa', 'lib/clamp.py': 'bb', 'main.py': 'cc' };
-const diff = (next: ProgramInterface, nextHashes: Record<string, string> = HASHES) => diffInterface(base(), next, { prev: HASHES, next: nextHashes });
-const codes = (next: ProgramInterface, nextHashes?: Record<string, string>) => diff(next, nextHashes).map((v) => `${v.code}:${v.component}:${v.name}`);
+const diff = (next: ProgramInterface, nextHashes: Record<string, string> = HASHES) =>
+  diffInterface(base(), next, { prev: HASHES, next: nextHashes });
+const codes = (next: ProgramInterface, nextHashes?: Record<string, string>) =>
+  diff(next, nextHashes).map((v) => `${v.code}:${v.component}:${v.name}`);
 
 describe('diffInterface', () => {
   it('accepts an identical interface and additions of every kind', () => {
@@ -36,14 +47,21 @@ describe('diffInterface', () => {
     delete next.structs.Point;
     delete next.mappings.votes;
     delete next.transitions.main;
-    assert.deepEqual(codes(next), ['INTERFACE_REMOVED:struct:Point', 'INTERFACE_REMOVED:mapping:votes', 'INTERFACE_REMOVED:transition:main']);
+    assert.deepEqual(codes(next), [
+      'INTERFACE_REMOVED:struct:Point',
+      'INTERFACE_REMOVED:mapping:votes',
+      'INTERFACE_REMOVED:transition:main',
+    ]);
   });
 
   it('sees the deletion of a component named like an Object method', () => {
     const prev = base();
     const name: string = 'constructor';
     prev.structs[name] = { fields: [], abilities: [], type_params: [] };
-    assert.deepEqual(diffInterface(prev, base(), { prev: HASHES, next: HASHES }).map((v) => v.code), ['INTERFACE_REMOVED']);
+    assert.deepEqual(
+      diffInterface(prev, base(), { prev: HASHES, next: HASHES }).map((v) => v.code),
+      ['INTERFACE_REMOVED'],
+    );
   });
 
   it('refuses reordering, renaming or retyping struct fields', () => {
@@ -75,7 +93,11 @@ describe('diffInterface', () => {
     next.functions.score.outputs = ['u32'];
     next.transitions.main.inputs = ['u64'];
     next.async_functions.finalize_main.inputs = [];
-    assert.deepEqual(codes(next), ['SIGNATURE_CHANGED:function:score', 'SIGNATURE_CHANGED:transition:main', 'SIGNATURE_CHANGED:async_function:finalize_main']);
+    assert.deepEqual(codes(next), [
+      'SIGNATURE_CHANGED:function:score',
+      'SIGNATURE_CHANGED:transition:main',
+      'SIGNATURE_CHANGED:async_function:finalize_main',
+    ]);
   });
 
   it('fixes the logic of non-inline functions only', () => {
@@ -100,6 +122,8 @@ describe('diffInterface', () => {
 describe('diffImports', () => {
   it('allows adding imports and refuses removing one', () => {
     assert.deepEqual(diffImports(['a'], ['a', 'b']), []);
-    assert.deepEqual(diffImports(['a', 'b'], ['b']), [{ code: 'IMPORT_REMOVED', component: 'import', name: 'a', rule: 'an import can never be deleted' }]);
+    assert.deepEqual(diffImports(['a', 'b'], ['b']), [
+      { code: 'IMPORT_REMOVED', component: 'import', name: 'a', rule: 'an import can never be deleted' },
+    ]);
   });
 });

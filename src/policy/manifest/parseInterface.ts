@@ -16,7 +16,8 @@ const FUNCTION_KEYS: Record<string, string[]> = {
   async_functions: ['inputs', 'source'],
 };
 
-const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 function table(v: unknown, path: string[], fail: FailAt): Record<string, unknown> {
   if (!isTable(v)) fail(path, `[${path.join('.')}] must be a table`);
@@ -24,7 +25,8 @@ function table(v: unknown, path: string[], fail: FailAt): Record<string, unknown
 }
 
 function names(v: unknown, path: string[], fail: FailAt, allowed?: string[]): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !IDENT.test(x))) fail(path, `${path.join('.')} must be a list of names`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !IDENT.test(x)))
+    fail(path, `${path.join('.')} must be a list of names`);
   const list = v as string[];
   const bad = allowed && list.find((x) => !allowed.includes(x));
   if (bad) fail(path, `${path.join('.')}: unknown ability "${bad}" (expected ${allowed!.join(', ')})`);
@@ -60,16 +62,24 @@ function typeList(v: unknown, path: string[], known: Set<string>, fail: FailAt):
 function fn(section: string, raw: unknown, path: string[], known: Set<string>, fail: FailAt): FunctionDecl {
   const t = table(raw, path, fail);
   const extra = Object.keys(t).find((k) => !FUNCTION_KEYS[section].includes(k));
-  if (extra) fail([...path, extra], `${path.join('.')}: unknown key "${extra}" (allowed: ${FUNCTION_KEYS[section].join(', ')})`);
-  const decl: FunctionDecl = { inputs: typeList(t.inputs, [...path, 'inputs'], known, fail), outputs: typeList(t.outputs, [...path, 'outputs'], known, fail), inline: false };
-  if (t.inline !== undefined && typeof t.inline !== 'boolean') fail([...path, 'inline'], `${path.join('.')}.inline must be true or false`);
+  if (extra)
+    fail([...path, extra], `${path.join('.')}: unknown key "${extra}" (allowed: ${FUNCTION_KEYS[section].join(', ')})`);
+  const decl: FunctionDecl = {
+    inputs: typeList(t.inputs, [...path, 'inputs'], known, fail),
+    outputs: typeList(t.outputs, [...path, 'outputs'], known, fail),
+    inline: false,
+  };
+  if (t.inline !== undefined && typeof t.inline !== 'boolean')
+    fail([...path, 'inline'], `${path.join('.')}.inline must be true or false`);
   decl.inline = t.inline === true;
   if (t.source !== undefined) {
-    if (typeof t.source !== 'string' || t.source.trim() === '') fail([...path, 'source'], `${path.join('.')}.source must be a file path`);
+    if (typeof t.source !== 'string' || t.source.trim() === '')
+      fail([...path, 'source'], `${path.join('.')}.source must be a file path`);
     decl.source = t.source;
   }
   // The logic of a non-inline function is fixed; without a source file there is nothing to pin.
-  if (section === 'functions' && !decl.inline && decl.source === undefined) fail(path, `function ${path[2]} is not inline, so it needs source = "<file in the code>"`);
+  if (section === 'functions' && !decl.inline && decl.source === undefined)
+    fail(path, `function ${path[2]} is not inline, so it needs source = "<file in the code>"`);
   return decl;
 }
 
@@ -77,8 +87,12 @@ function mapping(raw: unknown, path: string[], known: Set<string>, fail: FailAt)
   const t = table(raw, path, fail);
   const extra = Object.keys(t).find((k) => k !== 'key' && k !== 'value');
   if (extra) fail([...path, extra], `${path.join('.')}: unknown key "${extra}" (allowed: key, value)`);
-  const key = canonicalType(t.key, known) ?? fail([...path, 'key'], `${path.join('.')}.key: unknown type ${JSON.stringify(t.key)}`);
-  const value = canonicalType(t.value, known) ?? fail([...path, 'value'], `${path.join('.')}.value: unknown type ${JSON.stringify(t.value)}`);
+  const key =
+    canonicalType(t.key, known) ??
+    fail([...path, 'key'], `${path.join('.')}.key: unknown type ${JSON.stringify(t.key)}`);
+  const value =
+    canonicalType(t.value, known) ??
+    fail([...path, 'value'], `${path.join('.')}.value: unknown type ${JSON.stringify(t.value)}`);
   return { key, value };
 }
 
@@ -104,7 +118,8 @@ export function parseInterface(raw: unknown, fail: FailAt): ProgramInterface {
       const path = ['interface', section, name];
       if (!IDENT.test(name)) fail(path, `"${name}" is not a valid ${section} name`);
       if (section === 'structs' || section === 'records') {
-        if ((section === 'records' && Object.hasOwn(structs, name))) fail(path, `"${name}" is declared as both a struct and a record`);
+        if (section === 'records' && Object.hasOwn(structs, name))
+          fail(path, `"${name}" is declared as both a struct and a record`);
         out[section][name] = struct(value, path, known, fail);
       } else if (section === 'mappings') out.mappings[name] = mapping(value, path, known, fail);
       else out[section][name] = fn(section, value, path, known, fail);

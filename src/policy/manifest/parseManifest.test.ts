@@ -55,10 +55,26 @@ describe('parseManifest', () => {
     assert.equal(m.name, 'vote_example');
     assert.equal(m.constructor.kind, 'checksum');
     assert.deepEqual(m.imports, ['dep1']);
-    assert.deepEqual(m.interface.structs.Point, { fields: [{ name: 'y', type: 'u32' }, { name: 'x', type: 'u32' }], abilities: ['copy', 'drop'], type_params: [] });
-    assert.deepEqual(m.interface.structs.Box, { fields: [{ name: 'item', type: 'T' }], abilities: [], type_params: ['T'] });
+    assert.deepEqual(m.interface.structs.Point, {
+      fields: [
+        { name: 'y', type: 'u32' },
+        { name: 'x', type: 'u32' },
+      ],
+      abilities: ['copy', 'drop'],
+      type_params: [],
+    });
+    assert.deepEqual(m.interface.structs.Box, {
+      fields: [{ name: 'item', type: 'T' }],
+      abilities: [],
+      type_params: ['T'],
+    });
     assert.deepEqual(m.interface.mappings.approved_checksum, { key: 'bool', value: '[u8; 32]' });
-    assert.deepEqual(m.interface.functions.score, { inputs: ['u32', 'Point'], outputs: ['u64'], source: 'lib/score.py', inline: false });
+    assert.deepEqual(m.interface.functions.score, {
+      inputs: ['u32', 'Point'],
+      outputs: ['u64'],
+      source: 'lib/score.py',
+      inline: false,
+    });
     assert.equal(m.interface.functions.clamp.inline, true);
     assert.deepEqual(m.interface.async_functions.finalize_main.inputs, ['u32']);
   });
@@ -83,7 +99,10 @@ describe('parseManifest', () => {
   });
 
   it('refuses a policy that is neither compatible nor immutable', () => {
-    assert.match(manifestError('upgrade_policy = "arbitrary"\nconstructor = "@noupgrade"').message, /upgrade_policy must be/);
+    assert.match(
+      manifestError('upgrade_policy = "arbitrary"\nconstructor = "@noupgrade"').message,
+      /upgrade_policy must be/,
+    );
   });
 
   it('requires a constructor', () => {
@@ -92,7 +111,10 @@ describe('parseManifest', () => {
 
   it('passes constructor compile errors through, pointing at the manifest line', () => {
     manifestError('constructor = "@frozen"', 'CONSTRUCTOR_UNKNOWN_ANNOTATION');
-    const e = manifestError("name = \"x\"\nconstructor = '''\n@custom\nif self.edition > 0u16 {\n    assert(block.height >= 1300);\n}\n'''", 'CONSTRUCTOR_COMPILE_ERROR');
+    const e = manifestError(
+      "name = \"x\"\nconstructor = '''\n@custom\nif self.edition > 0u16 {\n    assert(block.height >= 1300);\n}\n'''",
+      'CONSTRUCTOR_COMPILE_ERROR',
+    );
     assert.equal(e.line, 5);
   });
 
@@ -100,18 +122,37 @@ describe('parseManifest', () => {
     const e = manifestError('constructor = "@noupgrade"\n[interface.structs.P]\nx = "u32"\ny = "float"\n');
     assert.match(e.message, /unknown type "float"/);
     assert.equal(e.line, 4);
-    assert.match(manifestError('constructor = "@noupgrade"\n[interface.mappings.m]\nkey = "Missing"\nvalue = "u8"').message, /unknown type "Missing"/);
+    assert.match(
+      manifestError('constructor = "@noupgrade"\n[interface.mappings.m]\nkey = "Missing"\nvalue = "u8"').message,
+      /unknown type "Missing"/,
+    );
   });
 
   it('refuses unknown abilities, unknown function keys and unknown interface sections', () => {
-    assert.match(manifestError('constructor = "@noupgrade"\n[interface.structs.P]\nx = "u8"\nabilities = ["fly"]').message, /unknown ability "fly"/);
-    assert.match(manifestError('constructor = "@noupgrade"\n[interface.transitions.t]\ninputs = []\ninline = true').message, /unknown key "inline"/);
-    assert.match(manifestError('constructor = "@noupgrade"\n[interface.modules.m]\nx = 1').message, /unknown interface section "modules"/);
+    assert.match(
+      manifestError('constructor = "@noupgrade"\n[interface.structs.P]\nx = "u8"\nabilities = ["fly"]').message,
+      /unknown ability "fly"/,
+    );
+    assert.match(
+      manifestError('constructor = "@noupgrade"\n[interface.transitions.t]\ninputs = []\ninline = true').message,
+      /unknown key "inline"/,
+    );
+    assert.match(
+      manifestError('constructor = "@noupgrade"\n[interface.modules.m]\nx = 1').message,
+      /unknown interface section "modules"/,
+    );
   });
 
   it('requires a source for non-inline functions but not for inline ones', () => {
-    assert.match(manifestError('constructor = "@noupgrade"\n[interface.functions.f]\ninputs = ["u8"]').message, /needs source/);
-    assert.equal(parseManifest('constructor = "@noupgrade"\n[interface.functions.f]\ninputs = ["u8"]\ninline = true').interface.functions.f.inline, true);
+    assert.match(
+      manifestError('constructor = "@noupgrade"\n[interface.functions.f]\ninputs = ["u8"]').message,
+      /needs source/,
+    );
+    assert.equal(
+      parseManifest('constructor = "@noupgrade"\n[interface.functions.f]\ninputs = ["u8"]\ninline = true').interface
+        .functions.f.inline,
+      true,
+    );
   });
 
   it('refuses duplicate imports', () => {

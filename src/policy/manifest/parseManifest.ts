@@ -11,12 +11,20 @@ const TOP_LEVEL = ['name', 'upgrade_policy', 'constructor', 'imports', 'interfac
 function invalid(text: string, path: string[], message: string): never {
   const line = locateLine(text, path);
   const where = line === undefined ? '' : `line ${line}: `;
-  throw policyError('MANIFEST_INVALID', `program.toml ${where}${message}`, line === undefined ? { key: path.join('.') } : { key: path.join('.'), line });
+  throw policyError(
+    'MANIFEST_INVALID',
+    `program.toml ${where}${message}`,
+    line === undefined ? { key: path.join('.') } : { key: path.join('.'), line },
+  );
 }
 
 /** Compiles the constructor, re-pointing compile errors at program.toml lines. */
 function constructorOf(text: string, source: unknown): Manifest['constructor'] {
-  if (source === undefined) throw policyError('CONSTRUCTOR_MISSING', 'program.toml declares no constructor; a governed program must have one (e.g. constructor = "@noupgrade")');
+  if (source === undefined)
+    throw policyError(
+      'CONSTRUCTOR_MISSING',
+      'program.toml declares no constructor; a governed program must have one (e.g. constructor = "@noupgrade")',
+    );
   if (typeof source !== 'string') invalid(text, ['constructor'], 'constructor must be a string such as "@noupgrade"');
   try {
     return compileConstructor(source);
@@ -28,7 +36,11 @@ function constructorOf(text: string, source: unknown): Manifest['constructor'] {
     const opensAlone = /=\s*('''|""")\s*$/.test(text.split('\n')[keyLine - 1] ?? '');
     const inner = typeof e.details.line === 'number' ? e.details.line : 1;
     const line = keyLine + inner - (opensAlone ? 0 : 1);
-    throw new AlephError(e.code, `program.toml line ${line}: ${e.message}`, { hint: e.hint, details: { ...e.details, line, constructor_line: inner }, cause: e });
+    throw new AlephError(e.code, `program.toml line ${line}: ${e.message}`, {
+      hint: e.hint,
+      details: { ...e.details, line, constructor_line: inner },
+      cause: e,
+    });
   }
 }
 
@@ -55,14 +67,24 @@ export function parseManifest(tomlText: string): Manifest {
   const unknown = Object.keys(raw).find((k) => !TOP_LEVEL.includes(k));
   if (unknown) invalid(tomlText, [unknown], `unknown key "${unknown}" (allowed: ${TOP_LEVEL.join(', ')})`);
 
-  const manifest: Manifest = { upgrade_policy: 'compatible', constructor: undefined as never, imports: [], interface: undefined as never };
+  const manifest: Manifest = {
+    upgrade_policy: 'compatible',
+    constructor: undefined as never,
+    imports: [],
+    interface: undefined as never,
+  };
   if (raw.name !== undefined) {
-    if (typeof raw.name !== 'string' || raw.name.trim() === '') invalid(tomlText, ['name'], 'name must be a non-empty string');
+    if (typeof raw.name !== 'string' || raw.name.trim() === '')
+      invalid(tomlText, ['name'], 'name must be a non-empty string');
     manifest.name = raw.name;
   }
   if (raw.upgrade_policy !== undefined) {
     if (raw.upgrade_policy !== 'compatible' && raw.upgrade_policy !== 'immutable') {
-      invalid(tomlText, ['upgrade_policy'], `upgrade_policy must be "compatible" or "immutable", not ${JSON.stringify(raw.upgrade_policy)}`);
+      invalid(
+        tomlText,
+        ['upgrade_policy'],
+        `upgrade_policy must be "compatible" or "immutable", not ${JSON.stringify(raw.upgrade_policy)}`,
+      );
     }
     manifest.upgrade_policy = raw.upgrade_policy;
   }

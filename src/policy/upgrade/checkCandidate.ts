@@ -31,15 +31,23 @@ export function candidateManifest(candidate: CandidateEdition): { manifest: Mani
  * @example
  * checkSources(manifest, { 'lib/score.py': 'ab…' }); // null when every source is present
  */
-export function checkSources(manifest: Manifest, sourceHashes: Record<string, string> | undefined): RejectedVerdict | null {
+export function checkSources(
+  manifest: Manifest,
+  sourceHashes: Record<string, string> | undefined,
+): RejectedVerdict | null {
   for (const name of Object.keys(manifest.interface.functions).sort()) {
     const f = manifest.interface.functions[name];
     if (f.inline || f.source === undefined) continue;
     if (sourceHashes?.[f.source] === undefined) {
-      return reject('FUNCTION_SOURCE_MISSING', 'interface: a non-inline function needs its source file in the code', `function ${name}: source ${f.source} is not in the code`, {
-        function: name,
-        source: f.source,
-      });
+      return reject(
+        'FUNCTION_SOURCE_MISSING',
+        'interface: a non-inline function needs its source file in the code',
+        `function ${name}: source ${f.source} is not in the code`,
+        {
+          function: name,
+          source: f.source,
+        },
+      );
     }
   }
   return null;
@@ -58,25 +66,39 @@ function describeRef(r: ReferenceUse): string {
  * checkDependencies(immutableManifest, [{ target: 'volume', ref: 'abc', use_latest: true, mount: '/data' }], ctx);
  * // { accepted: false, error_code: 'DEP_WEAKER_POLICY', … }
  */
-export function checkDependencies(manifest: Manifest, references: ReferenceUse[], ctx: PolicyContext): RejectedVerdict | null {
+export function checkDependencies(
+  manifest: Manifest,
+  references: ReferenceUse[],
+  ctx: PolicyContext,
+): RejectedVerdict | null {
   if (manifest.upgrade_policy !== 'immutable') return null;
   const rule = 'dependency rule: an immutable program depends only on immutable things';
   const latest = references.find((r) => r.use_latest);
   if (latest) {
-    return reject('DEP_WEAKER_POLICY', rule, `an immutable program cannot follow ${describeRef(latest)} with use_latest: true (ref ${latest.ref})`, {
-      dependency: latest.ref,
-      target: latest.target,
-      ...(latest.mount === undefined ? {} : { mount: latest.mount }),
-    });
+    return reject(
+      'DEP_WEAKER_POLICY',
+      rule,
+      `an immutable program cannot follow ${describeRef(latest)} with use_latest: true (ref ${latest.ref})`,
+      {
+        dependency: latest.ref,
+        target: latest.target,
+        ...(latest.mount === undefined ? {} : { mount: latest.mount }),
+      },
+    );
   }
   for (const id of manifest.imports) {
     const policy = ctx.programPolicy(id);
     if (policy !== 'immutable') {
-      return reject('DEP_WEAKER_POLICY', rule, `an immutable program cannot import ${id}, whose policy is ${policy ?? 'not immutable (plain program)'}`, {
-        dependency: id,
-        target: 'import',
-        dependency_policy: policy,
-      });
+      return reject(
+        'DEP_WEAKER_POLICY',
+        rule,
+        `an immutable program cannot import ${id}, whose policy is ${policy ?? 'not immutable (plain program)'}`,
+        {
+          dependency: id,
+          target: 'import',
+          dependency_policy: policy,
+        },
+      );
     }
   }
   return null;

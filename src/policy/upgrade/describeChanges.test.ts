@@ -17,6 +17,15 @@ describe('describeChanges', () => {
     r.on = { http: false, persistent: true };
     r.variables = { A: '1' };
     const next = { resolved: r, manifest: manifest('@noupgrade', 'immutable', 'imports = ["x"]'), owner: STRANGER };
-    assert.deepEqual(describeChanges(prev, next), ['code', 'volumes', 'variables', 'persistent', 'http', 'policy', 'imports', 'owner']);
+    assert.deepEqual(describeChanges(prev, next), [
+      'code',
+      'volumes',
+      'variables',
+      'persistent',
+      'http',
+      'policy',
+      'imports',
+      'owner',
+    ]);
   });
 });

@@ -49,7 +49,11 @@ export interface CandidateEdition {
 }
 
 /** Chain state the constructor and the dependency rule may read. */
-export interface PolicyContext extends Pick<ConstructorContext, 'height' | 'timestamp' | 'readMapping' | 'programEdition' | 'programOwnerOf' | 'approvals'> {
+export interface PolicyContext
+  extends Pick<
+    ConstructorContext,
+    'height' | 'timestamp' | 'readMapping' | 'programEdition' | 'programOwnerOf' | 'approvals'
+  > {
   /** Upgrade policy of another program; null when it is plain or unknown (counts as not immutable). */
   programPolicy(id: string): UpgradePolicyName | null;
 }

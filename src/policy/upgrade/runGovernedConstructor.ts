@@ -38,7 +38,10 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
  * upgrade it named (Sui's single-use UpgradeTicket). A bare checksum is unbound — it would let a
  * program return to an approved edition later with no new vote — so it approves nothing.
  */
-export function boundChecksum(value: string | number | boolean | null, ctx: Pick<ConstructorContext, 'edition' | 'programId'>): string | null {
+export function boundChecksum(
+  value: string | number | boolean | null,
+  ctx: Pick<ConstructorContext, 'edition' | 'programId'>,
+): string | null {
   if (typeof value !== 'string' || !value.startsWith('{') || value.length > 4096) return null;
   let v: unknown;
   try {
@@ -58,7 +61,8 @@ function withBoundChecksum(stored: CompiledConstructor, ctx: ConstructorContext)
   const { mapping, key } = stored.params as { mapping: string; key: string };
   return {
     ...ctx,
-    readMapping: (m, k) => (m === mapping && k === key ? boundChecksum(ctx.readMapping(m, k), ctx) : ctx.readMapping(m, k)),
+    readMapping: (m, k) =>
+      m === mapping && k === key ? boundChecksum(ctx.readMapping(m, k), ctx) : ctx.readMapping(m, k),
   };
 }
 
@@ -76,36 +80,54 @@ export function runGovernedConstructor(stored: CompiledConstructor, ctx: Constru
     return null;
   } catch (e) {
     if (!(e instanceof AlephError) || (e.code !== 'CONSTRUCTOR_FAILED' && e.code !== 'AVM_INVALID')) throw e;
-    if (e.code === 'AVM_INVALID') return reject('AVM_INVALID', RULE, `the stored constructor is not valid AVM: ${e.message}`, e.details);
+    if (e.code === 'AVM_INVALID')
+      return reject('AVM_INVALID', RULE, `the stored constructor is not valid AVM: ${e.message}`, e.details);
     if (stored.kind === 'multisig') {
       const threshold = Number(stored.params.threshold);
       const signers = (stored.params.signers as string[]).map((s) => s.toLowerCase());
-      const approved = new Set((ctx.approvals?.(ctx.checksum) ?? []).map((a) => String(a).toLowerCase()).filter((a) => signers.includes(a)));
-      return reject('MULTISIG_THRESHOLD_NOT_MET', 'constructor: @multisig needs threshold approvals of the candidate checksum', `${approved.size} of ${threshold} required approvals of checksum ${ctx.checksum}`, {
-        ...e.details,
-        threshold,
-        approvals: approved.size,
-        approved_by: [...approved].sort(),
-        checksum: ctx.checksum,
-      });
+      const approved = new Set(
+        (ctx.approvals?.(ctx.checksum) ?? []).map((a) => String(a).toLowerCase()).filter((a) => signers.includes(a)),
+      );
+      return reject(
+        'MULTISIG_THRESHOLD_NOT_MET',
+        'constructor: @multisig needs threshold approvals of the candidate checksum',
+        `${approved.size} of ${threshold} required approvals of checksum ${ctx.checksum}`,
+        {
+          ...e.details,
+          threshold,
+          approvals: approved.size,
+          approved_by: [...approved].sort(),
+          checksum: ctx.checksum,
+        },
+      );
     }
     if (stored.kind === 'timelock') {
       const effectiveHeight = (ctx.announcedHeight ?? ctx.height) + Number(stored.params.delay);
-      return reject('TIMELOCK_NOT_ELAPSED', 'constructor: @timelock upgrades take effect only after the delay', `this upgrade takes effect at height ${effectiveHeight}; the height is ${ctx.height}`, {
-        ...e.details,
-        effectiveHeight,
-        height: ctx.height,
-      });
+      return reject(
+        'TIMELOCK_NOT_ELAPSED',
+        'constructor: @timelock upgrades take effect only after the delay',
+        `this upgrade takes effect at height ${effectiveHeight}; the height is ${ctx.height}`,
+        {
+          ...e.details,
+          effectiveHeight,
+          height: ctx.height,
+        },
+      );
     }
     if (stored.kind === 'checksum') {
       const { mapping, key } = stored.params as { mapping: string; key: string };
       const expected = { program_id: ctx.programId, checksum: ctx.checksum, edition: ctx.edition };
-      return reject('CONSTRUCTOR_FAILED', RULE, `${e.message}; @checksum needs ${mapping}[${key}] = ${JSON.stringify(expected)} (an approval names the program, the checksum and the edition)`, {
-        ...e.details,
-        mapping,
-        key,
-        expected,
-      });
+      return reject(
+        'CONSTRUCTOR_FAILED',
+        RULE,
+        `${e.message}; @checksum needs ${mapping}[${key}] = ${JSON.stringify(expected)} (an approval names the program, the checksum and the edition)`,
+        {
+          ...e.details,
+          mapping,
+          key,
+          expected,
+        },
+      );
     }
     return reject('CONSTRUCTOR_FAILED', RULE, e.message, e.details);
   }

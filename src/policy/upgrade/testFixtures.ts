@@ -85,5 +85,12 @@ export function context(over: Partial<PolicyContext> = {}, aggregates: Record<st
 }
 
 export function upgrade(cur: EditionState, cand: CandidateEdition, over: Partial<UpgradeInput> = {}): UpgradeInput {
-  return { senderAuthorized: true, cause: { kind: 'replace', replaces: PROGRAM_ID }, current: cur, candidate: cand, ctx: context(), ...over };
+  return {
+    senderAuthorized: true,
+    cause: { kind: 'replace', replaces: PROGRAM_ID },
+    current: cur,
+    candidate: cand,
+    ctx: context(),
+    ...over,
+  };
 }

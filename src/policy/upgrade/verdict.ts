@@ -42,7 +42,12 @@ export type Verdict = AcceptedVerdict | PendingVerdict | RejectedVerdict;
  * @example
  * reject('UPGRADE_IMMUTABLE', 'upgrade policy: an immutable program accepts no upgrade', 'program abc is immutable');
  */
-export function reject(error_code: PolicyErrorCode, rule: string, message: string, details: Record<string, unknown> = {}): RejectedVerdict {
+export function reject(
+  error_code: PolicyErrorCode,
+  rule: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): RejectedVerdict {
   return { accepted: false, error_code, rule, details: { message, ...details } };
 }
 

@@ -20,10 +20,12 @@ export const runtimeAboutSchema = z.object({
 export type RuntimeAbout = z.infer<typeof runtimeAboutSchema>;
 
 /** `GET /control/machine/{id}/logs`: the last lines of a program's stdout and stderr, oldest first. */
-export const programLogsSchema = z.array(z.object({
-  time: z.string(),
-  edition: z.number().int(),
-  stream: z.enum(['stdout', 'stderr']),
-  message: z.string(),
-}));
+export const programLogsSchema = z.array(
+  z.object({
+    time: z.string(),
+    edition: z.number().int(),
+    stream: z.enum(['stdout', 'stderr']),
+    message: z.string(),
+  }),
+);
 export type ProgramLogLines = z.infer<typeof programLogsSchema>;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { aggregateContent, forgetContent, instanceContent, postContent, programContent, storeContent } from '../content/contentSchemas.js';
+import {
+  aggregateContent,
+  forgetContent,
+  instanceContent,
+  postContent,
+  programContent,
+  storeContent,
+} from '../content/contentSchemas.js';
 
 /*
  * The message objects the node answers with, exactly as aleph's Python stack shapes them. aleph-message's
@@ -43,7 +50,12 @@ export const forgetMessageSchema = messageOf('FORGET', forgetContent);
 
 /** A processed message: pyaleph `AlephMessage`, discriminated by `type`. */
 export const alephMessageSchema = z.discriminatedUnion('type', [
-  postMessageSchema, aggregateMessageSchema, storeMessageSchema, programMessageSchema, instanceMessageSchema, forgetMessageSchema,
+  postMessageSchema,
+  aggregateMessageSchema,
+  storeMessageSchema,
+  programMessageSchema,
+  instanceMessageSchema,
+  forgetMessageSchema,
 ]);
 export type AlephMessage = z.infer<typeof alephMessageSchema>;
 
@@ -99,18 +111,36 @@ const programVerdicts = z.array(z.record(z.string(), z.unknown())).optional();
 /** pyaleph `BaseMessageStatus`: `reception_time` lives here (ISO 8601, as pydantic serializes a datetime). */
 const statusFields = { item_hash: z.string(), reception_time: z.string(), program_verdicts: programVerdicts };
 
-export const processedMessageStatusSchema = z.strictObject({ ...statusFields, status: z.literal('processed'), message: alephMessageSchema });
-export const pendingMessageStatusSchema = z.strictObject({ ...statusFields, status: z.literal('pending'), messages: z.array(pendingMessageSchema) });
+export const processedMessageStatusSchema = z.strictObject({
+  ...statusFields,
+  status: z.literal('processed'),
+  message: alephMessageSchema,
+});
+export const pendingMessageStatusSchema = z.strictObject({
+  ...statusFields,
+  status: z.literal('pending'),
+  messages: z.array(pendingMessageSchema),
+});
 export const forgottenMessageStatusSchema = z.strictObject({
-  ...statusFields, status: z.literal('forgotten'), message: forgottenMessageSchema, forgotten_by: z.array(z.string()),
+  ...statusFields,
+  status: z.literal('forgotten'),
+  message: forgottenMessageSchema,
+  forgotten_by: z.array(z.string()),
 });
 export const rejectedMessageStatusSchema = z.strictObject({
-  ...statusFields, status: z.literal('rejected'), message: rejectedMessageSchema, error_code: z.string(), details: z.unknown(),
+  ...statusFields,
+  status: z.literal('rejected'),
+  message: rejectedMessageSchema,
+  error_code: z.string(),
+  details: z.unknown(),
 });
 
 /** `GET /api/v0/messages/{hash}`: pyaleph `MessageWithStatus`. */
 export const messageWithStatusSchema = z.discriminatedUnion('status', [
-  processedMessageStatusSchema, pendingMessageStatusSchema, forgottenMessageStatusSchema, rejectedMessageStatusSchema,
+  processedMessageStatusSchema,
+  pendingMessageStatusSchema,
+  forgottenMessageStatusSchema,
+  rejectedMessageStatusSchema,
 ]);
 export type MessageWithStatus = z.infer<typeof messageWithStatusSchema>;
 

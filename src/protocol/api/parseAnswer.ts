@@ -13,8 +13,12 @@ export function parseAnswer<S extends z.ZodType>(schema: S, putative: unknown, u
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const field = issue.path.map(String).join('.') || '(root)';
-  throw new AlephError('RESPONSE_INVALID', `the answer of ${url} does not match the API contract: field "${field}": ${issue.message}`, {
-    hint: 'the node may run another version of aleph-ts; check --api-url',
-    details: { url, field, problem: issue.message },
-  });
+  throw new AlephError(
+    'RESPONSE_INVALID',
+    `the answer of ${url} does not match the API contract: field "${field}": ${issue.message}`,
+    {
+      hint: 'the node may run another version of aleph-ts; check --api-url',
+      details: { url, field, problem: issue.message },
+    },
+  );
 }

@@ -22,14 +22,16 @@ export type ResolvedRefView = z.infer<typeof resolvedRefSchema>;
 export const resolvedEditionSchema = z.object({
   code: z.object({ file_hash: z.string(), encoding: z.string(), entrypoint: z.string() }),
   runtime: z.object({ file_hash: z.string() }),
-  volumes: z.array(z.object({
-    mount: z.string(),
-    file_hash: z.string().optional(),
-    ephemeral: z.boolean().optional(),
-    size_mib: z.number().optional(),
-    name: z.string().optional(),
-    persistence: z.string().optional(),
-  })),
+  volumes: z.array(
+    z.object({
+      mount: z.string(),
+      file_hash: z.string().optional(),
+      ephemeral: z.boolean().optional(),
+      size_mib: z.number().optional(),
+      name: z.string().optional(),
+      persistence: z.string().optional(),
+    }),
+  ),
   environment: jsonObject,
   resources: jsonObject,
   variables: z.record(z.string(), z.string()).nullable(),
@@ -88,8 +90,17 @@ export const versionViewSchema = z.object({
   references: z.unknown(),
 });
 
-const structDecl = z.object({ fields: z.array(z.object({ name: z.string(), type: z.string() })), abilities: z.array(z.string()), type_params: z.array(z.string()) });
-const functionDecl = z.object({ inputs: z.array(z.string()), outputs: z.array(z.string()), source: z.string().optional(), inline: z.boolean() });
+const structDecl = z.object({
+  fields: z.array(z.object({ name: z.string(), type: z.string() })),
+  abilities: z.array(z.string()),
+  type_params: z.array(z.string()),
+});
+const functionDecl = z.object({
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+  source: z.string().optional(),
+  inline: z.boolean(),
+});
 
 /** A program's declared interface (policy's `ProgramInterface`): every table keyed by component name. */
 export const programInterfaceSchema = z.object({
@@ -107,7 +118,9 @@ export const governanceViewSchema = z.object({
   checksum,
   upgrade_policy: z.enum(['compatible', 'immutable']).nullable(),
   constructor: constructorViewSchema.nullable(),
-  manifest: z.object({ name: z.string().nullable(), imports: z.array(z.string()), interface: programInterfaceSchema }).nullable(),
+  manifest: z
+    .object({ name: z.string().nullable(), imports: z.array(z.string()), interface: programInterfaceSchema })
+    .nullable(),
   program_owner: z.string(),
   version: versionViewSchema,
   resolved_edition: resolvedEditionSchema,
@@ -186,7 +199,11 @@ export const dryRunContentRequestSchema = z.strictObject({ content: jsonObject, 
 export const dryRunCodeRequestSchema = z.strictObject({ code_hash: hash, ...dryRunCommon });
 /** Older clients name the code `code_file_hash`. */
 export const dryRunCodeFileRequestSchema = z.strictObject({ code_file_hash: hash, ...dryRunCommon });
-export const dryRunRequestSchema = z.union([dryRunContentRequestSchema, dryRunCodeRequestSchema, dryRunCodeFileRequestSchema]);
+export const dryRunRequestSchema = z.union([
+  dryRunContentRequestSchema,
+  dryRunCodeRequestSchema,
+  dryRunCodeFileRequestSchema,
+]);
 export type DryRunRequest = z.infer<typeof dryRunRequestSchema>;
 
 /**

@@ -14,14 +14,22 @@ const text = z.string().max(MAX_FILTER_ENTRIES * (MAX_FILTER_ENTRY_CHARS + 1));
 /** aleph's comma-separated list, each entry checked by `entry`; empty entries are dropped, as aleph does. */
 function list<T extends z.ZodType<unknown, string>>(entry: T) {
   return text
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(entry).max(MAX_FILTER_ENTRIES, `at most ${MAX_FILTER_ENTRIES} entries`));
 }
 
 const word = z.string().max(MAX_FILTER_ENTRY_CHARS, `each entry at most ${MAX_FILTER_ENTRY_CHARS} characters`);
 const itemHash = z.string().refine(isAnyItemHash, 'expected item hashes (64-hex sha256 or IPFS CIDs)');
 const address = z.string().refine(isAddress, 'expected 0x addresses');
-const messageType = z.string().transform((t) => t.toUpperCase()).pipe(z.enum(MESSAGE_TYPES, `expected message types (${MESSAGE_TYPES.join(', ')})`));
+const messageType = z
+  .string()
+  .transform((t) => t.toUpperCase())
+  .pipe(z.enum(MESSAGE_TYPES, `expected message types (${MESSAGE_TYPES.join(', ')})`));
 
 /** A non-negative integer written in decimal digits: never `-1`, `abc`, `1e300` or `1.5` reinterpreted. */
 function integer(min: number, max: number) {
@@ -82,10 +90,16 @@ export const aggregatesQuerySchema = z.object({ keys: list(word).optional() });
 export type AggregatesQuery = z.infer<typeof aggregatesQuerySchema>;
 
 /** `GET /api/v0/programs`. */
-export const programsQuerySchema = z.object({ owners: list(address).optional(), addresses: list(address).optional(), ...paginationFields });
+export const programsQuerySchema = z.object({
+  owners: list(address).optional(),
+  addresses: list(address).optional(),
+  ...paginationFields,
+});
 export type ProgramsQuery = z.infer<typeof programsQuerySchema>;
 
 /** A message or program named in a path (`/messages/{hash}`, `/programs/{id}`). */
-export const itemHashParamSchema = z.string().refine(isAnyItemHash, 'expected an item hash (64-hex sha256 or an IPFS CID)');
+export const itemHashParamSchema = z
+  .string()
+  .refine(isAnyItemHash, 'expected an item hash (64-hex sha256 or an IPFS CID)');
 /** An address named in a path (`/aggregates/{address}.json`). */
 export const addressParamSchema = z.string().refine(isAddress, 'expected a 0x address');

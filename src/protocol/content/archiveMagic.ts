@@ -10,7 +10,8 @@ export const ARCHIVE_MAGIC_BYTES = 4;
  * archiveKindOf(Buffer.from('PK\x03\x04')); // 'zip'
  */
 export function archiveKindOf(head: Uint8Array): 'zip' | 'squashfs' | null {
-  if (head.length >= 4 && head[0] === 0x68 && head[1] === 0x73 && head[2] === 0x71 && head[3] === 0x73) return 'squashfs';
+  if (head.length >= 4 && head[0] === 0x68 && head[1] === 0x73 && head[2] === 0x71 && head[3] === 0x73)
+    return 'squashfs';
   if (head.length >= 2 && head[0] === 0x50 && head[1] === 0x4b) return 'zip';
   return null;
 }

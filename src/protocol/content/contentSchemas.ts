@@ -4,15 +4,17 @@ import { programContent } from './programContent.js';
 import type { MessageType } from '../messages/messageTypes.js';
 import { isHashOfItemType } from '../messages/hashFormats.js';
 
-export const postContent = z.strictObject({
-  ...baseFields,
-  type: z.string().min(1).max(256),
-  content: z.unknown().optional(),
-  ref: z.string().max(256).nullish(),
-}).refine((c) => c.type !== 'amend' || c.ref == null || hash.safeParse(c.ref).success, {
-  path: ['ref'],
-  message: 'the ref of an amend must be the 64-hex item hash of the amended post',
-});
+export const postContent = z
+  .strictObject({
+    ...baseFields,
+    type: z.string().min(1).max(256),
+    content: z.unknown().optional(),
+    ref: z.string().max(256).nullish(),
+  })
+  .refine((c) => c.type !== 'amend' || c.ref == null || hash.safeParse(c.ref).success, {
+    path: ['ref'],
+    message: 'the ref of an amend must be the 64-hex item hash of the amended post',
+  });
 
 export const aggregateContent = z.strictObject({
   ...baseFields,
@@ -20,21 +22,23 @@ export const aggregateContent = z.strictObject({
   content: z.record(z.string(), z.unknown()),
 });
 
-export const storeContent = z.strictObject({
-  ...baseFields,
-  item_type: z.enum(['storage', 'ipfs']),
-  item_hash: z.string().min(1).max(256),
-  size: z.number().int().nonnegative().nullish(),
-  content_type: z.string().nullish(),
-  ref: hash.nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  extra_fields: z.record(z.string(), z.unknown()).nullish(),
-  payment: payment.nullish(),
-}).refine((c) => isHashOfItemType(c.item_type, c.item_hash), {
-  path: ['item_hash'],
-  // The file hash becomes a path in the node's file store: only a real hash may get there.
-  message: 'expected a 64-hex sha256 for item_type "storage", an IPFS CID for "ipfs"',
-});
+export const storeContent = z
+  .strictObject({
+    ...baseFields,
+    item_type: z.enum(['storage', 'ipfs']),
+    item_hash: z.string().min(1).max(256),
+    size: z.number().int().nonnegative().nullish(),
+    content_type: z.string().nullish(),
+    ref: hash.nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    extra_fields: z.record(z.string(), z.unknown()).nullish(),
+    payment: payment.nullish(),
+  })
+  .refine((c) => isHashOfItemType(c.item_type, c.item_hash), {
+    path: ['item_hash'],
+    // The file hash becomes a path in the node's file store: only a real hash may get there.
+    message: 'expected a 64-hex sha256 for item_type "storage", an IPFS CID for "ipfs"',
+  });
 
 export const forgetContent = z.strictObject({
   ...baseFields,

@@ -7,7 +7,13 @@ import { isHashOfItemType } from './hashFormats.js';
 import { itemHashOf } from './itemHash.js';
 import { isJsonTooDeep, valueDepth } from '../json/jsonDepth.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parseLimits.js';
-import { ITEM_TYPES, MAX_INLINE_CONTENT_CHARS, MESSAGE_TYPES, type MessageEnvelope, type ValidMessage } from './messageTypes.js';
+import {
+  ITEM_TYPES,
+  MAX_INLINE_CONTENT_CHARS,
+  MESSAGE_TYPES,
+  type MessageEnvelope,
+  type ValidMessage,
+} from './messageTypes.js';
 import { schemaError } from './schemaError.js';
 
 const envelopeSchema = z.strictObject({
@@ -45,10 +51,14 @@ function assertTime(prefix: 'MESSAGE' | 'CONTENT', field: string, time: number, 
     });
   }
   if (time > now + limits.maxFutureSeconds) {
-    throw new AlephError(`${prefix}_TIME_IN_FUTURE`, `${field} is ${Math.round(time - now)} s ahead of this node's clock (at most ${limits.maxFutureSeconds} s allowed)`, {
-      hint: 'sign with the current time; check the clock of the signing machine',
-      details: { field, time, node_time: now, max_future_seconds: limits.maxFutureSeconds },
-    });
+    throw new AlephError(
+      `${prefix}_TIME_IN_FUTURE`,
+      `${field} is ${Math.round(time - now)} s ahead of this node's clock (at most ${limits.maxFutureSeconds} s allowed)`,
+      {
+        hint: 'sign with the current time; check the clock of the signing machine',
+        details: { field, time, node_time: now, max_future_seconds: limits.maxFutureSeconds },
+      },
+    );
   }
 }
 
@@ -59,10 +69,14 @@ export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {})
   const m = r.data as MessageEnvelope;
   // The item hash names a file for storage/ipfs messages: anything but a hash would be a path into the node.
   if (!isHashOfItemType(m.item_type, m.item_hash)) {
-    throw new AlephError('MESSAGE_ITEM_HASH_INVALID', `item_hash of a ${m.item_type} message must be ${m.item_type === 'ipfs' ? 'an IPFS CID' : 'a 64-hex sha256'}`, {
-      hint: 'send the hash the SDK computed, unchanged',
-      details: { field: 'item_hash', item_type: m.item_type },
-    });
+    throw new AlephError(
+      'MESSAGE_ITEM_HASH_INVALID',
+      `item_hash of a ${m.item_type} message must be ${m.item_type === 'ipfs' ? 'an IPFS CID' : 'a 64-hex sha256'}`,
+      {
+        hint: 'send the hash the SDK computed, unchanged',
+        details: { field: 'item_hash', item_type: m.item_type },
+      },
+    );
   }
   assertTime('MESSAGE', 'time', m.time, opts);
   if (m.chain !== 'ETH') {
@@ -72,17 +86,25 @@ export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {})
     });
   }
   if (!isAddress(m.sender)) {
-    throw new AlephError('MESSAGE_FIELD_TYPE', 'message: field "sender" must be an Ethereum address', { details: { field: 'sender' } });
+    throw new AlephError('MESSAGE_FIELD_TYPE', 'message: field "sender" must be an Ethereum address', {
+      details: { field: 'sender' },
+    });
   }
   if (m.item_type === 'inline') {
     if (typeof m.item_content !== 'string') {
-      throw new AlephError('MESSAGE_CONTENT_MISSING', 'inline message without item_content', { details: { field: 'item_content' } });
+      throw new AlephError('MESSAGE_CONTENT_MISSING', 'inline message without item_content', {
+        details: { field: 'item_content' },
+      });
     }
     if (m.item_content.length > MAX_INLINE_CONTENT_CHARS) {
-      throw new AlephError('MESSAGE_CONTENT_TOO_LARGE', `inline content is ${m.item_content.length} characters, over the ${MAX_INLINE_CONTENT_CHARS} limit`, {
-        hint: 'store large content as a file and send the message with item_type "storage"',
-        details: { size: m.item_content.length, max: MAX_INLINE_CONTENT_CHARS },
-      });
+      throw new AlephError(
+        'MESSAGE_CONTENT_TOO_LARGE',
+        `inline content is ${m.item_content.length} characters, over the ${MAX_INLINE_CONTENT_CHARS} limit`,
+        {
+          hint: 'store large content as a file and send the message with item_type "storage"',
+          details: { size: m.item_content.length, max: MAX_INLINE_CONTENT_CHARS },
+        },
+      );
     }
     const actual = itemHashOf(m.item_content);
     if (actual !== m.item_hash) {
@@ -93,7 +115,9 @@ export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {})
     }
     assertContentMatches(m.item_content, (m as { content?: unknown }).content, opts);
   } else if (m.item_content != null) {
-    throw new AlephError('MESSAGE_INVALID', `a ${m.item_type} message must not carry item_content`, { details: { field: 'item_content' } });
+    throw new AlephError('MESSAGE_INVALID', `a ${m.item_type} message must not carry item_content`, {
+      details: { field: 'item_content' },
+    });
   }
   // storage/ipfs: pyaleph fetches the content by its hash and ignores any claim; so does this node.
   delete (m as { content?: unknown }).content;
@@ -113,7 +137,7 @@ function assertContentMatches(itemContent: string, claimed: unknown, opts: Parse
     same = false; // item_content that is not JSON is parseContent's to refuse; it cannot equal a claim either
   }
   if (!same) {
-    throw new AlephError('MESSAGE_CONTENT_MISMATCH', 'the message\'s content differs from its item_content', {
+    throw new AlephError('MESSAGE_CONTENT_MISMATCH', "the message's content differs from its item_content", {
       hint: 'send content equal to JSON.parse(item_content), or leave content out',
       details: { field: 'content' },
     });
@@ -137,10 +161,14 @@ export function parseContent(envelope: MessageEnvelope, itemContent: string, opt
   try {
     raw = JSON.parse(itemContent);
   } catch {
-    throw new AlephError('CONTENT_MALFORMED_JSON', 'item_content is not valid JSON', { hint: 'item_content must be a JSON object serialized as a string' });
+    throw new AlephError('CONTENT_MALFORMED_JSON', 'item_content is not valid JSON', {
+      hint: 'item_content must be a JSON object serialized as a string',
+    });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new AlephError('CONTENT_FIELD_TYPE', 'item_content must be a JSON object', { details: { field: '(root)', expected: 'object' } });
+    throw new AlephError('CONTENT_FIELD_TYPE', 'item_content must be a JSON object', {
+      details: { field: '(root)', expected: 'object' },
+    });
   }
   const r = contentSchemas[envelope.type].safeParse(raw);
   if (!r.success) throw schemaError('CONTENT', `${envelope.type} content`, r.error);

@@ -24,11 +24,15 @@ export function schemaError(prefix: 'MESSAGE' | 'CONTENT', what: string, err: z.
     });
   }
   // A refinement that names its own rule (e.g. PROGRAM_VOLUME_NAME_INVALID) keeps that code.
-  const params = issue.code === 'custom' ? (issue as { params?: { code?: unknown; hint?: unknown } }).params : undefined;
+  const params =
+    issue.code === 'custom' ? (issue as { params?: { code?: unknown; hint?: unknown } }).params : undefined;
   if (typeof params?.code === 'string') {
     const hint = typeof params.hint === 'string' ? params.hint : 'check the field against the message schema';
     // The code is one of protocol's (PROGRAM_VOLUME_*), named in the refinement: revived, not spelled here.
-    return AlephError.revive(params.code, `${what}: field "${path}": ${issue.message}`, { hint, details: { field: path } });
+    return AlephError.revive(params.code, `${what}: field "${path}": ${issue.message}`, {
+      hint,
+      details: { field: path },
+    });
   }
   return new AlephError(`${prefix}_INVALID`, `${what}: field "${path}": ${issue.message}`, {
     hint: 'check the field against the message schema',

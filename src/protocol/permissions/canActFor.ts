@@ -52,8 +52,13 @@ export function authorizationAllows(a: Authorization, action: Omit<ActionInfo, '
   if (a.chain && a.chain !== action.chain) return false;
   if (!listAllows(a.channels, action.channel)) return false;
   if (!listAllows(a.types, action.type)) return false;
-  if ((action.type === 'POST' || action.postType !== undefined) && !listAllows(a.post_types, action.postType)) return false;
-  if ((action.type === 'AGGREGATE' || action.aggregateKey !== undefined) && !listAllows(a.aggregate_keys, action.aggregateKey)) return false;
+  if ((action.type === 'POST' || action.postType !== undefined) && !listAllows(a.post_types, action.postType))
+    return false;
+  if (
+    (action.type === 'AGGREGATE' || action.aggregateKey !== undefined) &&
+    !listAllows(a.aggregate_keys, action.aggregateKey)
+  )
+    return false;
   return true;
 }
 
@@ -62,7 +67,12 @@ export function authorizationAllows(a: Authorization, action: Omit<ActionInfo, '
  * security aggregate (or is the owner). One entry must cover them all: a delegate allowed channel A for
  * FORGETs and another entry allowing channel B for POSTs must not combine them into more than either grants.
  */
-export function canActForAll(owner: string, sender: string, actions: Array<Omit<ActionInfo, 'sender'>>, securityAggregate: unknown): boolean {
+export function canActForAll(
+  owner: string,
+  sender: string,
+  actions: Array<Omit<ActionInfo, 'sender'>>,
+  securityAggregate: unknown,
+): boolean {
   if (sameAddress(owner, sender)) return true;
   return parseAuthorizations(securityAggregate).some(
     (a) => sameAddress(a.address, sender) && actions.every((action) => authorizationAllows(a, action)),

@@ -31,31 +31,48 @@ export function rawZip(entries: RawZipEntry[]): Buffer {
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(e.method ?? 8, 8);
-    lh.writeUInt32LE(e.data.length, 18); lh.writeUInt32LE(e.size, 22); lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(e.method ?? 8, 8);
+    lh.writeUInt32LE(e.data.length, 18);
+    lh.writeUInt32LE(e.size, 22);
+    lh.writeUInt16LE(name.length, 26);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(e.mode === undefined ? 20 : (3 << 8) | 20, 4); ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(e.method ?? 8, 10); ch.writeUInt32LE(e.data.length, 20); ch.writeUInt32LE(e.size, 24);
-    ch.writeUInt16LE(name.length, 28); ch.writeUInt32LE(e.mode === undefined ? 0 : (e.mode << 16) >>> 0, 38); ch.writeUInt32LE(offset, 42);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(e.mode === undefined ? 20 : (3 << 8) | 20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(e.method ?? 8, 10);
+    ch.writeUInt32LE(e.data.length, 20);
+    ch.writeUInt32LE(e.size, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(e.mode === undefined ? 0 : (e.mode << 16) >>> 0, 38);
+    ch.writeUInt32LE(offset, 42);
     locals.push(lh, name, Buffer.from(e.data));
     centrals.push(ch, name);
     offset += 30 + name.length + e.data.length;
   }
   const cd = Buffer.concat(centrals);
   const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(entries.length, 8); eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12); eocd.writeUInt32LE(offset, 16);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
 }
 
 /** The issue's bomb: ~510 KB of zip that inflates to `mib` MiB (default 500, under the 512 MiB cap). */
 export function zipBomb(mib = 500, opts: { lie?: boolean; name?: string } = {}): Buffer {
-  return rawZip([{ name: opts.name ?? 'zeros.bin', data: zerosDeflate(mib), size: opts.lie ? 100 : mib * 1024 * 1024 }]);
+  return rawZip([
+    { name: opts.name ?? 'zeros.bin', data: zerosDeflate(mib), size: opts.lie ? 100 : mib * 1024 * 1024 },
+  ]);
 }
 
 /** A zip of `n` empty stored files. */
 export function manyEntriesZip(n: number): Buffer {
-  return rawZip(Array.from({ length: n }, (_, i) => ({ name: `f/${i}`, data: new Uint8Array(0), method: 0 as const, size: 0 })));
+  return rawZip(
+    Array.from({ length: n }, (_, i) => ({ name: `f/${i}`, data: new Uint8Array(0), method: 0 as const, size: 0 })),
+  );
 }
 
 /**
@@ -64,7 +81,12 @@ export function manyEntriesZip(n: number): Buffer {
  */
 export function zipWithBomb(name: string, mib: number, extra: Record<string, string> = {}): Buffer {
   return rawZip([
-    ...Object.entries(extra).map(([n, text]) => ({ name: n, data: Buffer.from(text), method: 0 as const, size: Buffer.byteLength(text) })),
+    ...Object.entries(extra).map(([n, text]) => ({
+      name: n,
+      data: Buffer.from(text),
+      method: 0 as const,
+      size: Buffer.byteLength(text),
+    })),
     { name, data: zerosDeflate(mib), size: Math.min(0xffffffff, mib * 1024 * 1024) },
   ]);
 }

@@ -10,7 +10,9 @@ import { registerUpdate } from './update.js';
 
 /** `aleph program …`: the seed reference's commands plus the governance ones. */
 export function programCommand(): Command {
-  const program = new Command('program').description('Deploy and manage serverless programs, and govern their upgrades');
+  const program = new Command('program').description(
+    'Deploy and manage serverless programs, and govern their upgrades',
+  );
   registerCreate(program);
   registerUpdate(program);
   registerDelete(program);

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { accountOf, checkChain, clientOf, computeUrlOf, withDebug, withKeyOptions, type CommonOptions } from '../../context.js';
+import {
+  accountOf,
+  checkChain,
+  clientOf,
+  computeUrlOf,
+  withDebug,
+  withKeyOptions,
+  type CommonOptions,
+} from '../../context.js';
 import { isoTime, printJson, printTable } from '../../output.js';
 
 /**
@@ -20,18 +28,31 @@ export function registerList(program: Command): void {
     const address = opts.address ?? accountOf(opts).address;
     const programs = await clientOf(command, false).listAllPrograms({ owners: [address] });
     if (opts.json) {
-      return printJson(programs.map((p) => ({
-        id: p.id, current_hash: p.current_hash, edition: p.edition, upgrade_policy: p.upgrade_policy ?? null,
-        url: `${computeUrlOf()}/vm/${p.id}`, content: p.content,
-      })));
+      return printJson(
+        programs.map((p) => ({
+          id: p.id,
+          current_hash: p.current_hash,
+          edition: p.edition,
+          upgrade_policy: p.upgrade_policy ?? null,
+          url: `${computeUrlOf()}/vm/${p.id}`,
+          content: p.content,
+        })),
+      );
     }
     printTable(
       ['ID', 'NAME', 'UPDATED', 'PERSISTENT', 'UPDATABLE', 'VCPUS', 'MEMORY', 'EDITION', 'POLICY'],
       programs.map((p) => {
         const c = (p.content ?? {}) as Record<string, any>;
         return [
-          p.id, c.metadata?.name, isoTime(c.time), c.on?.persistent ? 'yes' : 'no', c.allow_amend ? 'yes' : 'no', c.resources?.vcpus,
-          c.resources?.memory ? `${c.resources.memory} MiB` : undefined, p.edition, p.upgrade_policy ?? 'plain',
+          p.id,
+          c.metadata?.name,
+          isoTime(c.time),
+          c.on?.persistent ? 'yes' : 'no',
+          c.allow_amend ? 'yes' : 'no',
+          c.resources?.vcpus,
+          c.resources?.memory ? `${c.resources.memory} MiB` : undefined,
+          p.edition,
+          p.upgrade_policy ?? 'plain',
         ];
       }),
       `No programs for ${address}.`,

@@ -17,14 +17,19 @@ export function registerLogs(program: Command): void {
     .description('Display the logs of a program, it will only show logs from the selected CRN')
     .argument('<ITEM_HASH>', 'Item hash of the program');
   withKeyOptions(cmd)
-    .option('--domain <url>', 'URL of the CRN (Compute node) on which the program is running [default: ALEPH_COMPUTE_URL or http://127.0.0.1:4020]')
+    .option(
+      '--domain <url>',
+      'URL of the CRN (Compute node) on which the program is running [default: ALEPH_COMPUTE_URL or http://127.0.0.1:4020]',
+    )
     .option('--json', 'Print the log entries as JSON');
   withDebug(cmd);
   cmd.action(async (hash: string, opts: CommonOptions & { domain?: string; json?: boolean }) => {
     const domain = computeUrlOf(opts.domain);
     // Signed as aleph's VmClient signs it: the compute node shows a program's logs to its owner only.
     const account = accountOf(opts);
-    const entries = await computeCall(domain, `logs for ${hash}`, () => getProgramLogs(account, { computeUrl: domain, id: hash }));
+    const entries = await computeCall(domain, `logs for ${hash}`, () =>
+      getProgramLogs(account, { computeUrl: domain, id: hash }),
+    );
     if (opts.json) return printJson(entries);
     for (const e of entries) process.stdout.write(formatEntry(e) + '\n');
   });

@@ -22,7 +22,11 @@ function register(program: Command, name: 'persist' | 'unpersist', persistent: b
     .option('--no-keep-prev', 'Default: nothing to delete on this network (see --keep-prev)');
   withPublishOptions(cmd, 'publication');
   cmd.action(async (hash: string, opts: CommonOptions & { printMessage?: boolean }, command: Command) => {
-    const { result: r, verdicts, rejected } = await judged(() => clientOf(command, true).setProgramPersistence({ hash, persistent }));
+    const {
+      result: r,
+      verdicts,
+      rejected,
+    } = await judged(() => clientOf(command, true).setProgramPersistence({ hash, persistent }));
     const id = r?.id ?? verdicts[0]?.program_id ?? hash;
     const itemHash = r?.message.item_hash ?? (rejected?.details.item_hash as string | undefined);
     if (r && opts.printMessage) printJson(r.message);
@@ -36,7 +40,15 @@ function register(program: Command, name: 'persist' | 'unpersist', persistent: b
       );
     }
     const verdict = reportVerdicts(id, verdicts, mode);
-    if (opts.json) return printJson({ id, item_hash: itemHash, status: r?.status ?? 'rejected', persistent, verdict: verdict ?? null, program_verdicts: verdicts });
+    if (opts.json)
+      return printJson({
+        id,
+        item_hash: itemHash,
+        status: r?.status ?? 'rejected',
+        persistent,
+        verdict: verdict ?? null,
+        program_verdicts: verdicts,
+      });
   });
 }
 

@@ -14,7 +14,12 @@ const itemHash = (s: string) => (/^[0-9a-f]{64}$/.test(s) ? null : 'must be the 
 export async function promptVolumes(): Promise<ProgramVolume[]> {
   const volumes: ProgramVolume[] = [];
   while (await confirm('Add volume ?', false)) {
-    const kind = await askValid('Volume kind (immutable, ephemeral, persistent) [immutable]: ', (s) => (['immutable', 'ephemeral', 'persistent'].includes(s) ? null : 'choose immutable, ephemeral or persistent'), 'immutable');
+    const kind = await askValid(
+      'Volume kind (immutable, ephemeral, persistent) [immutable]: ',
+      (s) =>
+        ['immutable', 'ephemeral', 'persistent'].includes(s) ? null : 'choose immutable, ephemeral or persistent',
+      'immutable',
+    );
     const mount = await askValid('Mount path (ex: /opt/data): ', (s) => nonEmpty(s) ?? absolute(s));
     if (kind === 'immutable') {
       const ref = await askValid('Item hash of the STORE: ', itemHash);

@@ -12,7 +12,10 @@ export function registerRuntimeChecker(program: Command): void {
     .description('Check versions used by a runtime (distribution, python, nodejs, etc...)')
     .argument('<ITEM_HASH>', 'Item hash of the runtime to check');
   withKeyOptions(cmd, 'Chain for the address, it can be [AVAX, BASE, ETH, SOL] (only ETH on this network)')
-    .option('--domain <url>', 'URL of the compute node that inspects the runtime [default: ALEPH_COMPUTE_URL or http://127.0.0.1:4020]')
+    .option(
+      '--domain <url>',
+      'URL of the compute node that inspects the runtime [default: ALEPH_COMPUTE_URL or http://127.0.0.1:4020]',
+    )
     .option('--json', 'Print the report as JSON');
   withDebug(withVerbose(cmd, false));
   cmd.action(async (ref: string, opts: CommonOptions & { domain?: string }) => {
@@ -28,8 +31,14 @@ export function registerRuntimeChecker(program: Command): void {
       ['python', report.python ?? versions.python],
       ['nodejs', report.node ?? versions.node],
     ];
-    const rest = Object.entries(versions).filter(([k]) => k !== 'python' && k !== 'node' && (isVerbose(opts, false) || k !== 'raw'));
+    const rest = Object.entries(versions).filter(
+      ([k]) => k !== 'python' && k !== 'node' && (isVerbose(opts, false) || k !== 'raw'),
+    );
     printFields([...head.map(([k, v]): [string, unknown] => [k, v ?? 'not installed']), ...rest]);
-    if (isVerbose(opts, false) && report.store) printFields([['store', report.store], ['file', report.file_hash]]);
+    if (isVerbose(opts, false) && report.store)
+      printFields([
+        ['store', report.store],
+        ['file', report.file_hash],
+      ]);
   });
 }

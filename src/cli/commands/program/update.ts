@@ -17,7 +17,10 @@ export function registerUpdate(program: Command): void {
         "then reports the program's verdict (new edition, or the rule that refused it: exit code 1)",
     )
     .argument('<ITEM_HASH>', 'Item hash of the program to update')
-    .argument('<PATH>', 'Path to the new source code: a directory, a .squashfs file or a .zip archive (same encoding as before)');
+    .argument(
+      '<PATH>',
+      'Path to the new source code: a directory, a .squashfs file or a .zip archive (same encoding as before)',
+    );
   withPublishOptions(cmd, 'update');
   cmd.action(async (hash: string, path: string, opts: CommonOptions & { printMessage?: boolean }, command: Command) => {
     const client = clientOf(command, true);
@@ -29,11 +32,21 @@ export function registerUpdate(program: Command): void {
     const mode = outputMode(opts);
     if (mode === 'quiet') process.stdout.write(`${r.message?.item_hash}\n`);
     if (mode === 'verbose') {
-      process.stdout.write(`Published the code of program ${r.id} (${r.status}).\n  STORE amend: ${r.message?.item_hash} (ref ${r.codeRef})\n  File hash:   ${r.hash}\n`);
+      process.stdout.write(
+        `Published the code of program ${r.id} (${r.status}).\n  STORE amend: ${r.message?.item_hash} (ref ${r.codeRef})\n  File hash:   ${r.hash}\n`,
+      );
     }
     const verdict = reportVerdicts(r.id, r.program_verdicts, mode);
     if (opts.json) {
-      return printJson({ id: r.id, item_hash: r.message?.item_hash, status: r.status, code_ref: r.codeRef, code_file_hash: r.hash, verdict: verdict ?? null, program_verdicts: r.program_verdicts });
+      return printJson({
+        id: r.id,
+        item_hash: r.message?.item_hash,
+        status: r.status,
+        code_ref: r.codeRef,
+        code_file_hash: r.hash,
+        verdict: verdict ?? null,
+        program_verdicts: r.program_verdicts,
+      });
     }
   });
 }

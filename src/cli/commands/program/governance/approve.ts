@@ -23,21 +23,40 @@ export function registerApprove(program: Command): void {
       .option('--key <subkey>', 'The @checksum key inside the mapping [default: true]', 'true')
       .option('--edition <N>', 'The edition the upgrade would become [default: the current edition + 1]')
       .option('--json', 'Print as JSON'),
-  ).action(async (id: string, checksum: string, opts: CommonOptions & { mapping?: string; key: string; edition?: string }, cmd: Command) => {
-    if (!/^[0-9a-f]{64}$/.test(checksum)) throw new AlephError('OPTION_INVALID_CHECKSUM', 'a checksum is 64 lowercase hex characters', { hint: 'get it with `aleph program checksum ID PATH`' });
-    if (opts.edition !== undefined && !/^[1-9][0-9]{0,4}$/.test(opts.edition)) {
-      throw new AlephError('OPTION_INVALID_EDITION', '--edition must be a positive integer: the edition the upgrade would become', { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' });
-    }
-    const client = clientOf(cmd, true);
-    const { edition, published } = await client.approveUpgrade({
-      id, checksum, key: opts.key,
-      ...(opts.edition !== undefined ? { edition: Number(opts.edition) } : {}),
-      ...(opts.mapping !== undefined ? { mapping: opts.mapping } : {}),
-    });
-    const { message, status } = published;
-    if (opts.json) return printJson({ id, checksum, edition, item_hash: message.item_hash, type: message.type, status });
-    process.stdout.write(`Approved ${checksum} as edition ${edition} of ${id}: ${message.type} ${message.item_hash} (${status})\n`);
-  });
+  ).action(
+    async (
+      id: string,
+      checksum: string,
+      opts: CommonOptions & { mapping?: string; key: string; edition?: string },
+      cmd: Command,
+    ) => {
+      if (!/^[0-9a-f]{64}$/.test(checksum))
+        throw new AlephError('OPTION_INVALID_CHECKSUM', 'a checksum is 64 lowercase hex characters', {
+          hint: 'get it with `aleph program checksum ID PATH`',
+        });
+      if (opts.edition !== undefined && !/^[1-9][0-9]{0,4}$/.test(opts.edition)) {
+        throw new AlephError(
+          'OPTION_INVALID_EDITION',
+          '--edition must be a positive integer: the edition the upgrade would become',
+          { hint: 'omit it to approve the next edition (`aleph program show ID` gives the current one)' },
+        );
+      }
+      const client = clientOf(cmd, true);
+      const { edition, published } = await client.approveUpgrade({
+        id,
+        checksum,
+        key: opts.key,
+        ...(opts.edition !== undefined ? { edition: Number(opts.edition) } : {}),
+        ...(opts.mapping !== undefined ? { mapping: opts.mapping } : {}),
+      });
+      const { message, status } = published;
+      if (opts.json)
+        return printJson({ id, checksum, edition, item_hash: message.item_hash, type: message.type, status });
+      process.stdout.write(
+        `Approved ${checksum} as edition ${edition} of ${id}: ${message.type} ${message.item_hash} (${status})\n`,
+      );
+    },
+  );
 }
 
 /** `aleph program cancel-upgrade <id> [<message hash>]`: the owner stops time-locked upgrades before they take effect. */
@@ -45,16 +64,25 @@ export function registerCancelUpgrade(program: Command): void {
   withKeyOptions(
     program
       .command('cancel-upgrade')
-      .description(`Cancel pending (@timelock) upgrades of a program you own: a signed POST of type "${UPGRADE_CANCEL_POST_TYPE}"`)
+      .description(
+        `Cancel pending (@timelock) upgrades of a program you own: a signed POST of type "${UPGRADE_CANCEL_POST_TYPE}"`,
+      )
       .argument('<ITEM_HASH>', 'Program id')
       .argument('[MESSAGE_HASH]', 'The announcing message of the upgrade to cancel [default: every pending upgrade]')
       .option('--json', 'Print as JSON'),
   ).action(async (id: string, messageHash: string | undefined, opts: CommonOptions, cmd: Command) => {
     const client = clientOf(cmd, true);
     const sender = (client.account as { address: string }).address;
-    const unsigned = buildPost({ sender, type: UPGRADE_CANCEL_POST_TYPE, ref: id, content: { program_id: id, ...(messageHash ? { message_hash: messageHash } : {}) } });
+    const unsigned = buildPost({
+      sender,
+      type: UPGRADE_CANCEL_POST_TYPE,
+      ref: id,
+      content: { program_id: id, ...(messageHash ? { message_hash: messageHash } : {}) },
+    });
     const { message, status } = await client.publishMessage({ message: unsigned });
     if (opts.json) return printJson({ id, cancelled: messageHash ?? 'all', item_hash: message.item_hash, status });
-    process.stdout.write(`Cancelled ${messageHash ? `upgrade ${messageHash}` : 'every pending upgrade'} of ${id}: POST ${message.item_hash} (${status})\n`);
+    process.stdout.write(
+      `Cancelled ${messageHash ? `upgrade ${messageHash}` : 'every pending upgrade'} of ${id}: POST ${message.item_hash} (${status})\n`,
+    );
   });
 }

@@ -112,16 +112,21 @@ test('approve counts for @multisig; a bad checksum is refused before signing', a
   assert.equal(badEdition.code, 1);
   assert.match(badEdition.stderr, /OPTION_INVALID_EDITION/);
   // Approvals are single-use: one for edition 2 does not count for the upgrade to edition 1.
-  const later = json(await cli(['program', 'approve', id, checksum, '--edition', '2', '--private-key', stranger.privateKey, '--json']));
+  const later = json(
+    await cli(['program', 'approve', id, checksum, '--edition', '2', '--private-key', stranger.privateKey, '--json']),
+  );
   assert.equal(later.edition, 2);
-  assert.equal(JSON.parse((await signed(['program', 'upgrade', id, code, '--dry-run', '--json'])).stdout).error_code, 'MULTISIG_THRESHOLD_NOT_MET');
+  assert.equal(
+    JSON.parse((await signed(['program', 'upgrade', id, code, '--dry-run', '--json'])).stdout).error_code,
+    'MULTISIG_THRESHOLD_NOT_MET',
+  );
   const ok = await cli(['program', 'approve', id, checksum, '--private-key', stranger.privateKey]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /as edition 1 of /);
   assert.equal(json(await signed(['program', 'upgrade', id, code, '--json'])).verdict.verdict, 'accepted');
 });
 
-test('update, persist and message amend report the program\'s verdict, not only the message\'s', async () => {
+test("update, persist and message amend report the program's verdict, not only the message's", async () => {
   // @noupgrade (an immutable program cannot follow code with use_latest at all): the STORE amend is
   // accepted, the program's constructor refuses to adopt it.
   write('@noupgrade', 'n = 1\n');
@@ -133,7 +138,10 @@ test('update, persist and message amend report the program\'s verdict, not only 
   assert.match(refused.stdout, /^Rule:\s+constructor: /m);
   assert.match(refused.stdout, /^Refused \[CONSTRUCTOR_FAILED\]: .*assert\.eq edition 0u16/m);
   assert.match(refused.stdout, /^Hint: /m);
-  assert.ok(refused.stdout.startsWith(`Published the code of program ${frozen} (processed).\n  STORE amend: `), 'the STORE amend itself is accepted');
+  assert.ok(
+    refused.stdout.startsWith(`Published the code of program ${frozen} (processed).\n  STORE amend: `),
+    'the STORE amend itself is accepted',
+  );
   const stays = await signed(['program', 'persist', frozen, '--json']);
   assert.equal(stays.code, 1, stays.stderr);
   const stayed = JSON.parse(stays.stdout);
@@ -154,11 +162,18 @@ test('update, persist and message amend report the program\'s verdict, not only 
   const persisted = json(await signed(['program', 'persist', id, '--json']));
   assert.equal(persisted.verdict.verdict, 'accepted');
   assert.equal(persisted.verdict.edition, 2);
-  assert.deepEqual(persisted.program_verdicts.map((v: { program_id: string }) => v.program_id), [id]);
+  assert.deepEqual(
+    persisted.program_verdicts.map((v: { program_id: string }) => v.program_id),
+    [id],
+  );
   const editor = join(home, 'edit.sh');
   writeFileSync(editor, `#!/bin/sh\nsed -i 's/"vcpus": 1/"vcpus": 2/' "$1"\n`);
   chmodSync(editor, 0o755);
-  const amended = await runCli(['message', 'amend', id, '--private-key', key], { home, apiUrl: devnet.apiUrl, env: { EDITOR: editor } });
+  const amended = await runCli(['message', 'amend', id, '--private-key', key], {
+    home,
+    apiUrl: devnet.apiUrl,
+    env: { EDITOR: editor },
+  });
   assert.equal(amended.code, 0, amended.stderr);
   assert.match(amended.stdout, /Verdict:\s+accepted/);
   assert.match(amended.stdout, /^Edition:\s+3$/m);

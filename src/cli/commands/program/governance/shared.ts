@@ -10,11 +10,15 @@ export async function governed<T>(id: string, call: () => Promise<T>): Promise<T
   } catch (e) {
     if (isAlephError(e) && e.code === 'NOT_FOUND') {
       // The node's own PROGRAM_NOT_FOUND passes through; a bare 404 means the endpoint itself is missing.
-      throw new AlephError('NODE_NO_GOVERNANCE', `this node does not serve ${String(e.details.url ?? 'the governance endpoints')}`, {
-        hint: 'use an aleph-ts node that serves /api/v0/programs (pick it with --api-url), or upgrade this one',
-        details: { id },
-        cause: e,
-      });
+      throw new AlephError(
+        'NODE_NO_GOVERNANCE',
+        `this node does not serve ${String(e.details.url ?? 'the governance endpoints')}`,
+        {
+          hint: 'use an aleph-ts node that serves /api/v0/programs (pick it with --api-url), or upgrade this one',
+          details: { id },
+          cause: e,
+        },
+      );
     }
     throw e;
   }
@@ -23,7 +27,10 @@ export async function governed<T>(id: string, call: () => Promise<T>): Promise<T
 /** The fields people read first in a verdict: outcome, checksum, edition, and the rule when refused. */
 export function verdictFields(v: DryRunResult | ProgramVerdict): [string, unknown][] {
   const outcome = v.verdict;
-  const fields: [string, unknown][] = [['Verdict', outcome], ['Checksum', v.checksum]];
+  const fields: [string, unknown][] = [
+    ['Verdict', outcome],
+    ['Checksum', v.checksum],
+  ];
   if (v.edition !== undefined) fields.push([outcome === 'refused' ? 'Edition (refused)' : 'Edition', v.edition]);
   if (v.effective_height !== undefined) fields.push(['Takes effect at height', v.effective_height]);
   if (v.rule) fields.push(['Rule', v.rule]);
@@ -33,14 +40,18 @@ export function verdictFields(v: DryRunResult | ProgramVerdict): [string, unknow
 /** The hint for a refusal: the node's own, else the policy code's standard one. */
 function hintOf(v: DryRunResult | ProgramVerdict): string {
   if (typeof v.details?.hint === 'string' && v.details.hint) return v.details.hint;
-  return v.error_code && (POLICY_ERROR_CODES as readonly string[]).includes(v.error_code) ? policyError(v.error_code as PolicyErrorCode, '').hint : '';
+  return v.error_code && (POLICY_ERROR_CODES as readonly string[]).includes(v.error_code)
+    ? policyError(v.error_code as PolicyErrorCode, '').hint
+    : '';
 }
 
 /** Prints a verdict for people; a refusal ends with `Refused [CODE]: message` and the hint. */
 export function printVerdict(id: string, v: DryRunResult | ProgramVerdict): void {
   printFields([['Program', id], ...verdictFields(v)]);
   if (!isRefusal(v)) return;
-  process.stdout.write(`Refused [${v.error_code ?? 'REFUSED'}]: ${String(v.details?.message ?? v.rule ?? 'the program refused the update')}\n`);
+  process.stdout.write(
+    `Refused [${v.error_code ?? 'REFUSED'}]: ${String(v.details?.message ?? v.rule ?? 'the program refused the update')}\n`,
+  );
   const hint = hintOf(v);
   if (hint) process.stdout.write(`Hint: ${hint}\n`);
 }
@@ -58,7 +69,9 @@ export function isRefusal(v: DryRunResult | ProgramVerdict): boolean {
  * @example
  * const { result, verdicts } = await judged(() => client.setProgramPersistence({ hash, persistent: true }));
  */
-export async function judged<T extends { program_verdicts: ProgramVerdict[] }>(publish: () => Promise<T>): Promise<{ result?: T; verdicts: ProgramVerdict[]; rejected?: AlephError }> {
+export async function judged<T extends { program_verdicts: ProgramVerdict[] }>(
+  publish: () => Promise<T>,
+): Promise<{ result?: T; verdicts: ProgramVerdict[]; rejected?: AlephError }> {
   try {
     const result = await publish();
     return { result, verdicts: result.program_verdicts };
@@ -99,11 +112,18 @@ export function outputMode(opts: { json?: boolean; verbose?: boolean }): Verdict
  * @example
  * const verdict = reportVerdicts(id, r.program_verdicts, outputMode(opts));
  */
-export function reportVerdicts(target: string | undefined, verdicts: ProgramVerdict[], mode: VerdictOutput): ProgramVerdict | undefined {
+export function reportVerdicts(
+  target: string | undefined,
+  verdicts: ProgramVerdict[],
+  mode: VerdictOutput,
+): ProgramVerdict | undefined {
   const mine = target === undefined ? undefined : verdicts.find((v) => v.program_id === target);
   if (mine && isRefusal(mine)) process.exitCode = 1;
   if (mode === 'quiet') {
-    for (const v of verdicts.filter(isRefusal)) process.stderr.write(`Refused [${v.error_code ?? 'REFUSED'}] by ${v.program_id}: ${String(v.details?.message ?? v.rule)}\n`);
+    for (const v of verdicts.filter(isRefusal))
+      process.stderr.write(
+        `Refused [${v.error_code ?? 'REFUSED'}] by ${v.program_id}: ${String(v.details?.message ?? v.rule)}\n`,
+      );
   }
   if (mode !== 'verbose') return mine;
   const ordered = mine ? [mine, ...verdicts.filter((v) => v !== mine)] : verdicts;
@@ -111,6 +131,7 @@ export function reportVerdicts(target: string | undefined, verdicts: ProgramVerd
     process.stdout.write('\n');
     printVerdict(v.program_id, v);
   }
-  if (target !== undefined && !mine) process.stdout.write(`\nNo verdict from ${target} yet: see \`aleph program history ${target}\`.\n`);
+  if (target !== undefined && !mine)
+    process.stdout.write(`\nNo verdict from ${target} yet: see \`aleph program history ${target}\`.\n`);
   return mine;
 }

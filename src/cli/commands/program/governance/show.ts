@@ -13,7 +13,9 @@ interface ConstructorView {
 export function registerShow(program: Command): void {
   program
     .command('show')
-    .description('Show a program: edition, owner, checksum, upgrade policy, constructor (and its AVM code), version in force, pending upgrades')
+    .description(
+      'Show a program: edition, owner, checksum, upgrade policy, constructor (and its AVM code), version in force, pending upgrades',
+    )
     .argument('<ITEM_HASH>', 'Program id')
     .option('--json', 'Print as JSON')
     .action(async (id: string, opts: CommonOptions, cmd: Command) => {
@@ -35,21 +37,40 @@ export function registerShow(program: Command): void {
         ['Version in force', p.current_hash],
         // What the compute node runs, which differs from the edition when an accepted one failed to start.
         ['Serving', p.serving ? p.serving.summary.replace(/^serving: /, '') : undefined],
-        ['Since', version.height === undefined ? undefined : `height ${String(version.height)} (${isoTime(version.time)}), by ${String(version.cause_kind)} ${String(version.cause_message)}`],
+        [
+          'Since',
+          version.height === undefined
+            ? undefined
+            : `height ${String(version.height)} (${isoTime(version.time)}), by ${String(version.cause_kind)} ${String(version.cause_message)}`,
+        ],
         ['Constructor', ctor?.annotation.split('\n')[0] ?? 'none'],
       ]);
       if (ctor) process.stdout.write(`\n${ctor.avm}\n`);
       if (p.resolved?.length) {
         process.stdout.write('\nResolved references:\n');
-        printTable(['KIND', 'MOUNT', 'REF', 'FILE', 'LATEST'], p.resolved.map((r) => [r.kind, r.mount, r.ref, r.file_hash, r.use_latest ? 'yes' : 'no']));
+        printTable(
+          ['KIND', 'MOUNT', 'REF', 'FILE', 'LATEST'],
+          p.resolved.map((r) => [r.kind, r.mount, r.ref, r.file_hash, r.use_latest ? 'yes' : 'no']),
+        );
       }
       const pending = p.pending;
       process.stdout.write('\nPending upgrades:\n');
-      printTable(['MESSAGE', 'CAUSE', 'CHECKSUM', 'ANNOUNCED', 'TAKES EFFECT AT'], pending.map((x) => [String(x.message_hash), String(x.cause_kind), String(x.checksum), Number(x.announced_height), Number(x.effective_height)]), 'none');
+      printTable(
+        ['MESSAGE', 'CAUSE', 'CHECKSUM', 'ANNOUNCED', 'TAKES EFFECT AT'],
+        pending.map((x) => [
+          String(x.message_hash),
+          String(x.cause_kind),
+          String(x.checksum),
+          Number(x.announced_height),
+          Number(x.effective_height),
+        ]),
+        'none',
+      );
     });
 }
 
-const short = (h: unknown) => (typeof h === 'string' && h.length > 16 ? `${h.slice(0, 12)}…` : (h as string | undefined));
+const short = (h: unknown) =>
+  typeof h === 'string' && h.length > 16 ? `${h.slice(0, 12)}…` : (h as string | undefined);
 
 /** `aleph program history <id>`: every edition (who, when, what changed, checksum) and every refused attempt with its rule. */
 export function registerHistory(program: Command): void {
@@ -64,24 +85,54 @@ export function registerHistory(program: Command): void {
       process.stdout.write('Editions:\n');
       printTable(
         ['EDITION', 'WHEN', 'HEIGHT', 'WHO', 'CAUSE', 'MESSAGE', 'CHANGED', 'CHECKSUM'],
-        h.editions.map((e) => [e.edition, isoTime(e.time), e.height as number, e.sender, e.cause_kind as string, short(e.message_hash), Array.isArray(e.changes) ? e.changes.join(', ') : undefined, e.checksum]),
+        h.editions.map((e) => [
+          e.edition,
+          isoTime(e.time),
+          e.height as number,
+          e.sender,
+          e.cause_kind as string,
+          short(e.message_hash),
+          Array.isArray(e.changes) ? e.changes.join(', ') : undefined,
+          e.checksum,
+        ]),
         'none',
       );
       process.stdout.write('\nRefused attempts:\n');
       printTable(
         ['WHEN', 'HEIGHT', 'WHO', 'CAUSE', 'MESSAGE', 'ERROR', 'RULE', 'DETAIL'],
-        h.rejected.map((r) => [isoTime(r.time), r.height as number, r.sender as string, r.cause_kind as string, short(r.message_hash), r.error_code, r.rule as string, String(r.details?.message ?? '')]),
+        h.rejected.map((r) => [
+          isoTime(r.time),
+          r.height as number,
+          r.sender as string,
+          r.cause_kind as string,
+          short(r.message_hash),
+          r.error_code,
+          r.rule as string,
+          String(r.details?.message ?? ''),
+        ]),
         'none',
       );
       const reports = h.serving_reports ?? [];
       if (reports.length) {
         process.stdout.write('\nServing reports:\n');
-        printTable(['WHEN', 'HEIGHT', 'COMPUTE NODE', 'REPORT'], reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]));
+        printTable(
+          ['WHEN', 'HEIGHT', 'COMPUTE NODE', 'REPORT'],
+          reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]),
+        );
       }
       const pending = h.pending;
       if (pending.length) {
         process.stdout.write('\nTime-locked upgrades:\n');
-        printTable(['MESSAGE', 'ANNOUNCED', 'EFFECTIVE', 'STATUS', 'SETTLED AT'], pending.map((x) => [short(x.message_hash), Number(x.announced_height), Number(x.effective_height), String(x.status), x.settled_height as number | null]));
+        printTable(
+          ['MESSAGE', 'ANNOUNCED', 'EFFECTIVE', 'STATUS', 'SETTLED AT'],
+          pending.map((x) => [
+            short(x.message_hash),
+            Number(x.announced_height),
+            Number(x.effective_height),
+            String(x.status),
+            x.settled_height as number | null,
+          ]),
+        );
       }
     });
 }
