@@ -74,11 +74,11 @@ export interface ResolvedEdition {
   runtime: { file_hash: string };
   volumes: Array<{
     mount: string;
-    file_hash?: string;
-    ephemeral?: boolean;
-    size_mib?: number;
-    name?: string;
-    persistence?: string;
+    file_hash?: string | undefined;
+    ephemeral?: boolean | undefined;
+    size_mib?: number | undefined;
+    name?: string | undefined;
+    persistence?: string | undefined;
   }>;
   environment: Record<string, unknown>;
   resources: Record<string, unknown>;

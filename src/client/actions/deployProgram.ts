@@ -13,7 +13,7 @@ import { uploadFile } from './uploadFile.js';
 export type DeployProgramParameters = Omit<BuildProgramParameters, 'sender' | 'codeRef' | 'encoding'> & {
   path?: string;
   code?: PreparedCode;
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined;
 };
 
 /**

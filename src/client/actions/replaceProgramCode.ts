@@ -18,7 +18,7 @@ export interface ReplaceProgramCodeParameters {
   code?: PreparedCode;
   /** Pin code, runtime and immutable volumes (`use_latest: false`), as an immutable program must. */
   pin?: boolean;
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface UpdateProgramCodeParameters {
   hash: string;
   path?: string;
   code?: PreparedCode;
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined;
 }
 
 /**

@@ -21,9 +21,9 @@ export interface UploadFileParameters {
    * Also publish a signed STORE for the file (default true): without one the node keeps the bytes
    * but nothing refers to them. `ref` amends an earlier STORE.
    */
-  store?: boolean | { ref?: string; channel?: string; address?: string };
+  store?: boolean | { ref?: string | undefined; channel?: string | undefined; address?: string | undefined };
   /** Called as bytes go out. */
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined;
   sync?: boolean;
 }
 

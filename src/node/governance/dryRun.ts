@@ -34,13 +34,13 @@ function invalid(message: string, field: string): AlephError {
   return new AlephError('DRY_RUN_INVALID', message, { hint: HINT, details: { field } });
 }
 
-type Candidate = Partial<{
-  content: Record<string, unknown>;
-  code_hash: string;
-  code_file_hash: string;
-  sender: string;
-  time: number;
-}>;
+interface Candidate {
+  content?: Record<string, unknown> | undefined;
+  code_hash?: string | undefined;
+  code_file_hash?: string | undefined;
+  sender?: string | undefined;
+  time?: number | undefined;
+}
 
 /**
  * The dry-run body, parsed at the boundary: a malformed one is DRY_RUN_INVALID naming the field (a request
