@@ -6,7 +6,7 @@ import type { Instance } from '../supervisor/instance.js';
  * Hop-by-hop headers (RFC 9110 §7.6.1) are for one connection only and must not be forwarded. `expect` too: the
  * compute node has already answered `100 Continue` itself (node:http does when nothing listens for checkContinue).
  */
-const HOP = new Set([
+export const HOP = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',

@@ -2,20 +2,12 @@ import type http from 'node:http';
 import net from 'node:net';
 import { AlephError, isAlephError } from '../../errors.js';
 import { computeStatusOf } from '../errorStatus.js';
-import { notFound, type Supervisor } from '../supervisor/supervisor.js';
-import { startFailure, viewHeaders } from './vmRoute.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { HOP as PROXY_HOP } from './proxyToInstance.js';
+import { acquireServing, viewHeaders } from './vmRoute.js';
 
-/** Dropped from the forwarded head as in proxyToInstance; Connection and Upgrade are put back, since they are the point. */
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'host',
-]);
+/** Dropped from the forwarded head as in proxyToInstance but `expect`; Connection and Upgrade are put back, since they are the point. */
+const HOP = new Set([...PROXY_HOP].filter((h) => h !== 'expect'));
 // Header values node:http accepted cannot hold CR or LF, so the rebuilt head cannot be split.
 const CRLF = '\r\n';
 
@@ -44,17 +36,8 @@ export async function upgradeRoute(
   rest: string,
 ): Promise<void> {
   socket.on('error', () => {});
-  const view = await sup.view(ref);
-  if (!view) throw notFound(ref);
-  let inst = sup.tryAcquire(view);
-  if (!inst) {
-    try {
-      inst = await sup.acquire(view);
-    } catch (e) {
-      return socketError(socket, startFailure(view, e), viewHeaders(view));
-    }
-  }
-  const acquired = inst;
+  const { view, inst: acquired, failure } = await acquireServing(sup, ref);
+  if (!acquired) return socketError(socket, failure, viewHeaders(view));
   if (socket.destroyed) {
     sup.release(acquired);
     return;

@@ -31,6 +31,27 @@ export function viewHeaders(view: ProgramView): Record<string, string> {
   };
 }
 
+/**
+ * The program's view and an instance serving it, started if needed (404 unknown). A start that fails is handed
+ * back as `failure` (what the client sees, startFailure) for the caller to answer on its own kind of connection.
+ */
+export async function acquireServing(
+  sup: Supervisor,
+  ref: string,
+): Promise<
+  { view: ProgramView; inst: Instance; failure?: never } | { view: ProgramView; inst?: never; failure: unknown }
+> {
+  const view = await sup.view(ref);
+  if (!view) throw notFound(ref);
+  const inst = sup.tryAcquire(view);
+  if (inst) return { view, inst };
+  try {
+    return { view, inst: await sup.acquire(view) };
+  } catch (e) {
+    return { view, failure: startFailure(view, e) };
+  }
+}
+
 /** Why a program could not start, as the client sees it: 502 (its fault) or 503 (no room here), never its 404. */
 export function startFailure(view: ProgramView, e: unknown): unknown {
   return isAlephError(e) && computeStatusOf(e) !== 404
@@ -76,16 +97,8 @@ async function vmRouteStarting(
   ref: string,
   rest: string,
 ): Promise<void> {
-  const view = await sup.view(ref);
-  if (!view) throw notFound(ref);
-  let inst = sup.tryAcquire(view);
-  if (!inst) {
-    try {
-      inst = await sup.acquire(view);
-    } catch (e) {
-      return sendError(res, startFailure(view, e), viewHeaders(view));
-    }
-  }
+  const { view, inst, failure } = await acquireServing(sup, ref);
+  if (!inst) return sendError(res, failure, viewHeaders(view));
   forward(sup, req, res, inst, rest);
 }
 

@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { AlephError } from '../../errors.js';
 import type { NodeLimits } from '../nodeLimits.js';
+import { MESSAGE_COLUMNS } from '../store/hotStatements.js';
 import type { Db } from '../store/queries.js';
 import type { Database, MessagesTable } from '../store/tables.js';
 
@@ -30,28 +31,8 @@ export function pageOf(
   return { perPage, page: q.page ?? 1 };
 }
 
-const ROW_COLUMNS = [
-  'item_hash',
-  'type',
-  'chain',
-  'sender',
-  'owner',
-  'channel',
-  'time',
-  'item_type',
-  'item_content',
-  'signature',
-  'status',
-  'error_code',
-  'details',
-  'reception_time',
-  'height',
-  'forgotten_by',
-  'ref',
-  'subtype',
-  'size',
-  'waiting_for',
-] as const satisfies ReadonlyArray<keyof MessagesTable>;
+// Every column of a message but its content, which chunkRows reads once for inline messages.
+const ROW_COLUMNS = MESSAGE_COLUMNS.filter((c) => c !== 'content');
 
 type MessagesQuery = SelectQueryBuilder<Database, 'messages', object>;
 

@@ -39,7 +39,8 @@ export interface ReaderStatements {
   refusalsOf(hash: string): Array<ProgramRefusalsTable & { id: number }>;
 }
 
-const MESSAGE_COLUMNS = [
+/** Every column of `messages`, in the order the writer inserts them. */
+export const MESSAGE_COLUMNS = [
   'item_hash',
   'type',
   'chain',
