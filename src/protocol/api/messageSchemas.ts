@@ -59,17 +59,22 @@ export const alephMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type AlephMessage = z.infer<typeof alephMessageSchema>;
 
-/** pyaleph `PendingMessage`: the envelope, its content when known, and when the node received it. */
-export const pendingMessageSchema = z.strictObject({
+/** What every shape below shares: the signed envelope but its item_content (the forgotten one has none). */
+const signedFields = {
   sender: z.string(),
   chain,
   signature: z.string().nullable(),
   type: messageType,
-  item_content: z.string().nullable(),
   item_type: itemType,
   item_hash: z.string(),
   time: z.number(),
   channel: z.string().nullable(),
+};
+
+/** pyaleph `PendingMessage`: the envelope, its content when known, and when the node received it. */
+export const pendingMessageSchema = z.strictObject({
+  ...signedFields,
+  item_content: z.string().nullable(),
   content: z.record(z.string(), z.unknown()).nullable(),
   reception_time: z.string(),
 });
@@ -77,14 +82,7 @@ export type PendingMessage = z.infer<typeof pendingMessageSchema>;
 
 /** pyaleph `ForgottenMessage`: what is left of a forgotten message (no content). */
 export const forgottenMessageSchema = z.strictObject({
-  sender: z.string(),
-  chain,
-  signature: z.string().nullable(),
-  type: messageType,
-  item_type: itemType,
-  item_hash: z.string(),
-  time: z.number(),
-  channel: z.string().nullable(),
+  ...signedFields,
   owner: z.string().nullable(),
   payment_type: z.string().nullable(),
   size: z.number().int().nullable(),
@@ -93,17 +91,7 @@ export const forgottenMessageSchema = z.strictObject({
 export type ForgottenMessage = z.infer<typeof forgottenMessageSchema>;
 
 /** pyaleph keeps a rejected message as it was received (a `Mapping`): here its signed envelope. */
-export const rejectedMessageSchema = z.strictObject({
-  sender: z.string(),
-  chain,
-  signature: z.string().nullable(),
-  type: messageType,
-  item_content: z.string().nullable(),
-  item_type: itemType,
-  item_hash: z.string(),
-  time: z.number(),
-  channel: z.string().nullable(),
-});
+export const rejectedMessageSchema = z.strictObject({ ...signedFields, item_content: z.string().nullable() });
 export type RejectedMessage = z.infer<typeof rejectedMessageSchema>;
 
 /** Our addition on the outer status object (never on the message): what a PROGRAM or STORE did to programs. */
