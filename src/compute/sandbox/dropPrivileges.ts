@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
+import { basename, dirname, posix } from 'node:path';
 
 /**
  * Where each sandbox's mount sources are staged, in its own private mount namespace. Only an empty directory
@@ -12,13 +12,22 @@ export const STAGE_FAILED = 96;
 
 /**
  * One mount source: the host path and the path bwrap (running unprivileged) reads it from instead. A read-only
- * directory is staged as an overlay of it (see {@link dropPrivilegesPrefix}); a writable one or a file as a bind.
+ * source is staged as an overlay (see {@link dropPrivilegesPrefix}) — of itself, or for a file of its directory,
+ * of which bwrap then binds that file alone; a writable one as a bind.
  */
 export interface StagedSource {
   host: string;
   staged: string;
   file: boolean;
   writable: boolean;
+}
+
+/** What the prefix mounts for a source: the host path handed to the script, and where it goes. */
+function mountOf(s: StagedSource): { host: string; at: string; overlay: boolean } {
+  if (s.writable) return { host: s.host, at: s.staged, overlay: false };
+  return s.file
+    ? { host: dirname(s.host), at: posix.dirname(s.staged), overlay: true }
+    : { host: s.host, at: s.staged, overlay: true };
 }
 
 /**
@@ -36,8 +45,12 @@ export class SourceStage {
       seen.writable ||= opts.writable === true;
       return seen.staged;
     }
-    const staged = posix.join(STAGE_DIR, `s${this.list.length}`);
-    this.list.push({ host, staged, file: !statSync(host).isDirectory(), writable: opts.writable === true });
+    const file = !statSync(host).isDirectory();
+    const writable = opts.writable === true;
+    // A read-only file is reached inside the overlay of its directory, under its own name (a host name we chose).
+    const dir = posix.join(STAGE_DIR, `s${this.list.length}`);
+    const staged = file && !writable ? posix.join(dir, basename(host)) : dir;
+    this.list.push({ host, staged, file, writable });
     return staged;
   }
 
@@ -60,16 +73,17 @@ export function dropPrivilegesPrefix(stage: SourceStage, uid: number): string[] 
     `mkdir -m 0711 ${empty}`,
     // Host paths arrive as positional parameters, never inside the script text; staged paths are ours (s0, s1…).
     ...stage.sources.map((s, i) => {
-      if (s.file || s.writable)
-        return `${s.file ? 'touch' : 'mkdir -m 0711'} ${s.staged} && mount -n --bind "\${${i + 1}}" ${s.staged}`;
+      const m = mountOf(s);
+      if (!m.overlay)
+        return `mkdir -p -m 0711 ${posix.dirname(m.at)} && ${s.file ? 'touch' : 'mkdir -m 0711'} ${m.at} && mount -n --bind "\${${i + 1}}" ${m.at}`;
       // A bind shows, in the sandbox's /proc/self/mountinfo, its root within the host filesystem (the compute
       // home's path). An overlay of it (read-only: two lower layers, the second empty) is a filesystem of its own
       // whose root is the source itself, and whose options name only these staging paths. Where overlayfs is
       // missing (or the home is already two overlays deep) the bind stays, and with it that path.
       const lower = posix.join(STAGE_DIR, `b${i}`);
       return (
-        `mkdir -m 0711 ${lower} ${s.staged} && mount -n --bind "\${${i + 1}}" ${lower}` +
-        ` && { mount -n -t overlay aleph -o ro,nosuid,nodev,lowerdir=${lower}:${empty} ${s.staged} 2>/dev/null || mount -n --bind ${lower} ${s.staged}; }`
+        `mkdir -m 0711 ${lower} ${m.at} && mount -n --bind "\${${i + 1}}" ${lower}` +
+        ` && { mount -n -t overlay aleph -o ro,nosuid,nodev,lowerdir=${lower}:${empty} ${m.at} 2>/dev/null || mount -n --bind ${lower} ${m.at}; }`
       );
     }),
   ];
@@ -86,7 +100,7 @@ export function dropPrivilegesPrefix(stage: SourceStage, uid: number): string[] 
     '-c',
     script,
     'aleph-stage',
-    ...stage.sources.map((s) => s.host),
+    ...stage.sources.map((s) => mountOf(s).host),
     'setpriv',
     '--reuid',
     id,

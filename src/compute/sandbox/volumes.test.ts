@@ -31,6 +31,23 @@ describe('volumes', () => {
     assert.equal(readFileSync(join(data, 'model.bin'), 'utf8'), 'weights');
   });
 
+  it('an immutable volume that is one file is that file alone, read-only, and shows no host path', async () => {
+    const dir = fx.mkdir('single');
+    writeFileSync(join(dir, 'model.bin'), 'weights');
+    writeFileSync(join(dir, 'sibling.txt'), 'not for the program');
+    const volumes: VolumeSpec[] = [{ kind: 'immutable', mount: '/opt/model.bin', hostPath: join(dir, 'model.bin') }];
+    const { handle } = await fx.start('node', { codeDir: probe(), entrypoint: 'probe.js:handler', volumes });
+    await handle.ready;
+    assert.deepEqual(await ask(handle.socketPath, '/read?path=/opt/model.bin'), { ok: true, value: 'weights' });
+    assert.deepEqual(await ask(handle.socketPath, '/write?path=/opt/model.bin'), { ok: false, error: 'EROFS' });
+    assert.equal((await ask(handle.socketPath, '/read?path=/opt/sibling.txt')).error, 'ENOENT');
+    const mountinfo = (await ask(handle.socketPath, '/read?path=/proc/self/mountinfo')).value!;
+    assert.ok(!mountinfo.includes(dir), `${dir} shows in\n${mountinfo}`);
+    const line = mountinfo.split('\n').find((l) => l.split(' ')[4] === '/opt/model.bin');
+    assert.match(line ?? '', / - overlay /, `the file is reached through an overlay: ${line}`);
+    assert.equal(readFileSync(join(dir, 'model.bin'), 'utf8'), 'weights');
+  });
+
   it('ephemeral volumes are size-limited tmpfs, gone after stop', async () => {
     const volumes: VolumeSpec[] = [{ kind: 'ephemeral', mount: '/var/cache/app', sizeMiB: 1 }];
     const codeDir = probe();
