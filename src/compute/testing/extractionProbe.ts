@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manyEntriesZip, zipBomb } from '../../protocol/testing/zipArchives.js';
 import { extractCode } from '../archive/extractCode.js';
+import { unpackRuntime } from '../runtime/unpackRuntime.js';
 
 /** GETs `/api/v0/height` one after another until `work` settles (at most `max`), returning each latency in ms. */
 export async function probeDuring(url: string, work: Promise<unknown>, max = 2000): Promise<number[]> {
@@ -37,7 +39,13 @@ export interface ExtractionProbe {
  * Two 510 KB → 500 MiB zip bombs (honest and lying headers) and a 65,000-entry zip extracted at once, while a
  * node in this process answers GETs: the extraction must never take the event loop the node's API runs on.
  */
-export async function probeExtraction(nodeUrl: string, dir: string): Promise<ExtractionProbe> {
+export async function probeExtraction(
+  nodeUrl: string,
+  dir: string,
+  opts: { tarRuntime?: boolean } = {},
+): Promise<ExtractionProbe> {
+  // A runtime tar of 65,000 entries (and a 600 MiB one refused by its headers), built by Python's tarfile.
+  const tars = opts.tarRuntime ? [manyEntriesTar(dir, 65_000), zerosTar(dir, 600)] : [];
   const archives = { honest: zipBomb(500), liar: zipBomb(500, { lie: true }), many: manyEntriesZip(65_000) };
   // The same probe with nothing extracting (after a warm-up): on a shared machine most of the p99 is the machine.
   await probeDuring(nodeUrl, new Promise(() => {}), 20);
@@ -53,7 +61,41 @@ export async function probeExtraction(nodeUrl: string, dir: string): Promise<Ext
       );
     }),
   );
-  const during = await probeDuring(nodeUrl, work);
+  const runtimes = Promise.all(
+    tars.map(async ([name, file]) => {
+      outcomes[name] = await unpackRuntime(file, join(dir, 'runtimes')).then(
+        () => 'extracted',
+        (e: { code: string }) => e.code,
+      );
+    }),
+  );
+  const during = await probeDuring(nodeUrl, Promise.all([work, runtimes]));
+  await runtimes;
   await work;
   return { outcomes, during, idle };
+}
+
+function pythonTar(file: string, body: string): void {
+  const script = `import tarfile, io, sys\nt = tarfile.open(sys.argv[1], 'w:gz')\n${body}\nt.close()`;
+  execFileSync('python3', ['-c', script, file]);
+}
+
+function manyEntriesTar(dir: string, n: number): [string, string] {
+  const file = join(dir, 'many-runtime.tar.gz');
+  pythonTar(
+    file,
+    `for i in range(${n}):\n  i_ = tarfile.TarInfo(f'f/{i}'); i_.size = 1; t.addfile(i_, io.BytesIO(b'x'))`,
+  );
+  return ['many_tar', file];
+}
+
+function zerosTar(dir: string, mib: number): [string, string] {
+  const file = join(dir, 'zeros-runtime.tar.gz');
+  pythonTar(
+    file,
+    `i_ = tarfile.TarInfo('big'); i_.size = ${mib} << 20\n` +
+      `class Z(io.RawIOBase):\n  def readable(self): return True\n  def readinto(self, b):\n    b[:] = bytes(len(b)); return len(b)\n` +
+      `t.addfile(i_, io.BufferedReader(Z()))`,
+  );
+  return ['zeros_tar', file];
 }
