@@ -1,3 +1,4 @@
+import type { MessageType } from '../protocol/index.js';
 import type { AlephAccount } from './accounts/account.js';
 import { getCurrentProgram } from './actions/currentProgram.js';
 import { deleteProgram, type DeleteProgramParameters } from './actions/deleteProgram.js';
@@ -68,7 +69,7 @@ export class AlephClient {
   uploadFile = (p: UploadFileParameters) => uploadFile(this.config, p);
   downloadFile = (p: { hash: string }) => downloadFile(this.config, p);
   getMessage = (p: GetMessageParameters) => getMessage(this.config, p);
-  getLiveMessage = (p: GetMessageParameters) => getLiveMessage(this.config, p);
+  getLiveMessage = <T extends MessageType = MessageType>(p: GetMessageParameters<T>) => getLiveMessage(this.config, p);
   getMessages = (p: GetMessagesParameters = {}) => getMessages(this.config, p);
   getAllMessages = (p: Omit<GetMessagesParameters, 'page'> = {}) => getAllMessages(this.config, p);
   getAggregate = (p: GetAggregateParameters) => getAggregate(this.config, p);

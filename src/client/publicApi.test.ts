@@ -82,6 +82,7 @@ test('the runtime exports of the SDK are deliberate', () => {
     'multipartBody',
     'normalizePrivateKey',
     'nowSeconds',
+    'ofType',
     'parseEnvVars',
     'parseVolumeOptions',
     'parseVolumeSpec',

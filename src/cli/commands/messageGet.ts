@@ -16,15 +16,21 @@ export function registerMessageGet(message: Command): void {
       printFields([
         ['Item hash', r.item_hash ?? hash],
         ['Status', r.status],
-        ...(r.error_code
-          ? ([['Error', `${r.error_code}: ${String(r.details?.message ?? '')}`]] as [string, unknown][])
+        ...(r.status === 'rejected'
+          ? ([['Error', `${r.error_code}: ${String((r.details as { message?: unknown } | null)?.message ?? '')}`]] as [
+              string,
+              unknown,
+            ][])
           : []),
-        ...(r.forgotten_by?.length ? ([['Forgotten by', r.forgotten_by.join(', ')]] as [string, unknown][]) : []),
-        ['Type', m?.type],
-        ['Sender', m?.sender],
-        ['Channel', m?.channel],
-        ['Time', isoTime(m?.time)],
+        ...(r.status === 'forgotten' && r.forgotten_by.length
+          ? ([['Forgotten by', r.forgotten_by.join(', ')]] as [string, unknown][])
+          : []),
+        ['Type', m.type],
+        ['Sender', m.sender],
+        ['Channel', m.channel],
+        ['Time', isoTime(m.time)],
       ]);
-      if (m?.content) process.stdout.write(`Content:\n${JSON.stringify(m.content, null, 2)}\n`);
+      const content = 'content' in m ? m.content : undefined;
+      if (content) process.stdout.write(`Content:\n${JSON.stringify(content, null, 2)}\n`);
     });
 }

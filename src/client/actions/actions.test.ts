@@ -2,6 +2,8 @@ import { isAlephError } from '../../errors.js';
 import { isRequestErrorCode } from '../../errorCodes/index.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestNode, newAccount, type Harness } from '../../node/testing/nodeHarness.js';
 import { AlephClient } from '../AlephClient.js';
 import { buildAggregate } from '../messages/buildAggregate.js';
@@ -25,7 +27,7 @@ test('publishMessage then getMessage, getMessages and getPosts see the post', as
   });
   assert.equal(status, 'processed');
   const got = await client.getMessage({ hash: message.item_hash });
-  assert.equal(got.status, 'processed');
+  assert.ok(got.status === 'processed' && got.message.type === 'POST', got.status);
   assert.deepEqual(got.message.content.content, { body: 'hi' });
   const page = await client.getMessages({ hashes: [message.item_hash] });
   assert.equal(page.messages[0]?.item_hash, message.item_hash);
@@ -45,8 +47,8 @@ test('content over 200,000 characters travels as item_type storage', async () =>
   assert.equal(status, 'processed');
   assert.equal(message.item_type, 'storage');
   assert.equal(message.item_content, undefined);
-  const got = await client.getMessage({ hash: message.item_hash });
-  assert.equal(got.message.content.content, big);
+  const got = await client.getLiveMessage({ hash: message.item_hash, type: 'POST' });
+  assert.equal(got.content.content, big);
 });
 
 test('aggregates merge and read back', async () => {
@@ -100,7 +102,7 @@ test('watchMessages delivers new messages', async () => {
   for (let i = 0; i < 50 && !seen.some((m) => m.item_hash === message.item_hash); i++)
     await new Promise((r) => setTimeout(r, 50));
   watch.close();
-  assert.ok(seen.some((m) => m.item_hash === message.item_hash && m.content.type === 'ping'));
+  assert.ok(seen.some((m) => m.item_hash === message.item_hash && m.type === 'POST' && m.content.type === 'ping'));
 });
 
 test('an unreachable node is NODE_UNREACHABLE with a hint', async () => {
@@ -109,4 +111,30 @@ test('an unreachable node is NODE_UNREACHABLE with a hint', async () => {
     dead.getHeight(),
     (e: Error & { code: string; hint: string }) => e.code === 'NODE_UNREACHABLE' && e.hint.includes('aleph devnet'),
   );
+});
+
+test('a node whose message answers break the contract is RESPONSE_INVALID naming the field, never data', async () => {
+  // A real message from the real node, then served back by a hostile one with one field changed or added.
+  const { message } = await client.publishMessage({ message: buildPost({ sender: me(), type: 'x', content: 1 }) });
+  const page = await (await fetch(`${node.url}/api/v0/messages.json?hashes=${message.item_hash}`)).json();
+  const single = await (await fetch(`${node.url}/api/v0/messages/${message.item_hash}`)).json();
+  const answers: Record<string, unknown> = {
+    '/api/v0/messages.json': { ...page, messages: [{ ...page.messages[0], time: 'yesterday' }] },
+    [`/api/v0/messages/${message.item_hash}`]: { ...single, message: { ...single.message, extra: 1 } },
+  };
+  const hostile = createServer((req, res) => {
+    const body = answers[(req.url ?? '').split('?')[0]];
+    if (body === undefined) throw new Error(`unexpected request ${req.url}`);
+    res.setHeader('content-type', 'application/json').end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  try {
+    const rogue = new AlephClient({ apiUrl: `http://127.0.0.1:${(hostile.address() as AddressInfo).port}` });
+    const invalid = (field: RegExp) => (e: unknown) =>
+      isAlephError(e, 'RESPONSE_INVALID') && field.test(String((e.details as { field?: string }).field));
+    await assert.rejects(rogue.getMessages({ pagination: 1 }), invalid(/^messages\.0/));
+    await assert.rejects(rogue.getMessage({ hash: message.item_hash }), invalid(/message/));
+  } finally {
+    hostile.close();
+  }
 });

@@ -1,6 +1,6 @@
 import { AlephError } from '../../errors.js';
-import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
-import { getAllMessages } from './getMessages.js';
+import type { ClientConfig, MessageOfType } from '../transport/clientConfig.js';
+import { getAllMessages, ofType } from './getMessages.js';
 import { getLiveMessage } from './getMessage.js';
 import { getProgram } from './programs.js';
 import { isAlephError } from '../../errors.js';
@@ -12,8 +12,8 @@ import { isAlephError } from '../../errors.js';
  */
 export interface CurrentProgram {
   id: string;
-  original: ApiMessage;
-  current: ApiMessage;
+  original: MessageOfType<'PROGRAM'>;
+  current: MessageOfType<'PROGRAM'>;
 }
 
 /**
@@ -43,9 +43,10 @@ export async function getCurrentProgram(config: ClientConfig, params: { hash: st
   const id = typeof replaces === 'string' && replaces ? replaces : given.item_hash;
   const original = id === given.item_hash ? given : await getLiveMessage(config, { hash: id, type: 'PROGRAM' });
   const owner = String(original.content.address ?? original.sender);
-  const replacements = (await getAllMessages(config, { msgType: 'PROGRAM', addresses: [owner] })).filter(
-    (m) => m.content.replaces === id,
-  );
+  const replacements = ofType(
+    await getAllMessages(config, { msgType: 'PROGRAM', addresses: [owner] }),
+    'PROGRAM',
+  ).filter((m) => m.content.replaces === id);
   const current =
     replacements.sort((a, b) => Number(a.content.time ?? a.time) - Number(b.content.time ?? b.time)).at(-1) ?? original;
   return { id, original, current };
@@ -57,7 +58,7 @@ export async function getCurrentProgram(config: ClientConfig, params: { hash: st
  * @example
  * assertUpdatable(current, id);
  */
-export function assertUpdatable(current: ApiMessage, id: string): void {
+export function assertUpdatable(current: MessageOfType<'PROGRAM'>, id: string): void {
   if (current.content.allow_amend !== true) {
     throw new AlephError(
       'AMEND_NOT_ALLOWED',

@@ -1,6 +1,7 @@
 import type { MessageType } from '../../protocol/index.js';
-import { readJson, request } from '../transport/request.js';
-import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
+import { messageListResponseSchema, type MessageListResponse } from '../../protocol/api/messageSchemas.js';
+import { readAnswer, request } from '../transport/request.js';
+import type { ApiMessage, ClientConfig, MessageOfType } from '../transport/clientConfig.js';
 
 /**
  * Filters of `GET /api/v0/messages.json` (aleph's names; arrays are sent comma-separated).
@@ -24,17 +25,11 @@ export interface GetMessagesParameters {
 }
 
 /**
- * One page of messages.
+ * One page of messages, parsed by the contract (RESPONSE_INVALID naming the field if the node's answer does not fit).
  * @example
  * const page: GetMessagesReturnType = await getMessages(config, { pagination: 10 });
  */
-export interface GetMessagesReturnType {
-  messages: ApiMessage[];
-  pagination_page: number;
-  pagination_total: number;
-  pagination_per_page: number;
-  pagination_item: 'messages';
-}
+export type GetMessagesReturnType = MessageListResponse;
 
 /**
  * Lists messages matching filters, one page at a time.
@@ -46,12 +41,7 @@ export async function getMessages(
   params: GetMessagesParameters = {},
 ): Promise<GetMessagesReturnType> {
   const res = await request(config.apiUrl, '/api/v0/messages.json', { query: { ...params } });
-  const body = await readJson<GetMessagesReturnType>(res);
-  for (const m of body.messages ?? []) {
-    if (!m.content && typeof m.item_content === 'string')
-      m.content = JSON.parse(m.item_content) as ApiMessage['content'];
-  }
-  return body;
+  return readAnswer(res, messageListResponseSchema);
 }
 
 /**
@@ -70,4 +60,13 @@ export async function getAllMessages(
     out.push(...r.messages);
     if (r.messages.length < per || out.length >= r.pagination_total) return out;
   }
+}
+
+/**
+ * The messages of one type among `messages` (a listing filtered by `msgType` holds nothing else).
+ * @example
+ * const programs = ofType((await getMessages(config, { msgType: 'PROGRAM' })).messages, 'PROGRAM');
+ */
+export function ofType<T extends MessageType>(messages: ApiMessage[], type: T): MessageOfType<T>[] {
+  return messages.filter((m): m is MessageOfType<T> => m.type === type);
 }

@@ -1,4 +1,4 @@
-import { getMessages } from './getMessages.js';
+import { getMessages, ofType } from './getMessages.js';
 import type { ClientConfig } from '../transport/clientConfig.js';
 
 /**
@@ -42,15 +42,15 @@ export interface Post {
 export async function getPosts(config: ClientConfig, params: GetPostsParameters = {}): Promise<Post[]> {
   const { types, ...filters } = params;
   const { messages } = await getMessages(config, { ...filters, msgType: 'POST' });
-  return messages
+  return ofType(messages, 'POST')
     .map((m) => ({
       item_hash: m.item_hash,
       sender: m.sender,
-      address: String(m.content.address ?? m.sender),
-      type: String(m.content.type ?? ''),
-      ref: (m.content.ref as string | null | undefined) ?? null,
+      address: m.content.address ?? m.sender,
+      type: m.content.type,
+      ref: m.content.ref ?? null,
       content: m.content.content,
-      time: Number(m.content.time ?? m.time),
+      time: m.content.time,
       channel: m.channel ?? null,
     }))
     .filter((p) => !types?.length || types.includes(p.type));

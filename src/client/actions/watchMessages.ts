@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import type { MessageType } from '../../protocol/index.js';
 import { buildUrl } from '../transport/request.js';
+import { alephMessageSchema } from '../../protocol/api/messageSchemas.js';
+import { parseAnswer } from '../../protocol/api/parseAnswer.js';
 import type { ApiMessage, ClientConfig } from '../transport/clientConfig.js';
 
 /**
@@ -55,10 +57,7 @@ export function watchMessages(config: ClientConfig, params: WatchMessagesParamet
   ready.catch(() => undefined); // errors also reach onError; an unawaited `ready` must not crash the process
   socket.on('message', (data) => {
     try {
-      const m = JSON.parse(data.toString()) as ApiMessage;
-      if (!m.content && typeof m.item_content === 'string')
-        m.content = JSON.parse(m.item_content) as ApiMessage['content'];
-      params.onMessage(m);
+      params.onMessage(parseAnswer(alephMessageSchema, JSON.parse(data.toString()), url));
     } catch (e) {
       params.onError?.(e as Error);
     }

@@ -18,10 +18,11 @@ export function buildAmend(
   sender: string,
 ): UnsignedMessage<Record<string, unknown>> {
   const channel = original.channel ?? undefined;
-  const root = (field: string) =>
-    typeof original.content[field] === 'string' && original.content[field]
-      ? (original.content[field] as string)
-      : original.item_hash;
+  const fields = original.content as Record<string, unknown>;
+  const root = (field: 'replaces' | 'ref') => {
+    const v = fields[field];
+    return typeof v === 'string' && v ? v : original.item_hash;
+  };
   const time = nowSeconds();
   const base = { chain: 'ETH' as const, sender, type: original.type, channel: channel ?? 'ALEPH-CLOUDSOLUTIONS', time };
   switch (original.type) {

@@ -1,5 +1,4 @@
-import type { MessageEnvelope, MessageStatus } from '../../protocol/index.js';
-import type { ProgramVerdict } from '../actions/programs.js';
+import type { AlephMessage, MessageWithStatus, PendingMessage } from '../../protocol/api/messageSchemas.js';
 import type { AlephAccount } from '../accounts/account.js';
 
 /**
@@ -18,31 +17,30 @@ export interface ClientConfig {
 }
 
 /**
- * A message as the node's API returns it: the envelope plus its parsed `content`.
+ * A processed message as the node's API returns it (the contract's `AlephMessage`): the envelope plus its
+ * `content`, typed by `type`.
  * @example
  * const { messages } = await getMessages(config, { msgType: 'PROGRAM' });
  * const m: ApiMessage = messages[0];
- * console.log(m.item_hash, m.content.address);
+ * if (m.type === 'PROGRAM') console.log(m.item_hash, m.content.code.ref);
  */
-export type ApiMessage = MessageEnvelope & { content: Record<string, unknown> & { address?: string; time?: number } };
+export type ApiMessage = AlephMessage;
+
+/** The message of one type. @example const p: MessageOfType<'PROGRAM'> = await getLiveMessage(config, { hash, type: 'PROGRAM' }); */
+export type MessageOfType<T extends ApiMessage['type']> = Extract<ApiMessage, { type: T }>;
 
 /**
- * `GET /api/v0/messages/{hash}`: the message and where it stands.
+ * `GET /api/v0/messages/{hash}` (the contract's `MessageWithStatus`): the message and where it stands. A pending
+ * answer (pyaleph's `messages: [...]`) also has its first message as `message`.
  * @example
  * const r: MessageStatusResponse = await getMessage(config, { hash });
  * if (r.status === 'rejected') console.error(r.error_code, r.details);
  */
-export interface MessageStatusResponse {
-  status: MessageStatus;
-  item_hash: string;
-  reception_time?: string | number;
-  message: ApiMessage;
-  error_code?: string;
-  details?: Record<string, unknown>;
-  forgotten_by?: string[];
-  /** PROGRAM and STORE messages: what the message did to each program it touched (edition, pending, refusal). */
-  program_verdicts?: ProgramVerdict[];
-}
+export type MessageStatusResponse = MessageWithStatus extends infer S
+  ? S extends { status: 'pending' }
+    ? S & { message: PendingMessage }
+    : S
+  : never;
 
 /**
  * Throws a clear error when an action that signs has no account.

@@ -95,4 +95,27 @@ describe('bad input is refused with the rule that refused it, and nothing else c
     const body = (await r.json()) as { error_code: string };
     assert.equal(body.error_code, 'MESSAGE_MALFORMED_JSON');
   });
+  it('a body that is not {message, sync} is a request error naming the field, not a rejection', async () => {
+    const heightBefore = (await getJson(h.url, '/api/v0/height')).body.height;
+    const m = await post();
+    for (const [body, field] of [
+      [{}, 'message'],
+      [{ messages: m }, 'message'],
+      [{ message: 'not an object' }, 'message'],
+      [{ message: m, sync: 'yes' }, 'sync'],
+      [[m], '(root)'],
+    ] as const) {
+      const r = await fetch(`${h.url}/api/v0/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = (await r.json()) as { error_code: string; details: { field?: string } };
+      assert.equal(r.status, 422, JSON.stringify(answer));
+      assert.equal(answer.error_code, 'REQUEST_BODY_INVALID', JSON.stringify(body));
+      assert.equal(answer.details.field, field, JSON.stringify(answer));
+    }
+    assert.equal((await getJson(h.url, `/api/v0/messages/${m.item_hash}`)).status, 404, 'nothing was recorded');
+    assert.equal((await getJson(h.url, '/api/v0/height')).body.height, heightBefore);
+  });
 });

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { AlephError } from '../../errors.js';
 import { itemHashParamSchema, messagesQuerySchema, parseRequestPart } from '../../protocol/index.js';
+import { parseRequestBody, publicationRequestSchema, type PublicationAnswer } from '../../protocol/api/index.js';
+
+const BODY_HINT = 'send {"message": {…signed message…}, "sync": true|false} as JSON';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
 import { checksummed, formatListedMessage, formatMessageStatus } from './formatMessage.js';
@@ -12,22 +15,21 @@ import { fairTurn } from '../fairTurn.js';
 /** aleph v0 message endpoints: publish, list with filters, and status of one message. */
 export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
   app.post('/api/v0/messages', { bodyLimit: node.maxMessageBodyBytes }, async (req, reply) => {
-    const body = req.body as { message?: unknown; sync?: unknown } | null;
-    if (!body || typeof body !== 'object' || !('message' in body)) {
-      throw new AlephError('MESSAGE_INVALID', 'the body must be {"message": {...}, "sync": bool}', {
-        details: { field: 'message' },
-      });
-    }
+    const body = parseRequestBody(publicationRequestSchema, req.body, 'REQUEST_BODY_INVALID', BODY_HINT);
     const r = await node.pipeline.submit(body.message);
     const publication_status = { status: 'success', failed: [] };
-    if (r.status === 'pending') return reply.code(202).send({ publication_status, message_status: 'pending' });
+    if (r.status === 'pending') {
+      const pending: PublicationAnswer = { publication_status, message_status: 'pending' };
+      return reply.code(202).send(pending);
+    }
     // What the message did to programs (a STORE amend is accepted even where a program refuses it).
     const program_verdicts = r.verdicts ? await messageVerdicts(node.db, r.item_hash) : [];
-    return reply.code(200).send({
+    const processed: PublicationAnswer = {
       publication_status,
       message_status: 'processed',
       ...(program_verdicts.length ? { program_verdicts } : {}),
-    });
+    };
+    return reply.code(200).send(processed);
   });
 
   app.get('/api/v0/messages.json', async (req, reply) => {

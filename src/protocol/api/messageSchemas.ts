@@ -7,6 +7,7 @@ import {
   programContent,
   storeContent,
 } from '../content/contentSchemas.js';
+import { programVerdictsSchema } from './verdictSchemas.js';
 
 /*
  * The message objects the node answers with, exactly as aleph's Python stack shapes them. aleph-message's
@@ -95,7 +96,7 @@ export const rejectedMessageSchema = z.strictObject({ ...signedFields, item_cont
 export type RejectedMessage = z.infer<typeof rejectedMessageSchema>;
 
 /** Our addition on the outer status object (never on the message): what a PROGRAM or STORE did to programs. */
-const programVerdicts = z.array(z.record(z.string(), z.unknown())).optional();
+const programVerdicts = programVerdictsSchema.optional();
 /** pyaleph `BaseMessageStatus`: `reception_time` lives here (ISO 8601, as pydantic serializes a datetime). */
 const statusFields = { item_hash: z.string(), reception_time: z.string(), program_verdicts: programVerdicts };
 

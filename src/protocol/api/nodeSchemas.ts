@@ -21,6 +21,16 @@ export const paginationSchema = {
 export const postsPageSchema = z.object({ posts: z.array(jsonObject), ...paginationSchema });
 export type PostsPage = z.infer<typeof postsPageSchema>;
 
+/**
+ * `POST /api/v0/messages` body: pyaleph's `PubMessageRequest`. The message itself is checked by the pipeline (a bad
+ * one is a rejection naming its rule); a body without one is a malformed request.
+ */
+export const publicationRequestSchema = z.object({
+  message: z.record(z.string(), z.unknown()),
+  sync: z.boolean().optional(),
+});
+export type PublicationRequest = z.infer<typeof publicationRequestSchema>;
+
 /** `POST /api/v0/messages`: 200 processed, 202 pending (a refusal is an error answer, never this). */
 export const publicationAnswerSchema = z.object({
   publication_status: z.object({ status: z.string(), failed: z.array(z.string()) }),
