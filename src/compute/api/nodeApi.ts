@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { z } from 'zod';
 import { AlephError } from '../../errors.js';
+import { messageWithStatusSchema } from '../../protocol/api/messageSchemas.js';
+import { parseAnswer } from '../../protocol/api/parseAnswer.js';
 import { parseProgramView, type ProgramView } from './programView.js';
+
+/** The listing's envelope; each program is parsed on its own (see {@link NodeApi.programs}). */
+const programListEnvelope = z.object({ programs: z.array(z.unknown()) });
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -47,9 +53,9 @@ export class NodeApi {
   async programs(): Promise<ProgramView[]> {
     const res = await this.get('/api/v0/programs');
     if (!res.ok) throw unreachable(this.apiUrl, '/api/v0/programs', new Error(`HTTP ${res.status}`));
-    const body = (await res.json()) as { programs?: unknown[] };
+    const body = parseAnswer(programListEnvelope, await res.json(), res.url);
     // One unusable program (e.g. stored before the node checked volume names) must not keep the others from starting.
-    return (body.programs ?? []).flatMap((p) => {
+    return body.programs.flatMap((p) => {
       try {
         return [parseProgramView(p)];
       } catch {
@@ -62,9 +68,8 @@ export class NodeApi {
   async storeFileHash(messageHash: string): Promise<string | null> {
     const res = await this.get(`/api/v0/messages/${encodeURIComponent(messageHash)}`);
     if (!res.ok) return null;
-    const body = (await res.json()) as { message?: { type?: string; content?: { item_hash?: unknown } } };
-    const h = body.message?.content?.item_hash;
-    return body.message?.type === 'STORE' && typeof h === 'string' ? h : null;
+    const body = parseAnswer(messageWithStatusSchema, await res.json(), res.url);
+    return body.status === 'processed' && body.message.type === 'STORE' ? body.message.content.item_hash : null;
   }
 
   /** Downloads `GET /api/v0/storage/raw/{hash}` into the file cache (once) and returns its path. */
