@@ -103,4 +103,42 @@ describe('a program whose code is on IPFS runs on the devnet', () => {
     assert.equal(got.status, 200, got.text);
     assert.equal(got.text, 'code named by a CID');
   });
+
+  it('the PROGRAM itself stored on IPFS: its id is a CID, and /vm/{CID} serves it', async () => {
+    const cid = await addFile(code('a program named by a CID'));
+    const store = await signRaw(alice, 'STORE', storeContent(cid));
+    assert.equal((await postMessage(devnet.apiUrl, store)).status, 200);
+    const unsigned = buildProgram({
+      sender: alice.address,
+      codeRef: store.item_hash as string,
+      entrypoint: 'main.js:handler',
+      runtime: devnet.runtimes.node!,
+    });
+    const r = await fetch(`${devnet.apiUrl}/api/v0/ipfs/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(unsigned.content),
+    });
+    const programCid = ipfsAddJsonAnswerSchema.parse(await r.json()).hash;
+    const signature = await alice.signMessage({
+      message: verificationBuffer({ chain: 'ETH', sender: alice.address, type: 'PROGRAM', item_hash: programCid }),
+    });
+    const program = {
+      chain: 'ETH',
+      sender: alice.address,
+      type: 'PROGRAM',
+      channel: 'TEST',
+      time: unsigned.content.time,
+      item_type: 'ipfs',
+      item_hash: programCid,
+      signature,
+    };
+    const p = await postMessage(devnet.apiUrl, program);
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    const view = await fetch(`${devnet.apiUrl}/api/v0/programs/${programCid}`);
+    assert.equal(view.status, 200, await view.clone().text());
+    const got = await vm(programCid);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.text, 'a program named by a CID');
+  });
 });
