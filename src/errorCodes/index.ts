@@ -51,9 +51,10 @@ export const ERROR_CODES_BY_AREA = {
 
 /**
  * Codes once used and withdrawn: never given again, so a script that matched one is not silently re-targeted.
- * `COMPUTE_NODE_UNREACHABLE` folded into `NODE_UNREACHABLE` (the core node did not answer, whoever asked).
+ * `COMPUTE_NODE_UNREACHABLE` folded into `NODE_UNREACHABLE` (the core node did not answer, whoever asked);
+ * `STORE_IPFS_UNSUPPORTED` went when the node got its IPFS store (issue 8).
  */
-export const RETIRED_ERROR_CODES = ['COMPUTE_NODE_UNREACHABLE'] as const;
+export const RETIRED_ERROR_CODES = ['COMPUTE_NODE_UNREACHABLE', 'STORE_IPFS_UNSUPPORTED'] as const;
 
 /**
  * Request errors: a call to the API that is malformed (a query parameter, a path parameter, a body), answered

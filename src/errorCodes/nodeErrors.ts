@@ -24,6 +24,8 @@ export interface NodeErrorContexts {
   FORGET_TARGET_UNKNOWN: { hash: string };
   GOVERNANCE_POST_INVALID: { field: string };
   INTERNAL_ERROR: NoContext;
+  IPFS_CID_INVALID: { cid: string };
+  IPFS_CID_MISMATCH: { declared: string | null; actual: string };
   LIST_TOO_LARGE: { field: string; value: number; max_bytes: number };
   MANIFEST_TOO_LARGE: { path: string; limit: number; what: string };
   MESSAGE_HASH_CONFLICT: { item_hash: string };
@@ -42,7 +44,6 @@ export interface NodeErrorContexts {
   REPLACE_TARGET_UNKNOWN: { replaces: string };
   STORE_AMEND_OF_AMEND: { ref: string; original: string };
   STORE_HASH_MISMATCH: { declared: string | null; actual: string };
-  STORE_IPFS_UNSUPPORTED: NoContext;
   STORE_MIGRATION_FAILED: NoContext;
   STORE_REF_UNKNOWN: { ref: string };
   TOO_MANY_CONNECTIONS: NoContext;
@@ -77,6 +78,8 @@ export const NODE_ERROR_CODES = [
   'FORGET_TARGET_UNKNOWN',
   'GOVERNANCE_POST_INVALID',
   'INTERNAL_ERROR',
+  'IPFS_CID_INVALID',
+  'IPFS_CID_MISMATCH',
   'LIST_TOO_LARGE',
   'MANIFEST_TOO_LARGE',
   'MESSAGE_HASH_CONFLICT',
@@ -95,7 +98,6 @@ export const NODE_ERROR_CODES = [
   'REPLACE_TARGET_UNKNOWN',
   'STORE_AMEND_OF_AMEND',
   'STORE_HASH_MISMATCH',
-  'STORE_IPFS_UNSUPPORTED',
   'STORE_MIGRATION_FAILED',
   'STORE_REF_UNKNOWN',
   'TOO_MANY_CONNECTIONS',

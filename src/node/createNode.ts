@@ -16,6 +16,8 @@ import { openStore, storeReader, storeThreadsExited } from './store/openStore.js
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
+import { ipfsRoutes } from './routes/ipfsRoutes.js';
+import { UploadBudget } from './files/uploadBudget.js';
 import { aggregatesRoutes } from './routes/aggregatesRoutes.js';
 import { postsRoutes } from './routes/postsRoutes.js';
 import { programsRoutes } from './routes/programsRoutes.js';
@@ -128,7 +130,10 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
       .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
   });
   messagesRoutes(app, node);
-  storageRoutes(app, node);
+  // One anonymous-upload budget for both engines, so a client cannot double it by alternating.
+  const uploadBudget = new UploadBudget(limits.anonymousUploadBytesPerMinute);
+  storageRoutes(app, node, uploadBudget);
+  ipfsRoutes(app, node, uploadBudget);
   aggregatesRoutes(app, node, pricingSettingsOf(opts.pricing));
   priceRoutes(app, node);
   postsRoutes(app, node);

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import FindMyWay from 'find-my-way';
 import { AlephError } from '../../errors.js';
+import { VM_REF_PATTERN, canonicalVmRef } from '../router/vmTarget.js';
 
 /** What a route of the compute node gets: the request, and for the rest of the path, the query kept. */
 export interface RouteContext {
@@ -30,10 +31,11 @@ export interface ComputeRoutes {
  */
 export function computeRouter(routes: ComputeRoutes) {
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 500 });
-  // The program gets its path as the client sent it, escapes and all: '/vm/' + 64 hex is 68 characters.
-  const vm: RouteHandler = (c) => routes.vm(c.params.ref!.toLowerCase(), (c.pathname.slice(68) || '/') + c.search, c);
-  router.all(`/vm/:ref${HEX64}`, () => {}, vm);
-  router.all(`/vm/:ref${HEX64}/*`, () => {}, vm);
+  // The program gets its path as the client sent it, escapes and all: what follows '/vm/' + its ref.
+  const vm: RouteHandler = (c) =>
+    routes.vm(canonicalVmRef(c.params.ref!), (c.pathname.slice(4 + c.params.ref!.length) || '/') + c.search, c);
+  router.all(`/vm/:ref(${VM_REF_PATTERN})`, () => {}, vm);
+  router.all(`/vm/:ref(${VM_REF_PATTERN})/*`, () => {}, vm);
   router.get(`/control/machine/:id${HEX64}/logs`, () => {}, ((c) =>
     routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);

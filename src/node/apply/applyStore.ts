@@ -2,6 +2,7 @@ import { AlephError } from '../../errors.js';
 import { sameAddress, type StoreContent } from '../../protocol/index.js';
 import { assertCanActFor, type ApplyContext } from './applyContext.js';
 import { adoptStoreAmend } from './adoptStoreAmend.js';
+import { fileOfCid } from '../ipfs/cidIndex.js';
 
 /**
  * STORE: records the file version. With `ref` it amends an original STORE of the same owner; programs that
@@ -10,10 +11,16 @@ import { adoptStoreAmend } from './adoptStoreAmend.js';
 export async function applyStore(ctx: ApplyContext): Promise<void> {
   const content = ctx.msg.content as unknown as StoreContent & { address: string };
   await assertCanActFor(ctx, content.address);
+  // Files are kept under their sha256 whatever the engine: an ipfs STORE records the file its CID names.
+  let fileHash = content.item_hash;
   if (content.item_type === 'ipfs') {
-    throw new AlephError('STORE_IPFS_UNSUPPORTED', 'this node has no IPFS: store files with item_type "storage"', {
-      hint: 'upload the file to /api/v0/storage/add_file and use item_type "storage"',
-    });
+    const file = await fileOfCid(ctx.db, content.item_hash);
+    if (!file)
+      throw new AlephError('FILE_NOT_FOUND', `no file ${content.item_hash} on this node`, {
+        hint: 'upload it with POST /api/v0/ipfs/add_file before (or with) its STORE',
+        details: { hash: content.item_hash },
+      });
+    fileHash = file.file_hash;
   }
   let original = ctx.msg.envelope.item_hash;
   if (content.ref) {
@@ -45,7 +52,7 @@ export async function applyStore(ctx: ApplyContext): Promise<void> {
     .values({
       item_hash: ctx.msg.envelope.item_hash,
       original,
-      file_hash: content.item_hash,
+      file_hash: fileHash,
       owner: content.address,
       height: ctx.height,
     })

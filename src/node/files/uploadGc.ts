@@ -5,7 +5,7 @@ import type { FileStore, StagedFile } from './fileStore.js';
 
 /**
  * A file is in use while an accepted STORE names it, a pending message waits for it, or it holds the
- * content of a storage-type message. Programs reach files only through STOREs, and a STORE a live program
+ * content of a storage-type message (by its sha256, or by its CID for ipfs). Programs reach files only through STOREs, and a STORE a live program
  * uses cannot be forgotten, so these three cover every reader.
  */
 function unused(eb: ExpressionBuilder<Database, 'files'>) {
@@ -30,6 +30,27 @@ function unused(eb: ExpressionBuilder<Database, 'files'>) {
           .whereRef('messages.item_hash', '=', 'files.hash')
           .where('messages.item_type', '!=', 'inline')
           .where('messages.status', 'in', ['processed', 'pending']),
+      ),
+    ),
+    // The same two, for messages that name the file by its CID (ipfs): waiting for it, or holding their content.
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('ipfs_cids')
+          .innerJoin('messages', (j) =>
+            j.on((m) =>
+              m.or([
+                m.and([m('messages.waiting_for', '=', m.ref('ipfs_cids.cid')), m('messages.status', '=', 'pending')]),
+                m.and([
+                  m('messages.item_hash', '=', m.ref('ipfs_cids.cid')),
+                  m('messages.item_type', '=', 'ipfs'),
+                  m('messages.status', 'in', ['processed', 'pending']),
+                ]),
+              ]),
+            ),
+          )
+          .select('ipfs_cids.cid')
+          .whereRef('ipfs_cids.file_hash', '=', 'files.hash'),
       ),
     ),
   ]);

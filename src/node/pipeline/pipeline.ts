@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type AlephError, isAlephError } from '../../errors.js';
 import {
   DEFAULT_PARSE_LIMITS,
+  isAnyItemHash,
   isItemHash,
   parseContent,
   parseEnvelope,
@@ -11,6 +12,7 @@ import {
 } from '../../protocol/index.js';
 import type { NodeEvent } from '../apply/applyContext.js';
 import type { FileStore } from '../files/fileStore.js';
+import { fileOfCid } from '../ipfs/cidIndex.js';
 import { prefetchCodeManifest } from '../governance/prefetchManifest.js';
 import type { ReaderStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
@@ -132,9 +134,9 @@ export class Pipeline {
       }
       let itemContent = envelope.item_content ?? null;
       if (envelope.item_type !== 'inline') {
-        if (!(await this.holdFile(envelope.item_hash)))
-          return await this.pend(envelope, envelope.item_hash, receptionTime);
-        itemContent = await this.files.readText(envelope.item_hash, this.maxContentFileBytes);
+        const contentFile = await this.heldFile(envelope.item_type, envelope.item_hash);
+        if (!contentFile) return await this.pend(envelope, envelope.item_hash, receptionTime);
+        itemContent = await this.files.readText(contentFile, this.maxContentFileBytes);
       }
       const msg: ValidMessage = parseContent(envelope, itemContent as string, {
         limits: this.parseLimits,
@@ -143,9 +145,9 @@ export class Pipeline {
       assertWithinProgramLimits(msg, this.programLimits);
       const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
       if (
-        storeFile?.item_type === 'storage' &&
-        isItemHash(storeFile.item_hash) &&
-        !(await this.holdFile(storeFile.item_hash))
+        (storeFile?.item_type === 'storage' || storeFile?.item_type === 'ipfs') &&
+        isAnyItemHash(storeFile.item_hash) &&
+        !(await this.heldFile(storeFile.item_type, storeFile.item_hash))
       ) {
         return await this.pend(envelope, storeFile.item_hash, receptionTime);
       }
@@ -167,6 +169,12 @@ export class Pipeline {
   /** Stops the writer's block timer (queued messages still drain). */
   close(): void {
     this.applier.stop();
+  }
+
+  /** The sha256 of the file `hash` names for this engine (a CID for ipfs), if it is here: see holdFile. */
+  private async heldFile(itemType: string, hash: string): Promise<string | null> {
+    const fileHash = itemType === 'ipfs' ? (await fileOfCid(this.db, hash))?.file_hash : hash;
+    return fileHash && (await this.holdFile(fileHash)) ? fileHash : null;
   }
 
   /**

@@ -2,19 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { AlephError, isAlephError } from '../../errors.js';
 import { isMessageRejection } from './errorStatus.js';
-import { parseContent, parseEnvelope, type MessageEnvelope } from '../../protocol/index.js';
+import { isCid, parseContent, parseEnvelope, type MessageEnvelope } from '../../protocol/index.js';
 import { fileTooLarge, type StagedFile } from '../files/fileStore.js';
 import { commitUpload, removeIfUnused } from '../files/uploadGc.js';
 import { UploadBudget } from '../files/uploadBudget.js';
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
+import { fileOfCid } from '../ipfs/cidIndex.js';
 
-interface Metadata {
+export interface Metadata {
   message?: unknown;
   sync?: boolean;
 }
 
-function parseMetadata(part: MultipartValue): Metadata {
+export function parseMetadata(part: MultipartValue): Metadata {
   if (part.valueTruncated)
     throw new AlephError('UPLOAD_FIELD_TOO_LARGE', 'the metadata field is too long', {
       details: { field: 'metadata' },
@@ -32,7 +33,7 @@ function parseMetadata(part: MultipartValue): Metadata {
 }
 
 /** The file hash a STORE envelope declares in its inline content (undefined when it has none). */
-function declaredFile(envelope: MessageEnvelope): string | undefined {
+export function declaredFile(envelope: MessageEnvelope): string | undefined {
   if (envelope.type !== 'STORE' || !envelope.item_content) return undefined;
   return (parseContent(envelope, envelope.item_content).content as { item_hash?: string }).item_hash;
 }
@@ -44,8 +45,11 @@ function declaredFile(envelope: MessageEnvelope): string | undefined {
  * pyaleph does) and collected after the grace period unless a STORE comes to name it. Bytes are staged
  * and enter the store only once accepted, so an oversized, cut-off or refused upload leaves nothing.
  */
-export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
-  const budget = new UploadBudget(node.limits.anonymousUploadBytesPerMinute);
+export function storageRoutes(
+  app: FastifyInstance,
+  node: NodeContext,
+  budget = new UploadBudget(node.limits.anonymousUploadBytesPerMinute),
+): void {
   const anonymousHint = `uploads over ${node.maxUnauthenticatedUploadBytes} bytes need a signed STORE in the "metadata" field, sent before the file`;
 
   app.post('/api/v0/storage/add_file', async (req, reply) => {
@@ -142,6 +146,8 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
   app.get('/api/v0/storage/raw/:hash', async (req, reply) => {
     const { hash } = req.params as { hash: string };
     let fileHash = hash;
+    // A CID names the file kubo would give it (uploaded through /api/v0/ipfs).
+    if (isCid(hash)) fileHash = (await fileOfCid(node.reads, hash))?.file_hash ?? hash;
     const store = await node.reads
       .selectFrom('stores')
       .select('file_hash')
@@ -159,7 +165,7 @@ export function storageRoutes(app: FastifyInstance, node: NodeContext): void {
  * The STORE in an upload's metadata, its signature verified: what entitles the upload to the larger cap.
  * Null when the metadata is not a STORE declaring a file (the upload is then refused once the bytes are in).
  */
-async function verifiedStore(node: NodeContext, putative: unknown): Promise<MessageEnvelope | null> {
+export async function verifiedStore(node: NodeContext, putative: unknown): Promise<MessageEnvelope | null> {
   const envelope = parseEnvelope(putative);
   try {
     if (declaredFile(envelope) === undefined) return null;

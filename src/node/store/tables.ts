@@ -39,6 +39,13 @@ export interface FilesTable {
   created: number;
 }
 
+/** Another name for a stored file: the CID kubo gives its bytes (`file_hash` is their sha256, in `files`). */
+export interface IpfsCidsTable {
+  cid: string;
+  file_hash: string;
+  size: number;
+}
+
 /** One row per accepted STORE: `original` is the first STORE of the chain of amends. */
 export interface StoresTable {
   item_hash: string;
@@ -183,6 +190,7 @@ export interface MetaTable {
 export interface Database {
   messages: MessagesTable;
   files: FilesTable;
+  ipfs_cids: IpfsCidsTable;
   stores: StoresTable;
   aggregates: AggregatesTable;
   programs: ProgramsTable;

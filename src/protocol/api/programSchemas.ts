@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { address, hash } from '../content/baseContent.js';
+import { address, hash, itemHashRef } from '../content/baseContent.js';
 import { programContent } from '../content/programContent.js';
 import { jsonObject, verdictSchema } from './verdictSchemas.js';
 
@@ -133,11 +133,11 @@ export type GovernanceView = z.infer<typeof governanceViewSchema>;
  * governance, and what the compute node last reported serving (null before any report).
  */
 export const programViewSchema = z.object({
-  id: hash,
+  id: itemHashRef,
   owner: address,
   status: z.enum(['live', 'forgotten']),
   edition,
-  current_hash: hash,
+  current_hash: itemHashRef,
   updated_height: height,
   content: programContent.nullable(),
   resolved: z.array(resolvedRefSchema),
@@ -181,7 +181,7 @@ export type RefusedAttempt = z.infer<typeof refusalViewSchema>;
 
 /** `GET /api/v0/programs/{id}/history`: every edition, refused attempt, time-locked upgrade and serving report. */
 export const programHistorySchema = z.object({
-  program_id: hash,
+  program_id: itemHashRef,
   editions: z.array(editionViewSchema),
   rejected: z.array(refusalViewSchema),
   pending: z.array(pendingUpgradeSchema),
@@ -224,7 +224,7 @@ export function dryRunRequestSchemaFor(putative: unknown): z.ZodType<DryRunReque
  */
 export const dryRunResultSchema = verdictSchema.extend({
   verdict: z.enum(['accepted', 'pending', 'refused']),
-  program_id: hash,
+  program_id: itemHashRef,
   cause_kind: z.string(),
   /** The candidate's checksum; null when the candidate could not even be resolved (a refused reference). */
   checksum: checksum.nullable(),

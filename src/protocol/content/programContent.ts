@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { address, baseFields, hash, payment } from './baseContent.js';
+import { address, baseFields, hash, itemHashRef, payment } from './baseContent.js';
 import { duplicateVolumes, mountPath, volumeName } from './volumeRules.js';
 
 const codeContent = z.strictObject({
   encoding: z.enum(['plain', 'zip', 'squashfs']),
   entrypoint: z.string().min(1),
-  ref: hash,
+  ref: itemHashRef,
   interface: z.enum(['asgi', 'binary']).nullish(),
   args: z.array(z.string()).nullish(),
   use_latest: z.boolean().default(false),
@@ -13,7 +13,7 @@ const codeContent = z.strictObject({
 });
 
 const runtimeContent = z.strictObject({
-  ref: hash,
+  ref: itemHashRef,
   use_latest: z.boolean().default(true),
   comment: z.string().default(''),
 });
@@ -21,7 +21,7 @@ const runtimeContent = z.strictObject({
 const dataContent = z.strictObject({
   encoding: z.enum(['plain', 'zip', 'squashfs']),
   mount: mountPath,
-  ref: hash.nullish(),
+  ref: itemHashRef.nullish(),
   use_latest: z.boolean().default(false),
 });
 
@@ -30,7 +30,7 @@ const exportContent = z.strictObject({ encoding: z.enum(['plain', 'zip', 'squash
 const immutableVolume = z.strictObject({
   comment: z.string().nullish(),
   mount: mountPath,
-  ref: hash,
+  ref: itemHashRef,
   use_latest: z.boolean().default(true),
   estimated_size_mib: z.number().nullish(),
 });
@@ -43,7 +43,7 @@ const ephemeralVolume = z.strictObject({
 const persistentVolume = z.strictObject({
   comment: z.string().nullish(),
   mount: mountPath,
-  parent: z.strictObject({ ref: hash, use_latest: z.boolean().default(true) }).nullish(),
+  parent: z.strictObject({ ref: itemHashRef, use_latest: z.boolean().default(true) }).nullish(),
   persistence: z.enum(['host', 'store']).default('host'),
   name: volumeName,
   size_mib: z.number().int().positive(),
