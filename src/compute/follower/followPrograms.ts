@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { programEventFrameSchema } from '../../protocol/api/index.js';
 import type { ProgramEvent } from '../supervisor/supervisor.js';
 
 export interface Follower {
@@ -6,10 +7,11 @@ export interface Follower {
   connected: Promise<void>;
 }
 
+/** A frame the contract does not describe is dropped: the reconnect refresh and the next event make up for it. */
 function parseEvent(data: WebSocket.RawData): ProgramEvent | null {
   try {
-    const o = JSON.parse(data.toString()) as Record<string, unknown>;
-    return typeof o.program_id === 'string' && typeof o.kind === 'string' ? (o as unknown as ProgramEvent) : null;
+    const r = programEventFrameSchema.safeParse(JSON.parse(data.toString()));
+    return r.success ? r.data : null;
   } catch {
     return null;
   }

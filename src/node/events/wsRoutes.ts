@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { NodeEvent } from '../apply/applyContext.js';
+import type { ProgramEventFrame } from '../../protocol/api/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { fairTurn } from '../fairTurn.js';
 import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
@@ -103,13 +104,14 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
 
   async function fanOutProgram(e: NodeEvent): Promise<void> {
     const p = await node.reads.selectFrom('programs').selectAll().where('id', '=', e.programId).executeTakeFirst();
-    const frame = JSON.stringify({
+    const event: ProgramEventFrame = {
       kind: e.kind,
       program_id: e.programId,
       edition: p?.edition ?? null,
       current_hash: p?.current_hash ?? null,
       status: p?.status ?? null,
-    });
+    };
+    const frame = JSON.stringify(event);
     for (const ws of programs.sockets.keys()) programs.send(ws, frame);
   }
 

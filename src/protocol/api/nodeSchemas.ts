@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { address, hash } from '../content/baseContent.js';
+import { address, hash, itemHashRef } from '../content/baseContent.js';
 import { jsonObject, programVerdictsSchema } from './verdictSchemas.js';
 
 /** `GET /api/v0/aggregates/{address}.json`: every key of an address, merged in processing order. */
@@ -51,3 +51,13 @@ export type AddFileAnswer = z.infer<typeof addFileAnswerSchema>;
 /** `POST /api/v0/storage/add_json`. */
 export const addJsonAnswerSchema = z.object({ status: z.literal('success'), hash });
 export type AddJsonAnswer = z.infer<typeof addJsonAnswerSchema>;
+
+/** A frame of `/api/ws0/programs` (ours): a program whose resolved version changed, as the node now has it. */
+export const programEventFrameSchema = z.object({
+  kind: z.enum(['program-updated', 'program-forgotten']),
+  program_id: itemHashRef,
+  edition: z.number().int().nonnegative().nullable(),
+  current_hash: itemHashRef.nullable(),
+  status: z.enum(['live', 'forgotten']).nullable(),
+});
+export type ProgramEventFrame = z.infer<typeof programEventFrameSchema>;
