@@ -45,7 +45,8 @@ export function cidTap(): { tap: Transform; cid: Promise<string> } {
       done();
     },
     destroy(err, done) {
-      if (!feed.writableFinished) feed.destroy(err ?? new Error('upload cut off'));
+      // After flush the feed is ended and still draining into the importer: only a failure or a cut-off stops it.
+      if (err || !feed.writableEnded) feed.destroy(err ?? new Error('upload cut off'));
       done(err);
     },
   });
