@@ -82,6 +82,19 @@ describe('IPFS-named messages and files: amend, forget, collection', () => {
     assert.equal(await statusOf(h.url, original.item_hash), 'forgotten');
   });
 
+  it('a refused message named by a CID is recorded as rejected, so GET /messages/{cid} tells the sender why', async () => {
+    const m = await ipfsMessage(h.url, alice, 'POST', {
+      type: 'note',
+      address: alice.address,
+      content: {},
+      time: Date.now() / 1000,
+    });
+    const r = await postMessage(h.url, { ...m, colour: 'red' });
+    assert.equal(r.body.error_code, 'MESSAGE_UNKNOWN_FIELD');
+    const got = await getJson(h.url, `/api/v0/messages/${m.item_hash}`);
+    assert.equal(got.body.status, 'rejected', JSON.stringify(got.body));
+  });
+
   it('the collector keeps files named by CID that messages use, and collects an IPFS upload nobody names', async () => {
     const lonely = await addFile(h.url, randomBytes(500));
     const named = await addFile(h.url, randomBytes(500));
