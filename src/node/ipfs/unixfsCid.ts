@@ -23,13 +23,17 @@ export async function cidOf(content: AsyncIterable<Uint8Array> | Iterable<Uint8A
   throw new Error('the UnixFS importer yielded no entry');
 }
 
+/** How far the upload may run ahead of the importer (each side of the feed): a bound on memory per upload. */
+const FEED_AHEAD_BYTES = 1024 * 1024;
+
 /**
  * A pass-through stream that computes the kubo CID of what flows through it, so an upload is hashed both ways
  * (sha256 for the store, CID for IPFS) in one pass. Each chunk is handed on only once the importer has room for
  * it: a slow importer slows the upload rather than buffering it.
  */
 export function cidTap(): { tap: Transform; cid: Promise<string> } {
-  const feed = new PassThrough();
+  // Room for a few chunks ahead: with the default 16 KiB every network read would wait on the importer.
+  const feed = new PassThrough({ highWaterMark: FEED_AHEAD_BYTES });
   const cid = cidOf(feed);
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -41,7 +45,8 @@ export function cidTap(): { tap: Transform; cid: Promise<string> } {
       done();
     },
     destroy(err, done) {
-      if (!feed.writableFinished) feed.destroy(err ?? new Error('upload cut off'));
+      // After flush the feed is ended and still draining into the importer: only a failure or a cut-off stops it.
+      if (err || !feed.writableEnded) feed.destroy(err ?? new Error('upload cut off'));
       done(err);
     },
   });

@@ -3,7 +3,6 @@ import { type AlephError, isAlephError } from '../../errors.js';
 import {
   DEFAULT_PARSE_LIMITS,
   isAnyItemHash,
-  isItemHash,
   parseContent,
   parseEnvelope,
   type MessageEnvelope,
@@ -99,7 +98,7 @@ export class Pipeline {
     } catch (e) {
       // Record the refusal when the message names itself, so GET /messages/{hash} tells the sender why.
       const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
-      if (isAlephError(e) && isItemHash(hash))
+      if (isAlephError(e) && isAnyItemHash(hash))
         await this.rejectLoose(putative as Record<string, unknown>, e, receptionTime);
       throw e;
     }
@@ -232,7 +231,7 @@ export class Pipeline {
   /** Records a refusal decided outside the pipeline (an upload whose bytes do not match its STORE). */
   async rejectUnparsed(putative: unknown, err: AlephError): Promise<void> {
     const hash = (putative as { item_hash?: unknown } | null)?.item_hash;
-    if (isItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, err, Date.now() / 1000);
+    if (isAnyItemHash(hash)) await this.rejectLoose(putative as Record<string, unknown>, err, Date.now() / 1000);
   }
 
   private async rejectLoose(raw: Record<string, unknown>, err: AlephError, receptionTime: number): Promise<void> {

@@ -142,6 +142,32 @@ describe('the embedded IPFS: /api/v0/ipfs/add_file, add_json, /ipfs/{cid}, stora
     assert.equal((await getJson(node.url, `/api/v0/storage/raw/${unknown}`)).status, 404);
   });
 
+  it('hostile uploads: a STORE naming a path instead of a CID, no file, two files; each refused, the node answering', async () => {
+    const file = randomBytes(100);
+    const bad = await signRaw(
+      alice,
+      'STORE',
+      JSON.stringify({
+        address: alice.address,
+        item_type: 'ipfs',
+        item_hash: 'Qm../../node.sqlite',
+        time: Date.now() / 1000,
+      }),
+    );
+    const r = await addFile(node.url, file, { message: bad });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.error_code, 'CONTENT_INVALID');
+    assert.equal((await bytesAt(`${node.url}/ipfs/${await cidOf([file])}`)).status, 404);
+    const none = await fetch(`${node.url}/api/v0/ipfs/add_file`, { method: 'POST', body: new FormData() });
+    assert.equal(((await none.json()) as { error_code: string }).error_code, 'UPLOAD_INVALID');
+    const two = new FormData();
+    two.append('file', new Blob([file]), 'a');
+    two.append('file', new Blob([file]), 'b');
+    const t = await fetch(`${node.url}/api/v0/ipfs/add_file`, { method: 'POST', body: two });
+    assert.ok(t.status >= 400 && t.status < 500, String(t.status));
+    assert.equal((await getJson(node.url, '/api/v0/height')).status, 200);
+  });
+
   it('an anonymous upload over the cap: 413 FILE_TOO_LARGE, nothing kept, the node still answers', async () => {
     const file = randomBytes(8 * 1024 * 1024 + 1);
     const r = await addFile(node.url, file);

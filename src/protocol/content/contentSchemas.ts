@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseFields, hash, payment } from './baseContent.js';
+import { baseFields, hash, itemHashRef, payment } from './baseContent.js';
 import { programContent } from './programContent.js';
 import type { MessageType } from '../messages/messageTypes.js';
 import { isHashOfItemType } from '../messages/hashFormats.js';
@@ -29,7 +29,7 @@ export const storeContent = z
     item_hash: z.string().min(1).max(256),
     size: z.number().int().nonnegative().nullish(),
     content_type: z.string().nullish(),
-    ref: hash.nullish(),
+    ref: itemHashRef.nullish(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     extra_fields: z.record(z.string(), z.unknown()).nullish(),
     payment: payment.nullish(),
@@ -42,7 +42,7 @@ export const storeContent = z
 
 export const forgetContent = z.strictObject({
   ...baseFields,
-  hashes: z.array(hash).min(1),
+  hashes: z.array(itemHashRef).min(1),
   aggregates: z.array(hash).default([]),
   reason: z.string().max(4096).nullish(),
 });
