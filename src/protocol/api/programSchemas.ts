@@ -211,6 +211,16 @@ export const refusalViewSchema = z.object({
 });
 export type RefusedAttempt = z.infer<typeof refusalViewSchema>;
 
+/** A signed approval (`@multisig`) of a candidate checksum as one edition: it counts for that edition only. */
+export const approvalViewSchema = z.object({
+  edition,
+  checksum,
+  address,
+  message_hash: z.string(),
+  height,
+});
+export type ProgramApproval = z.infer<typeof approvalViewSchema>;
+
 /** `GET /api/v0/programs/{id}/history`: every edition, refused attempt, time-locked upgrade and serving report. */
 export const programHistorySchema = z.object({
   program_id: hash,
@@ -218,6 +228,8 @@ export const programHistorySchema = z.object({
   rejected: z.array(refusalViewSchema),
   pending: z.array(pendingUpgradeSchema),
   serving_reports: z.array(servingReportSchema),
+  /** Every approval signed for this program, oldest first (the console counts them against the threshold). */
+  approvals: z.array(approvalViewSchema),
 });
 export type ProgramHistory = z.infer<typeof programHistorySchema>;
 
