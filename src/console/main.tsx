@@ -33,7 +33,11 @@ function App() {
   const live = useLiveStatus();
   const main = useRef<HTMLElement>(null);
   // A new page moves the focus to its content, as a page load would (keyboard and screen-reader users).
-  useEffect(() => main.current?.focus({ preventScroll: true }), [route.page]);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus({ preventScroll: true });
+  }, [route.page]);
   const current = (p: Route['page'][]) => (p.includes(route.page) ? 'page' : undefined);
   return (
     <>

@@ -82,7 +82,6 @@ export function DryRunForm({ programId }: { programId: string }) {
               name="code-hash"
               value={hash}
               spellcheck={false}
-              pattern="[0-9a-f]{64}"
               aria-invalid={hash !== '' && !HASH.test(hash.trim())}
               onInput={(e) => setHash((e.target as HTMLInputElement).value)}
             />
