@@ -62,7 +62,11 @@ async function answerOf<S extends z.ZodType>(schema: S, url: string, res: Respon
 }
 
 /** GETs `path` and parses the answer with `schema`; throws {@link RequestFailed}. */
-export async function getAnswer<S extends z.ZodType>(schema: S, path: string, signal?: AbortSignal): Promise<z.infer<S>> {
+export async function getAnswer<S extends z.ZodType>(
+  schema: S,
+  path: string,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
   try {
     const res = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
     return await answerOf(schema, path, res);

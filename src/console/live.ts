@@ -91,7 +91,11 @@ export function startLive(): void {
       const p = d as Record<string, unknown>;
       const id = str(p?.program_id);
       if (!id) return;
-      const e: LiveProgram = { kind: str(p.kind) ?? '', program_id: id, edition: typeof p.edition === 'number' ? p.edition : null };
+      const e: LiveProgram = {
+        kind: str(p.kind) ?? '',
+        program_id: id,
+        edition: typeof p.edition === 'number' ? p.edition : null,
+      };
       for (const l of programListeners) l(e);
     },
     false,

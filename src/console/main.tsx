@@ -41,12 +41,20 @@ function App() {
   const current = (p: Route['page'][]) => (p.includes(route.page) ? 'page' : undefined);
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header>
-        <a href="/console/" class="brand">aleph-ts console</a>
+        <a href="/console/" class="brand">
+          aleph-ts console
+        </a>
         <nav aria-label="Main">
-          <a href="/console/" aria-current={current(['network'])}>Network</a>
-          <a href="/console/programs" aria-current={current(['programs', 'program'])}>Programs</a>
+          <a href="/console/" aria-current={current(['network'])}>
+            Network
+          </a>
+          <a href="/console/programs" aria-current={current(['programs', 'program'])}>
+            Programs
+          </a>
         </nav>
         <span class={live ? 'live on' : 'live off'} role="status" data-testid="live">
           {live ? '● live' : '○ reconnecting'}
@@ -60,6 +68,8 @@ function App() {
 }
 
 const root = document.getElementById('app')!;
+// The boot line of index.html is no part of the app: render starts from an empty root.
+root.textContent = '';
 interceptLinks(root);
 startLive();
 startHeight();

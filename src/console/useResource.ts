@@ -39,7 +39,8 @@ export function useResource<T>(
         if (ctl.signal.aborted) return;
         setResource({ state: 'ready', data, at: Date.now() });
         // The first page of real data on screen: the browser test reads it as first meaningful paint.
-        if (performance.getEntriesByName(FIRST_DATA).length === 0) requestAnimationFrame(() => performance.mark(FIRST_DATA));
+        if (performance.getEntriesByName(FIRST_DATA).length === 0)
+          requestAnimationFrame(() => performance.mark(FIRST_DATA));
       })
       .catch((e) => {
         if (!ctl.signal.aborted) setResource({ state: 'failed', failure: failureOf(e) });
@@ -52,7 +53,6 @@ export function useResource<T>(
           run(false);
         }
       });
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the loader changes with deps
   }, deps);
 
   useEffect(() => {

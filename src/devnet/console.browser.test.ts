@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { amendCode, codeZip, deployCode, governedFiles } from '../node/testing/governanceHarness.js';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { amendCode, codeZip, deployCode, governedFiles, setAggregate } from '../node/testing/governanceHarness.js';
 import { newAccount } from '../node/testing/nodeHarness.js';
 import { useTestDevnet } from './testing/testDevnet.js';
 
@@ -42,6 +42,9 @@ const files = (admin: string, version: number, score = 'def score(x): return x *
     'lib/score.py': score,
   });
 
+/** A locator's text as the DOM has it. */
+const text = async (l: Locator) => (await l.textContent()) ?? '';
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -52,7 +55,8 @@ async function paintTimings(label: string): Promise<void> {
   const m = await page.evaluate(() => ({
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
     firstData: performance.getEntriesByName('aleph:first-data')[0]?.startTime ?? -1,
-    domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+    domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+      .domContentLoadedEventEnd,
   }));
   timings.push({ page: label, ...m });
 }
@@ -116,10 +120,12 @@ describe('the web console against a devnet', () => {
     code = d.code;
     await page.locator(`[data-program="${program}"]`).waitFor({ timeout: 10_000 });
     assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'no reload');
-    assert.match(await page.locator(`[data-program="${program}"]`).innerText(), /greeter[\s\S]*compatible/);
+    assert.match(await text(page.locator(`[data-program="${program}"]`)), /greeter[\s\S]*compatible/);
     // The search is the node's: a word that matches nothing empties the list.
     await page.getByLabel('Search programs').fill('no-such-program-anywhere');
-    await page.waitForFunction(() => document.querySelector('[data-testid=programs-total]')?.textContent?.startsWith('0 '));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=programs-total]')?.textContent?.startsWith('0 '),
+    );
     await page.getByLabel('Search programs').fill('greeter');
     await page.locator(`[data-program="${program}"]`).waitFor();
     await shot('programs');
@@ -128,8 +134,8 @@ describe('the web console against a devnet', () => {
   it('upgrade → the timeline gains edition 1 live; a refused upgrade shows its rule', async () => {
     await page.locator(`[data-program="${program}"] a`).first().click();
     await page.locator('[data-edition="0"]').waitFor();
-    assert.equal(await page.getByTestId('edition-in-force').innerText(), '0');
-    assert.match(await page.getByTestId('avm').innerText(), /assert\.eq program_owner/);
+    assert.equal(await text(page.getByTestId('edition-in-force')), '0');
+    assert.match(await text(page.getByTestId('avm')), /assert\.eq program_owner/);
 
     const up = await amendCode(t.devnet.apiUrl, me, code, files(me.address, 2));
     assert.equal(up.status, 200, JSON.stringify(up.body));
@@ -141,7 +147,7 @@ describe('the web console against a devnet', () => {
     assert.equal(bad.status, 200, 'the STORE amend itself is accepted; the program refuses to adopt it');
     const refused = page.locator('[data-refused="LOGIC_CHANGED"]');
     await refused.waitFor({ timeout: 10_000 });
-    assert.match(await refused.innerText(), /LOGIC_CHANGED[\s\S]*Rule: \S+/);
+    assert.match(await text(refused), /LOGIC_CHANGED[\s\S]*Rule: \S+/);
     await shot('program');
   });
 
@@ -156,7 +162,7 @@ describe('the web console against a devnet', () => {
     const verdict = page.locator('[data-outcome=verdict]');
     await verdict.waitFor();
     assert.equal(await verdict.getAttribute('data-verdict'), 'accepted');
-    assert.match(await verdict.innerText(), /edition 2/);
+    assert.match(await text(verdict), /edition 2/);
     await page.locator('#dry-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'dry-run.png') });
 
@@ -165,10 +171,10 @@ describe('the web console against a devnet', () => {
     await page.getByRole('button', { name: 'Dry run' }).click();
     const error = page.locator('[data-outcome=request-error]');
     await error.waitFor();
-    assert.match(await error.innerText(), /DRY_RUN_INVALID/);
+    assert.match(await text(error), /DRY_RUN_INVALID/);
     assert.equal(await page.locator('[data-outcome=verdict]').count(), 0, 'a request error is never a verdict');
     // The page never changed edition for a dry run.
-    assert.equal(await page.getByTestId('edition-in-force').innerText(), '1');
+    assert.equal(await text(page.getByTestId('edition-in-force')), '1');
   });
 
   it('a time-locked upgrade shows as pending with its countdown', async () => {
@@ -182,8 +188,10 @@ describe('the web console against a devnet', () => {
     assert.equal(up.status, 200, JSON.stringify(up.body));
     const countdown = page.getByTestId('countdown');
     await countdown.waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => /in \d+ blocks/.test(document.querySelector('[data-testid=countdown]')?.textContent ?? ''));
-    const first = Number((await countdown.innerText()).match(/in (\d+) blocks/)?.[1]);
+    await page.waitForFunction(() =>
+      /in \d+ blocks/.test(document.querySelector('[data-testid=countdown]')?.textContent ?? ''),
+    );
+    const first = Number((await text(countdown)).match(/in (\d+) blocks/)?.[1]);
     assert.ok(first > 500 && first <= 600, `countdown ${first}`);
     // It counts down as blocks are cut.
     await page.waitForFunction(
@@ -198,15 +206,25 @@ describe('the web console against a devnet', () => {
   it('messages and addresses have pages; unknown ids get a not-found page', async () => {
     await page.goto(`${t.devnet.apiUrl}/console/messages/${program}`);
     await page.getByTestId('message-status').waitFor();
-    assert.equal(await page.getByTestId('message-status').innerText(), 'processed');
-    assert.match(await page.getByTestId('verdicts').innerText(), /accepted edition 0/);
+    assert.equal(await text(page.getByTestId('message-status')), 'processed');
+    assert.match(await text(page.getByTestId('verdicts')), /accepted edition 0/);
     await shot('message');
 
+    const delegate = newAccount();
+    const sec = await setAggregate(t.devnet.apiUrl, me, 'security', {
+      authorizations: [{ address: delegate.address, types: ['POST'], channels: ['console'] }],
+    });
+    assert.equal(sec.status, 200, JSON.stringify(sec.body));
     await page.goto(`${t.devnet.apiUrl}/console/addresses/${me.address}`);
     await page.getByRole('heading', { name: /Programs \(2\)/ }).waitFor();
+    assert.match(await text(page.getByTestId('authorizations')), new RegExp(delegate.address));
     await shot('address');
 
-    for (const path of [`/console/programs/${'0'.repeat(64)}`, '/console/programs/nonsense', `/console/messages/${'f'.repeat(64)}`]) {
+    for (const path of [
+      `/console/programs/${'0'.repeat(64)}`,
+      '/console/programs/nonsense',
+      `/console/messages/${'f'.repeat(64)}`,
+    ]) {
       const r = await page.goto(`${t.devnet.apiUrl}${path}`);
       assert.equal(r?.status(), 200, 'the app itself loads');
       await page.getByRole('heading', { name: 'Not found' }).waitFor();
@@ -241,7 +259,11 @@ describe('the web console against a devnet', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('programs-total').waitFor();
     await page.goto(`${t.devnet.apiUrl}/console/`);
-    await page.getByTestId('program-count').waitFor();
+    await page.getByText('● live').waitFor();
+    // A few messages while the page is open: the rate and its chart move without a reload.
+    for (let i = 0; i < 6; i++) await setAggregate(t.devnet.apiUrl, me, 'console-demo', { n: i });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=rate]')?.textContent) > 0);
+    await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
     await shot('network');
   });
 });

@@ -2,7 +2,7 @@ import { aggregateAnswerSchema } from '../../protocol/api/nodeSchemas.js';
 import { programSummaryPageSchema } from '../../protocol/api/programSchemas.js';
 import { messageListResponseSchema } from '../../protocol/api/messageSchemas.js';
 import { getAnswer, RequestFailed } from '../api.js';
-import { Failed, Loading, MessageLink, NotFound, ProgramLink, When } from '../components/bits.js';
+import { Failed, Loading, MessageLink, NotFound, ProgramLink, When, RawJson } from '../components/bits.js';
 import { useResource } from '../useResource.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -58,7 +58,10 @@ export function AddressPage({ address }: { address: string }) {
               {['chain', 'channels', 'types', 'post_types', 'aggregate_keys']
                 .filter((k) => a[k] !== undefined)
                 .map((k) => (
-                  <span key={k} class="muted"> {k}: {JSON.stringify(a[k])}</span>
+                  <span key={k} class="muted">
+                    {' '}
+                    {k}: {JSON.stringify(a[k])}
+                  </span>
                 ))}
             </li>
           ))}
@@ -66,11 +69,7 @@ export function AddressPage({ address }: { address: string }) {
       </section>
       <section class="card" aria-labelledby="agg-title">
         <h2 id="agg-title">Aggregates</h2>
-        {aggregates ? (
-          <pre class="raw" tabIndex={0}>{JSON.stringify(aggregates.data, null, 2)}</pre>
-        ) : (
-          <p class="muted">None.</p>
-        )}
+        {aggregates ? <RawJson value={aggregates.data} /> : <p class="muted">None.</p>}
       </section>
       <section class="card" aria-labelledby="am-title">
         <h2 id="am-title">Latest messages</h2>

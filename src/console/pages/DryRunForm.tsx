@@ -26,7 +26,8 @@ export function DryRunForm({ programId }: { programId: string }) {
     try {
       let codeHash = hash.trim();
       if (mode === 'zip') {
-        if (!file) throw new RequestFailed({ code: 'FORM_INVALID', message: 'choose a zip file first', hint: '', status: 0 });
+        if (!file)
+          throw new RequestFailed({ code: 'FORM_INVALID', message: 'choose a zip file first', hint: '', status: 0 });
         const form = new FormData();
         form.append('file', file, file.name);
         codeHash = (await postAnswer(addFileAnswerSchema, '/api/v0/storage/add_file', form)).hash;
@@ -39,9 +40,7 @@ export function DryRunForm({ programId }: { programId: string }) {
       setOutcome({
         kind: 'error',
         failure:
-          err instanceof RequestFailed
-            ? err.failure
-            : { code: 'UNKNOWN', message: String(err), hint: '', status: 0 },
+          err instanceof RequestFailed ? err.failure : { code: 'UNKNOWN', message: String(err), hint: '', status: 0 },
       });
     } finally {
       setBusy(false);
@@ -87,7 +86,9 @@ export function DryRunForm({ programId }: { programId: string }) {
             />
           </label>
         )}
-        <button type="submit" disabled={busy}>{busy ? 'Judging…' : 'Dry run'}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Judging…' : 'Dry run'}
+        </button>
       </form>
       <div aria-live="polite" data-testid="dry-run-outcome">
         {outcome?.kind === 'error' ? (

@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { messageWithStatusSchema } from '../../protocol/api/messageSchemas.js';
 import { getAnswer } from '../api.js';
-import { AddressLink, Failed, isNotFound, Loading, NotFound, ProgramLink } from '../components/bits.js';
+import { AddressLink, Failed, isNotFound, Loading, NotFound, ProgramLink, RawJson } from '../components/bits.js';
 import { onLiveMessage } from '../live.js';
 import { useResource } from '../useResource.js';
 
@@ -37,7 +37,9 @@ export function MessagePage({ hash }: { hash: string }) {
               <dt>Type</dt>
               <dd>{env.type}</dd>
               <dt>Sender</dt>
-              <dd><AddressLink address={env.sender} /></dd>
+              <dd>
+                <AddressLink address={env.sender} />
+              </dd>
               <dt>Channel</dt>
               <dd>{env.channel ?? '—'}</dd>
             </>
@@ -47,7 +49,9 @@ export function MessagePage({ hash }: { hash: string }) {
           {m.status === 'rejected' ? (
             <>
               <dt>Refused</dt>
-              <dd><code>{m.error_code}</code></dd>
+              <dd>
+                <code>{m.error_code}</code>
+              </dd>
             </>
           ) : null}
         </dl>
@@ -60,14 +64,19 @@ export function MessagePage({ hash }: { hash: string }) {
             <li key={i}>
               <ProgramLink id={String(v.program_id)} />: <strong>{String(v.verdict)}</strong>
               {v.edition != null ? ` edition ${String(v.edition)}` : ''}
-              {v.error_code ? <> <code>{String(v.error_code)}</code> — {String(v.rule ?? '')}</> : null}
+              {v.error_code ? (
+                <>
+                  {' '}
+                  <code>{String(v.error_code)}</code> — {String(v.rule ?? '')}
+                </>
+              ) : null}
             </li>
           ))}
         </ul>
       </section>
       <section class="card" aria-labelledby="raw-title">
         <h2 id="raw-title">Raw JSON</h2>
-        <pre class="raw" tabIndex={0} aria-label="the node's answer as JSON">{JSON.stringify(m, null, 2)}</pre>
+        <RawJson value={m} />
       </section>
     </>
   );

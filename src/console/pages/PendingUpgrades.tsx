@@ -67,8 +67,13 @@ export function PendingUpgrades({ view, history }: { view: ProgramState; history
       {c?.kind === 'checksum' ? (
         <p>
           Approved by the aggregate <code>{String(params.mapping ?? '')}</code>
-          {typeof params.key === 'string' ? <> (key <code>{params.key}</code>)</> : null}: an upgrade is accepted
-          when its checksum is the one written there
+          {typeof params.key === 'string' ? (
+            <>
+              {' '}
+              (key <code>{params.key}</code>)
+            </>
+          ) : null}
+          : an upgrade is accepted when its checksum is the one written there
           {typeof params.mapping === 'string' && params.mapping.includes('/') ? (
             <>
               {' '}

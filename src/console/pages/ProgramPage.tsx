@@ -65,7 +65,7 @@ export function ProgramPage({ id }: { id: string }) {
   return (
     <>
       <h1>
-        {typeof name === 'string' ? name : view.manifest?.name ?? 'Program'}{' '}
+        {typeof name === 'string' ? name : (view.manifest?.name ?? 'Program')}{' '}
         <span class="muted mono small">{view.id}</span>
       </h1>
       <div class="grid">
@@ -92,7 +92,8 @@ export function ProgramPage({ id }: { id: string }) {
               <MessageLink hash={view.current_hash} /> (height {view.updated_height})
             </Field>
             <Field label="Since">
-              <When t={view.version.time} /> ({view.version.cause_kind} by <AddressLink address={view.version.sender} />)
+              <When t={view.version.time} /> ({view.version.cause_kind} by <AddressLink address={view.version.sender} />
+              )
             </Field>
             <Field label="Persistent">{view.content?.on.persistent ? 'yes' : 'no'}</Field>
           </dl>
@@ -108,12 +109,16 @@ export function ProgramPage({ id }: { id: string }) {
                 <code data-testid="annotation">{view.constructor?.annotation}</code>
               </Field>
               <Field label="AVM code">
-                <pre class="avm" data-testid="avm">{view.constructor?.avm}</pre>
+                <pre class="avm" data-testid="avm">
+                  {view.constructor?.avm}
+                </pre>
               </Field>
               {view.manifest?.imports.length ? (
                 <Field label="Imports">
                   {view.manifest.imports.map((i) => (
-                    <span key={i} class="mono small">{i} </span>
+                    <span key={i} class="mono small">
+                      {i}{' '}
+                    </span>
                   ))}
                 </Field>
               ) : null}
@@ -127,8 +132,8 @@ export function ProgramPage({ id }: { id: string }) {
       {view.manifest ? <InterfaceView iface={view.manifest.interface} /> : null}
       <Timeline history={history} />
       <Placeholder title="Rollouts">
-        Rollout plans, their current step and the error rate per edition show here once the node reports rollouts
-        (the rollout issue). Until then an accepted edition serves all traffic as soon as it answers.
+        Rollout plans, their current step and the error rate per edition show here once the node reports rollouts (the
+        rollout issue). Until then an accepted edition serves all traffic as soon as it answers.
       </Placeholder>
       <Placeholder title="Requests and errors">
         Live request and error rates come from the compute node, which does not publish them yet; its logs are at{' '}
@@ -167,15 +172,26 @@ function InterfaceView({ iface }: { iface: NonNullable<ProgramState['manifest']>
     ['Structs', iface.structs],
     ['Records', iface.records],
   ] as const;
+  const empty =
+    [...tables, ...structs].every(([, t]) => Object.keys(t).length === 0) && !Object.keys(iface.mappings).length;
   return (
     <section class="card" aria-labelledby="if-title">
       <h2 id="if-title">Declared interface</h2>
+      {empty ? <p class="muted">None declared in program.toml: upgrades are not held to an interface.</p> : null}
       <ul class="iface">
         {tables.flatMap(([label, t]) =>
           Object.entries(t).map(([n, f]) => (
             <li key={`${label}${n}`}>
-              <span class="muted">{label.toLowerCase().replace(/s$/, '')}</span> <code>{n}({f.inputs.join(', ')})</code>
-              {f.outputs.length ? <> → <code>{f.outputs.join(', ')}</code></> : null}
+              <span class="muted">{label.toLowerCase().replace(/s$/, '')}</span>{' '}
+              <code>
+                {n}({f.inputs.join(', ')})
+              </code>
+              {f.outputs.length ? (
+                <>
+                  {' '}
+                  → <code>{f.outputs.join(', ')}</code>
+                </>
+              ) : null}
               {f.inline ? ' inline' : ''}
               {f.source ? <span class="muted"> — logic fixed: {f.source}</span> : null}
             </li>
@@ -206,15 +222,25 @@ function ResolvedRefs({ view }: { view: ProgramState }) {
       <h2 id="refs-title">Resolved references</h2>
       <table>
         <thead>
-          <tr><th scope="col">Kind</th><th scope="col">Mount</th><th scope="col">Ref</th><th scope="col">File</th><th scope="col">Follows latest</th></tr>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Mount</th>
+            <th scope="col">Ref</th>
+            <th scope="col">File</th>
+            <th scope="col">Follows latest</th>
+          </tr>
         </thead>
         <tbody>
           {view.resolved.map((r) => (
             <tr key={`${r.kind}${r.mount}${r.ref}`}>
               <td>{r.kind}</td>
               <td>{r.mount ?? '—'}</td>
-              <td><MessageLink hash={r.ref} /></td>
-              <td class="mono small" title={r.file_hash}>{r.file_hash.slice(0, 16)}…</td>
+              <td>
+                <MessageLink hash={r.ref} />
+              </td>
+              <td class="mono small" title={r.file_hash}>
+                {r.file_hash.slice(0, 16)}…
+              </td>
               <td>{r.use_latest ? 'yes' : 'no'}</td>
             </tr>
           ))}

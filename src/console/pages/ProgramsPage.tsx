@@ -15,7 +15,10 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
   // Typing searches after a short pause; the URL keeps the search, so the result can be shared.
   useEffect(() => {
     if (text === search) return;
-    const t = setTimeout(() => navigate(`/console/programs${text ? `?search=${encodeURIComponent(text)}` : ''}`, true), 250);
+    const t = setTimeout(
+      () => navigate(`/console/programs${text ? `?search=${encodeURIComponent(text)}` : ''}`, true),
+      250,
+    );
     return () => clearTimeout(t);
   }, [text, search]);
 
@@ -30,12 +33,11 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
   );
   useEffect(() => onLiveProgram(() => refresh()), [refresh]);
 
-  const pageHref = (n: number) =>
-    `/console/programs?${search ? `search=${encodeURIComponent(search)}&` : ''}page=${n}`;
+  const pageHref = (n: number) => `/console/programs?${search ? `search=${encodeURIComponent(search)}&` : ''}page=${n}`;
   return (
     <>
       <h1>Programs</h1>
-      <form role="search" onSubmit={(e) => e.preventDefault()} class="search">
+      <form onSubmit={(e) => e.preventDefault()} class="search">
         <label for="program-search">Search programs</label>
         <input
           id="program-search"
@@ -58,20 +60,33 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
             <caption class="sr-only">Live programs, newest first</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th><th scope="col">Id</th><th scope="col">Owner</th><th scope="col">Edition</th>
-                <th scope="col">Policy</th><th scope="col">Persistent</th><th scope="col">Last change</th>
+                <th scope="col">Name</th>
+                <th scope="col">Id</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Edition</th>
+                <th scope="col">Policy</th>
+                <th scope="col">Persistent</th>
+                <th scope="col">Last change</th>
               </tr>
             </thead>
             <tbody>
               {resource.data.programs.map((p) => (
                 <tr key={p.id} data-program={p.id}>
-                  <td><ProgramLink id={p.id} label={p.name ?? '(unnamed)'} /></td>
-                  <td class="mono" title={p.id}>{p.id.slice(0, 10)}…</td>
-                  <td><AddressLink address={p.owner} /></td>
+                  <td>
+                    <ProgramLink id={p.id} label={p.name ?? '(unnamed)'} />
+                  </td>
+                  <td class="mono" title={p.id}>
+                    {p.id.slice(0, 10)}…
+                  </td>
+                  <td>
+                    <AddressLink address={p.owner} />
+                  </td>
                   <td data-testid="edition">{p.edition}</td>
                   <td>{p.governed ? p.upgrade_policy : 'plain'}</td>
                   <td>{p.persistent ? 'yes' : 'no'}</td>
-                  <td><When t={p.updated_time} /> <span class="muted">(height {p.updated_height})</span></td>
+                  <td>
+                    <When t={p.updated_time} /> <span class="muted">(height {p.updated_height})</span>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { programSummaryPageSchema } from '../../protocol/index.js';
 import { deployCode, governedFiles } from '../testing/governanceHarness.js';
-import { deployProgram, getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import {
+  deployProgram,
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  type Harness,
+} from '../testing/nodeHarness.js';
 
 const me = newAccount();
 const other = newAccount();
@@ -56,13 +64,22 @@ describe('GET /api/v0/programs/summaries', () => {
   });
 
   it('searches names, id prefixes and owners on the server, with % and _ taken literally', async () => {
-    assert.deepEqual((await page('?search=ALPHA')).programs.map((s) => s.id), [ids.alpha]);
-    assert.deepEqual((await page(`?search=${ids.beta.slice(0, 10)}`)).programs.map((s) => s.id), [ids.beta]);
+    assert.deepEqual(
+      (await page('?search=ALPHA')).programs.map((s) => s.id),
+      [ids.alpha],
+    );
+    assert.deepEqual(
+      (await page(`?search=${ids.beta.slice(0, 10)}`)).programs.map((s) => s.id),
+      [ids.beta],
+    );
     assert.deepEqual(
       (await page(`?search=${other.address.slice(2, 14).toLowerCase()}`)).programs.map((s) => s.id),
       [ids.theirs],
     );
-    assert.deepEqual((await page(`?search=${encodeURIComponent('100%_')}`)).programs.map((s) => s.id), [ids.percent]);
+    assert.deepEqual(
+      (await page(`?search=${encodeURIComponent('100%_')}`)).programs.map((s) => s.id),
+      [ids.percent],
+    );
     const none = await page(`?search=${encodeURIComponent('%')}x${encodeURIComponent('_')}`);
     assert.equal(none.pagination_total, 0);
   });
@@ -70,9 +87,15 @@ describe('GET /api/v0/programs/summaries', () => {
   it('pages and filters by owner, counting every match', async () => {
     const second = await page('?pagination=2&page=2');
     assert.equal(second.pagination_total, 5);
-    assert.deepEqual(second.programs.map((s) => s.id), [ids.percent, ids.beta]);
+    assert.deepEqual(
+      second.programs.map((s) => s.id),
+      [ids.percent, ids.beta],
+    );
     const theirs = await page(`?owners=${other.address.toLowerCase()}`);
-    assert.deepEqual(theirs.programs.map((s) => s.id), [ids.theirs]);
+    assert.deepEqual(
+      theirs.programs.map((s) => s.id),
+      [ids.theirs],
+    );
   });
 
   it('refuses a search past 100 characters or a repeated one, naming the field', async () => {

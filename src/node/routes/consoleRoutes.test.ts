@@ -67,7 +67,12 @@ describe('the console under /console/', () => {
 
   it("serves the app at each page's own URL, and at an unknown console path with 404", async () => {
     const id = 'a'.repeat(64);
-    for (const p of [`/console/programs/${id}`, `/console/messages/${id}`, '/console/addresses/0xabc', '/console/programs?search=x']) {
+    for (const p of [
+      `/console/programs/${id}`,
+      `/console/messages/${id}`,
+      '/console/addresses/0xabc',
+      '/console/programs?search=x',
+    ]) {
       const r = await rawGet(node.url, p);
       assert.equal(r.status, 200, p);
       assert.equal(r.body, INDEX, p);

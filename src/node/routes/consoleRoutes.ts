@@ -37,43 +37,47 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
 export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
-  await app.register(async (scope) => {
-    if (!built) {
-      const notBuilt = () => {
-        throw new AlephError('CONSOLE_NOT_BUILT', `the web console is not built (no ${join(dir, 'index.html')})`, {
-          hint: 'run `npm run build:console` (or `npm run setup`)',
-          details: { dir },
-        });
-      };
-      scope.get('/', notBuilt);
-      scope.get('/*', notBuilt);
-      return;
-    }
-    await scope.register(fastifyStatic, {
-      root: dir,
-      prefix: '/',
-      index: false,
-      wildcard: true,
-      preCompressed: true,
-      cacheControl: false,
-      dotfiles: 'deny',
-      setHeaders(res, path) {
-        res.header('x-content-type-options', 'nosniff');
-        if (path.includes(`${join(dir, 'assets')}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
-        else res.header('cache-control', 'no-cache');
-      },
-    });
-    const page = (_req: unknown, reply: FastifyReply) => pageHeaders(reply).sendFile('index.html');
-    scope.get('/', page);
-    for (const p of PAGES) scope.get(p, page);
-    scope.setNotFoundHandler((req, reply) => {
-      const path = req.url.split('?')[0] ?? '';
-      if (path.startsWith('/console/assets/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
-        throw new AlephError('CONSOLE_FILE_NOT_FOUND', `no console file ${path.slice(0, 200)}`, {
-          details: { path: path.slice(0, 200) },
-        });
+  await app.register(
+    async (scope) => {
+      if (!built) {
+        const notBuilt = () => {
+          throw new AlephError('CONSOLE_NOT_BUILT', `the web console is not built (no ${join(dir, 'index.html')})`, {
+            hint: 'run `npm run build:console` (or `npm run setup`)',
+            details: { dir },
+          });
+        };
+        scope.get('/', notBuilt);
+        scope.get('/*', notBuilt);
+        return;
       }
-      return pageHeaders(reply.code(404)).sendFile('index.html');
-    });
-  }, { prefix: '/console' });
+      await scope.register(fastifyStatic, {
+        root: dir,
+        prefix: '/',
+        index: false,
+        wildcard: true,
+        preCompressed: true,
+        cacheControl: false,
+        dotfiles: 'deny',
+        setHeaders(res, path) {
+          res.header('x-content-type-options', 'nosniff');
+          if (path.includes(`${join(dir, 'assets')}`))
+            res.header('cache-control', 'public, max-age=31536000, immutable');
+          else res.header('cache-control', 'no-cache');
+        },
+      });
+      const page = (_req: unknown, reply: FastifyReply) => pageHeaders(reply).sendFile('index.html');
+      scope.get('/', page);
+      for (const p of PAGES) scope.get(p, page);
+      scope.setNotFoundHandler((req, reply) => {
+        const path = req.url.split('?')[0] ?? '';
+        if (path.startsWith('/console/assets/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+          throw new AlephError('CONSOLE_FILE_NOT_FOUND', `no console file ${path.slice(0, 200)}`, {
+            details: { path: path.slice(0, 200) },
+          });
+        }
+        return pageHeaders(reply.code(404)).sendFile('index.html');
+      });
+    },
+    { prefix: '/console' },
+  );
 }
