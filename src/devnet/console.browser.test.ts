@@ -192,7 +192,8 @@ describe('the web console against a devnet', () => {
       /in \d+ blocks/.test(document.querySelector('[data-testid=countdown]')?.textContent ?? ''),
     );
     const first = Number((await text(countdown)).match(/in (\d+) blocks/)?.[1]);
-    assert.ok(first > 500 && first <= 600, `countdown ${first}`);
+    // The page reads the height once a second, so it may be a block or two behind the announcement.
+    assert.ok(first > 500 && first <= 602, `countdown ${first}`);
     // It counts down as blocks are cut.
     await page.waitForFunction(
       (n) => Number(document.querySelector('[data-testid=countdown]')?.textContent?.match(/in (\d+) blocks/)?.[1]) < n,

@@ -17,8 +17,8 @@ export const DEFAULT_SUMMARIES_PER_PAGE = 50;
 const likeEscaped = (s: string) => s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * One page of program summaries (`GET /api/v0/programs/summaries`): the programs, the edition in force and the
- * current content joined in one query, counted in another, however many programs the page holds — the full view
+ * One page of program summaries (`GET /api/v0/programs/summaries`) in three queries however many programs the page
+ * holds: the count, the page's ids, then their editions in force and current contents — the full view
  * (`/api/v0/programs`) costs several queries per program. A search is matched in SQL (lower-cased LIKE, the same on
  * SQLite and PostgreSQL), so 10,000 programs are never read into memory to be filtered.
  */
@@ -29,11 +29,9 @@ export async function programSummaries(
 ): Promise<ProgramSummaryPage> {
   const { page, owners } = q;
   const take = page.perPage === 0 ? limits.maxListRows : page.perPage;
-  let base = db
-    .selectFrom('programs as p')
-    .leftJoin('program_editions as e', (j) => j.onRef('e.program_id', '=', 'p.id').onRef('e.edition', '=', 'p.edition'))
-    .leftJoin('messages as m', 'm.item_hash', 'p.current_hash')
-    .where('p.status', '=', 'live');
+  // The page's ids first, from the programs table alone (its current content read only to search it), then
+  // the page's editions and contents: joining all 10,000 rows before sorting them cost 5x the whole page.
+  let base = db.selectFrom('programs as p').where('p.status', '=', 'live');
   if (owners?.length) base = base.where('p.owner', 'in', owners);
   if (q.search) {
     const word = likeEscaped(q.search);
@@ -42,31 +40,48 @@ export async function programSummaries(
         sql<boolean>`${sql.ref('p.id')} like ${`${word}%`} escape '\\'`,
         sql<boolean>`${sql.ref('p.current_hash')} like ${`${word}%`} escape '\\'`,
         sql<boolean>`lower(${sql.ref('p.owner')}) like ${`%${word}%`} escape '\\'`,
-        sql<boolean>`lower(${sql.ref('m.content')}) like ${`%${word}%`} escape '\\'`,
+        sql<boolean>`exists (select 1 from messages m where m.item_hash = ${sql.ref('p.current_hash')}
+          and lower(m.content) like ${`%${word}%`} escape '\\')`,
       ]),
     );
   }
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base
-    .select([
-      'p.id',
-      'p.owner',
-      'p.status',
-      'p.edition',
-      'p.current_hash',
-      'p.created_height',
-      'p.updated_height',
-      'e.checksum',
-      'e.upgrade_policy',
-      'e.time',
-      'e.manifest',
-      'm.content',
-    ])
-    .orderBy('p.created_height', 'desc')
-    .orderBy('p.id')
-    .limit(take)
-    .offset(page.perPage === 0 ? 0 : (page.page - 1) * take)
-    .execute();
+  const ids = (
+    await base
+      .select(['p.id', 'p.created_height'])
+      .orderBy('p.created_height', 'desc')
+      .orderBy('p.id')
+      .limit(take)
+      .offset(page.perPage === 0 ? 0 : (page.page - 1) * take)
+      .execute()
+  ).map((r) => r.id);
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('programs as p')
+          .leftJoin('program_editions as e', (j) =>
+            j.onRef('e.program_id', '=', 'p.id').onRef('e.edition', '=', 'p.edition'),
+          )
+          .leftJoin('messages as m', 'm.item_hash', 'p.current_hash')
+          .where('p.id', 'in', ids)
+          .select([
+            'p.id',
+            'p.owner',
+            'p.status',
+            'p.edition',
+            'p.current_hash',
+            'p.created_height',
+            'p.updated_height',
+            'e.checksum',
+            'e.upgrade_policy',
+            'e.time',
+            'e.manifest',
+            'm.content',
+          ])
+          .orderBy('p.created_height', 'desc')
+          .orderBy('p.id')
+          .execute();
   return {
     programs: rows.map(summaryOf),
     pagination_page: page.page,
