@@ -5,7 +5,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { amendCode, codeZip, deployCode, governedFiles, setAggregate } from '../node/testing/governanceHarness.js';
+import {
+  amendCode,
+  codeZip,
+  deployCode,
+  governedFiles,
+  replaceWith,
+  setAggregate,
+} from '../node/testing/governanceHarness.js';
 import { newAccount } from '../node/testing/nodeHarness.js';
 import { useTestDevnet } from './testing/testDevnet.js';
 
@@ -148,6 +155,15 @@ describe('the web console against a devnet', () => {
     const refused = page.locator('[data-refused="LOGIC_CHANGED"]');
     await refused.waitFor({ timeout: 10_000 });
     assert.match(await text(refused), /LOGIC_CHANGED[\s\S]*Rule: \S+/);
+
+    // A replacement from someone else is a rejected message, which no stream carries: the page still shows it.
+    const before = await page.locator('.tl-refused').count();
+    const stranger = await replaceWith(t.devnet.apiUrl, newAccount(), program, (c) => ({
+      ...c,
+      metadata: { name: 'mine' },
+    }));
+    assert.equal(stranger.status, 422, JSON.stringify(stranger.body));
+    await page.waitForFunction((n) => document.querySelectorAll('.tl-refused').length > n, before, { timeout: 10_000 });
     await shot('program');
   });
 
@@ -260,6 +276,7 @@ describe('the web console against a devnet', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('programs-total').waitFor();
     await page.goto(`${t.devnet.apiUrl}/console/`);
+    await paintTimings('network, warm');
     await page.getByText('● live').waitFor();
     // A few messages while the page is open: the rate and its chart move without a reload.
     for (let i = 0; i < 6; i++) await setAggregate(t.devnet.apiUrl, me, 'console-demo', { n: i });
