@@ -235,6 +235,8 @@ describe('the web console against a devnet', () => {
     await page.goto(`${t.devnet.apiUrl}/console/addresses/${me.address}`);
     await page.getByRole('heading', { name: /Programs \(2\)/ }).waitFor();
     assert.match(await text(page.getByTestId('authorizations')), new RegExp(delegate.address));
+    assert.equal((await setAggregate(t.devnet.apiUrl, me, 'profile', { nick: 'ada-lovelace' })).status, 200);
+    await page.getByText('"ada-lovelace"').waitFor({ timeout: 10_000 });
     await shot('address');
 
     for (const path of [

@@ -1,15 +1,17 @@
+import { useEffect } from 'preact/hooks';
 import { aggregateAnswerSchema } from '../../protocol/api/nodeSchemas.js';
 import { programSummaryPageSchema } from '../../protocol/api/programSchemas.js';
 import { messageListResponseSchema } from '../../protocol/api/messageSchemas.js';
 import { getAnswer, RequestFailed } from '../api.js';
 import { Failed, Loading, MessageLink, NotFound, ProgramLink, When, RawJson } from '../components/bits.js';
+import { onLiveMessage } from '../live.js';
 import { useResource } from '../useResource.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** An address: its programs, its aggregates (with the `security` authorizations it grants), its latest messages. */
 export function AddressPage({ address }: { address: string }) {
-  const { resource, retry } = useResource(
+  const { resource, refresh, retry } = useResource(
     async (signal) => {
       const q = encodeURIComponent(address);
       const [programs, aggregates, messages] = await Promise.all([
@@ -24,6 +26,11 @@ export function AddressPage({ address }: { address: string }) {
       return { programs, aggregates, messages };
     },
     [address],
+  );
+  // Its own messages (a new program, an aggregate) arrive on the stream: the page reads itself again.
+  useEffect(
+    () => onLiveMessage((m) => m.sender.toLowerCase() === address.toLowerCase() && refresh()),
+    [address, refresh],
   );
   if (!ADDRESS.test(address)) return <NotFound what={`${address} is not an address (0x and 40 hex digits).`} />;
   if (resource.state === 'loading') return <Loading what={`address ${address}`} />;
