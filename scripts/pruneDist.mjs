@@ -7,6 +7,8 @@ import { join, relative } from 'node:path';
 function prune(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
+    // The bundled web console (scripts/buildConsole.mjs) is no tsc output.
+    if (p === join('dist', 'console')) continue;
     if (statSync(p).isDirectory()) {
       prune(p);
       if (readdirSync(p).length === 0) rmSync(p, { recursive: true });

@@ -56,6 +56,8 @@ export interface NodeErrorContexts {
   UPLOAD_RATE_LIMITED: { retry_after_s: number; bytes_per_minute: number };
   PRICE_REQUEST_INVALID: { field: string };
   PRICE_TYPE_UNSUPPORTED: { type: string };
+  CONSOLE_NOT_BUILT: { dir: string };
+  CONSOLE_FILE_NOT_FOUND: { path: string };
 }
 
 /** Every code of {@link NodeErrorContexts}, for lookups at run time. */
@@ -110,6 +112,8 @@ export const NODE_ERROR_CODES = [
   'UPLOAD_RATE_LIMITED',
   'PRICE_REQUEST_INVALID',
   'PRICE_TYPE_UNSUPPORTED',
+  'CONSOLE_NOT_BUILT',
+  'CONSOLE_FILE_NOT_FOUND',
 ] as const satisfies readonly (keyof NodeErrorContexts)[];
 
 /** One of {@link NODE_ERROR_CODES}. */

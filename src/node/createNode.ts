@@ -24,6 +24,7 @@ import { programsRoutes } from './routes/programsRoutes.js';
 import { priceRoutes } from './routes/priceRoutes.js';
 import { pricingSettingsOf, type PricingSettings } from './pricing/pricingSettings.js';
 import { wsRoutes } from './events/wsRoutes.js';
+import { consoleRoutes } from './routes/consoleRoutes.js';
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
@@ -64,6 +65,8 @@ export interface NodeOptions {
   ws?: Partial<WsLimits>;
   /** The pricing aggregate served at aleph's ALEPH_AGGREGATE_ADDRESS (prices are zero: src/node/pricing). */
   pricing?: Partial<PricingSettings>;
+  /** The built web console served under /console/ (default: the package's dist/console). */
+  consoleDir?: string;
 }
 
 export interface RunningNode extends NodeContext {
@@ -139,6 +142,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   postsRoutes(app, node);
   programsRoutes(app, node);
   wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });
+  await consoleRoutes(app, opts.consoleDir);
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   uploadGc.start();

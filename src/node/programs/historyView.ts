@@ -24,6 +24,12 @@ export async function historyView(db: Db, programId: string): Promise<ProgramHis
     .where('program_id', '=', programId)
     .orderBy('id')
     .execute();
+  const approvals = await db
+    .selectFrom('program_approvals')
+    .select(['edition', 'checksum', 'address', 'message_hash', 'height'])
+    .where('program_id', '=', programId)
+    .orderBy('height')
+    .execute();
   const exists = await db.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
   if (!exists && refusals.length === 0) return null;
   return {
@@ -53,6 +59,7 @@ export async function historyView(db: Db, programId: string): Promise<ProgramHis
     })),
     pending: pending.map(pendingView),
     serving_reports: await servingHistory(db, programId),
+    approvals,
   };
 }
 

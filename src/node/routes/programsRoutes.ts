@@ -6,7 +6,13 @@ import type { NodeContext } from '../nodeContext.js';
 import { historyView } from '../programs/historyView.js';
 import { findProgram, preloadViews, programView } from '../programs/programView.js';
 import { pageOf } from './listPage.js';
-import { itemHashParamSchema, parseRequestPart, programsQuerySchema } from '../../protocol/index.js';
+import { DEFAULT_SUMMARIES_PER_PAGE, programSummaries } from '../programs/programSummaries.js';
+import {
+  itemHashParamSchema,
+  parseRequestPart,
+  programSummariesQuerySchema,
+  programsQuerySchema,
+} from '../../protocol/index.js';
 import { checksummed } from './formatMessage.js';
 
 const notFound = (id: string) =>
@@ -43,6 +49,13 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
       pagination_per_page: page.perPage,
       pagination_item: 'programs',
     };
+  });
+
+  // A static path: find-my-way matches it before `:id` (and "summaries" is no item hash anyway).
+  app.get('/api/v0/programs/summaries', async (req) => {
+    const q = parseRequestPart(programSummariesQuerySchema, req.query, 'query');
+    const page = pageOf(q, node.limits, DEFAULT_SUMMARIES_PER_PAGE);
+    return programSummaries(node.reads, { search: q.search, owners: checksummed(q.owners), page }, node.limits);
   });
 
   app.get('/api/v0/programs/:id', async (req) => {

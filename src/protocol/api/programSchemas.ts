@@ -150,6 +150,38 @@ export type ProgramState = z.infer<typeof programViewSchema>;
 export const programListSchema = z.object({ programs: z.array(programViewSchema) });
 export type ProgramList = z.infer<typeof programListSchema>;
 
+/**
+ * One row of `GET /api/v0/programs/summaries`: what a list of programs shows, read for a whole page in one query
+ * (the full view costs a governance and a serving lookup per program). `name` is the content's `metadata.name`, else
+ * the manifest's; `updated_time` the time of the edition in force.
+ */
+export const programSummarySchema = z.object({
+  id: hash,
+  name: z.string().nullable(),
+  owner: address,
+  status: z.enum(['live', 'forgotten']),
+  edition,
+  current_hash: hash,
+  checksum: checksum.nullable(),
+  governed: z.boolean(),
+  upgrade_policy: z.enum(['compatible', 'immutable']).nullable(),
+  persistent: z.boolean(),
+  created_height: height,
+  updated_height: height,
+  updated_time: z.number().nullable(),
+});
+export type ProgramSummary = z.infer<typeof programSummarySchema>;
+
+/** `GET /api/v0/programs/summaries`: one page of live programs, newest first, with aleph's page fields. */
+export const programSummaryPageSchema = z.object({
+  programs: z.array(programSummarySchema),
+  pagination_page: z.number().int().min(1),
+  pagination_total: z.number().int().min(0),
+  pagination_per_page: z.number().int().min(0),
+  pagination_item: z.literal('programs'),
+});
+export type ProgramSummaryPage = z.infer<typeof programSummaryPageSchema>;
+
 /** One edition in a program's history. */
 export const editionViewSchema = z.object({
   edition,
@@ -179,6 +211,16 @@ export const refusalViewSchema = z.object({
 });
 export type RefusedAttempt = z.infer<typeof refusalViewSchema>;
 
+/** A signed approval (`@multisig`) of a candidate checksum as one edition: it counts for that edition only. */
+export const approvalViewSchema = z.object({
+  edition,
+  checksum,
+  address,
+  message_hash: z.string(),
+  height,
+});
+export type ProgramApproval = z.infer<typeof approvalViewSchema>;
+
 /** `GET /api/v0/programs/{id}/history`: every edition, refused attempt, time-locked upgrade and serving report. */
 export const programHistorySchema = z.object({
   program_id: itemHashRef,
@@ -186,6 +228,8 @@ export const programHistorySchema = z.object({
   rejected: z.array(refusalViewSchema),
   pending: z.array(pendingUpgradeSchema),
   serving_reports: z.array(servingReportSchema),
+  /** Every approval signed for this program, oldest first (the console counts them against the threshold). */
+  approvals: z.array(approvalViewSchema),
 });
 export type ProgramHistory = z.infer<typeof programHistorySchema>;
 

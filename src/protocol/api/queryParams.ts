@@ -97,6 +97,23 @@ export const programsQuerySchema = z.object({
 });
 export type ProgramsQuery = z.infer<typeof programsQuerySchema>;
 
+/** Longest `search` of the programs' summaries. */
+export const MAX_PROGRAM_SEARCH_CHARS = 100;
+
+/**
+ * `GET /api/v0/programs/summaries`: the owners filter, a `search` (an id or hash prefix, a piece of the owner's
+ * address, or any text of the current content: its name, metadata, entrypoint) and pagination (default 50 a page).
+ */
+export const programSummariesQuerySchema = z.object({
+  owners: list(address).optional(),
+  search: text
+    .transform((s) => s.trim())
+    .pipe(z.string().max(MAX_PROGRAM_SEARCH_CHARS, `at most ${MAX_PROGRAM_SEARCH_CHARS} characters`))
+    .optional(),
+  ...paginationFields,
+});
+export type ProgramSummariesQuery = z.infer<typeof programSummariesQuerySchema>;
+
 /** A message or program named in a path (`/messages/{hash}`, `/programs/{id}`). */
 export const itemHashParamSchema = z
   .string()

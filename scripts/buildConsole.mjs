@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Bundles the web console (src/console, Preact) into dist/console: content-hashed assets under assets/ (cached
+// for good by the node) with a gzip beside each, and an index.html naming them (revalidated on every load).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const out = 'dist/console';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
+const result = await build({
+  entryPoints: { console: 'src/console/main.tsx' },
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  sourcemap: false,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  entryNames: '[name]-[hash]',
+  outdir: join(out, 'assets'),
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const files = Object.keys(result.metafile.outputs);
+const js = files.find((f) => f.endsWith('.js'));
+const css = files.find((f) => f.endsWith('.css'));
+for (const f of files) writeFileSync(`${f}.gz`, gzipSync(readFileSync(f), { level: 9 }));
+const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>aleph-ts console</title>
+${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
+<script type="module" src="/console/assets/${basename(js)}"></script>
+</head>
+<body>
+<div id="app"><p class="boot">Loading the console…</p></div>
+<noscript>The console needs JavaScript; the same data is at /api/v0/programs.</noscript>
+</body>
+</html>
+`;
+writeFileSync(join(out, 'index.html'), html);
+console.log(`console: ${files.map((f) => `${basename(f)} ${readFileSync(f).length} B`).join(', ')}`);

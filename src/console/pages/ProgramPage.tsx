@@ -1,0 +1,251 @@
+import { useEffect } from 'preact/hooks';
+import { programHistorySchema, programViewSchema, type ProgramState } from '../../protocol/api/programSchemas.js';
+import { getAnswer } from '../api.js';
+import {
+  AddressLink,
+  Failed,
+  Field,
+  isNotFound,
+  Loading,
+  MessageLink,
+  NotFound,
+  Placeholder,
+  When,
+} from '../components/bits.js';
+import { onLiveMessage, onLiveProgram } from '../live.js';
+import { useResource } from '../useResource.js';
+import { DryRunForm } from './DryRunForm.js';
+import { PendingUpgrades } from './PendingUpgrades.js';
+import { Timeline } from './Timeline.js';
+
+/**
+ * Refusals of a rejected message are on no stream (the message stream carries processed messages only), so the
+ * page also re-reads every few seconds while it is open.
+ */
+const FALLBACK_REFRESH_MS = 3000;
+
+/** The compute node's URL is not the core node's: the devnet's default, on the host the console came from. */
+const computeBase = () => `${location.protocol}//${location.hostname}:4020`;
+
+export function ProgramPage({ id }: { id: string }) {
+  const { resource, refresh, retry } = useResource(
+    async (signal) => {
+      const [view, history] = await Promise.all([
+        getAnswer(programViewSchema, `/api/v0/programs/${encodeURIComponent(id)}`, signal),
+        getAnswer(programHistorySchema, `/api/v0/programs/${encodeURIComponent(id)}/history`, signal),
+      ]);
+      return { view, history };
+    },
+    [id],
+  );
+  const programId = resource.state === 'ready' ? resource.data.view.id : id;
+  useEffect(() => {
+    const offP = onLiveProgram((e) => {
+      if (e.program_id === programId) refresh();
+    });
+    const offM = onLiveMessage(() => refresh());
+    const t = setInterval(() => {
+      if (document.visibilityState === 'visible') refresh();
+    }, FALLBACK_REFRESH_MS);
+    return () => {
+      offP();
+      offM();
+      clearInterval(t);
+    };
+  }, [programId, refresh]);
+
+  if (resource.state === 'loading') return <Loading what={`program ${id}`} />;
+  if (resource.state === 'failed') {
+    if (isNotFound(resource.failure))
+      return <NotFound what={`No program with the id or version hash ${id}.`} detail={resource.failure.message} />;
+    return <Failed what="the program" failure={resource.failure} retry={retry} />;
+  }
+  const { view, history } = resource.data;
+  const name = (view.content?.metadata as Record<string, unknown> | undefined)?.name;
+  return (
+    <>
+      <h1>
+        {typeof name === 'string' ? name : (view.manifest?.name ?? 'Program')}{' '}
+        <span class="muted mono small">{view.id}</span>
+      </h1>
+      <div class="grid">
+        <section class="card" aria-labelledby="sum-title">
+          <h2 id="sum-title">In force</h2>
+          <dl class="facts">
+            <Field label="URL to call">
+              <code data-testid="vm-url">{`${computeBase()}/vm/${view.id}/`}</code>
+            </Field>
+            <Field label="Status">{view.status}</Field>
+            <Field label="Edition in force">
+              <span data-testid="edition-in-force">{view.edition}</span>
+            </Field>
+            <Field label="Edition serving">
+              <Serving view={view} />
+            </Field>
+            <Field label="Checksum">
+              <span class="mono small">{view.checksum}</span>
+            </Field>
+            <Field label="Owner">
+              <AddressLink address={view.owner} />
+            </Field>
+            <Field label="Current message">
+              <MessageLink hash={view.current_hash} /> (height {view.updated_height})
+            </Field>
+            <Field label="Since">
+              <When t={view.version.time} /> ({view.version.cause_kind} by <AddressLink address={view.version.sender} />
+              )
+            </Field>
+            <Field label="Persistent">{view.content?.on.persistent ? 'yes' : 'no'}</Field>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="pol-title">
+          <h2 id="pol-title">Policy</h2>
+          {view.governed ? (
+            <dl class="facts">
+              <Field label="Upgrade policy">
+                <span data-testid="policy">{view.upgrade_policy}</span>
+              </Field>
+              <Field label="Constructor">
+                <code data-testid="annotation">{view.constructor?.annotation}</code>
+              </Field>
+              <Field label="AVM code">
+                <pre class="avm" data-testid="avm">
+                  {view.constructor?.avm}
+                </pre>
+              </Field>
+              {view.manifest?.imports.length ? (
+                <Field label="Imports">
+                  {view.manifest.imports.map((i) => (
+                    <span key={i} class="mono small">
+                      {i}{' '}
+                    </span>
+                  ))}
+                </Field>
+              ) : null}
+            </dl>
+          ) : (
+            <p data-testid="policy">Plain aleph program (no program.toml): aleph's rules only.</p>
+          )}
+        </section>
+      </div>
+      <PendingUpgrades view={view} history={history} />
+      {view.manifest ? <InterfaceView iface={view.manifest.interface} /> : null}
+      <Timeline history={history} />
+      <Placeholder title="Rollouts">
+        Rollout plans, their current step and the error rate per edition show here once the node reports rollouts (the
+        rollout issue). Until then an accepted edition serves all traffic as soon as it answers.
+      </Placeholder>
+      <Placeholder title="Requests and errors">
+        Live request and error rates come from the compute node, which does not publish them yet; its logs are at{' '}
+        <code>aleph program logs {view.id.slice(0, 8)}…</code>.
+      </Placeholder>
+      <DryRunForm programId={view.id} />
+      <ResolvedRefs view={view} />
+    </>
+  );
+}
+
+function Serving({ view }: { view: ProgramState }) {
+  const s = view.serving;
+  if (!s) return <span class="muted">no report from a compute node yet</span>;
+  return (
+    <span data-testid="edition-serving">
+      {s.edition ?? 'none'}
+      {s.failed_edition != null ? (
+        <span class="warn">
+          {' '}
+          — edition {s.failed_edition} failed to start: {s.reason}
+        </span>
+      ) : null}{' '}
+      <span class="muted">(reported at height {s.height})</span>
+    </span>
+  );
+}
+
+function InterfaceView({ iface }: { iface: NonNullable<ProgramState['manifest']>['interface'] }) {
+  const tables = [
+    ['Transitions', iface.transitions],
+    ['Async functions', iface.async_functions],
+    ['Functions', iface.functions],
+  ] as const;
+  const structs = [
+    ['Structs', iface.structs],
+    ['Records', iface.records],
+  ] as const;
+  const empty =
+    [...tables, ...structs].every(([, t]) => Object.keys(t).length === 0) && !Object.keys(iface.mappings).length;
+  return (
+    <section class="card" aria-labelledby="if-title">
+      <h2 id="if-title">Declared interface</h2>
+      {empty ? <p class="muted">None declared in program.toml: upgrades are not held to an interface.</p> : null}
+      <ul class="iface">
+        {tables.flatMap(([label, t]) =>
+          Object.entries(t).map(([n, f]) => (
+            <li key={`${label}${n}`}>
+              <span class="muted">{label.toLowerCase().replace(/s$/, '')}</span>{' '}
+              <code>
+                {n}({f.inputs.join(', ')})
+              </code>
+              {f.outputs.length ? (
+                <>
+                  {' '}
+                  → <code>{f.outputs.join(', ')}</code>
+                </>
+              ) : null}
+              {f.inline ? ' inline' : ''}
+              {f.source ? <span class="muted"> — logic fixed: {f.source}</span> : null}
+            </li>
+          )),
+        )}
+        {structs.flatMap(([label, t]) =>
+          Object.entries(t).map(([n, s]) => (
+            <li key={`${label}${n}`}>
+              <span class="muted">{label.toLowerCase().replace(/s$/, '')}</span> <code>{n}</code> {'{ '}
+              {s.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}
+              {' }'}
+            </li>
+          )),
+        )}
+        {Object.entries(iface.mappings).map(([n, m]) => (
+          <li key={`m${n}`}>
+            <span class="muted">mapping</span> <code>{n}</code>: {m.key} → {m.value}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ResolvedRefs({ view }: { view: ProgramState }) {
+  return (
+    <section class="card" aria-labelledby="refs-title">
+      <h2 id="refs-title">Resolved references</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Mount</th>
+            <th scope="col">Ref</th>
+            <th scope="col">File</th>
+            <th scope="col">Follows latest</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.resolved.map((r) => (
+            <tr key={`${r.kind}${r.mount}${r.ref}`}>
+              <td>{r.kind}</td>
+              <td>{r.mount ?? '—'}</td>
+              <td>
+                <MessageLink hash={r.ref} />
+              </td>
+              <td class="mono small" title={r.file_hash}>
+                {r.file_hash.slice(0, 16)}…
+              </td>
+              <td>{r.use_latest ? 'yes' : 'no'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

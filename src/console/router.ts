@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The console's pages, from its own URL (every page has one, so a link can be shared). */
+export type Route =
+  | { page: 'network' }
+  | { page: 'programs'; search: string; pageNo: number }
+  | { page: 'program'; id: string }
+  | { page: 'message'; hash: string }
+  | { page: 'address'; address: string }
+  | { page: 'not-found'; path: string };
+
+export const BASE = '/console';
+
+export function routeOf(pathname: string, search: string): Route {
+  const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const q = new URLSearchParams(search);
+  if (parts.length === 0) return { page: 'network' };
+  if (parts[0] === 'programs' && parts.length === 1)
+    return { page: 'programs', search: q.get('search') ?? '', pageNo: Math.max(1, Number(q.get('page')) || 1) };
+  if (parts.length === 2 && parts[0] === 'programs') return { page: 'program', id: parts[1]! };
+  if (parts.length === 2 && parts[0] === 'messages') return { page: 'message', hash: parts[1]! };
+  if (parts.length === 2 && parts[0] === 'addresses') return { page: 'address', address: parts[1]! };
+  return { page: 'not-found', path: pathname };
+}
+
+const listeners = new Set<() => void>();
+
+/** Goes to `href` (under /console) without a reload. */
+export function navigate(href: string, replace = false): void {
+  if (replace) history.replaceState(null, '', href);
+  else history.pushState(null, '', href);
+  for (const l of listeners) l();
+}
+
+export function useRoute(): Route {
+  const [loc, setLoc] = useState(() => location.pathname + location.search);
+  useEffect(() => {
+    const update = () => setLoc(location.pathname + location.search);
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  const url = new URL(loc, location.origin);
+  return routeOf(url.pathname, url.search);
+}
+
+/** Left clicks on console links navigate in place; modified clicks (new tab…) are the browser's. */
+export function interceptLinks(root: HTMLElement): void {
+  root.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.('a');
+    if (!a || a.target || a.origin !== location.origin || !a.pathname.startsWith(`${BASE}/`)) return;
+    e.preventDefault();
+    navigate(a.pathname + a.search);
+    window.scrollTo(0, 0);
+  });
+}
+
+export const programHref = (id: string) => `${BASE}/programs/${id}`;
+export const messageHref = (hash: string) => `${BASE}/messages/${hash}`;
+export const addressHref = (address: string) => `${BASE}/addresses/${address}`;

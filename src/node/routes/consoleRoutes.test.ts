@@ -1,0 +1,133 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createNode, type RunningNode } from '../createNode.js';
+
+/** A GET with the path sent byte for byte (fetch would normalize `..` away before the node ever saw it). */
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const SECRET = 'secret-outside-the-console-dir';
+const INDEX = '<!doctype html><title>console</title><div id="app"></div>';
+let root: string;
+let node: RunningNode;
+let bare: RunningNode;
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'aleph-console-'));
+  const dir = join(root, 'console');
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, 'index.html'), INDEX);
+  writeFileSync(join(dir, 'assets', 'console-ABC.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'assets', 'console-ABC.js.gz'), gzipSync('console.log(1)'));
+  writeFileSync(join(dir, 'assets', 'console-ABC.css'), 'body{}');
+  writeFileSync(join(dir, '.env'), SECRET);
+  writeFileSync(join(root, 'secret.txt'), SECRET);
+  node = await createNode({ home: join(root, 'node'), port: 0, signatureWorkers: 0, consoleDir: dir });
+  bare = await createNode({ home: join(root, 'bare'), port: 0, signatureWorkers: 0, consoleDir: join(root, 'none') });
+});
+after(async () => {
+  await node.close();
+  await bare.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the console under /console/', () => {
+  it('/ redirects to /console/, which is the page, revalidated on each load, with a same-origin CSP', async () => {
+    const home = await rawGet(node.url, '/');
+    assert.equal(home.status, 302);
+    assert.equal(home.headers.location, '/console/');
+    const page = await rawGet(node.url, '/console/');
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    assert.equal(page.body, INDEX);
+  });
+
+  it("serves the app at each page's own URL, and at an unknown console path with 404", async () => {
+    const id = 'a'.repeat(64);
+    for (const p of [
+      `/console/programs/${id}`,
+      `/console/messages/${id}`,
+      '/console/addresses/0xabc',
+      '/console/programs?search=x',
+    ]) {
+      const r = await rawGet(node.url, p);
+      assert.equal(r.status, 200, p);
+      assert.equal(r.body, INDEX, p);
+    }
+    const unknown = await rawGet(node.url, '/console/nowhere/at/all');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body, INDEX, 'the app renders its not-found page');
+  });
+
+  it('serves hashed assets with their content type, cached for good, gzipped when asked', async () => {
+    const js = await rawGet(node.url, '/console/assets/console-ABC.js');
+    assert.equal(js.status, 200);
+    assert.match(String(js.headers['content-type']), /javascript/);
+    assert.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(js.headers['x-content-type-options'], 'nosniff');
+    assert.equal(js.body, 'console.log(1)');
+    const css = await rawGet(node.url, '/console/assets/console-ABC.css');
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+    const gz = await rawGet(node.url, '/console/assets/console-ABC.js', { 'accept-encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+  });
+
+  it('answers a missing asset 404 CONSOLE_FILE_NOT_FOUND, never the page', async () => {
+    const r = await rawGet(node.url, '/console/assets/console-OLD.js');
+    assert.equal(r.status, 404);
+    assert.equal(JSON.parse(r.body).error_code, 'CONSOLE_FILE_NOT_FOUND');
+  });
+
+  it('never serves a file outside its directory, nor a dotfile, however the path is written', async () => {
+    const attacks = [
+      '/console/../secret.txt',
+      '/console/%2e%2e/secret.txt',
+      '/console/assets/..%2f..%2fsecret.txt',
+      '/console/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/console/..%5csecret.txt',
+      '/console/%252e%252e/secret.txt',
+      '/console/.env',
+      '/console/assets/../.env',
+      '/console/%00/../secret.txt',
+    ];
+    for (const p of attacks) {
+      const r = await rawGet(node.url, p);
+      assert.ok(!r.body.includes(SECRET), `${p} leaked the file (status ${r.status})`);
+      assert.ok(r.status !== 200 || r.body === INDEX, `${p} answered 200 with something else than the page`);
+    }
+    // And the node still answers.
+    assert.equal((await rawGet(node.url, '/api/v0/height')).status, 200);
+  });
+
+  it('without a build answers 503 CONSOLE_NOT_BUILT naming the command, and the API is unaffected', async () => {
+    const r = await rawGet(bare.url, '/console/programs');
+    assert.equal(r.status, 503);
+    const body = JSON.parse(r.body);
+    assert.equal(body.error_code, 'CONSOLE_NOT_BUILT');
+    assert.match(body.details.hint, /npm run build:console/);
+    assert.equal((await rawGet(bare.url, '/api/v0/height')).status, 200);
+  });
+});

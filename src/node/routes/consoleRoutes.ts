@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AlephError } from '../../errors.js';
+
+/**
+ * Where `npm run build:console` writes the console: dist/console/ of the package, three levels above this file
+ * whether it runs from src/node/routes/ (tsx) or dist/node/routes/ (compiled).
+ */
+export const DEFAULT_CONSOLE_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'console');
+
+/** The console's own pages: each has its URL, so a link can be shared; the browser app renders them. */
+const PAGES = ['/programs', '/programs/:id', '/messages/:hash', '/addresses/:address'];
+
+/** No script, style, font or connection leaves the node: the console ships everything it needs. */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function pageHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff');
+}
+
+/**
+ * The web console (issue 11) as static files under /console/: `/` redirects there; assets are content-hashed
+ * (cached for a year, immutable), the page itself is revalidated on every load; the console's page URLs and any
+ * other path under /console/ answer the app (404 for unknown paths, so the app's not-found page has the right
+ * status), except under /console/assets/, where a missing file is a 404 error, never the page. Paths are resolved by
+ * `send` inside `dir` only (`..`, encoded or not, never leaves it). Without a build the console answers 503
+ * CONSOLE_NOT_BUILT naming the command; the API never depends on it.
+ */
+export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
+  app.get('/', (_req, reply) => reply.redirect('/console/', 302));
+  const built = existsSync(join(dir, 'index.html'));
+  await app.register(
+    async (scope) => {
+      if (!built) {
+        const notBuilt = () => {
+          throw new AlephError('CONSOLE_NOT_BUILT', `the web console is not built (no ${join(dir, 'index.html')})`, {
+            hint: 'run `npm run build:console` (or `npm run setup`)',
+            details: { dir },
+          });
+        };
+        scope.get('/', notBuilt);
+        scope.get('/*', notBuilt);
+        return;
+      }
+      await scope.register(fastifyStatic, {
+        root: dir,
+        prefix: '/',
+        index: false,
+        wildcard: true,
+        preCompressed: true,
+        cacheControl: false,
+        dotfiles: 'deny',
+        setHeaders(res, path) {
+          res.header('x-content-type-options', 'nosniff');
+          if (path.includes(`${join(dir, 'assets')}`))
+            res.header('cache-control', 'public, max-age=31536000, immutable');
+          else res.header('cache-control', 'no-cache');
+        },
+      });
+      const page = (_req: unknown, reply: FastifyReply) => pageHeaders(reply).sendFile('index.html');
+      scope.get('/', page);
+      for (const p of PAGES) scope.get(p, page);
+      scope.setNotFoundHandler((req, reply) => {
+        const path = req.url.split('?')[0] ?? '';
+        if (path.startsWith('/console/assets/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+          throw new AlephError('CONSOLE_FILE_NOT_FOUND', `no console file ${path.slice(0, 200)}`, {
+            details: { path: path.slice(0, 200) },
+          });
+        }
+        return pageHeaders(reply.code(404)).sendFile('index.html');
+      });
+    },
+    { prefix: '/console' },
+  );
+}
