@@ -43,26 +43,41 @@ async function targetOf(config: ClientConfig, id: string, to: number | undefined
   const { editions, rollouts } = await getProgramHistory(config, { id });
   const aborted = new Set(rollouts.flatMap((r) => (r.status === 'aborted' && r.edition !== null ? [r.edition] : [])));
   const current = editions.at(-1)?.edition ?? 0;
-  const n = to ?? editions.map((e) => e.edition).filter((e) => e < current && !aborted.has(e)).at(-1);
+  const n =
+    to ??
+    editions
+      .map((e) => e.edition)
+      .filter((e) => e < current && !aborted.has(e))
+      .at(-1);
   if (n === undefined || !editions.some((e) => e.edition === n) || (to === undefined && n === current)) {
-    throw new AlephError('ROLLBACK_EDITION_UNKNOWN', `program ${id} has no edition ${n ?? '(earlier)'} to roll back to`, {
-      hint: 'see `aleph program history ID` for its editions',
-      details: { program_id: id, edition: n ?? -1 },
-    });
+    throw new AlephError(
+      'ROLLBACK_EDITION_UNKNOWN',
+      `program ${id} has no edition ${n ?? '(earlier)'} to roll back to`,
+      {
+        hint: 'see `aleph program history ID` for its editions',
+        details: { program_id: id, edition: n ?? -1 },
+      },
+    );
   }
   let target: EditionDetail;
   try {
     target = await getEdition(config, { id, edition: n });
   } catch (e) {
     if (isAlephError(e) && (e.details as { error_code?: string }).error_code === 'EDITION_NOT_FOUND')
-      throw new AlephError('ROLLBACK_EDITION_UNKNOWN', `program ${id} has no edition ${n}`, { details: { program_id: id, edition: n } });
+      throw new AlephError('ROLLBACK_EDITION_UNKNOWN', `program ${id} has no edition ${n}`, {
+        details: { program_id: id, edition: n },
+      });
     throw e;
   }
   if (target.aborted)
-    throw new AlephError('ROLLBACK_TARGET_ABORTED', `edition ${n} of ${id} was aborted during its rollout: it cannot be a rollback target`, {
-      hint: 'roll back to an edition that served (see `aleph program history ID`)',
-      details: { program_id: id, edition: n },
-    });
+    throw new AlephError(
+      'ROLLBACK_TARGET_ABORTED',
+      `edition ${n} of ${id} was aborted during its rollout: it cannot be a rollback target`,
+      {
+        hint: 'roll back to an edition that served (see `aleph program history ID`)',
+        details: { program_id: id, edition: n },
+      },
+    );
   return target;
 }
 
@@ -93,28 +108,42 @@ export async function rollbackProgram(
   const { replaces: _r, time: _t, ...base } = structuredClone(current.content);
   const content = byAmend ? null : { ...base, ...pickBehaviour(target.content) };
   const replacement = content
-    ? buildProgramReplacement({ sender: sender ?? now.owner, programId: id, content, channel: current.channel ?? config.channel })
+    ? buildProgramReplacement({
+        sender: sender ?? now.owner,
+        programId: id,
+        content,
+        channel: current.channel ?? config.channel,
+      })
     : null;
+  // An amend is the code STORE's owner's message: that address is its program_owner (what @admin checks).
+  const codeStore = byAmend ? await getLiveMessage(config, { hash: code.ref!, type: 'STORE' }) : null;
+  const storeOwner = codeStore ? String(codeStore.content.address ?? codeStore.sender) : undefined;
+  const dryRunSender = storeOwner ?? sender;
   const verdict = await dryRunProgram(config, {
     id,
     candidate: replacement
       ? { content: replacement.content as unknown as Record<string, unknown>, ...(sender ? { sender } : {}) }
-      : { code_hash: target.resolved_edition.code.file_hash, ...(sender ? { sender } : {}) },
+      : { code_hash: target.resolved_edition.code.file_hash, ...(dryRunSender ? { sender: dryRunSender } : {}) },
   });
   if (verdict.checksum !== null && verdict.checksum !== target.checksum) {
-    throw new AlephError('ROLLBACK_NOT_REPRODUCIBLE', `the rollback candidate's checksum ${verdict.checksum} is not edition ${target.edition}'s ${target.checksum}`, {
-      hint: 'a reference with use_latest moved since then: pin it, or replace the program with that content yourself',
-      details: { program_id: id, edition: target.edition, expected: target.checksum, got: verdict.checksum },
-    });
+    throw new AlephError(
+      'ROLLBACK_NOT_REPRODUCIBLE',
+      `the rollback candidate's checksum ${verdict.checksum} is not edition ${target.edition}'s ${target.checksum}`,
+      {
+        hint: 'a reference with use_latest moved since then: pin it, or replace the program with that content yourself',
+        details: { program_id: id, edition: target.edition, expected: target.checksum, got: verdict.checksum },
+      },
+    );
   }
   const kind = byAmend ? 'amend' : 'replacement';
   if (p.dryRun || verdict.verdict === 'refused') return { id, target, kind, verdict, published: null };
-  if (replacement) return { id, target, kind, verdict, published: await publishMessage(config, { message: replacement }) };
-  const codeStore = await getLiveMessage(config, { hash: code.ref!, type: 'STORE' });
+  if (replacement)
+    return { id, target, kind, verdict, published: await publishMessage(config, { message: replacement }) };
+  if (!codeStore) throw new AlephError('PROGRAM_INVALID', `program ${id} has no code reference`);
   const ref = typeof codeStore.content.ref === 'string' && codeStore.content.ref ? codeStore.content.ref : code.ref!;
   const message = buildStore({
     sender: sender!,
-    address: String(codeStore.content.address ?? codeStore.sender),
+    address: storeOwner!,
     itemHash: target.resolved_edition.code.file_hash,
     ref,
     channel: codeStore.channel ?? undefined,

@@ -60,7 +60,7 @@ export class RolloutRouting {
   percent(): number {
     if (this.aborted) return 0;
     const started = this.plan.started_time;
-    return started === null ? this.plan.plan.steps[0] ?? 100 : rolloutPercentAt(this.plan.plan, started, this.now());
+    return started === null ? (this.plan.plan.steps[0] ?? 100) : rolloutPercentAt(this.plan.plan, started, this.now());
   }
 
   /** Which edition serves this request; a pin to an edition not serving is refused (409) naming those that are. */
@@ -72,10 +72,14 @@ export class RolloutRouting {
       const n = /^\d{1,5}$/.test(s ?? '') ? Number(s) : NaN;
       if (n === this.candidate && !this.aborted) return 'candidate';
       if (n === this.previous) return 'previous';
-      throw new AlephError('COMPUTE_EDITION_NOT_SERVING', `edition ${String(s).slice(0, 20)} is not serving: ${serving.join(' and ')} ${serving.length > 1 ? 'are' : 'is'}`, {
-        hint: 'x-aleph-edition pins a request to an edition that serves now (see `aleph program rollout ID`)',
-        details: { program_id: this.plan.program_id, edition: String(s).slice(0, 20), serving },
-      });
+      throw new AlephError(
+        'COMPUTE_EDITION_NOT_SERVING',
+        `edition ${String(s).slice(0, 20)} is not serving: ${serving.join(' and ')} ${serving.length > 1 ? 'are' : 'is'}`,
+        {
+          hint: 'x-aleph-edition pins a request to an edition that serves now (see `aleph program rollout ID`)',
+          details: { program_id: this.plan.program_id, edition: String(s).slice(0, 20), serving },
+        },
+      );
     }
     const p = this.percent();
     if (p >= 100) return 'candidate';

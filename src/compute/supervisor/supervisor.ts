@@ -125,12 +125,20 @@ export class Supervisor {
   }
 
   private abortLocally(s: ProgramState, a: RolloutAbort): void {
-    this.logs.add(s.view.id, a.edition, 'system', `rollout aborted: ${a.reason}; every request goes back to the previous edition`);
+    this.logs.add(
+      s.view.id,
+      a.edition,
+      'system',
+      `rollout aborted: ${a.reason}; every request goes back to the previous edition`,
+    );
     void this.reporter?.abort?.(a);
   }
 
   /** The previous edition's instance during a rollout, started again if it stopped; null when there is none. */
-  private previousOf(s: ProgramState, pick: 'candidate' | 'previous' | null | undefined): ProgramState['previous'] | undefined {
+  private previousOf(
+    s: ProgramState,
+    pick: 'candidate' | 'previous' | null | undefined,
+  ): ProgramState['previous'] | undefined {
     if (!s.rollout || (pick !== 'previous' && !s.rollout.aborted)) return undefined;
     return s.previous;
   }
@@ -384,7 +392,12 @@ export class Supervisor {
     if (plan?.status === 'active' && plan.edition === view.edition && old.view.edition < view.edition) {
       s.previous = old;
       s.rollout = new RolloutRouting(plan, view.edition, old.view.edition);
-      this.logs.add(view.id, view.edition, 'system', `rollout: edition ${view.edition} serves ${s.rollout.percent()} %, edition ${old.view.edition} the rest`);
+      this.logs.add(
+        view.id,
+        view.edition,
+        'system',
+        `rollout: edition ${view.edition} serves ${s.rollout.percent()} %, edition ${old.view.edition} the rest`,
+      );
     } else void old.drain().then(() => this.dropVolumes(view.id, s.view));
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) {

@@ -26,7 +26,8 @@ function invalid(e: { issues: Array<{ path: PropertyKey[]; message: string }> },
 
 async function liveProgram(ctx: ApplyContext, id: string) {
   const p = await ctx.db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
-  if (p?.status !== 'live') throw new AlephError('PROGRAM_NOT_FOUND', `no live program ${id}`, { details: { program_id: id } });
+  if (p?.status !== 'live')
+    throw new AlephError('PROGRAM_NOT_FOUND', `no live program ${id}`, { details: { program_id: id } });
   return p;
 }
 
@@ -44,9 +45,13 @@ export async function recordRolloutPlan(ctx: ApplyContext): Promise<void> {
   if (!parsed.success) throw invalid(parsed.error, 'rollout');
   const program = await liveProgram(ctx, parsed.data.program_id);
   if (!sameAddress(program.owner, ctx.msg.content.address)) {
-    throw new AlephError('ROLLOUT_NOT_OWNER', `only the owner ${program.owner} (or a delegate) may plan a rollout of ${program.id}`, {
-      details: { program_id: program.id, owner: program.owner, address: ctx.msg.content.address },
-    });
+    throw new AlephError(
+      'ROLLOUT_NOT_OWNER',
+      `only the owner ${program.owner} (or a delegate) may plan a rollout of ${program.id}`,
+      {
+        details: { program_id: program.id, owner: program.owner, address: ctx.msg.content.address },
+      },
+    );
   }
   await ctx.db
     .insertInto('program_rollouts')
@@ -56,7 +61,8 @@ export async function recordRolloutPlan(ctx: ApplyContext): Promise<void> {
       plan: JSON.stringify(plan),
       planned_by: toChecksumAddress(ctx.msg.content.address),
       message_hash: ctx.msg.envelope.item_hash,
-      height: ctx.block.height,
+      // Processing order, not block height: several messages may share a block, and the plan must precede its edition.
+      height: ctx.height,
       time: ctx.block.time,
       ended_kind: null,
       ended_by: null,
@@ -85,24 +91,36 @@ export async function endRollout(ctx: ApplyContext, kind: 'promoted' | 'aborted'
   const isOwner = sameAddress(program.owner, ctx.msg.content.address);
   const sender = toChecksumAddress(ctx.msg.sender);
   if (kind === 'promoted' && !isOwner) {
-    throw new AlephError('ROLLOUT_NOT_OWNER', `only the owner ${program.owner} (or a delegate) may promote a rollout of ${program.id}`, {
-      details: { program_id: program.id, owner: program.owner, address: ctx.msg.content.address },
-    });
+    throw new AlephError(
+      'ROLLOUT_NOT_OWNER',
+      `only the owner ${program.owner} (or a delegate) may promote a rollout of ${program.id}`,
+      {
+        details: { program_id: program.id, owner: program.owner, address: ctx.msg.content.address },
+      },
+    );
   }
   // A compute node signs with its own key: the sender itself must be trusted, a delegate of it is not.
   if (kind === 'aborted' && !isOwner && !(await trustedCompute(ctx.db)).includes(sender)) {
-    throw new AlephError('ROLLOUT_ABORT_NOT_AUTHORIZED', `${sender} is neither the owner of ${program.id} nor a compute node this network trusts`, {
-      hint: 'an abort is signed by the program owner (`aleph program rollout ID --abort`) or by a trusted compute node',
-      details: { program_id: program.id, sender, owner: program.owner },
-    });
+    throw new AlephError(
+      'ROLLOUT_ABORT_NOT_AUTHORIZED',
+      `${sender} is neither the owner of ${program.id} nor a compute node this network trusts`,
+      {
+        hint: 'an abort is signed by the program owner (`aleph program rollout ID --abort`) or by a trusted compute node',
+        details: { program_id: program.id, sender, owner: program.owner },
+      },
+    );
   }
   const rollouts = await rolloutsOf(ctx.db, program.id, ctx.block.time);
   const r = rollouts.filter((x) => x.edition === c.edition).at(-1);
   if (!r || r.status !== 'active') {
-    throw new AlephError('ROLLOUT_NOT_ACTIVE', `edition ${c.edition} of ${program.id} has no active rollout${r ? ` (it is ${r.status})` : ''}`, {
-      hint: 'see `aleph program rollout ID`',
-      details: { program_id: program.id, edition: c.edition, status: r?.status ?? null },
-    });
+    throw new AlephError(
+      'ROLLOUT_NOT_ACTIVE',
+      `edition ${c.edition} of ${program.id} has no active rollout${r ? ` (it is ${r.status})` : ''}`,
+      {
+        hint: 'see `aleph program rollout ID`',
+        details: { program_id: program.id, edition: c.edition, status: r?.status ?? null },
+      },
+    );
   }
   const row = await ctx.db
     .selectFrom('program_rollouts')
@@ -110,9 +128,10 @@ export async function endRollout(ctx: ApplyContext, kind: 'promoted' | 'aborted'
     .where('program_id', '=', program.id)
     .where('message_hash', '=', r.message_hash)
     .executeTakeFirstOrThrow();
-  const stats = c.requests !== undefined || c.errors !== undefined || c.error_rate !== undefined
-    ? JSON.stringify({ requests: c.requests, errors: c.errors, error_rate: c.error_rate })
-    : null;
+  const stats =
+    c.requests !== undefined || c.errors !== undefined || c.error_rate !== undefined
+      ? JSON.stringify({ requests: c.requests, errors: c.errors, error_rate: c.error_rate })
+      : null;
   await ctx.db
     .updateTable('program_rollouts')
     .set({

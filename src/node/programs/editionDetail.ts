@@ -22,7 +22,11 @@ export async function editionDetail(db: Db, programId: string, edition: number):
     });
   const byProgram = editions.filter((x) => x.edition <= edition && x.causeKind !== 'amend').at(-1);
   const msg = byProgram
-    ? await db.selectFrom('messages').select('content').where('item_hash', '=', byProgram.messageHash).executeTakeFirst()
+    ? await db
+        .selectFrom('messages')
+        .select('content')
+        .where('item_hash', '=', byProgram.messageHash)
+        .executeTakeFirst()
     : undefined;
   const content = parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING);
   return {

@@ -1,9 +1,4 @@
-import {
-  rolloutPercentAt,
-  type RolloutEvent,
-  type RolloutPlan,
-  type RolloutView,
-} from '../../protocol/index.js';
+import { rolloutPercentAt, type RolloutEvent, type RolloutPlan, type RolloutView } from '../../protocol/index.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramRolloutsTable } from '../store/tables.js';
 
@@ -39,7 +34,8 @@ function endedView(r: RolloutRow): RolloutView['ended'] {
 
 /** The sentence history shows for an end: `edition 2 aborted: error rate 0.31 > 0.02 after 50 requests (by 0x…)`. */
 function endSummary(edition: number, plan: RolloutPlan, e: NonNullable<RolloutView['ended']>): string {
-  if (e.kind === 'promoted') return `edition ${edition} promoted${e.by ? ` by ${e.by}` : ''}: ${e.reason ?? 'serves all requests'}`;
+  if (e.kind === 'promoted')
+    return `edition ${edition} promoted${e.by ? ` by ${e.by}` : ''}: ${e.reason ?? 'serves all requests'}`;
   const why =
     e.error_rate !== null && e.requests !== null
       ? `error rate ${Number(e.error_rate.toFixed(4))} > ${plan.max_error_rate} after ${e.requests} requests`
@@ -51,7 +47,13 @@ function endSummary(edition: number, plan: RolloutPlan, e: NonNullable<RolloutVi
  * One plan as of `now`: bound to `bound` (the first edition after it, when it has the plan's checksum and no later
  * plan came first), and ended by its row, by a later edition taking over, or by the schedule reaching 100 %.
  */
-function viewOf(r: RolloutRow, bound: (EditionRow & { startedTime: number }) | null, status0: 'planned' | 'void' | null, later: EditionRow | null, now: number): RolloutView {
+function viewOf(
+  r: RolloutRow,
+  bound: (EditionRow & { startedTime: number }) | null,
+  status0: 'planned' | 'void' | null,
+  later: EditionRow | null,
+  now: number,
+): RolloutView {
   const plan = JSON.parse(r.plan) as RolloutPlan;
   const events: RolloutEvent[] = [
     {
@@ -73,13 +75,42 @@ function viewOf(r: RolloutRow, bound: (EditionRow & { startedTime: number }) | n
     events,
   };
   if (!bound)
-    return { ...base, status: status0 ?? 'void', edition: null, previous_edition: null, started_time: null, started_height: null, percent: 0, ended: null };
+    return {
+      ...base,
+      status: status0 ?? 'void',
+      edition: null,
+      previous_edition: null,
+      started_time: null,
+      started_height: null,
+      percent: 0,
+      ended: null,
+    };
   const scheduleEnd = bound.startedTime + (plan.steps.length - 1) * plan.step_seconds;
   let ended = endedView(r);
-  if (!ended && later && later.height > bound.height)
-    ended = { kind: 'promoted', by: null, reason: `edition ${later.edition} took over`, requests: null, errors: null, error_rate: null, message_hash: later.message_hash, time: later.block_time ?? later.time, height: later.height };
+  if (!ended && later)
+    ended = {
+      kind: 'promoted',
+      by: null,
+      reason: `edition ${later.edition} took over`,
+      requests: null,
+      errors: null,
+      error_rate: null,
+      message_hash: later.message_hash,
+      time: later.block_time ?? later.time,
+      height: later.height,
+    };
   if (!ended && now >= scheduleEnd)
-    ended = { kind: 'promoted', by: null, reason: 'the schedule reached 100 %', requests: null, errors: null, error_rate: null, message_hash: null, time: scheduleEnd, height: null };
+    ended = {
+      kind: 'promoted',
+      by: null,
+      reason: 'the schedule reached 100 %',
+      requests: null,
+      errors: null,
+      error_rate: null,
+      message_hash: null,
+      time: scheduleEnd,
+      height: null,
+    };
   const until = ended ? Math.min(ended.time, now) : now;
   events.push({
     kind: 'started',
@@ -93,10 +124,26 @@ function viewOf(r: RolloutRow, bound: (EditionRow & { startedTime: number }) | n
   for (let k = 1; k < plan.steps.length; k++) {
     const at = bound.startedTime + k * plan.step_seconds;
     if (at > until) break;
-    events.push({ kind: 'step', time: at, height: null, percent: plan.steps[k] ?? null, by: null, message_hash: null, summary: `edition ${bound.edition} serves ${pct(plan.steps[k] ?? 100)}` });
+    events.push({
+      kind: 'step',
+      time: at,
+      height: null,
+      percent: plan.steps[k] ?? null,
+      by: null,
+      message_hash: null,
+      summary: `edition ${bound.edition} serves ${pct(plan.steps[k] ?? 100)}`,
+    });
   }
   if (ended)
-    events.push({ kind: ended.kind, time: ended.time, height: ended.height, percent: ended.kind === 'aborted' ? 0 : 100, by: ended.by, message_hash: ended.message_hash, summary: endSummary(bound.edition, plan, ended) });
+    events.push({
+      kind: ended.kind,
+      time: ended.time,
+      height: ended.height,
+      percent: ended.kind === 'aborted' ? 0 : 100,
+      by: ended.by,
+      message_hash: ended.message_hash,
+      summary: endSummary(bound.edition, plan, ended),
+    });
   return {
     ...base,
     status: ended ? ended.kind : 'active',
@@ -118,7 +165,12 @@ function viewOf(r: RolloutRow, bound: (EditionRow & { startedTime: number }) | n
  * const [latest] = (await rolloutsOf(db, id, Date.now() / 1000)).slice(-1);
  */
 export async function rolloutsOf(db: Db, programId: string, now: number): Promise<RolloutView[]> {
-  const rows = await db.selectFrom('program_rollouts').selectAll().where('program_id', '=', programId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('program_rollouts')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .orderBy('id')
+    .execute();
   if (rows.length === 0) return [];
   const editions = await db
     .selectFrom('program_editions')
@@ -130,15 +182,18 @@ export async function rolloutsOf(db: Db, programId: string, now: number): Promis
       'program_editions.message_hash',
       'program_editions.time',
       'messages.block_time',
+      'messages.height as order',
     ])
     .where('program_editions.program_id', '=', programId)
     .orderBy('program_editions.edition')
     .execute();
   return rows.map((r, i) => {
     const nextPlan = rows[i + 1];
-    const e = editions.find((x) => x.height > r.height);
+    // Processing order decides which edition came after the plan: several messages may share one block height.
+    const e = editions.find((x) => (x.order ?? x.height) > r.height);
     if (!e) return viewOf(r, null, nextPlan ? 'void' : 'planned', null, now);
-    if ((nextPlan && nextPlan.height < e.height) || e.checksum !== r.checksum || e.edition === 0) return viewOf(r, null, 'void', null, now);
+    if ((nextPlan && nextPlan.height < (e.order ?? e.height)) || e.checksum !== r.checksum || e.edition === 0)
+      return viewOf(r, null, 'void', null, now);
     const later = editions.find((x) => x.edition > e.edition) ?? null;
     return viewOf(r, { ...e, startedTime: e.block_time ?? e.time }, null, later, now);
   });

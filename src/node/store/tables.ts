@@ -184,6 +184,7 @@ export interface ProgramRolloutsTable {
   plan: string;
   planned_by: string;
   message_hash: string;
+  /** Processing order of the plan (messages.height): it binds to the first edition processed after it. */
   height: number;
   /** Block time of the plan's acceptance. */
   time: number;

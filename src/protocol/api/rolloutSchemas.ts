@@ -55,10 +55,14 @@ export function checkRolloutPlan(putative: unknown): RolloutPlan {
   const o = putative && typeof putative === 'object' ? (putative as Record<string, unknown>) : {};
   const canary = o.canary;
   if (typeof canary !== 'number' || !Number.isFinite(canary) || canary <= 0 || canary > 100) {
-    throw new AlephError('ROLLOUT_CANARY_INVALID', `the canary must be a percentage in (0, 100], not ${String(canary)}`, {
-      hint: 'e.g. --canary 10: the new edition first serves 10 % of requests',
-      details: { field: 'canary' },
-    });
+    throw new AlephError(
+      'ROLLOUT_CANARY_INVALID',
+      `the canary must be a percentage in (0, 100], not ${String(canary)}`,
+      {
+        hint: 'e.g. --canary 10: the new edition first serves 10 % of requests',
+        details: { field: 'canary' },
+      },
+    );
   }
   const given = Array.isArray(o.steps) && o.steps.length > 0 ? (o.steps as unknown[]) : [canary];
   const steps = given[0] === canary ? [...given] : [canary, ...given];
@@ -74,7 +78,13 @@ export function checkRolloutPlan(putative: unknown): RolloutPlan {
       );
     }
   }
-  const r = rolloutPlanSchema.safeParse({ ...o, canary, steps });
+  const r = rolloutPlanSchema.safeParse({
+    canary,
+    steps,
+    step_seconds: o.step_seconds,
+    max_error_rate: o.max_error_rate,
+    min_requests: o.min_requests,
+  });
   if (!r.success) {
     const issue = r.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(plan)';
