@@ -11,6 +11,8 @@ import { planRollout } from '../client/actions/rollout.js';
 import { updateProgramCode } from '../client/actions/updateProgramCode.js';
 import { uploadFile } from '../client/actions/uploadFile.js';
 import { prepareCode } from '../client/code/prepareCode.js';
+import type { LocalAlephAccount } from '../client/accounts/account.js';
+import { runCli } from '../cli/testing/runCli.js';
 import { useTestDevnet } from './testing/testDevnet.js';
 
 const answer = (body: string, status = 200) =>
@@ -148,5 +150,63 @@ describe('rollouts through a devnet', () => {
     )
       await new Promise((ok) => setTimeout(ok, 50));
     assert.equal(pinned, 409);
+  });
+
+  it('the CLI: bad plans refused before anything is signed, rollout shown and aborted, history, rollback', async () => {
+    const id = await deploy('c1');
+    const key = (t.config.account as LocalAlephAccount).privateKey;
+    const cli = (args: string[]) =>
+      runCli(args, { apiUrl: t.devnet.apiUrl, env: { ALEPH_COMPUTE_URL: t.devnet.computeUrl ?? undefined } });
+    const v2 = t.codeDir({ 'main.js': answer('c2') });
+    for (const [opts, code] of [
+      [['--canary', '0'], 'ROLLOUT_CANARY_INVALID'],
+      [['--canary', '101'], 'ROLLOUT_CANARY_INVALID'],
+      [['--canary', '10', '--steps', '10,5,100'], 'ROLLOUT_STEPS_INVALID'],
+    ] as const) {
+      const r = await cli(['program', 'upgrade', id, v2, ...opts, '--private-key', key]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, new RegExp(code), r.stderr);
+    }
+    // A plain program can never become governed: the policy refuses, so no plan is published either.
+    const governed = t.codeDir({ 'main.js': answer('c2'), 'program.toml': `constructor = '@noupgrade'\n` });
+    const refused = await cli(['program', 'upgrade', id, governed, '--canary', '10', '--private-key', key]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /ROLLOUT_UPGRADE_REFUSED/, refused.stderr);
+    const untouched = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}/history`)).json()) as any;
+    assert.deepEqual([untouched.editions.length, untouched.rollouts.length], [1, 0], 'nothing changed');
+
+    const up = await cli([
+      'program',
+      'update',
+      id,
+      v2,
+      '--canary',
+      '20',
+      '--step-seconds',
+      '3600',
+      '--private-key',
+      key,
+    ]);
+    assert.equal(up.code, 0, up.stderr);
+    const shown = await cli(['program', 'rollout', id]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^Status:\s+active$/m);
+    assert.match(shown.stdout, /20 → 100 %, every 3600 s/);
+    const abort = await cli(['program', 'rollout', id, '--abort', '--reason', 'manual check', '--private-key', key]);
+    assert.equal(abort.code, 0, abort.stderr);
+    assert.match(abort.stdout, /^edition 1 aborted: manual check \(by 0x/m);
+    const hist = await cli(['program', 'history', id]);
+    assert.match(hist.stdout, /Rollouts:[\s\S]*edition 1 started serving 20 %[\s\S]*edition 1 aborted: manual check/);
+
+    const toAborted = await cli(['program', 'rollback', id, '--to', '1', '--private-key', key]);
+    assert.match(toAborted.stderr, /ROLLBACK_TARGET_ABORTED/);
+    const dry = await cli(['program', 'rollback', id, '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(JSON.parse(dry.stdout).verdict.verdict, 'accepted');
+    const back = await cli(['program', 'rollback', id, '--private-key', key, '--json']);
+    assert.equal(back.code, 0, back.stderr);
+    const h = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}/history`)).json()) as any;
+    assert.equal(h.editions.at(-1).edition, 2, 'a rollback is a new edition: numbers are never reused');
+    assert.equal(h.editions.at(-1).checksum, h.editions[0].checksum);
   });
 });

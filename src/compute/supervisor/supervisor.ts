@@ -16,6 +16,7 @@ export interface SandboxSettings {
 }
 import type { ProgramLogs } from './programLogs.js';
 import { RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
+import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
 
 interface ProgramState {
@@ -483,6 +484,23 @@ export class Supervisor {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /** What this node counted for the program's running rollout (`GET /control/machine/{id}/rollout`). */
+  rolloutCounts(programId: string): ComputeRollout {
+    const r = this.states.get(programId)?.rollout;
+    return {
+      program_id: programId,
+      rollout: r
+        ? {
+            candidate: r.candidate,
+            previous: r.previous,
+            percent: r.percent(),
+            aborted: r.aborted,
+            editions: r.stats(),
+          }
+        : null,
+    };
   }
 
   /** The instance now serving the program, if any (benchmarks compare it with the routed path). */

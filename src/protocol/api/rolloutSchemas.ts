@@ -154,3 +154,21 @@ export type RolloutView = z.infer<typeof rolloutViewSchema>;
 /** `GET /api/v0/programs/{id}/rollout`: the latest rollout of the program, or null. */
 export const rolloutAnswerSchema = z.object({ program_id: hex64, rollout: rolloutViewSchema.nullable() });
 export type RolloutAnswer = z.infer<typeof rolloutAnswerSchema>;
+
+/**
+ * `GET /control/machine/{id}/rollout` on a compute node: what this compute node counted for the program's running
+ * rollout (requests and failures per edition, the candidate's share now); `rollout: null` when none runs here.
+ */
+export const computeRolloutSchema = z.object({
+  program_id: hex64,
+  rollout: z
+    .object({
+      candidate: edition,
+      previous: edition,
+      percent: z.number(),
+      aborted: z.boolean(),
+      editions: z.array(z.object({ edition, requests: z.number().int(), errors: z.number().int() })),
+    })
+    .nullable(),
+});
+export type ComputeRollout = z.infer<typeof computeRolloutSchema>;

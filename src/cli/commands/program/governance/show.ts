@@ -120,6 +120,14 @@ export function registerHistory(program: Command): void {
           reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]),
         );
       }
+      const rollouts = h.rollouts ?? [];
+      if (rollouts.length) {
+        process.stdout.write('\nRollouts:\n');
+        printTable(
+          ['WHEN', 'HEIGHT', 'EDITION', 'BY', 'EVENT'],
+          rollouts.flatMap((r) => r.events.map((e) => [isoTime(e.time), e.height, r.edition, e.by, e.summary])),
+        );
+      }
       const pending = h.pending;
       if (pending.length) {
         process.stdout.write('\nTime-locked upgrades:\n');
