@@ -150,6 +150,12 @@ describe('rollouts through a devnet', () => {
     )
       await new Promise((ok) => setTimeout(ok, 50));
     assert.equal(pinned, 409);
+    // A compute node that starts afresh after the abort serves the previous edition, never the aborted one.
+    await t.restart();
+    for (let i = 0; i < 20; i++) {
+      const again = await editionOf(id);
+      assert.deepEqual([again.status, again.edition, again.body], [200, '0', 'ok'], 'after a restart too');
+    }
   });
 
   it('the CLI: bad plans refused before anything is signed, rollout shown and aborted, history, rollback', async () => {

@@ -32,6 +32,8 @@ interface ProgramState {
   /** During a rollout (DESIGN §9): the split, and the previous edition's instance kept beside `instance`. */
   rollout: RolloutRouting | null;
   previous: Instance | null;
+  /** What `previous` runs, kept to start it again (an idle stop, a crash, or a restart after an abort). */
+  previousView: ProgramView | null;
   previousStarting: Promise<Instance> | null;
 }
 
@@ -102,6 +104,7 @@ export class Supervisor {
           reported: null,
           rollout: null,
           previous: null,
+          previousView: null,
           previousStarting: null,
         }),
       );
@@ -144,6 +147,22 @@ export class Supervisor {
     return s.previous;
   }
 
+  /**
+   * A view naming an edition whose rollout was aborted, with nothing of the rollout kept here (this node restarted,
+   * or first saw the program then): the previous edition serves, fetched from the core node; the aborted one never.
+   */
+  private async restoreAborted(s: ProgramState): Promise<void> {
+    const plan = s.view.rollout;
+    if (s.rollout || plan?.status !== 'aborted' || plan.edition !== s.view.edition || plan.previous_edition === null)
+      return;
+    const prev = await this.api.edition(s.view.id, plan.previous_edition, s.view.owner);
+    if (!prev || s.rollout || s.view.edition !== plan.edition) return;
+    const r = new RolloutRouting(plan, plan.edition, plan.previous_edition);
+    r.aborted = true;
+    s.rollout = r;
+    s.previousView = prev;
+  }
+
   private async acquirePrevious(s: ProgramState): Promise<Instance> {
     for (;;) {
       const inst = s.previous;
@@ -151,7 +170,7 @@ export class Supervisor {
         inst.enter();
         return inst;
       }
-      const view = inst?.view;
+      const view = inst?.view ?? s.previousView;
       if (!view) throw notFound(s.view.id);
       s.previousStarting ??= this.start(s, view).finally(() => {
         s.previousStarting = null;
@@ -184,6 +203,7 @@ export class Supervisor {
   /** An instance of the program's current version with this request counted in flight; call `release` after. */
   async acquire(view: ProgramView, pick?: 'candidate' | 'previous' | null): Promise<Instance> {
     const s = this.states.get(view.id) ?? this.remember(view);
+    await this.restoreAborted(s);
     if (this.previousOf(s, pick) !== undefined && s.view.status === 'live') return this.acquirePrevious(s);
     for (;;) {
       if (s.view.status !== 'live') throw notFound(view.id);
@@ -343,6 +363,7 @@ export class Supervisor {
       const prev = s.previous;
       s.instance = null;
       s.previous = null;
+      s.previousView = null;
       s.rollout = null;
       if (prev) void prev.drain();
       if (old) await old.drain();
@@ -357,6 +378,14 @@ export class Supervisor {
     if (s.starting) await s.starting.catch(() => {});
     this.remember(view);
     this.syncRollout(s, view);
+    // An abort recorded while this node ran the aborted edition alone: stop it; the next request restores the previous.
+    if (!s.rollout && view.rollout?.status === 'aborted' && view.rollout.edition === view.edition) {
+      const bad = s.instance;
+      s.instance = null;
+      if (bad) await bad.drain();
+      if (view.persistent) this.ensureRunning(s);
+      return;
+    }
     const old = s.instance;
     if (!old?.alive) {
       await this.dropVolumes(view.id, view);
@@ -392,6 +421,7 @@ export class Supervisor {
     const plan = view.rollout;
     if (plan?.status === 'active' && plan.edition === view.edition && old.view.edition < view.edition) {
       s.previous = old;
+      s.previousView = old.view;
       s.rollout = new RolloutRouting(plan, view.edition, old.view.edition);
       this.logs.add(
         view.id,
@@ -431,6 +461,7 @@ export class Supervisor {
     const prev = s.previous;
     s.rollout = null;
     s.previous = null;
+    s.previousView = null;
     if (r.aborted && prev?.alive) {
       const cand = s.instance;
       s.instance = prev;

@@ -1,8 +1,43 @@
 import { AlephError } from '../../errors.js';
 import { MAX_JSON_DEPTH_CEILING, parseJsonWithin, type EditionDetail } from '../../protocol/index.js';
-import { listEditions } from '../governance/editionRecords.js';
+import { listEditions, type EditionRecord } from '../governance/editionRecords.js';
 import type { Db } from '../store/queries.js';
 import { abortedEditions } from './rolloutView.js';
+
+/** The edition's references with the file each resolved to (what the compute node runs an earlier edition from). */
+function refsOf(e: EditionRecord): EditionDetail['resolved'] {
+  const use = (target: 'code' | 'runtime' | 'volume', mount?: string) =>
+    e.references.find((r) => r.target === target && (mount === undefined || r.mount === mount));
+  const ref = (kind: 'code' | 'runtime', fileHash: string) => {
+    const u = use(kind);
+    return {
+      kind,
+      mount: null,
+      ref: u?.ref ?? '',
+      version: null,
+      file_hash: fileHash,
+      use_latest: u?.use_latest ?? false,
+    };
+  };
+  return [
+    ref('code', e.resolved.code.file_hash),
+    ref('runtime', e.resolved.runtime.file_hash),
+    ...e.resolved.volumes.flatMap((v) => {
+      if (v.file_hash === undefined) return [];
+      const u = use('volume', v.mount);
+      return [
+        {
+          kind: 'volume' as const,
+          mount: v.mount,
+          ref: u?.ref ?? '',
+          version: null,
+          file_hash: v.file_hash,
+          use_latest: u?.use_latest ?? false,
+        },
+      ];
+    }),
+  ];
+}
 
 /**
  * `GET /api/v0/programs/{id}/editions/{n}`: what `aleph program rollback --to n` reproduces: the edition's resolved
@@ -42,6 +77,7 @@ export async function editionDetail(db: Db, programId: string, edition: number):
     changes: e.changes,
     upgrade_policy: e.manifest?.upgrade_policy ?? null,
     resolved_edition: e.resolved as unknown as EditionDetail['resolved_edition'],
+    resolved: refsOf(e),
     content: content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
     aborted: (await abortedEditions(db, programId)).has(edition),
   };

@@ -175,6 +175,8 @@ export type ProgramEdition = z.infer<typeof editionViewSchema>;
 export const editionDetailSchema = editionViewSchema.extend({
   program_id: hash,
   resolved_edition: resolvedEditionSchema,
+  /** The edition's references as the program view lists them: what a compute node runs it from. */
+  resolved: z.array(resolvedRefSchema),
   content: jsonObject,
   aborted: z.boolean(),
 });
