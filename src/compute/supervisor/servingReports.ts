@@ -91,8 +91,6 @@ export class ServingReporter {
       body: JSON.stringify({ message: { ...unsigned, signature }, sync: true }),
     });
     if (!res.ok)
-      throw new Error(
-        `the core node refused a ${type} POST (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`,
-      );
+      throw new Error(`the core node refused a ${type} POST (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
   }
 }

@@ -112,7 +112,7 @@ export async function endRollout(ctx: ApplyContext, kind: 'promoted' | 'aborted'
   }
   const rollouts = await rolloutsOf(ctx.db, program.id, ctx.block.time);
   const r = rollouts.filter((x) => x.edition === c.edition).at(-1);
-  if (!r || r.status !== 'active') {
+  if (r?.status !== 'active') {
     throw new AlephError(
       'ROLLOUT_NOT_ACTIVE',
       `edition ${c.edition} of ${program.id} has no active rollout${r ? ` (it is ${r.status})` : ''}`,

@@ -38,6 +38,12 @@ export function registerShow(program: Command): void {
         // What the compute node runs, which differs from the edition when an accepted one failed to start.
         ['Serving', p.serving ? p.serving.summary.replace(/^serving: /, '') : undefined],
         [
+          'Rollout',
+          p.rollout && p.rollout.status !== 'void'
+            ? `${p.rollout.status}${p.rollout.edition === null ? '' : ` (edition ${p.rollout.edition}: ${p.rollout.percent} %)`}`
+            : undefined,
+        ],
+        [
           'Since',
           version.height === undefined
             ? undefined
