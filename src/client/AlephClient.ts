@@ -23,6 +23,8 @@ import { replaceProgramCode, type ReplaceProgramCodeParameters } from './actions
 import { listAllPrograms, listPrograms, type ListProgramsParameters } from './actions/listPrograms.js';
 import { downloadFile, uploadFile, type UploadFileParameters } from './actions/uploadFile.js';
 import { watchMessages, type WatchMessagesParameters } from './actions/watchMessages.js';
+import { endRollout, getEdition, getRollout, planRollout, type PlanRolloutParameters } from './actions/rollout.js';
+import { rollbackProgram, type RollbackProgramParameters } from './actions/rollbackProgram.js';
 import { DEFAULT_API_URL } from './constants.js';
 import type { ClientConfig } from './transport/clientConfig.js';
 
@@ -89,4 +91,10 @@ export class AlephClient {
   setProgramPersistence = (p: { hash: string; persistent: boolean }) => setProgramPersistence(this.config, p);
   deleteProgram = (p: DeleteProgramParameters) => deleteProgram(this.config, p);
   watchMessages = (p: WatchMessagesParameters) => watchMessages(this.config, p);
+  planRollout = (p: PlanRolloutParameters) => planRollout(this.config, p);
+  endRollout = (p: { id: string; edition: number; action: 'promote' | 'abort'; reason?: string }) =>
+    endRollout(this.config, p);
+  getRollout = (p: { id: string }) => getRollout(this.config, p);
+  getEdition = (p: { id: string; edition: number }) => getEdition(this.config, p);
+  rollbackProgram = (p: RollbackProgramParameters) => rollbackProgram(this.config, p);
 }

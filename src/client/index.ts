@@ -33,6 +33,8 @@ export * from './actions/listPrograms.js';
 export * from './actions/programLogs.js';
 export * from './actions/updateProgramCode.js';
 export * from './actions/deleteProgram.js';
+export * from './actions/rollout.js';
+export * from './actions/rollbackProgram.js';
 export * from './AlephClient.js';
 export * from './options/parseVolumeSpec.js';
 export * from './options/parseEnvVars.js';

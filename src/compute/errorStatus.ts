@@ -7,6 +7,7 @@ import type { AlephError, AlephErrorCode } from '../errors.js';
 const STATUS: Partial<Record<AlephErrorCode, number>> = {
   COMPUTE_BAD_REQUEST: 400,
   COMPUTE_NOT_FOUND: 404,
+  COMPUTE_EDITION_NOT_SERVING: 409,
   OPERATOR_AUTH_MISSING: 401,
   OPERATOR_AUTH_MALFORMED: 400,
   OPERATOR_CHAIN_UNSUPPORTED: 400,

@@ -12,6 +12,7 @@ export interface CliErrorContexts {
   DEVNET_UNAVAILABLE: NoContext;
   EDITOR_FAILED: NoContext;
   NODE_NO_GOVERNANCE: { id?: string };
+  OPTION_CONFLICT: NoContext;
   OPTION_FILE_UNREADABLE: { option: string; path: string; reason: string };
   OPTION_INVALID_JSON: { option: string; path: string };
   OPTION_INVALID_NUMBER: { option: string; value: string };
@@ -29,6 +30,7 @@ export const CLI_ERROR_CODES = [
   'DEVNET_UNAVAILABLE',
   'EDITOR_FAILED',
   'NODE_NO_GOVERNANCE',
+  'OPTION_CONFLICT',
   'OPTION_FILE_UNREADABLE',
   'OPTION_INVALID_JSON',
   'OPTION_INVALID_NUMBER',

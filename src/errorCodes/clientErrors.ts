@@ -29,6 +29,11 @@ export interface ClientErrorContexts {
   OPTION_INVALID_VOLUME: { kind: string; spec: string };
   PROGRAM_INVALID: NoContext;
   RESPONSE_INVALID: { url: string; field: string; problem: string };
+  ROLLOUT_UPGRADE_REFUSED: { program_id: string; error_code: string };
+  ROLLBACK_EDITION_UNKNOWN: { program_id: string; edition: number };
+  ROLLBACK_TARGET_ABORTED: { program_id: string; edition: number };
+  ROLLBACK_NOT_REPRODUCIBLE: { program_id: string; edition: number; expected: string; got: string | null };
+  ROLLBACK_REFUSED: { program_id: string; edition: number; error_code: string };
   STORAGE_HASH_MISMATCH: { expected: string; got: string };
   STORAGE_REJECTED: OpenContext;
 }
@@ -60,6 +65,11 @@ export const CLIENT_ERROR_CODES = [
   'RESPONSE_INVALID',
   'STORAGE_HASH_MISMATCH',
   'STORAGE_REJECTED',
+  'ROLLOUT_UPGRADE_REFUSED',
+  'ROLLBACK_EDITION_UNKNOWN',
+  'ROLLBACK_TARGET_ABORTED',
+  'ROLLBACK_NOT_REPRODUCIBLE',
+  'ROLLBACK_REFUSED',
 ] as const satisfies readonly (keyof ClientErrorContexts)[];
 
 /** One of {@link CLIENT_ERROR_CODES}. */

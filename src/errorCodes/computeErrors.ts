@@ -16,6 +16,7 @@ export interface ComputeErrorContexts {
   COMPUTE_FILE_MISSING: { hash: string };
   COMPUTE_HOST_TOOL_MISSING: NoContext;
   COMPUTE_INTERNAL: NoContext;
+  COMPUTE_EDITION_NOT_SERVING: { program_id: string; edition: string; serving: number[] };
   COMPUTE_NOT_FOUND: OpenContext;
   COMPUTE_PATH_UNSAFE: { path: string; reason: string };
   COMPUTE_PROGRAM_INVALID: OpenContext;
@@ -115,6 +116,7 @@ export const COMPUTE_ERROR_CODES = [
   'OPERATOR_OPERATION_EXPIRED',
   'OPERATOR_WRONG_TARGET',
   'OPERATOR_NOT_OWNER',
+  'COMPUTE_EDITION_NOT_SERVING',
 ] as const satisfies readonly (keyof ComputeErrorContexts)[];
 
 /** One of {@link COMPUTE_ERROR_CODES}. */

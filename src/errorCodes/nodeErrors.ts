@@ -40,6 +40,10 @@ export interface NodeErrorContexts {
   PROGRAM_CODE_UNAVAILABLE: { file_hash: string };
   PROGRAM_NOT_FOUND: { program_id: string };
   PROGRAM_REF_UNKNOWN: { field: string; ref: string };
+  ROLLOUT_NOT_OWNER: { program_id: string; owner: string; address: string };
+  ROLLOUT_ABORT_NOT_AUTHORIZED: { program_id: string; sender: string; owner: string };
+  ROLLOUT_NOT_ACTIVE: { program_id: string; edition: number; status: string | null };
+  EDITION_NOT_FOUND: { program_id: string; edition: number };
   PROGRAM_RESOURCES_OVER_LIMIT: { limit: string; declared: number; max: number };
   REPLACE_TARGET_UNKNOWN: { replaces: string };
   STORE_AMEND_OF_AMEND: { ref: string; original: string };
@@ -114,6 +118,10 @@ export const NODE_ERROR_CODES = [
   'PRICE_TYPE_UNSUPPORTED',
   'CONSOLE_NOT_BUILT',
   'CONSOLE_FILE_NOT_FOUND',
+  'ROLLOUT_NOT_OWNER',
+  'ROLLOUT_ABORT_NOT_AUTHORIZED',
+  'ROLLOUT_NOT_ACTIVE',
+  'EDITION_NOT_FOUND',
 ] as const satisfies readonly (keyof NodeErrorContexts)[];
 
 /** One of {@link NODE_ERROR_CODES}. */

@@ -28,6 +28,9 @@ export interface ProtocolErrorContexts {
   MESSAGE_TIME_IN_FUTURE: { field: string; time: number; node_time: number; max_future_seconds: number };
   MESSAGE_UNKNOWN_FIELD: { field: string; fields: string[] };
   PROGRAM_VOLUME_DUPLICATE: { field: string };
+  ROLLOUT_CANARY_INVALID: { field: string };
+  ROLLOUT_STEPS_INVALID: { field: string };
+  ROLLOUT_PLAN_INVALID: { field: string };
   PROGRAM_VOLUME_MOUNT_INVALID: { field: string };
   PROGRAM_VOLUME_NAME_INVALID: { field: string };
   REQUEST_BODY_INVALID: { field: string };
@@ -73,6 +76,9 @@ export const PROTOCOL_ERROR_CODES = [
   'REQUEST_PATH_INVALID',
   'REQUEST_QUERY_INVALID',
   'MESSAGE_CONTENT_MISMATCH',
+  'ROLLOUT_CANARY_INVALID',
+  'ROLLOUT_STEPS_INVALID',
+  'ROLLOUT_PLAN_INVALID',
 ] as const satisfies readonly (keyof ProtocolErrorContexts)[];
 
 /** One of {@link PROTOCOL_ERROR_CODES}. */

@@ -64,6 +64,27 @@ export class NodeApi {
     });
   }
 
+  /**
+   * Edition `n` of a program as a view the supervisor can start (`GET …/editions/{n}`): after an aborted rollout
+   * the previous edition serves although the view names the aborted one. Null when the node has no such edition.
+   */
+  async edition(programId: string, n: number, owner: string): Promise<ProgramView | null> {
+    const path = `/api/v0/programs/${encodeURIComponent(programId)}/editions/${n}`;
+    const res = await this.get(path);
+    if (res.status === 404) return null;
+    if (!res.ok) throw unreachable(this.apiUrl, path, new Error(`HTTP ${res.status}`));
+    const e = (await res.json()) as { message_hash?: unknown; content?: unknown; resolved?: unknown };
+    return parseProgramView({
+      id: programId,
+      owner,
+      status: 'live',
+      edition: n,
+      current_hash: e.message_hash,
+      content: e.content,
+      resolved: e.resolved,
+    });
+  }
+
   /** The content of a STORE message (`item_hash` is its file hash); null if the node has no such message. */
   async storeFileHash(messageHash: string): Promise<string | null> {
     const res = await this.get(`/api/v0/messages/${encodeURIComponent(messageHash)}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { programViewSchema } from '../../protocol/api/programSchemas.js';
+import type { RolloutView } from '../../protocol/api/rolloutSchemas.js';
 import type { ProgramVolume } from '../../protocol/content/programContent.js';
 import { mountProblem, VOLUME_NAME } from '../../protocol/content/volumeRules.js';
 
@@ -37,11 +38,22 @@ export interface ProgramView {
   variables: Record<string, string>;
   volumes: VolumeContent[];
   resolved: ResolvedRef[];
+  /** The program's latest rollout (DESIGN §9); null when none, or from a node that predates rollouts. */
+  rollout?: RolloutView | null;
 }
 
 /** The fields of the contract's program view that the compute node uses; the others are not its business. */
-const { id, owner, status, edition, current_hash, content, resolved } = programViewSchema.shape;
-const computeViewSchema = z.object({ id, owner, status, edition, current_hash, content, resolved });
+const { id, owner, status, edition, current_hash, content, resolved, rollout } = programViewSchema.shape;
+const computeViewSchema = z.object({
+  id,
+  owner,
+  status,
+  edition,
+  current_hash,
+  content,
+  resolved,
+  rollout: rollout.optional(),
+});
 
 function invalid(why: string, details: { field: string; readonly [more: string]: unknown }): AlephError {
   return new AlephError('COMPUTE_PROGRAM_INVALID', `the node's view of the program is unusable: ${why}`, { details });
@@ -108,6 +120,7 @@ export function parseProgramView(putative: unknown): ProgramView {
     variables: c.variables ?? {},
     volumes: c.volumes.map(volumeOf),
     resolved,
+    rollout: o.rollout ?? null,
   };
 }
 

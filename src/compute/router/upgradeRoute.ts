@@ -36,7 +36,7 @@ export async function upgradeRoute(
   rest: string,
 ): Promise<void> {
   socket.on('error', () => {});
-  const { view, inst: acquired, failure } = await acquireServing(sup, ref);
+  const { view, inst: acquired, failure } = await acquireServing(sup, ref, req.headers);
   if (!acquired) return socketError(socket, failure, viewHeaders(view));
   if (socket.destroyed) {
     sup.release(acquired);

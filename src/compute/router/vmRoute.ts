@@ -38,15 +38,22 @@ export function viewHeaders(view: ProgramView): Record<string, string> {
 export async function acquireServing(
   sup: Supervisor,
   ref: string,
+  headers: http.IncomingHttpHeaders = {},
 ): Promise<
   { view: ProgramView; inst: Instance; failure?: never } | { view: ProgramView; inst?: never; failure: unknown }
 > {
   const view = await sup.view(ref);
   if (!view) throw notFound(ref);
-  const inst = sup.tryAcquire(view);
+  let pick: ReturnType<Supervisor['pick']>;
+  try {
+    pick = sup.pick(view, headers);
+  } catch (e) {
+    return { view, failure: e };
+  }
+  const inst = sup.tryAcquire(view, pick);
   if (inst) return { view, inst };
   try {
-    return { view, inst: await sup.acquire(view) };
+    return { view, inst: await sup.acquire(view, pick) };
   } catch (e) {
     return { view, failure: startFailure(view, e) };
   }
@@ -76,15 +83,16 @@ export function vmRoute(
   rest: string,
 ): void {
   // Warm path: cached view and a running instance, no promise between the request and the proxy.
+  let view: ProgramView | null | undefined;
   try {
-    const view = sup.cachedView(ref);
-    const inst = view ? sup.tryAcquire(view) : null;
+    view = sup.cachedView(ref);
+    const inst = view ? sup.tryAcquire(view, sup.pick(view, req.headers)) : null;
     if (inst) {
       forward(sup, req, res, inst, rest);
       return;
     }
   } catch (e) {
-    sendError(res, e);
+    sendError(res, e, view ? viewHeaders(view) : {});
     return;
   }
   vmRouteStarting(sup, req, res, ref, rest).catch((e) => sendError(res, e));
@@ -97,7 +105,7 @@ async function vmRouteStarting(
   ref: string,
   rest: string,
 ): Promise<void> {
-  const { view, inst, failure } = await acquireServing(sup, ref);
+  const { view, inst, failure } = await acquireServing(sup, ref, req.headers);
   if (!inst) return sendError(res, failure, viewHeaders(view));
   forward(sup, req, res, inst, rest);
 }
@@ -113,6 +121,8 @@ function forward(
   // Headers name the version actually serving this request, which may lag the announced one during a swap.
   const served = inst.served;
   proxyToInstance(req, res, inst, rest, served, (out) => {
+    // A rollout's error budget counts what the client saw fail: 5xx answers, crashes and timeouts (DESIGN §9).
+    if (out.kind !== 'refused') sup.outcome(inst, out.kind !== 'ok' || res.statusCode >= 500);
     if (out.kind === 'ok') return sup.release(inst);
     if (out.kind === 'failed') {
       void exitReason(inst.handle.exited).then((reason) => {

@@ -22,6 +22,7 @@ export interface ComputeRoutes {
   logs(id: string, ctx: RouteContext): Promise<void> | void;
   aboutRuntime(ref: string, ctx: RouteContext): Promise<void>;
   about(ctx: RouteContext): void;
+  rollout(id: string, ctx: RouteContext): void;
 }
 
 /**
@@ -38,6 +39,8 @@ export function computeRouter(routes: ComputeRoutes) {
   router.all(`/vm/:ref(${VM_REF_PATTERN})/*`, () => {}, vm);
   router.get(`/control/machine/:id${HEX64}/logs`, () => {}, ((c) =>
     routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
+  router.get(`/control/machine/:id${HEX64}/rollout`, () => {}, ((c) =>
+    routes.rollout(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);

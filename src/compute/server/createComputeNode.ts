@@ -103,6 +103,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     logs: async (id, c) => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain)),
     aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
     about: (c) => json(c.res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl }),
+    rollout: (id, c) => json(c.res, 200, sup.rolloutCounts(id)),
   });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');

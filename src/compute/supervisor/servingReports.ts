@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { itemHashOf, verificationBuffer } from '../../protocol/index.js';
+import { itemHashOf, ROLLOUT_ABORT_POST_TYPE, verificationBuffer } from '../../protocol/index.js';
+import type { RolloutAbort } from '../rollout/rolloutRouting.js';
 
 /** Must match the core node's COMPUTE_REPORT_POST_TYPE (compute never imports node/: DESIGN §1). */
 export const COMPUTE_REPORT_POST_TYPE = 'aleph-compute-report';
@@ -54,19 +55,25 @@ export class ServingReporter {
     return this.chain;
   }
 
-  private async send(putative: ServingReport): Promise<void> {
+  /** Publishes the signed abort of a rollout over its error budget (DESIGN §9), in order with the reports. */
+  abort(a: RolloutAbort): Promise<void> {
+    this.chain = this.chain
+      .then(() => this.post(ROLLOUT_ABORT_POST_TYPE, a.program_id, { ...a }))
+      .catch((e: Error) => this.onError(e));
+    return this.chain;
+  }
+
+  private send(putative: ServingReport): Promise<void> {
     const r = putative.reason
       ? { ...putative, reason: putative.reason.split(this.home).join('<compute home>').slice(0, 500) }
       : putative;
+    return this.post(COMPUTE_REPORT_POST_TYPE, r.program_id, r);
+  }
+
+  private async post(type: string, programId: string, content: object): Promise<void> {
     const time = Date.now() / 1000;
     const sender = this.account.address;
-    const itemContent = JSON.stringify({
-      type: COMPUTE_REPORT_POST_TYPE,
-      address: sender,
-      content: r,
-      time,
-      ref: r.program_id,
-    });
+    const itemContent = JSON.stringify({ type, address: sender, content, time, ref: programId });
     const unsigned = {
       chain: 'ETH',
       sender,
@@ -84,8 +91,6 @@ export class ServingReporter {
       body: JSON.stringify({ message: { ...unsigned, signature }, sync: true }),
     });
     if (!res.ok)
-      throw new Error(
-        `the core node refused a serving report (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`,
-      );
+      throw new Error(`the core node refused a ${type} POST (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
   }
 }

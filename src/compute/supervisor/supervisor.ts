@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
 import type { NodeApi } from '../api/nodeApi.js';
@@ -14,6 +15,8 @@ export interface SandboxSettings {
   pids?: PidLimits;
 }
 import type { ProgramLogs } from './programLogs.js';
+import { RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
+import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
 
 interface ProgramState {
@@ -26,6 +29,12 @@ interface ProgramState {
   queue: Promise<void>;
   /** The last serving report sent for it (`serving/failed` editions), so a failing start is reported once. */
   reported: string | null;
+  /** During a rollout (DESIGN §9): the split, and the previous edition's instance kept beside `instance`. */
+  rollout: RolloutRouting | null;
+  previous: Instance | null;
+  /** What `previous` runs, kept to start it again (an idle stop, a crash, or a restart after an abort). */
+  previousView: ProgramView | null;
+  previousStarting: Promise<Instance> | null;
 }
 
 /** A program change announced by the core node (`/api/ws0/programs`). */
@@ -54,7 +63,7 @@ export class Supervisor {
     readonly capacity = new Capacity({ memoryMiB: Infinity, vcpus: Infinity, diskMiB: Infinity }),
     private readonly sandbox: SandboxSettings = { uids: new ProgramUids(join(runDir, 'uids.json')) },
     /** Tells the core node what is served after an upgrade (issue 7, "serving truth"). */
-    private readonly reporter?: { report(r: ServingReport): unknown },
+    private readonly reporter?: { report(r: ServingReport): unknown; abort?(a: RolloutAbort): unknown },
   ) {}
 
   /**
@@ -86,15 +95,101 @@ export class Supervisor {
     if (!s)
       this.states.set(
         view.id,
-        (s = { view, instance: null, starting: null, idleTimer: null, queue: Promise.resolve(), reported: null }),
+        (s = {
+          view,
+          instance: null,
+          starting: null,
+          idleTimer: null,
+          queue: Promise.resolve(),
+          reported: null,
+          rollout: null,
+          previous: null,
+          previousView: null,
+          previousStarting: null,
+        }),
       );
     else s.view = view;
     return s;
   }
 
+  /**
+   * Which edition serves this request while the program rolls out: 'previous' or 'candidate' (throws
+   * COMPUTE_EDITION_NOT_SERVING for a pin to neither); null when no rollout runs here.
+   */
+  pick(view: ProgramView, headers: http.IncomingHttpHeaders): 'candidate' | 'previous' | null {
+    const r = this.states.get(view.id)?.rollout;
+    return r ? r.choose(headers) : null;
+  }
+
+  /** Counts an answer of a rolled-out edition; over budget, the split goes back at once and the abort is signed. */
+  outcome(inst: Instance, failed: boolean): void {
+    const s = this.states.get(inst.view.id);
+    const abort = s?.rollout?.record(inst.view.edition, failed);
+    if (s && abort) this.abortLocally(s, abort);
+  }
+
+  private abortLocally(s: ProgramState, a: RolloutAbort): void {
+    this.logs.add(
+      s.view.id,
+      a.edition,
+      'system',
+      `rollout aborted: ${a.reason}; every request goes back to the previous edition`,
+    );
+    void this.reporter?.abort?.(a);
+  }
+
+  /** The previous edition's instance during a rollout, started again if it stopped; null when there is none. */
+  private previousOf(
+    s: ProgramState,
+    pick: 'candidate' | 'previous' | null | undefined,
+  ): ProgramState['previous'] | undefined {
+    if (!s.rollout || (pick !== 'previous' && !s.rollout.aborted)) return undefined;
+    return s.previous;
+  }
+
+  /**
+   * A view naming an edition whose rollout was aborted, with nothing of the rollout kept here (this node restarted,
+   * or first saw the program then): the previous edition serves, fetched from the core node; the aborted one never.
+   */
+  private async restoreAborted(s: ProgramState): Promise<void> {
+    const plan = s.view.rollout;
+    if (s.rollout || plan?.status !== 'aborted' || plan.edition !== s.view.edition || plan.previous_edition === null)
+      return;
+    const prev = await this.api.edition(s.view.id, plan.previous_edition, s.view.owner);
+    if (!prev || s.rollout || s.view.edition !== plan.edition) return;
+    const r = new RolloutRouting(plan, plan.edition, plan.previous_edition);
+    r.aborted = true;
+    s.rollout = r;
+    s.previousView = prev;
+  }
+
+  private async acquirePrevious(s: ProgramState): Promise<Instance> {
+    for (;;) {
+      const inst = s.previous;
+      if (inst?.alive) {
+        inst.enter();
+        return inst;
+      }
+      const view = inst?.view ?? s.previousView;
+      if (!view) throw notFound(s.view.id);
+      s.previousStarting ??= this.start(s, view).finally(() => {
+        s.previousStarting = null;
+      });
+      const started = await s.previousStarting;
+      if (this.closed) return started;
+      s.previous = started;
+    }
+  }
+
   /** Like {@link acquire} when the program's instance is already running (no promise); null otherwise. */
-  tryAcquire(view: ProgramView): Instance | null {
+  tryAcquire(view: ProgramView, pick?: 'candidate' | 'previous' | null): Instance | null {
     const s = this.states.get(view.id);
+    const prev = s ? this.previousOf(s, pick) : undefined;
+    if (prev !== undefined) {
+      if (!prev?.alive) return null;
+      prev.enter();
+      return prev;
+    }
     const inst = s?.instance;
     if (!s || !inst?.alive || s.view.status !== 'live') return null;
     inst.enter();
@@ -106,8 +201,10 @@ export class Supervisor {
   }
 
   /** An instance of the program's current version with this request counted in flight; call `release` after. */
-  async acquire(view: ProgramView): Promise<Instance> {
+  async acquire(view: ProgramView, pick?: 'candidate' | 'previous' | null): Promise<Instance> {
     const s = this.states.get(view.id) ?? this.remember(view);
+    await this.restoreAborted(s);
+    if (this.previousOf(s, pick) !== undefined && s.view.status === 'live') return this.acquirePrevious(s);
     for (;;) {
       if (s.view.status !== 'live') throw notFound(view.id);
       const inst = s.instance;
@@ -263,7 +360,12 @@ export class Supervisor {
     if (view?.status !== 'live') {
       s.view = { ...s.view, status: 'forgotten' };
       const old = s.instance;
+      const prev = s.previous;
       s.instance = null;
+      s.previous = null;
+      s.previousView = null;
+      s.rollout = null;
+      if (prev) void prev.drain();
       if (old) await old.drain();
       if (s.starting)
         await s.starting.then(
@@ -274,8 +376,17 @@ export class Supervisor {
       return;
     }
     if (s.starting) await s.starting.catch(() => {});
-    const old = s.instance;
     this.remember(view);
+    this.syncRollout(s, view);
+    // An abort recorded while this node ran the aborted edition alone: stop it; the next request restores the previous.
+    if (!s.rollout && view.rollout?.status === 'aborted' && view.rollout.edition === view.edition) {
+      const bad = s.instance;
+      s.instance = null;
+      if (bad) await bad.drain();
+      if (view.persistent) this.ensureRunning(s);
+      return;
+    }
+    const old = s.instance;
     if (!old?.alive) {
       await this.dropVolumes(view.id, view);
       if (view.persistent) this.ensureRunning(s);
@@ -300,18 +411,62 @@ export class Supervisor {
       await next.stop();
       return;
     }
-    // The swap: from here new requests reach `next`; the old one finishes what it has and stops.
+    // The swap: from here new requests reach `next`; the old one finishes what it has and stops — unless the new
+    // edition rolls out, when the old one keeps its share (and its volumes) until the rollout ends.
     s.instance = next;
     if (s.idleTimer) {
       clearTimeout(s.idleTimer);
       s.idleTimer = null;
     }
-    void old.drain().then(() => this.dropVolumes(view.id, s.view));
+    const plan = view.rollout;
+    if (plan?.status === 'active' && plan.edition === view.edition && old.view.edition < view.edition) {
+      s.previous = old;
+      s.previousView = old.view;
+      s.rollout = new RolloutRouting(plan, view.edition, old.view.edition);
+      this.logs.add(
+        view.id,
+        view.edition,
+        'system',
+        `rollout: edition ${view.edition} serves ${s.rollout.percent()} %, edition ${old.view.edition} the rest`,
+      );
+    } else void old.drain().then(() => this.dropVolumes(view.id, s.view));
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) {
       next.enter();
       this.release(next);
     }
+  }
+
+  /**
+   * Follows the node's view of the running rollout: an abort (here or by the owner) drains the candidate and leaves
+   * the previous edition serving everything; a promotion drains the previous one; a newer edition ends the rollout,
+   * the swap then starting from whichever edition served (the previous one after an abort).
+   */
+  private syncRollout(s: ProgramState, view: ProgramView): void {
+    const r = s.rollout;
+    if (!r) return;
+    const plan = view.rollout;
+    if (view.status === 'live' && view.edition === r.candidate && plan?.edition === r.candidate) {
+      r.update(plan);
+      if (plan.status === 'active') return;
+      if (plan.status === 'aborted') {
+        const cand = s.instance;
+        if (cand && cand.view.edition === r.candidate) {
+          s.instance = null;
+          void cand.drain();
+        }
+        return;
+      }
+    }
+    const prev = s.previous;
+    s.rollout = null;
+    s.previous = null;
+    s.previousView = null;
+    if (r.aborted && prev?.alive) {
+      const cand = s.instance;
+      s.instance = prev;
+      if (cand && cand !== prev) void cand.drain();
+    } else if (prev) void prev.drain();
   }
 
   /**
@@ -362,6 +517,23 @@ export class Supervisor {
     clearTimeout(timer);
   }
 
+  /** What this node counted for the program's running rollout (`GET /control/machine/{id}/rollout`). */
+  rolloutCounts(programId: string): ComputeRollout {
+    const r = this.states.get(programId)?.rollout;
+    return {
+      program_id: programId,
+      rollout: r
+        ? {
+            candidate: r.candidate,
+            previous: r.previous,
+            percent: r.percent(),
+            aborted: r.aborted,
+            editions: r.stats(),
+          }
+        : null,
+    };
+  }
+
   /** The instance now serving the program, if any (benchmarks compare it with the routed path). */
   serving(programId: string): Instance | null {
     const i = this.states.get(programId)?.instance;
@@ -387,6 +559,7 @@ export class Supervisor {
     for (const s of this.states.values()) {
       if (s.idleTimer) clearTimeout(s.idleTimer);
       if (s.instance) all.push(s.instance.stop());
+      if (s.previous) all.push(s.previous.stop());
       if (s.starting)
         all.push(
           s.starting.then(

@@ -9,6 +9,8 @@ import {
   UPGRADE_CANCEL_POST_TYPE,
 } from '../governance/governancePosts.js';
 import { COMPUTE_REPORT_POST_TYPE, recordComputeReport } from '../programs/computeReports.js';
+import { endRollout, recordRolloutPlan } from '../governance/rolloutPosts.js';
+import { ROLLOUT_ABORT_POST_TYPE, ROLLOUT_PLAN_POST_TYPE, ROLLOUT_PROMOTE_POST_TYPE } from '../../protocol/index.js';
 
 /**
  * POST, and its amend: an `amend` post replaces the content of an original post of the same owner.
@@ -20,6 +22,9 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
   if (content.type === UPGRADE_APPROVAL_POST_TYPE) return recordApproval(ctx);
   if (content.type === UPGRADE_CANCEL_POST_TYPE) return cancelPendingUpgrades(ctx);
   if (content.type === COMPUTE_REPORT_POST_TYPE) return recordComputeReport(ctx);
+  if (content.type === ROLLOUT_PLAN_POST_TYPE) return recordRolloutPlan(ctx);
+  if (content.type === ROLLOUT_PROMOTE_POST_TYPE) return endRollout(ctx, 'promoted');
+  if (content.type === ROLLOUT_ABORT_POST_TYPE) return endRollout(ctx, 'aborted');
   if (content.type !== 'amend') return;
   if (!content.ref) {
     throw new AlephError('POST_AMEND_NO_REF', 'an amend post needs a ref to the post it amends', {

@@ -49,7 +49,8 @@ export async function setTrustedCompute(db: Db, putative: readonly string[]): Pr
     .execute();
 }
 
-async function trustedCompute(db: Db): Promise<string[]> {
+/** The compute addresses the operator trusts (reports, rollout aborts). */
+export async function trustedCompute(db: Db): Promise<string[]> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
   return row ? (JSON.parse(row.value) as string[]) : [];
 }

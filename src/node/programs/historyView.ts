@@ -4,6 +4,7 @@ import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import { servingHistory } from './computeReports.js';
 import { pendingView } from './governanceView.js';
+import { rolloutsOf } from './rolloutView.js';
 
 /**
  * `GET /api/v0/programs/{id}/history` (DESIGN §4): every edition (who, when, what changed, checksum),
@@ -60,6 +61,7 @@ export async function historyView(db: Db, programId: string): Promise<ProgramHis
     pending: pending.map(pendingView),
     serving_reports: await servingHistory(db, programId),
     approvals,
+    rollouts: await rolloutsOf(db, programId, Date.now() / 1000),
   };
 }
 

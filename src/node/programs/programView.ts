@@ -4,6 +4,7 @@ import type { Db } from '../store/queries.js';
 import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
 import { servingView } from './computeReports.js';
 import { governanceView } from './governanceView.js';
+import { latestRollout } from './rolloutView.js';
 
 /** A program by its id or by the hash of any of its versions (a replacement's own hash routes to it). */
 export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTable | undefined> {
@@ -96,5 +97,6 @@ export async function programView(
     ...(await governanceView(node, p)),
     // What the compute node says it runs: an accepted edition that failed to start shows here.
     serving: await servingView(db, p.id),
+    rollout: await latestRollout(db, p.id, Date.now() / 1000),
   };
 }

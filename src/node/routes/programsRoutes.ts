@@ -3,7 +3,9 @@ import { AlephError } from '../../errors.js';
 import { dryRunUpgrade, parseDryRunRequest } from '../governance/dryRun.js';
 import { dryRunLimiter } from '../governance/dryRunLimiter.js';
 import type { NodeContext } from '../nodeContext.js';
+import { editionDetail } from '../programs/editionDetail.js';
 import { historyView } from '../programs/historyView.js';
+import { latestRollout } from '../programs/rolloutView.js';
 import { findProgram, preloadViews, programView } from '../programs/programView.js';
 import { pageOf } from './listPage.js';
 import { DEFAULT_SUMMARIES_PER_PAGE, programSummaries } from '../programs/programSummaries.js';
@@ -13,6 +15,9 @@ import {
   programSummariesQuerySchema,
   programsQuerySchema,
 } from '../../protocol/index.js';
+import { z } from 'zod';
+
+const editionParamSchema = z.coerce.number().int().min(0).max(0xffff);
 import { checksummed } from './formatMessage.js';
 
 const notFound = (id: string) =>
@@ -71,6 +76,22 @@ export function programsRoutes(app: FastifyInstance, node: NodeContext): void {
     const history = await historyView(node.reads, program?.id ?? id);
     if (!history) throw notFound(id);
     return history;
+  });
+
+  app.get('/api/v0/programs/:id/rollout', async (req) => {
+    const id = idOf(req.params);
+    const program = await findProgram(node.reads, id);
+    if (!program) throw notFound(id);
+    return { program_id: program.id, rollout: await latestRollout(node.reads, program.id, Date.now() / 1000) };
+  });
+
+  app.get('/api/v0/programs/:id/editions/:edition', async (req) => {
+    const id = idOf(req.params);
+    const raw = (req.params as { edition: string }).edition;
+    const n = parseRequestPart(editionParamSchema, raw, 'path', 'edition');
+    const program = await findProgram(node.reads, id);
+    if (!program) throw notFound(id);
+    return editionDetail(node.reads, program.id, n);
   });
 
   const dryRunLimit = dryRunLimiter(node.limits.dryRunBurst, node.limits.dryRunPerSecond);

@@ -5,6 +5,7 @@ import { listingIndexesMigration } from './listingIndexesMigration.js';
 import { blockTimeMigration } from './blockTimeMigration.js';
 import { dropSenderIndexMigration } from './dropSenderIndexMigration.js';
 import { ipfsCidsMigration } from './ipfsCidsMigration.js';
+import { rolloutsMigration } from './rolloutsMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -114,4 +115,5 @@ export const migrations: Record<string, Migration> = {
   '0005_block_time': blockTimeMigration,
   '0006_drop_sender_index': dropSenderIndexMigration,
   '0007_ipfs_cids': ipfsCidsMigration,
+  '0009_rollouts': rolloutsMigration,
 };

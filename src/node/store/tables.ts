@@ -182,6 +182,29 @@ export interface ProgramComputeReportsTable {
   height: number;
 }
 
+/** A signed rollout plan (POST `aleph-rollout`) and how it ended (rolloutsMigration). */
+export interface ProgramRolloutsTable {
+  id: Generated<number>;
+  program_id: string;
+  checksum: string;
+  /** JSON of the plan (RolloutPlan). */
+  plan: string;
+  planned_by: string;
+  message_hash: string;
+  /** Processing order of the plan (messages.height): it binds to the first edition processed after it. */
+  height: number;
+  /** Block time of the plan's acceptance. */
+  time: number;
+  ended_kind: 'promoted' | 'aborted' | null;
+  ended_by: string | null;
+  ended_reason: string | null;
+  /** JSON `{requests, errors, error_rate}` of an abort, when given. */
+  ended_stats: string | null;
+  ended_message_hash: string | null;
+  ended_height: number | null;
+  ended_time: number | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -201,6 +224,7 @@ export interface Database {
   program_pending: ProgramPendingTable;
   program_approvals: ProgramApprovalsTable;
   program_compute_reports: ProgramComputeReportsTable;
+  program_rollouts: ProgramRolloutsTable;
   meta: MetaTable;
   migrations_applied?: { name: string; id: Generated<number> };
 }

@@ -10,5 +10,6 @@ export * from './nodeSchemas.js';
 export * from './parseAnswer.js';
 export * from './parseRequest.js';
 export * from './programSchemas.js';
+export * from './rolloutSchemas.js';
 export * from './queryParams.js';
 export * from './verdictSchemas.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { address, hash, itemHashRef } from '../content/baseContent.js';
 import { programContent } from '../content/programContent.js';
+import { rolloutViewSchema } from './rolloutSchemas.js';
 import { jsonObject, verdictSchema } from './verdictSchemas.js';
 
 const checksum = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 64-hex checksum');
@@ -143,6 +144,8 @@ export const programViewSchema = z.object({
   resolved: z.array(resolvedRefSchema),
   ...governanceViewSchema.shape,
   serving: servingReportSchema.nullable(),
+  /** The program's latest rollout (DESIGN §9), or null; the compute node splits traffic by it while active. */
+  rollout: rolloutViewSchema.nullable(),
 });
 export type ProgramState = z.infer<typeof programViewSchema>;
 
@@ -197,6 +200,20 @@ export const editionViewSchema = z.object({
 });
 export type ProgramEdition = z.infer<typeof editionViewSchema>;
 
+/**
+ * `GET /api/v0/programs/{id}/editions/{n}`: one edition's exact resolved content (what a rollback reproduces), the
+ * PROGRAM content in force at that edition, and whether a rollout of it was aborted.
+ */
+export const editionDetailSchema = editionViewSchema.extend({
+  program_id: hash,
+  resolved_edition: resolvedEditionSchema,
+  /** The edition's references as the program view lists them: what a compute node runs it from. */
+  resolved: z.array(resolvedRefSchema),
+  content: jsonObject,
+  aborted: z.boolean(),
+});
+export type EditionDetail = z.infer<typeof editionDetailSchema>;
+
 /** An attempt a program refused, with the rule that refused it. */
 export const refusalViewSchema = z.object({
   message_hash: z.string(),
@@ -230,6 +247,8 @@ export const programHistorySchema = z.object({
   serving_reports: z.array(servingReportSchema),
   /** Every approval signed for this program, oldest first (the console counts them against the threshold). */
   approvals: z.array(approvalViewSchema),
+  /** Every rollout plan, oldest first, with its events (started, steps, promoted or aborted). */
+  rollouts: z.array(rolloutViewSchema),
 });
 export type ProgramHistory = z.infer<typeof programHistorySchema>;
 

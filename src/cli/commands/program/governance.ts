@@ -3,6 +3,7 @@ import { registerApprove, registerCancelUpgrade } from './governance/approve.js'
 import { registerChecksum } from './governance/checksum.js';
 import { registerHistory, registerShow } from './governance/show.js';
 import { registerUpgrade } from './governance/upgrade.js';
+import { registerRollback, registerRollout } from './governance/rollout.js';
 
 /**
  * `aleph program show|history|checksum|upgrade|approve|cancel-upgrade`: the governance commands
@@ -15,4 +16,6 @@ export function registerGovernance(program: Command): void {
   registerUpgrade(program);
   registerApprove(program);
   registerCancelUpgrade(program);
+  registerRollout(program);
+  registerRollback(program);
 }

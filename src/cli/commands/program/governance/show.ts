@@ -38,6 +38,12 @@ export function registerShow(program: Command): void {
         // What the compute node runs, which differs from the edition when an accepted one failed to start.
         ['Serving', p.serving ? p.serving.summary.replace(/^serving: /, '') : undefined],
         [
+          'Rollout',
+          p.rollout && p.rollout.status !== 'void'
+            ? `${p.rollout.status}${p.rollout.edition === null ? '' : ` (edition ${p.rollout.edition}: ${p.rollout.percent} %)`}`
+            : undefined,
+        ],
+        [
           'Since',
           version.height === undefined
             ? undefined
@@ -118,6 +124,14 @@ export function registerHistory(program: Command): void {
         printTable(
           ['WHEN', 'HEIGHT', 'COMPUTE NODE', 'REPORT'],
           reports.map((r) => [isoTime(r.time), r.height, r.reported_by, r.summary]),
+        );
+      }
+      const rollouts = h.rollouts ?? [];
+      if (rollouts.length) {
+        process.stdout.write('\nRollouts:\n');
+        printTable(
+          ['WHEN', 'HEIGHT', 'EDITION', 'BY', 'EVENT'],
+          rollouts.flatMap((r) => r.events.map((e) => [isoTime(e.time), e.height, r.edition, e.by, e.summary])),
         );
       }
       const pending = h.pending;

@@ -4,9 +4,11 @@ import { manifestPolicyOf, prepareCode, type AlephClient, type DryRunCandidate }
 import { accountOf, clientOf, withKeyOptions, type CommonOptions } from '../../../context.js';
 import { readJsonFile } from '../../../optionParsers.js';
 import { printJson, uploadProgress } from '../../../output.js';
+import { planOfOptions, publishPlan, withRolloutOptions, type RolloutOptions } from './rolloutOptions.js';
 import { governed, isRefusal, judged, outputMode, printVerdict, reportVerdicts } from './shared.js';
 
-type UpgradeOptions = CommonOptions & { content?: string; dryRun?: boolean; sender?: string; pinCode?: boolean };
+type UpgradeOptions = CommonOptions &
+  RolloutOptions & { content?: string; dryRun?: boolean; sender?: string; pinCode?: boolean };
 
 /** New code uploaded unsigned (a bare file, no STORE: nothing is signed), or a full PROGRAM content. */
 async function candidateOf(
@@ -73,9 +75,11 @@ async function publish(id: string, path: string | undefined, opts: UpgradeOption
     throw new AlephError('OPTION_MISSING', 'give the new code PATH', {
       hint: 'to change other fields, use `aleph message amend ID`',
     });
+  const plan = planOfOptions(opts);
   const client = clientOf(cmd, true);
   const code = prepareCode(path);
   const mode = outputMode(opts);
+  if (plan) await publishPlan(client, id, code, plan);
   const { current } = await client.getCurrentProgram({ hash: id });
   const reason = replacementReason(current.content, manifestPolicyOf(code, path), code.encoding, opts.pinCode);
   if (reason) {
@@ -119,28 +123,30 @@ async function publish(id: string, path: string | undefined, opts: UpgradeOption
 /** `aleph program upgrade <id> <dir> [--dry-run]`: the node's verdict before signing, or publish and report it. */
 export function registerUpgrade(program: Command): void {
   withKeyOptions(
-    program
-      .command('upgrade')
-      .description(
-        "Upgrade a program's code and report the program's verdict; with --dry-run, only ask the node for its exact verdict and the checksum, before anything is signed",
-      )
-      .argument('<ITEM_HASH>', 'Program id')
-      .argument('[PATH]', 'New code: a directory, .zip or .squashfs')
-      .option('--content <file>', 'With --dry-run: a JSON file holding a full candidate PROGRAM content')
-      .option('--dry-run', 'Ask for the verdict only; exit code 1 if the upgrade would be refused')
-      .option(
-        '--sender <address>',
-        "With --dry-run: the address that would sign [default: your key's address, else the owner]",
-      )
-      .option(
-        '--pin-code',
-        'Publish a PROGRAM replacement with code, runtime and volumes pinned (use_latest: false) [default: when program.toml says immutable, or the program pins its code]',
-      )
-      .option(
-        '--no-pin-code',
-        'Never pin: amend the code STORE (or replace without pinning when an amend cannot carry the change)',
-      )
-      .option('--json', 'Print as JSON'),
+    withRolloutOptions(
+      program
+        .command('upgrade')
+        .description(
+          "Upgrade a program's code and report the program's verdict; with --dry-run, only ask the node for its exact verdict and the checksum, before anything is signed",
+        )
+        .argument('<ITEM_HASH>', 'Program id')
+        .argument('[PATH]', 'New code: a directory, .zip or .squashfs')
+        .option('--content <file>', 'With --dry-run: a JSON file holding a full candidate PROGRAM content')
+        .option('--dry-run', 'Ask for the verdict only; exit code 1 if the upgrade would be refused')
+        .option(
+          '--sender <address>',
+          "With --dry-run: the address that would sign [default: your key's address, else the owner]",
+        )
+        .option(
+          '--pin-code',
+          'Publish a PROGRAM replacement with code, runtime and volumes pinned (use_latest: false) [default: when program.toml says immutable, or the program pins its code]',
+        )
+        .option(
+          '--no-pin-code',
+          'Never pin: amend the code STORE (or replace without pinning when an amend cannot carry the change)',
+        )
+        .option('--json', 'Print as JSON'),
+    ),
   ).action(async (id: string, path: string | undefined, opts: UpgradeOptions, cmd: Command) =>
     opts.dryRun ? dryRun(id, path, opts, cmd) : publish(id, path, opts, cmd),
   );
