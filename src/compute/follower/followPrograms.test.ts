@@ -36,7 +36,13 @@ describe('followPrograms', () => {
     wss.on('connection', (socket) => {
       connections++;
       if (connections === 1) socket.terminate();
-      else socket.send(JSON.stringify({ kind: 'program-amended', program_id: ID }));
+      else {
+        // A frame the contract does not describe is dropped; the next, in the node's shape, is delivered.
+        socket.send(JSON.stringify({ kind: 'program-amended', program_id: ID }));
+        socket.send(
+          JSON.stringify({ kind: 'program-updated', program_id: ID, edition: 1, current_hash: ID, status: 'live' }),
+        );
+      }
     });
     const events: ProgramEvent[] = [];
     let reconnects = 0;
@@ -55,8 +61,8 @@ describe('followPrograms', () => {
       await eventSeen;
       assert.equal(reconnects, 1);
       assert.deepEqual(
-        events.map((e) => e.program_id),
-        [ID],
+        events.map((e) => [e.kind, e.program_id, e.edition]),
+        [['program-updated', ID, 1]],
       );
     } finally {
       f.close();
