@@ -30,6 +30,8 @@ import { defaultServerLimits, guardServer, type ServerLimits } from '../serverGu
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
   home: string;
+  /** The store of record instead of HOME/node.sqlite: `postgres://…` (shared by core nodes) or a SQLite path. */
+  store?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -76,7 +78,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const programLimits = programLimitsOf(opts.programLimits);
   await mkdir(opts.home, { recursive: true });
   const limits = resolveNodeLimits(opts.limits);
-  const db = await openStore(join(opts.home, 'node.sqlite'));
+  const db = await openStore(opts.store ?? join(opts.home, 'node.sqlite'));
   const files = new FileStore(join(opts.home, 'files'));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
