@@ -11,7 +11,8 @@ export interface TestStore {
   drop(): Promise<void>;
 }
 
-export const testPgServer = (): string | undefined => process.env.ALEPH_TEST_PG || undefined;
+export const testPgServer = (): string | undefined =>
+  process.env.ALEPH_TEST_PG && process.env.ALEPH_TEST_PG !== 'off' ? process.env.ALEPH_TEST_PG : undefined;
 
 /** A URL on the same server naming another database. */
 export function databaseUrl(server: string, database: string): string {
