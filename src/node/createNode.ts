@@ -12,7 +12,7 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
-import { openStore, storeReader, storeThreadsExited } from './store/openStore.js';
+import { followOtherWriters, openStore, storeReader, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
@@ -92,6 +92,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     maxContentFileBytes: maxUnauthenticatedUploadBytes,
     ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}),
   });
+  // Several core nodes on one PostgreSQL: each streams what the others commit too.
+  const follower = await followOtherWriters(db, pipeline.bus);
   const node: NodeContext = {
     db,
     reads: storeReader(db),
@@ -146,6 +148,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     url: address.replace('[::1]', '127.0.0.1'),
     async close() {
       pipeline.close();
+      await follower.close();
       await uploadGc.stop();
       await app.close();
       await verifier.close();

@@ -187,6 +187,7 @@ export class ApplyQueue {
         settled.push(() => a.resolve({ height: a.height, verdicts }));
       }
       await stmts.setHeight(height);
+      if (applied.length || events.length) await stmts.announce(height - applied.length, height, events);
       const last = this.blocks.lastAssigned();
       await stmts.setMeta(last.key, last.value);
       await trx.commit().execute();

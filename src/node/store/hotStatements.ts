@@ -43,6 +43,11 @@ export interface WriterStatements {
   anyDueUpgrade(height: number): Awaitable<boolean>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
   hasVerdicts(hash: string): Awaitable<boolean>;
+  /**
+   * Tells the store's other writers, on commit, that this batch committed heights (from, to] and these events
+   * (PostgreSQL: NOTIFY, store/pgCommits). Nothing on SQLite: no other node reads its file.
+   */
+  announce(from: number, to: number, events: readonly object[]): Awaitable<void>;
 }
 
 /**
@@ -114,6 +119,7 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     inTransaction: () => stmts,
     beginBatch: () => undefined,
     appliedHeight: () => undefined,
+    announce: () => undefined,
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),
     rollback: () => {

@@ -7,6 +7,9 @@ import { columnsOf, isPostgres } from './dialect.js';
 import { migrations } from './migrations.js';
 import { openPgPool, pgKysely, storeOpenError } from './pgStore.js';
 import { pgReaderStatements, pgWriterStatements } from './pgStatements.js';
+import { followCommits, type CommitFollower } from './pgCommits.js';
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { parseStoreLocation, redactStore } from './storeUrl.js';
 import type { Database } from './tables.js';
 
@@ -123,10 +126,26 @@ async function openPostgresStore(url: string): Promise<Store> {
     if ((e as AlephError).code === 'STORE_SCHEMA_NEWER' || (e as AlephError).code === 'STORE_MIGRATION_FAILED') throw e;
     throw storeOpenError(url, e);
   }
-  const statements = { writer: pgWriterStatements(db), reader: pgReaderStatements(db) };
+  const node = randomUUID();
+  const statements = { writer: pgWriterStatements(db, node), reader: pgReaderStatements(db) };
   statementsOf.set(db, statements);
   readersOf.set(db, db);
+  sharedOf.set(db, { url, node });
   return db;
+}
+
+const sharedOf = new WeakMap<Store, { url: string; node: string }>();
+
+/**
+ * Streams the commits of the store's other writers on `bus` as this node's own (store/pgCommits); nothing to
+ * follow on SQLite. Closed by the caller before the store.
+ */
+export async function followOtherWriters(db: Store, bus: EventEmitter): Promise<CommitFollower> {
+  const shared = sharedOf.get(db);
+  if (!shared) return { ready: Promise.resolve(), close: async () => undefined };
+  const follower = followCommits(shared.url, shared.node, db, bus);
+  await follower.ready;
+  return follower;
 }
 
 /** Whether the store is a PostgreSQL database (shared with other core nodes) rather than an embedded file. */

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type { ReaderStatements, WriterStatements } from './hotStatements.js';
 import { MESSAGE_COLUMNS, messageParams } from './hotStatements.js';
 import type { Db } from './queries.js';
+import { announcements, COMMITS_CHANNEL } from './pgCommits.js';
 import type { MessagesTable, ProgramEditionsTable, ProgramPendingTable, ProgramRefusalsTable } from './tables.js';
 
 /**
@@ -26,9 +27,13 @@ async function run(db: Db, text: string, params: unknown[] = []): Promise<void> 
 }
 
 /** The writer's statements on PostgreSQL: raw SQL on the batch's transaction (Kysely compiles nothing). */
-export function pgWriterStatements(db: Db): WriterStatements {
+export function pgWriterStatements(db: Db, node: string): WriterStatements {
   return {
-    inTransaction: (trx) => pgWriterStatements(trx),
+    inTransaction: (trx) => pgWriterStatements(trx, node),
+    announce: async (from, to, events) => {
+      for (const payload of announcements(node, from, to, events))
+        await run(db, 'select pg_notify($1, $2)', [COMMITS_CHANNEL, payload]);
+    },
     beginBatch: async () => {
       await run(db, `select pg_advisory_xact_lock(${ORDER_LOCK_KEY})`);
       const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'block_time_ms'`);
