@@ -12,7 +12,7 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
-import { followOtherWriters, openStore, storeReader, storeThreadsExited } from './store/openStore.js';
+import { followOtherWriters, openStore, sharedFilesOf, storeReader, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
@@ -79,7 +79,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.home, { recursive: true });
   const limits = resolveNodeLimits(opts.limits);
   const db = await openStore(opts.store ?? join(opts.home, 'node.sqlite'));
-  const files = new FileStore(join(opts.home, 'files'));
+  const files = new FileStore(join(opts.home, 'files'), sharedFilesOf(db));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
   const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;

@@ -8,6 +8,7 @@ import { migrations } from './migrations.js';
 import { openPgPool, pgKysely, storeOpenError } from './pgStore.js';
 import { pgReaderStatements, pgWriterStatements } from './pgStatements.js';
 import { followCommits, type CommitFollower } from './pgCommits.js';
+import { pgSharedFiles, type SharedFiles } from '../files/sharedFiles.js';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { parseStoreLocation, redactStore } from './storeUrl.js';
@@ -135,6 +136,11 @@ async function openPostgresStore(url: string): Promise<Store> {
 }
 
 const sharedOf = new WeakMap<Store, { url: string; node: string }>();
+
+/** Where files live beyond this node's disk: the PostgreSQL store's file_chunks; none on SQLite. */
+export function sharedFilesOf(db: Store): SharedFiles | undefined {
+  return sharedOf.has(db) ? pgSharedFiles(db) : undefined;
+}
 
 /**
  * Streams the commits of the store's other writers on `bus` as this node's own (store/pgCommits); nothing to
