@@ -12,6 +12,7 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
+import { isStoreAway, STORE_RETRY_AFTER_S, storeUnavailable } from './store/storeUnavailable.js';
 import { followOtherWriters, openStore, sharedFilesOf, storeReader, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
@@ -126,7 +127,12 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
     // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
-    const e = isAlephError(err) ? err : fromFastifyError(err, req.routeOptions.bodyLimit);
+    const e = isStoreAway(err)
+      ? storeUnavailable(err)
+      : isAlephError(err)
+        ? err
+        : fromFastifyError(err, req.routeOptions.bodyLimit);
+    if (e.code === 'STORE_UNAVAILABLE') void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
     return reply
       .code(nodeStatusOf(e))
       .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
