@@ -7,7 +7,7 @@ const name = process.argv[2];
 const here = dirname(fileURLToPath(import.meta.url));
 const file = join(here, `${name}.ts`);
 if (!name || !existsSync(file)) {
-  console.error(`usage: npm run bench -- NAME   (NAME: ingest, policy, compute, attacks, fuzz)`);
+  console.error(`usage: npm run bench -- NAME   (NAME: ingest, cluster, policy, compute, attacks, fuzz)`);
   process.exit(2);
 }
 await import(pathToFileURL(file).href);

@@ -121,6 +121,8 @@ export class ApplyQueue {
       while (this.queue.length && batch.length < this.maxBatch) {
         const taken = this.queue.splice(0, this.maxBatch - batch.length);
         batch.push(...taken);
+        const known = stmts.appliedHeights(taken.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : [])));
+        const appliedElsewhere = known === undefined ? known : await known;
         for (const item of taken) {
           const block = this.blocks.stamp();
           // Before the message: it must see every upgrade due at its block, on every node alike.
@@ -137,8 +139,7 @@ export class ApplyQueue {
             settled.push(() => item.resolve());
             continue;
           }
-          const other = stmts.appliedHeight(item.msg.envelope.item_hash);
-          const appliedBefore = other === undefined ? other : await other;
+          const appliedBefore = appliedElsewhere?.get(item.msg.envelope.item_hash);
           if (appliedBefore !== undefined) {
             // Another node applied the same message since this one's pipeline looked: it is decided once.
             settled.push(() => item.resolve({ height: appliedBefore, verdicts: true }));
@@ -182,8 +183,9 @@ export class ApplyQueue {
       }
       // Asked here, in the transaction, rather than by each publication after the commit: nothing else
       // writes in between, and most messages concern no program.
+      const withVerdicts = await stmts.withVerdicts(applied.map((a) => a.msg.envelope.item_hash));
       for (const a of applied) {
-        const verdicts = await stmts.hasVerdicts(a.msg.envelope.item_hash);
+        const verdicts = withVerdicts.has(a.msg.envelope.item_hash);
         settled.push(() => a.resolve({ height: a.height, verdicts }));
       }
       await stmts.setHeight(height);

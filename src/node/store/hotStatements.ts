@@ -22,10 +22,10 @@ export interface WriterStatements {
    */
   beginBatch(): Awaitable<number | undefined>;
   /**
-   * The height of a message another writer applied since the pipeline looked (several nodes on one store);
-   * undefined otherwise, and always on SQLite (one writer: the pipeline's own checks have answered).
+   * The heights of those messages another writer applied since the pipeline looked (several nodes on one
+   * store), in one query; undefined on SQLite (one writer: the pipeline's own checks have answered).
    */
-  appliedHeight(hash: string): Awaitable<number | undefined>;
+  appliedHeights(hashes: string[]): Awaitable<Map<string, number> | undefined>;
   /** One savepoint per message: a rejected message rolls back only itself. */
   savepoint(): Awaitable<void>;
   release(): Awaitable<void>;
@@ -43,6 +43,8 @@ export interface WriterStatements {
   anyDueUpgrade(height: number): Awaitable<boolean>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
   hasVerdicts(hash: string): Awaitable<boolean>;
+  /** Which of these messages any program edition, pending upgrade or refusal names (one query on PostgreSQL). */
+  withVerdicts(hashes: string[]): Awaitable<Set<string>>;
   /**
    * Tells the store's other writers, on commit, that this batch committed heights (from, to] and these events
    * (PostgreSQL: NOTIFY, store/pgCommits). Nothing on SQLite: no other node reads its file.
@@ -118,7 +120,8 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const stmts: WriterStatements = {
     inTransaction: () => stmts,
     beginBatch: () => undefined,
-    appliedHeight: () => undefined,
+    appliedHeights: () => undefined,
+    withVerdicts: (hashes) => new Set(hashes.filter((h) => verdicts.get(h, h, h) === 1)),
     announce: () => undefined,
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),

@@ -28,6 +28,15 @@ async function run(db: Db, text: string, params: unknown[] = []): Promise<void> 
 
 /** The writer's statements on PostgreSQL: raw SQL on the batch's transaction (Kysely compiles nothing). */
 export function pgWriterStatements(db: Db, node: string): WriterStatements {
+  // Every statement is a round trip on which the writer waits its event-loop turn: a message's release is sent
+  // with the next savepoint (one simple query of two statements). What runs between them runs inside the
+  // released savepoint, which then folds into the transaction: the same outcome.
+  let releasePending = false;
+  const flushRelease = async () => {
+    if (!releasePending) return;
+    releasePending = false;
+    await run(db, 'release savepoint apply_message');
+  };
   return {
     inTransaction: (trx) => pgWriterStatements(trx, node),
     announce: async (from, to, events) => {
@@ -39,30 +48,47 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'block_time_ms'`);
       return r ? Number(r.value) : undefined;
     },
-    appliedHeight: async (hash) => {
-      const [r] = await rows<{ height: number | null }>(
+    appliedHeights: async (hashes) => {
+      if (hashes.length === 0) return undefined;
+      const found = await rows<{ item_hash: string; height: number | null }>(
         db,
-        `select height from messages where item_hash = $1 and status in ('processed', 'forgotten')`,
-        [hash],
+        `select item_hash, height from messages where item_hash = any($1) and status in ('processed', 'forgotten')`,
+        [hashes],
       );
-      return r ? (r.height ?? 0) : undefined;
+      return found.length ? new Map(found.map((r) => [r.item_hash, r.height ?? 0])) : undefined;
     },
-    savepoint: () => run(db, 'savepoint apply_message'),
-    release: () => run(db, 'release savepoint apply_message'),
-    rollback: async () => {
-      await run(db, 'rollback to savepoint apply_message');
-      await run(db, 'release savepoint apply_message');
+    withVerdicts: async (hashes) => {
+      if (hashes.length === 0) return new Set();
+      const found = await rows<{ h: string }>(
+        db,
+        'select message_hash as h from program_editions where message_hash = any($1) union ' +
+          'select message_hash from program_pending where message_hash = any($1) union ' +
+          'select message_hash from program_refusals where message_hash = any($1)',
+        [hashes],
+      );
+      return new Set(found.map((r) => r.h));
     },
+    savepoint: async () => {
+      const release = releasePending ? 'release savepoint apply_message; ' : '';
+      releasePending = false;
+      await run(db, `${release}savepoint apply_message`);
+    },
+    release: () => {
+      releasePending = true;
+    },
+    rollback: () => run(db, 'rollback to savepoint apply_message; release savepoint apply_message'),
     height: async () => {
       const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'height'`);
       return Number(r?.value ?? 0);
     },
-    setHeight: (h) =>
-      run(
+    setHeight: async (h) => {
+      await flushRelease();
+      await run(
         db,
         `insert into meta (key, value) values ('height', $1) on conflict (key) do update set value = excluded.value`,
         [String(h)],
-      ),
+      );
+    },
     setMeta: (k, v) =>
       run(db, `insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value`, [
         k,
