@@ -61,6 +61,9 @@ export async function openPgPool(url: string, max = 10): Promise<pg.Pool> {
   });
   // An idle client the server dropped (a restart) is removed from the pool; the next query opens a new one.
   pool.on('error', () => undefined);
+  // A client checked out (the writer's open transaction) that loses its server emits 'error' with no pool
+  // listener: the process would die of it. Its next query fails instead, and the pool discards it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await pool.query('select 1');
   } catch (e) {
