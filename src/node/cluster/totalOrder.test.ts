@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign } from '../testing/nodeHarness.js';
+import { deployProgram, getJson, newAccount, postMessage, sign } from '../testing/nodeHarness.js';
 import { startTestCluster, type TestCluster } from '../testing/clusterHarness.js';
 import { testPgServer } from '../testing/testStore.js';
 
@@ -121,10 +121,14 @@ describe('core nodes on one PostgreSQL: one total order, the same state, every c
     onB.ws.close();
   });
 
-  it('a core node started late serves the same statuses, aggregates and listings', async () => {
+  it('a core node started late serves the same program views, histories, statuses, aggregates and listings', async () => {
+    const program = await deployProgram(c.nodes[1]!.url, alice);
     const late = await c.add();
     const [first] = c.nodes;
     for (const path of [
+      `/api/v0/programs/${program.id}`,
+      `/api/v0/programs/${program.id}/history`,
+      `/api/v0/messages/${program.id}`,
       `/api/v0/aggregates/${alice.address}.json`,
       `/api/v0/messages.json?addresses=${bob.address}&pagination=200`,
       `/api/v0/posts.json?types=order&pagination=200`,
