@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const file = join(here, `${name}.ts`);
 if (!name || !existsSync(file)) {
   console.error(
-    `usage: npm run bench -- NAME   (NAME: the file names in bench/, e.g. ingest, policy, compute, attacks, extraction, console, rollout)`,
+    `usage: npm run bench -- NAME   (NAME: the file names in bench/, e.g. ingest, cluster, policy, compute, attacks, extraction, console, rollout)`,
   );
   process.exit(2);
 }

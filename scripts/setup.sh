@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(bubblewrap squashfs-tools util-linux coreutils python3 python3-uvicorn python3-fastapi e2fsprogs mount python3-seccomp slirp4netns nftables chromium)
+APT_PACKAGES=(bubblewrap squashfs-tools util-linux coreutils python3 python3-uvicorn python3-fastapi e2fsprogs mount python3-seccomp slirp4netns nftables chromium postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,6 +16,8 @@ export interface DevnetOptions {
   /** $ALEPH_HOME; default ./.aleph */
   home?: string;
   apiPort?: number;
+  /** The core node's store of record (postgres://… or a SQLite path); default: embedded SQLite under the home. */
+  store?: string;
   /** Default 4020 (0 when apiPort is 0, as in tests); 0 picks a free port; null starts no compute node. */
   computePort?: number | null;
   host?: string;
@@ -60,6 +62,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     home: join(home, 'node'),
     host: opts.host ?? '127.0.0.1',
     port: opts.apiPort ?? 4024,
+    ...(opts.store ? { store: opts.store } : {}),
     ...(opts.programLimits ? { programLimits: opts.programLimits } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),

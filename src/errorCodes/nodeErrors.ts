@@ -49,6 +49,12 @@ export interface NodeErrorContexts {
   STORE_AMEND_OF_AMEND: { ref: string; original: string };
   STORE_HASH_MISMATCH: { declared: string | null; actual: string };
   STORE_MIGRATION_FAILED: NoContext;
+  STORE_AUTH_FAILED: { store: string };
+  STORE_DATABASE_MISSING: { store: string };
+  STORE_SCHEMA_NEWER: { store: string; unknown_migrations: string[] };
+  STORE_UNAVAILABLE: { retry_after_s: number };
+  STORE_UNREACHABLE: { store: string };
+  STORE_URL_INVALID: { store: string };
   STORE_REF_UNKNOWN: { ref: string };
   TOO_MANY_CONNECTIONS: NoContext;
   TOO_MANY_CONNECTIONS_FROM_CLIENT: NoContext;
@@ -105,6 +111,12 @@ export const NODE_ERROR_CODES = [
   'STORE_AMEND_OF_AMEND',
   'STORE_HASH_MISMATCH',
   'STORE_MIGRATION_FAILED',
+  'STORE_AUTH_FAILED',
+  'STORE_DATABASE_MISSING',
+  'STORE_SCHEMA_NEWER',
+  'STORE_UNAVAILABLE',
+  'STORE_UNREACHABLE',
+  'STORE_URL_INVALID',
   'STORE_REF_UNKNOWN',
   'TOO_MANY_CONNECTIONS',
   'TOO_MANY_CONNECTIONS_FROM_CLIENT',

@@ -12,7 +12,8 @@ import { SignatureVerifier } from './pipeline/signatureVerifier.js';
 import { BlockClock, type Clock } from './pipeline/blockClock.js';
 import { setTrustedCompute } from './programs/computeReports.js';
 import { programLimitsOf, type ProgramLimits } from './pipeline/programLimits.js';
-import { openStore, storeReader, storeThreadsExited } from './store/openStore.js';
+import { isStoreAway, STORE_RETRY_AFTER_S, storeUnavailable } from './store/storeUnavailable.js';
+import { followOtherWriters, openStore, sharedFilesOf, storeReader, storeThreadsExited } from './store/openStore.js';
 import type { NodeContext } from './nodeContext.js';
 import { messagesRoutes } from './routes/messagesRoutes.js';
 import { storageRoutes } from './routes/storageRoutes.js';
@@ -33,6 +34,8 @@ import { defaultServerLimits, guardServer, type ServerLimits } from '../serverGu
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
   home: string;
+  /** The store of record instead of HOME/node.sqlite: `postgres://…` (shared by core nodes) or a SQLite path. */
+  store?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -81,8 +84,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const programLimits = programLimitsOf(opts.programLimits);
   await mkdir(opts.home, { recursive: true });
   const limits = resolveNodeLimits(opts.limits);
-  const db = await openStore(join(opts.home, 'node.sqlite'));
-  const files = new FileStore(join(opts.home, 'files'));
+  const db = await openStore(opts.store ?? join(opts.home, 'node.sqlite'));
+  const files = new FileStore(join(opts.home, 'files'), sharedFilesOf(db));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
   const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;
@@ -95,6 +98,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     maxContentFileBytes: maxUnauthenticatedUploadBytes,
     ...(opts.maxRejectedContentChars !== undefined ? { maxRejectedContentChars: opts.maxRejectedContentChars } : {}),
   });
+  // Several core nodes on one PostgreSQL: each streams what the others commit too.
+  const follower = await followOtherWriters(db, pipeline.bus);
   const node: NodeContext = {
     db,
     reads: storeReader(db),
@@ -127,7 +132,12 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   installJsonBodyParser(app, limits.maxJsonDepth);
   app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
     // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
-    const e = isAlephError(err) ? err : fromFastifyError(err, req.routeOptions.bodyLimit);
+    const e = isStoreAway(err)
+      ? storeUnavailable(err)
+      : isAlephError(err)
+        ? err
+        : fromFastifyError(err, req.routeOptions.bodyLimit);
+    if (e.code === 'STORE_UNAVAILABLE') void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
     return reply
       .code(nodeStatusOf(e))
       .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
@@ -153,6 +163,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     url: address.replace('[::1]', '127.0.0.1'),
     async close() {
       pipeline.close();
+      await follower.close();
       await uploadGc.stop();
       await app.close();
       await verifier.close();

@@ -37,6 +37,10 @@ export function devnetCommand(): Command {
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port('--api-port'), 4024)
     .option('--compute-port <port>', 'Port of the compute node [default: 4020]', port('--compute-port'), 4020)
     .option(
+      '--store <url>',
+      'Store of record: postgres://user:pass@host:port/db or a SQLite path [default: $ALEPH_STORE_URL or embedded SQLite]',
+    )
+    .option(
       '--max-program-memory <MiB>',
       'Most memory one program may declare [default: 2048]',
       positiveNumber('--max-program-memory'),
@@ -77,7 +81,15 @@ export function devnetCommand(): Command {
       positiveInt('--block-interval'),
     )
     .action(
-      async (opts: { home?: string; apiPort: number; computePort: number; blockInterval?: number } & LimitOptions) => {
+      async (
+        opts: {
+          home?: string;
+          store?: string;
+          apiPort: number;
+          computePort: number;
+          blockInterval?: number;
+        } & LimitOptions,
+      ) => {
         // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
         const modulePath = '../../devnet/startDevnet.js';
         let startDevnet: StartDevnet;
@@ -89,10 +101,12 @@ export function devnetCommand(): Command {
             cause,
           });
         }
+        const store = opts.store ?? (process.env.ALEPH_STORE_URL || undefined);
         const net = await startDevnet({
           ...(opts.home ? { home: opts.home } : {}),
           apiPort: opts.apiPort,
           computePort: opts.computePort,
+          ...(store ? { store } : {}),
           ...limitSettings(opts),
           ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
         });

@@ -12,7 +12,7 @@ export async function applyAggregate(ctx: ApplyContext): Promise<void> {
     });
   }
   await assertCanActFor(ctx, content.address);
-  const current = aggregateOf(ctx, content.address, content.key) ?? {};
+  const current = (await aggregateOf(ctx, content.address, content.key)) ?? {};
   const merged = JSON.stringify({ ...current, ...content.content });
   await ctx.db
     .insertInto('aggregates')

@@ -28,12 +28,12 @@ export interface ApplyContext {
 }
 
 /** The current content of an aggregate key in the writer's transaction, or null. */
-export function aggregateOf(
+export async function aggregateOf(
   ctx: Pick<ApplyContext, 'stmts'>,
   address: string,
   key: string,
-): Record<string, unknown> | null {
-  const raw = ctx.stmts.aggregateContent(address, key);
+): Promise<Record<string, unknown> | null> {
+  const raw = await ctx.stmts.aggregateContent(address, key);
   // A store from an older node may hold a value too deep to merge and serialize again: read it as absent
   // (a security aggregate then grants nothing; the next AGGREGATE to the key starts it afresh).
   const v = parseJsonWithin(raw, MAX_JSON_DEPTH_CEILING);
@@ -44,7 +44,7 @@ export function aggregateOf(
 export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boolean> {
   const { msg } = ctx;
   const content = msg.content as Record<string, unknown>;
-  const security = aggregateOf(ctx, owner, 'security');
+  const security = await aggregateOf(ctx, owner, 'security');
   return canActFor(
     owner,
     {

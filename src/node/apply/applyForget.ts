@@ -45,7 +45,7 @@ export async function applyForget(ctx: ApplyContext): Promise<void> {
       throw new AlephError('FORGET_FORGET', 'a FORGET message cannot be forgotten', { details: { hash } });
     }
     const owner = row.owner ?? row.sender;
-    const security = aggregateOf(ctx, owner, 'security');
+    const security = await aggregateOf(ctx, owner, 'security');
     if (!canActForAll(owner, ctx.msg.sender, [forgetAction, forgetTargetAction(ctx, row)], security)) {
       throw new AlephError('FORGET_NOT_AUTHORIZED', `${ctx.msg.sender} may not forget ${hash}, owned by ${owner}`, {
         hint: "only the owner of a message, or an address it authorized for FORGET and for the message's channel (and post type or aggregate key), can forget it",

@@ -39,5 +39,5 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
     subtype: typeof subtype === 'string' ? subtype : null,
     size: itemContent.length,
   };
-  ctx.stmts.upsertMessage(row);
+  await ctx.stmts.upsertMessage(row);
 }

@@ -66,7 +66,7 @@ export async function applyPost(ctx: ApplyContext): Promise<void> {
       content.address,
       ctx.msg.sender,
       [amendAction, originalAction],
-      aggregateOf(ctx, content.address, 'security'),
+      await aggregateOf(ctx, content.address, 'security'),
     )
   ) {
     throw new AlephError(

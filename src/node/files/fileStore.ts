@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AlephError } from '../../errors.js';
+import type { SharedFiles } from './sharedFiles.js';
 
 /** Bytes received and hashed but not yet in the store: {@link FileStore.commit} or {@link FileStore.discard} them. */
 export interface StagedFile {
@@ -24,11 +25,16 @@ export function fileTooLarge(maxBytes: number, hint?: string): AlephError {
 /**
  * Files addressed by the sha256 of their bytes. Uploads are staged under tmp/ and renamed into place only
  * once accepted, so neither a crash nor a refused or oversized upload leaves bytes under a valid hash.
+ * With `shared` (core nodes on one PostgreSQL) the files of record live there and this disk is a cache:
+ * a commit writes through, and `has` brings in a file another node received.
  */
 export class FileStore {
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly shared?: SharedFiles,
+  ) {}
 
   /**
    * Runs `work` alone for `hash` in this process: committing an upload and the collector's deletion of
@@ -64,8 +70,11 @@ export class FileStore {
       await stat(this.pathOf(hash));
       return true;
     } catch {
-      return false;
+      if (!this.shared) return false;
     }
+    // Every reader asks `has` before it opens pathOf: this is where the cache fills.
+    await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
+    return this.shared.fetch(hash, this.pathOf(hash), join(this.root, 'tmp', randomBytes(12).toString('hex')));
   }
 
   /**
@@ -101,6 +110,8 @@ export class FileStore {
     const existed = await this.has(staged.hash);
     await mkdir(join(this.root, staged.hash.slice(0, 2)), { recursive: true });
     await rename(staged.tmp, this.pathOf(staged.hash));
+    // Before the upload is answered: a file acknowledged by one core node is readable from every other.
+    await this.shared?.put(staged.hash, this.pathOf(staged.hash));
     return !existed;
   }
 
@@ -130,6 +141,7 @@ export class FileStore {
   }
 
   async remove(hash: string): Promise<void> {
+    await this.shared?.remove(hash);
     await rm(this.pathOf(hash), { force: true });
   }
 

@@ -152,7 +152,14 @@ export async function dryRunUpgrade(
       const height = (await getHeight(trx)) + 1;
       // The writer's block now, whatever `time` the request names: a dry run predicts the writer's verdict.
       const block = node.pipeline.blocks.current();
-      const scope = { db: trx, stmts: storeStatements(node.db).writer, files: node.files, height, block, events: [] };
+      const scope = {
+        db: trx,
+        stmts: storeStatements(node.db).writer.inTransaction(trx),
+        files: node.files,
+        height,
+        block,
+        events: [],
+      };
       if (b.content !== undefined) {
         if (!b.content || typeof b.content !== 'object')
           throw invalid('content must be a PROGRAM content object', 'content');

@@ -84,7 +84,7 @@ export async function applyDueUpgrades(
   height: number,
   blockAt: (height: number) => BlockStamp,
 ): Promise<boolean> {
-  if (!scope.stmts.anyDueUpgrade(height)) return false;
+  if (!(await scope.stmts.anyDueUpgrade(height))) return false;
   const due = await scope.db
     .selectFrom('program_pending')
     .selectAll()
@@ -98,13 +98,13 @@ export async function applyDueUpgrades(
     let status: ProgramPendingTable['status'];
     // Its own savepoint: one upgrade that cannot be rebuilt is refused alone, never half-applied, and
     // never blocks the writer (it would fail again before every later message).
-    scope.stmts.savepoint();
+    await scope.stmts.savepoint();
     try {
       const outcome = await settleDecision(ctx, await judgeUpgrade(ctx, await rebuild(ctx, row)));
-      scope.stmts.release();
+      await scope.stmts.release();
       status = outcome === 'accepted' ? 'applied' : 'refused';
     } catch (caught) {
-      scope.stmts.rollback();
+      await scope.stmts.rollback();
       const e = isAlephError(caught)
         ? caught
         : new AlephError(

@@ -112,12 +112,17 @@ export class ApplyQueue {
     const settled: Array<() => void> = [];
     const applied: Array<{ msg: ValidMessage; height: number; resolve(a?: Applied): void }> = [];
     const events: NodeEvent[] = [];
-    const stmts = this.stmts;
+    const stmts = this.stmts.inTransaction(trx);
     try {
-      let height = stmts.height();
+      // A shared store: wait for the one order, then continue from what the last writer (any node) committed.
+      const lastMs = await stmts.beginBatch();
+      if (lastMs !== undefined) this.blocks.advanceTo(lastMs);
+      let height = await stmts.height();
       while (this.queue.length && batch.length < this.maxBatch) {
         const taken = this.queue.splice(0, this.maxBatch - batch.length);
         batch.push(...taken);
+        const known = stmts.appliedHeights(taken.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : [])));
+        const appliedElsewhere = known === undefined ? known : await known;
         for (const item of taken) {
           const block = this.blocks.stamp();
           // Before the message: it must see every upgrade due at its block, on every node alike.
@@ -134,7 +139,13 @@ export class ApplyQueue {
             settled.push(() => item.resolve());
             continue;
           }
-          stmts.savepoint();
+          const appliedBefore = appliedElsewhere?.get(item.msg.envelope.item_hash);
+          if (appliedBefore !== undefined) {
+            // Another node applied the same message since this one's pipeline looked: it is decided once.
+            settled.push(() => item.resolve({ height: appliedBefore, verdicts: true }));
+            continue;
+          }
+          await stmts.savepoint();
           const ctx: ApplyContext = {
             db: trx,
             stmts,
@@ -146,12 +157,12 @@ export class ApplyQueue {
           };
           try {
             await applyMessage(ctx, item.receptionTime);
-            stmts.release();
+            await stmts.release();
             height += 1;
             applied.push({ msg: item.msg, height, resolve: item.resolve });
             events.push(...ctx.events);
           } catch (e) {
-            stmts.rollback();
+            await stmts.rollback();
             if (isAlephError(e)) {
               await recordRejection(trx, ctx.msg.envelope, e, item.receptionTime, this.maxRejectedChars);
               // After the rollback, so the program's history keeps the refused attempt.
@@ -172,13 +183,15 @@ export class ApplyQueue {
       }
       // Asked here, in the transaction, rather than by each publication after the commit: nothing else
       // writes in between, and most messages concern no program.
+      const withVerdicts = await stmts.withVerdicts(applied.map((a) => a.msg.envelope.item_hash));
       for (const a of applied) {
-        const verdicts = stmts.hasVerdicts(a.msg.envelope.item_hash);
+        const verdicts = withVerdicts.has(a.msg.envelope.item_hash);
         settled.push(() => a.resolve({ height: a.height, verdicts }));
       }
-      stmts.setHeight(height);
+      await stmts.setHeight(height);
+      if (applied.length || events.length) await stmts.announce(height - applied.length, height, events);
       const last = this.blocks.lastAssigned();
-      stmts.setMeta(last.key, last.value);
+      await stmts.setMeta(last.key, last.value);
       await trx.commit().execute();
     } catch (e) {
       await trx

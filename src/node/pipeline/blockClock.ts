@@ -60,8 +60,8 @@ export class BlockClock {
       );
     }
     const now = clock.now();
-    const genesis = meta.get(META.genesis) ?? now;
-    const interval = storedInterval ?? intervalMs ?? DEFAULT_BLOCK_INTERVAL_MS;
+    let genesis = meta.get(META.genesis) ?? now;
+    let interval = storedInterval ?? intervalMs ?? DEFAULT_BLOCK_INTERVAL_MS;
     if (!meta.has(META.genesis)) {
       await db
         .insertInto('meta')
@@ -71,6 +71,16 @@ export class BlockClock {
         ])
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
+      // Core nodes starting together on one new PostgreSQL store: the first insert fixed the network's genesis.
+      const fixed = await db
+        .selectFrom('meta')
+        .select(['key', 'value'])
+        .where('key', 'in', [META.genesis, META.interval])
+        .execute();
+      for (const r of fixed) {
+        if (r.key === META.genesis) genesis = Number(r.value);
+        else interval = Number(r.value);
+      }
     }
     return new BlockClock(clock, interval, genesis, Math.max(meta.get(META.last) ?? genesis, genesis));
   }
@@ -79,6 +89,11 @@ export class BlockClock {
   stamp(): BlockStamp {
     this.lastMs = Math.max(this.lastMs, this.clock.now());
     return { height: this.heightAt(this.lastMs), time: this.lastMs / 1000 };
+  }
+
+  /** Another writer of a shared store assigned up to `ms`: never assign earlier than it (time never goes back). */
+  advanceTo(ms: number): void {
+    if (ms > this.lastMs) this.lastMs = ms;
   }
 
   /** The height now, without assigning anything (`GET /api/v0/height`, dry-runs). */

@@ -108,7 +108,7 @@ export class Pipeline {
 
   private async process(envelope: MessageEnvelope, receptionTime: number): Promise<SubmitResult> {
     // Committed state only (the reader never sees the writer's open transaction).
-    const existing = this.reader.messageStatus(envelope.item_hash);
+    const existing = await this.reader.messageStatus(envelope.item_hash);
     if (existing && (existing.status === 'processed' || existing.status === 'forgotten')) {
       // A copy of a known message is answered 'processed' only if its own signature holds and it is the stored
       // sender's: a re-sent envelope with a swapped sender or signature is refused without touching the stored one.

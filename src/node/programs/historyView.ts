@@ -78,7 +78,7 @@ export async function messageVerdicts(db: Db, hash: string): Promise<ProgramVerd
   // statements of the store itself; they run on its read-only connection).
   const reader = storeStatements(db).reader;
   const out: ProgramVerdict[] = [];
-  for (const e of reader.editionsOf(hash)) {
+  for (const e of await reader.editionsOf(hash)) {
     out.push({
       program_id: e.program_id,
       verdict: 'accepted',
@@ -88,7 +88,7 @@ export async function messageVerdicts(db: Db, hash: string): Promise<ProgramVerd
       changes: JSON.parse(e.changes),
     });
   }
-  for (const p of reader.pendingOf(hash)) {
+  for (const p of await reader.pendingOf(hash)) {
     out.push({
       program_id: p.program_id,
       verdict: p.status === 'pending' ? 'pending' : p.status,
@@ -97,7 +97,7 @@ export async function messageVerdicts(db: Db, hash: string): Promise<ProgramVerd
       effective_height: p.effective_height,
     });
   }
-  for (const r of reader.refusalsOf(hash)) {
+  for (const r of await reader.refusalsOf(hash)) {
     out.push({
       program_id: r.program_id,
       verdict: 'refused',

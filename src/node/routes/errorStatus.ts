@@ -25,6 +25,7 @@ const STATUS: Partial<Record<AlephErrorCode, number>> = {
   UPLOAD_RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   STORE_MIGRATION_FAILED: 500,
+  STORE_UNAVAILABLE: 503,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { columnsOf } from './dialect.js';
 
 /**
  * 0005: time and height the sender cannot move, approvals bound to one upgrade, serving reports.
@@ -11,11 +12,6 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *  - program_compute_reports: what a trusted compute node says it serves (issue 7, "serving truth").
  * SQLite's DDL is not run in a transaction by Kysely's migrator: every step may run again.
  */
-async function columnsOf(db: Kysely<any>, table: string): Promise<Set<string>> {
-  return new Set(
-    (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name),
-  );
-}
 
 export const blockTimeMigration: Migration = {
   async up(db: Kysely<any>) {

@@ -1,42 +1,66 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from './queries.js';
 import type { MessagesTable, ProgramEditionsTable, ProgramPendingTable, ProgramRefusalsTable } from './tables.js';
 
+/** A value, or (PostgreSQL: every statement is a round trip) the promise of one; callers always await. */
+export type Awaitable<T> = T | Promise<T>;
+
 /**
- * The statements every ingested message runs, prepared once on the writer's connection. Building and
- * compiling them through Kysely cost more than running them; everything else stays on Kysely.
+ * The statements every ingested message runs: on SQLite prepared once on the writer's connection (building
+ * and compiling them through Kysely cost more than running them), on PostgreSQL plain queries on the batch's
+ * transaction (store/pgStatements). Everything else stays on Kysely.
  *
- * Only the ordered writer may use these, and only inside its transaction (it holds Kysely's connection
- * lock, so no other query can interleave).
+ * Only the ordered writer may use these, and only inside its transaction (`inTransaction`); on SQLite it holds
+ * Kysely's connection lock, so no other query can interleave.
  */
 export interface WriterStatements {
+  /** These statements on the writer's open transaction (SQLite: the same ones, it has one connection). */
+  inTransaction(trx: Db): WriterStatements;
+  /**
+   * Takes the store's one order, first in each batch: the time the last batch assigned, by any writer, or
+   * undefined when this process is the store's only writer (SQLite: its clock already knows).
+   */
+  beginBatch(): Awaitable<number | undefined>;
+  /**
+   * The heights of those messages another writer applied since the pipeline looked (several nodes on one
+   * store), in one query; undefined on SQLite (one writer: the pipeline's own checks have answered).
+   */
+  appliedHeights(hashes: string[]): Awaitable<Map<string, number> | undefined>;
   /** One savepoint per message: a rejected message rolls back only itself. */
-  savepoint(): void;
-  release(): void;
+  savepoint(): Awaitable<void>;
+  release(): Awaitable<void>;
   /** Rolls back to the savepoint and drops it. */
-  rollback(): void;
-  height(): number;
-  setHeight(height: number): void;
+  rollback(): Awaitable<void>;
+  height(): Awaitable<number>;
+  setHeight(height: number): Awaitable<void>;
   /** Stores a meta value (the writer's last assigned time). */
-  setMeta(key: string, value: string): void;
+  setMeta(key: string, value: string): Awaitable<void>;
   /** Raw JSON content of an aggregate, or undefined. */
-  aggregateContent(address: string, key: string): string | undefined;
+  aggregateContent(address: string, key: string): Awaitable<string | undefined>;
   /** Inserts (or overwrites) a message row by item_hash. */
-  upsertMessage(row: MessagesTable): void;
+  upsertMessage(row: MessagesTable): Awaitable<void>;
   /** Whether a time-locked upgrade is pending with an effective height at or below `height`. */
-  anyDueUpgrade(height: number): boolean;
+  anyDueUpgrade(height: number): Awaitable<boolean>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
-  hasVerdicts(hash: string): boolean;
+  hasVerdicts(hash: string): Awaitable<boolean>;
+  /** Which of these messages any program edition, pending upgrade or refusal names (one query on PostgreSQL). */
+  withVerdicts(hashes: string[]): Awaitable<Set<string>>;
+  /**
+   * Tells the store's other writers, on commit, that this batch committed heights (from, to] and these events
+   * (PostgreSQL: NOTIFY, store/pgCommits). Nothing on SQLite: no other node reads its file.
+   */
+  announce(from: number, to: number, events: readonly object[]): Awaitable<void>;
 }
 
 /**
- * Reads of committed state on a separate read-only connection: they never see the writer's open
- * transaction and never wait for it (WAL readers do not block the writer, nor the writer them).
+ * Reads of committed state (SQLite: a separate read-only connection; PostgreSQL: the pool): they never see
+ * the writer's open transaction and never wait for it.
  */
 export interface ReaderStatements {
-  messageStatus(hash: string): Pick<MessagesTable, 'status' | 'height'> | undefined;
-  editionsOf(hash: string): ProgramEditionsTable[];
-  pendingOf(hash: string): Array<ProgramPendingTable & { id: number }>;
-  refusalsOf(hash: string): Array<ProgramRefusalsTable & { id: number }>;
+  messageStatus(hash: string): Awaitable<Pick<MessagesTable, 'status' | 'height'> | undefined>;
+  editionsOf(hash: string): Awaitable<ProgramEditionsTable[]>;
+  pendingOf(hash: string): Awaitable<Array<ProgramPendingTable & { id: number }>>;
+  refusalsOf(hash: string): Awaitable<Array<ProgramRefusalsTable & { id: number }>>;
 }
 
 /** Every column of `messages`, in the order the writer inserts them. */
@@ -93,7 +117,12 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
         'or exists (select 1 from program_refusals where message_hash = ?)',
     )
     .pluck();
-  return {
+  const stmts: WriterStatements = {
+    inTransaction: () => stmts,
+    beginBatch: () => undefined,
+    appliedHeights: () => undefined,
+    withVerdicts: (hashes) => new Set(hashes.filter((h) => verdicts.get(h, h, h) === 1)),
+    announce: () => undefined,
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),
     rollback: () => {
@@ -133,6 +162,12 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     anyDueUpgrade: (h) => due.get(h) !== undefined,
     hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
   };
+  return stmts;
+}
+
+/** The writer's `messages` row as positional parameters, in {@link MESSAGE_COLUMNS} order. */
+export function messageParams(r: MessagesTable): unknown[] {
+  return MESSAGE_COLUMNS.map((c) => r[c] ?? null);
 }
 
 export function readerStatements(db: BetterSqlite3.Database): ReaderStatements {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { columnsOf, isPostgres } from './dialect.js';
 
 /**
  * 0004: indexes for messages.json. The `addresses` filter of messages.json compares senders case-insensitively (a sender may arrive
@@ -9,9 +10,12 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export const listingIndexesMigration: Migration = {
   async up(db: Kysely<any>) {
     // ALTER TABLE can add only VIRTUAL generated columns; `if not exists` has no column form, hence the check.
-    const cols = await sql<{ name: string }>`select name from pragma_table_xinfo('messages')`.execute(db);
-    if (!cols.rows.some((c) => c.name === 'sender_lc')) {
-      await sql`alter table messages add column sender_lc text generated always as (lower(sender)) virtual`.execute(db);
+    // PostgreSQL has only STORED generated columns (computed on write there, read from the row).
+    if (!(await columnsOf(db, 'messages')).has('sender_lc')) {
+      await (isPostgres(db)
+        ? sql`alter table messages add column sender_lc text generated always as (lower(sender)) stored`
+        : sql`alter table messages add column sender_lc text generated always as (lower(sender)) virtual`
+      ).execute(db);
     }
     // With status in the index the planner prefers it over messages_status_type even before any ANALYZE.
     await db.schema

@@ -6,6 +6,7 @@ import { blockTimeMigration } from './blockTimeMigration.js';
 import { dropSenderIndexMigration } from './dropSenderIndexMigration.js';
 import { ipfsCidsMigration } from './ipfsCidsMigration.js';
 import { rolloutsMigration } from './rolloutsMigration.js';
+import { fileChunksMigration } from './fileChunksMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -116,4 +117,5 @@ export const migrations: Record<string, Migration> = {
   '0006_drop_sender_index': dropSenderIndexMigration,
   '0007_ipfs_cids': ipfsCidsMigration,
   '0009_rollouts': rolloutsMigration,
+  '0010_file_chunks': fileChunksMigration,
 };

@@ -1,9 +1,17 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { AlephError } from '../../errors.js';
 import { Checkpointer, WRITER_CHECKPOINT_PAGES } from './checkpointer.js';
 import { readerStatements, writerStatements, type ReaderStatements, type WriterStatements } from './hotStatements.js';
+import { columnsOf, isPostgres } from './dialect.js';
 import { migrations } from './migrations.js';
+import { openPgPool, pgKysely, storeOpenError } from './pgStore.js';
+import { pgReaderStatements, pgWriterStatements } from './pgStatements.js';
+import { followCommits, type CommitFollower } from './pgCommits.js';
+import { pgSharedFiles, type SharedFiles } from '../files/sharedFiles.js';
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { parseStoreLocation, redactStore } from './storeUrl.js';
 import type { Database } from './tables.js';
 
 export type Store = Kysely<Database>;
@@ -60,10 +68,102 @@ function withStatementCache(
 }
 
 /**
+ * Opens (and migrates) the store of record at `location` (store/storeUrl): a SQLite file, or a PostgreSQL
+ * database that other core nodes may share.
+ */
+export async function openStore(location: string): Promise<Store> {
+  const where = parseStoreLocation(location);
+  return where.dialect === 'postgres' ? openPostgresStore(where.url) : openSqliteStore(where.path);
+}
+
+/**
+ * Refuses a store that a newer version of the node migrated (a migration this code does not know): running on
+ * it could misread what it wrote. Nothing is written before this check.
+ */
+async function refuseNewerSchema(db: Store, location: string): Promise<void> {
+  if (!(await columnsOf(db, 'kysely_migration')).has('name')) return;
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const unknown = rows.map((r) => r.name).filter((n) => !(n in migrations));
+  if (unknown.length === 0) return;
+  throw new AlephError(
+    'STORE_SCHEMA_NEWER',
+    `the store ${redactStore(location)} has a newer schema than this node: ${unknown.join(', ')}`,
+    {
+      hint: 'run a node version that knows these migrations (upgrade aleph-ts), or point it at another store',
+      details: { store: redactStore(location), unknown_migrations: unknown },
+    },
+  );
+}
+
+async function migrate(db: Store, location: string): Promise<void> {
+  try {
+    await refuseNewerSchema(db, location);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new AlephError('STORE_MIGRATION_FAILED', `could not migrate the store at ${redactStore(location)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * PostgreSQL: one pool for the writer's transactions and the reads alike (a reader never sees an open
+ * transaction, so no separate connection is needed). Migrations run under Kysely's migration lock, so nodes
+ * starting together on an empty database migrate it once.
+ */
+async function openPostgresStore(url: string): Promise<Store> {
+  const pool = await openPgPool(url);
+  const db = pgKysely(pool);
+  try {
+    await migrate(db, url);
+  } catch (e) {
+    // The server may have gone between the check and the migration.
+    if ((e as AlephError).code === 'STORE_SCHEMA_NEWER' || (e as AlephError).code === 'STORE_MIGRATION_FAILED') throw e;
+    throw storeOpenError(url, e);
+  }
+  const node = randomUUID();
+  const statements = { writer: pgWriterStatements(db, node), reader: pgReaderStatements(db) };
+  statementsOf.set(db, statements);
+  readersOf.set(db, db);
+  sharedOf.set(db, { url, node });
+  return db;
+}
+
+const sharedOf = new WeakMap<Store, { url: string; node: string }>();
+
+/** Where files live beyond this node's disk: the PostgreSQL store's file_chunks; none on SQLite. */
+export function sharedFilesOf(db: Store): SharedFiles | undefined {
+  return sharedOf.has(db) ? pgSharedFiles(db) : undefined;
+}
+
+/**
+ * Streams the commits of the store's other writers on `bus` as this node's own (store/pgCommits); nothing to
+ * follow on SQLite. Closed by the caller before the store.
+ */
+export async function followOtherWriters(db: Store, bus: EventEmitter): Promise<CommitFollower> {
+  const shared = sharedOf.get(db);
+  if (!shared) return { ready: Promise.resolve(), close: async () => undefined };
+  const follower = followCommits(shared.url, shared.node, db, bus);
+  await follower.ready;
+  return follower;
+}
+
+/** Whether the store is a PostgreSQL database (shared with other core nodes) rather than an embedded file. */
+export function isSharedStore(db: Store): boolean {
+  return isPostgres(db);
+}
+
+/**
  * Opens (and migrates) the SQLite store of record. WAL with synchronous=NORMAL: a committed transaction
  * survives a crash of the process (kill -9), which is the durability the API promises on a 200.
  */
-export async function openStore(path: string): Promise<Store> {
+async function openSqliteStore(path: string): Promise<Store> {
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -78,12 +178,7 @@ export async function openStore(path: string): Promise<Store> {
     listings?.close();
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error) {
-    await db.destroy();
-    throw new AlephError('STORE_MIGRATION_FAILED', `could not migrate the store at ${path}`, { cause: error });
-  }
+  await migrate(db, path);
   sqlite.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   checkpointer = new Checkpointer(path);
   reader = new BetterSqlite3(path, { readonly: true });

@@ -9,6 +9,7 @@ import { buildStore } from '../../client/messages/buildStore.js';
 import { buildProgram, type BuildProgramParameters } from '../../client/messages/buildProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
 import { ManualClock } from './manualClock.js';
+import { createTestStore } from './testStore.js';
 import type { NodeLimits } from '../nodeLimits.js';
 import { itemHashOf, verificationBuffer, type MessageType } from '../../protocol/index.js';
 
@@ -21,14 +22,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A real node on a random 127.0.0.1 port with its own SQLite file and a manual clock, for tests. */
+/** A real node on a random 127.0.0.1 port with its own store (SQLite, or PostgreSQL: testStore) and a manual clock, for tests. */
 export async function startTestNode(
   opts: { signatureWorkers?: number; limits?: Partial<NodeLimits>; clock?: ManualClock; blockIntervalMs?: number } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'aleph-node-'));
   const clock = opts.clock ?? new ManualClock();
+  const store = await createTestStore();
   const node = await createNode({
     home,
+    ...(store.url ? { store: store.url } : {}),
     port: 0,
     signatureWorkers: opts.signatureWorkers ?? 0,
     clock,
@@ -42,6 +45,7 @@ export async function startTestNode(
     intervalMs: node.pipeline.blocks.intervalMs,
     async close() {
       await node.close();
+      await store.drop();
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type NodeOptions, type RunningNode } from '../createNode.js';
+import { createTestStore } from './testStore.js';
 
 /** A real node with storage limits set low, and a view of what its file store holds on disk. */
 export interface StorageNode {
@@ -30,7 +31,14 @@ export async function startStorageNode(
   opts: Partial<NodeOptions> = {},
   home = mkdtempSync(join(tmpdir(), 'aleph-storage-')),
 ): Promise<StorageNode> {
-  const node = await createNode({ home, port: 0, signatureWorkers: 0, ...opts });
+  const store = await createTestStore();
+  const node = await createNode({
+    home,
+    port: 0,
+    signatureWorkers: 0,
+    ...(store.url ? { store: store.url } : {}),
+    ...opts,
+  });
   const filesDir = join(home, 'files');
   return {
     node,
@@ -43,6 +51,7 @@ export async function startStorageNode(
     staged: () => readdirSync(join(filesDir, 'tmp')),
     async close() {
       await node.close();
+      await store.drop();
       rmSync(home, { recursive: true, force: true });
     },
   };
