@@ -4,6 +4,7 @@ import { partialIndexesMigration } from './partialIndexesMigration.js';
 import { listingIndexesMigration } from './listingIndexesMigration.js';
 import { blockTimeMigration } from './blockTimeMigration.js';
 import { dropSenderIndexMigration } from './dropSenderIndexMigration.js';
+import { computeNodesMigration } from './computeNodesMigration.js';
 
 /** Schema changes, in order; never edit a shipped one, add the next. */
 export const migrations: Record<string, Migration> = {
@@ -112,4 +113,5 @@ export const migrations: Record<string, Migration> = {
   '0004_listing_indexes': listingIndexesMigration,
   '0005_block_time': blockTimeMigration,
   '0006_drop_sender_index': dropSenderIndexMigration,
+  '0007_compute_nodes': computeNodesMigration,
 };

@@ -175,6 +175,16 @@ export interface ProgramComputeReportsTable {
   height: number;
 }
 
+/** A registered compute node (POST /api/v0/compute/heartbeat), outside the ordered state. */
+export interface ComputeNodesTable {
+  address: string;
+  url: string;
+  name: string;
+  signed_time: number;
+  first_seen: number;
+  last_seen: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -193,6 +203,7 @@ export interface Database {
   program_pending: ProgramPendingTable;
   program_approvals: ProgramApprovalsTable;
   program_compute_reports: ProgramComputeReportsTable;
+  compute_nodes: ComputeNodesTable;
   meta: MetaTable;
   migrations_applied?: { name: string; id: Generated<number> };
 }

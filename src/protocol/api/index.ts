@@ -5,6 +5,7 @@
  */
 export * from './computeSchemas.js';
 export * from './errorBody.js';
+export * from './fleetSchemas.js';
 export * from './nodeSchemas.js';
 export * from './parseAnswer.js';
 export * from './parseRequest.js';
