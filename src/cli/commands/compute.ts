@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { AlephError } from '../../errors.js';
 import { apiUrlOf, type CommonOptions } from '../context.js';
-import { port } from '../optionParsers.js';
+import { port, positiveInt } from '../optionParsers.js';
 
 // Types only: the compute node (sandbox, supervisor) is loaded when the command runs, not at every CLI start.
 type ComputeModule = typeof import('../../compute/server/createComputeNode.js');
@@ -15,6 +15,7 @@ interface ComputeOptions {
   name?: string;
   publicUrl?: string;
   printAddress?: boolean;
+  programUids?: number;
 }
 
 async function load<T>(path: string): Promise<T> {
@@ -40,6 +41,11 @@ export function computeCommand(): Command {
     .option('--port <port>', 'Port to listen on [default: 4020]', port('--port'), 4020)
     .option('--name <name>', 'Its name in the fleet, for people [default: none]')
     .option('--public-url <url>', 'Where the other compute nodes reach it [default: http://<host>:<port>]')
+    .option(
+      '--program-uids <base>',
+      'First of the 65,536 host uids given to programs; two compute nodes on one host need ranges apart [default: 200000]',
+      positiveInt('--program-uids'),
+    )
     .option('--print-address', 'Print its address (making its key if needed) and exit')
     .action(async (opts: ComputeOptions, cmd: Command) => {
       const home = resolve(opts.home ?? join(process.env.ALEPH_HOME ?? '.aleph', 'compute'));
@@ -56,6 +62,7 @@ export function computeCommand(): Command {
         host: opts.host,
         port: opts.port,
         ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.programUids ? { programUids: { base: opts.programUids, count: 65_536 } } : {}),
         ...(opts.publicUrl ? { publicUrl: opts.publicUrl.replace(/\/+$/, '') } : {}),
       });
       process.stdout.write(

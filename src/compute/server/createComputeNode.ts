@@ -22,6 +22,7 @@ import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
 import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
+import type { ComputeAbout } from '../../protocol/api/computeSchemas.js';
 import { FleetMembership } from '../fleet/fleetMembership.js';
 import { fleetRouter } from '../fleet/fleetRoute.js';
 import { PeerPools } from '../fleet/forwardToPeer.js';
@@ -117,7 +118,13 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     vm: (ref, rest, c) => vm(c.req, c.res, ref, rest),
     logs: async (id, c) => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain)),
     aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
-    about: (c) => json(c.res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl }),
+    about: (c) =>
+      json(c.res, 200, {
+        name: 'aleph-ts compute node',
+        api_url: opts.apiUrl,
+        address: reporter.address,
+        fleet: fleetRoute ? [...fleet.liveNodes()] : [],
+      } satisfies ComputeAbout),
   });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
