@@ -74,6 +74,7 @@ test('the runtime exports of the SDK are deliberate', () => {
     'isAlephError',
     'isRequestErrorCode',
     'listAllPrograms',
+    'listComputeNodes',
     'listPrograms',
     'listTree',
     'loadAccount',

@@ -8,11 +8,11 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { accountFromPrivateKey } from '../../client/accounts/account.js';
 import { deployProgram } from '../../client/actions/deployProgram.js';
 import { getProgramLogs } from '../../client/actions/programLogs.js';
+import { listComputeNodes } from '../../client/actions/listComputeNodes.js';
 import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
 import { prepareCode } from '../../client/code/prepareCode.js';
 import type { ClientConfig } from '../../client/transport/clientConfig.js';
 import { startDevnet, type Devnet } from '../../devnet/startDevnet.js';
-import { computeNodesAnswerSchema } from '../../protocol/api/fleetSchemas.js';
 import { computeAboutSchema } from '../../protocol/api/computeSchemas.js';
 import { computeAccount } from '../supervisor/servingReports.js';
 import { startComputeProcess, type ComputeProcess } from '../testing/computeProcess.js';
@@ -87,10 +87,7 @@ describe('a fleet of two compute nodes behind one core node', () => {
       updatable: true,
       ...opts,
     });
-  const live = async () =>
-    computeNodesAnswerSchema
-      .parse(await (await fetch(`${devnet.apiUrl}/api/v0/compute/nodes`)).json())
-      .nodes.filter((x) => x.live);
+  const live = async () => (await listComputeNodes(config)).nodes.filter((x) => x.live);
   const placed = (id: string) => {
     const p = placeProgram(id, nodes)!;
     return { on: p, other: nodes.find((x) => x !== p)! };
