@@ -9,6 +9,10 @@ import type { Peer } from './fleetMembership.js';
 
 /** Failures that mean the peer was never reached: nothing of the request left, so it may be served here instead. */
 const UNREACHED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND']);
+/** The connection died before any answer (kill -9 with requests in flight), or its pool closed as the peer left. */
+const CUT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_DESTROYED']);
+/** Idempotent methods (RFC 9110 §9.2.2): one cut off before its answer may run again here, as nginx retries them. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Kept-alive connections to each peer, made on first use and closed when it leaves the fleet. */
 export class PeerPools {
@@ -50,8 +54,9 @@ function peerFailed(peer: Peer, reason: string): AlephError {
 /**
  * Forwards one `/vm/` request, as it came (target, headers, body streamed), to the compute node it is placed on,
  * with this node's marker so the peer serves it and never forwards it again (one hop). The peer's answer comes
- * back as it is. When the peer cannot be reached at all and the body is untouched, `unreached` serves it here
- * instead (the fleet has not yet seen the peer die); any later failure is a 502 COMPUTE_PEER_FAILED.
+ * back as it is. When the peer cannot be reached at all and the body is untouched, or its connection is cut before
+ * any answer to a bodiless idempotent request, `unreached` serves it here instead (the fleet has not yet seen the
+ * peer die); any other failure is a 502 COMPUTE_PEER_FAILED.
  */
 export function forwardToPeer(
   req: http.IncomingMessage,
@@ -93,7 +98,9 @@ export function forwardToPeer(
         await pipeline(up.body, res).catch(() => res.destroy());
       },
       (e: Error & { code?: string }) => {
-        if (UNREACHED.has(e.code ?? '') && !req.readableDidRead) return unreached();
+        const code = e.code ?? '';
+        const retry = UNREACHED.has(code) || (CUT.has(code) && !hasBody && IDEMPOTENT.has(req.method ?? ''));
+        if (retry && !req.readableDidRead && !res.headersSent) return unreached();
         if (res.headersSent) return res.destroy();
         fail(peerFailed(peer, e.message));
       },
