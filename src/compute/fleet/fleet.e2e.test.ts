@@ -263,6 +263,25 @@ describe('a fleet of two compute nodes behind one core node', () => {
       10_000,
     );
     assert.deepEqual((await live()).map((x) => x.address), [survivor.address]);
-    nodes.splice(nodes.indexOf(victim), 1);
+
+    // The victim comes back (same home, same key): its persistent programs move back, and the survivor stops them.
+    const i = nodes.indexOf(victim);
+    const back = await startComputeProcess({
+      apiUrl: devnet.apiUrl,
+      home: homes[i]!,
+      name: `c${i}`,
+      programUids: 300_000 + i * 70_000,
+    });
+    nodes[i] = back;
+    await until(
+      'the idle program back on the restarted node',
+      async () =>
+        (await getProgramLogs(config.account!, { computeUrl: back.url, id: idle! })).some((l) => l.MESSAGE === 'booted v1'),
+    );
+    await until('the survivor stopping it', async () =>
+      (await getProgramLogs(config.account!, { computeUrl: survivor.url, id: idle! })).some((l) =>
+        /placed on another compute node: stopping here/.test(l.MESSAGE),
+      ),
+    );
   });
 });
