@@ -73,6 +73,16 @@ export function computeCommand(): Command {
         process.once('SIGTERM', () => done());
       });
       process.stderr.write('Stopping compute node…\n');
+      // Bounded: a stop must not hang on a sandbox that will not die (a second signal ends it at once too).
+      const force = () => process.exit(1);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      const timer = setTimeout(() => {
+        process.stderr.write('the compute node did not stop within 15 s: exiting\n');
+        force();
+      }, 15_000);
+      timer.unref();
       await node.close();
+      clearTimeout(timer);
     });
 }

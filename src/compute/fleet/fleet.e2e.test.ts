@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { accountFromPrivateKey } from '../../client/accounts/account.js';
 import { deployProgram } from '../../client/actions/deployProgram.js';
-import { getProgramLogs } from '../../client/actions/programLogs.js';
+import { getProgramLogs, signedOperatorHeaders, type ProgramLogRecord } from '../../client/actions/programLogs.js';
 import { listComputeNodes } from '../../client/actions/listComputeNodes.js';
 import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
 import { prepareCode } from '../../client/code/prepareCode.js';
@@ -88,6 +88,18 @@ describe('a fleet of two compute nodes behind one core node', () => {
       ...opts,
     });
   const live = async () => (await listComputeNodes(config)).nodes.filter((x) => x.live);
+  /**
+   * A compute node's own logs of a program: marked as forwarded by that node itself, so it answers from its own
+   * records rather than forwarding to where the program is placed (which `getProgramLogs` gets).
+   */
+  const ownLogs = async (c: ComputeProcess, id: string): Promise<ProgramLogRecord[]> => {
+    const path = `/control/machine/${id}/logs`;
+    const headers = await signedOperatorHeaders(config.account!, { domain: '127.0.0.1', method: 'GET', path });
+    headers[FORWARDED_HEADER] = await signMarker(computeAccount(homes[nodes.indexOf(c)]!));
+    const r = await fetch(`${c.url}${path}`, { headers });
+    assert.equal(r.status, 200, await r.clone().text());
+    return (await r.json()) as ProgramLogRecord[];
+  };
   const placed = (id: string) => {
     const p = placeProgram(id, nodes)!;
     return { on: p, other: nodes.find((x) => x !== p)! };
@@ -145,6 +157,10 @@ describe('a fleet of two compute nodes behind one core node', () => {
     assert.equal((await echo.text()).length, 100_000);
     const first = Number(await (await fetch(`${on.url}/vm/${p.id}/count`)).text());
     assert.equal(Number(await (await fetch(`${other.url}/vm/${p.id}/count`)).text()), first + 1);
+    // The owner's logs, asked of either node, come from where the program runs.
+    const logs = await getProgramLogs(config.account!, { computeUrl: other.url, id: p.id });
+    assert.ok(logs.some((l) => l.MESSAGE === 'booted v1'), JSON.stringify(logs));
+    assert.deepEqual(await ownLogs(other, p.id), []);
     // So does an Upgrade (websockets), bytes both ways.
     const got = await rawExchange(
       other.url,
@@ -228,10 +244,10 @@ describe('a fleet of two compute nodes behind one core node', () => {
     // Both run on the victim, started with no request; the survivor forwards to it.
     for (const id of [loaded!, idle!])
       await until(`${id} booted on the victim`, async () =>
-        (await getProgramLogs(config.account!, { computeUrl: victim.url, id })).some((l) => l.MESSAGE === 'booted v1'),
+        (await ownLogs(victim, id)).some((l) => l.MESSAGE === 'booted v1'),
       );
     assert.equal((await fetch(`${survivor.url}/vm/${loaded}/`)).headers.get(SERVED_BY_HEADER), victim.address);
-    assert.ok(!(await getProgramLogs(config.account!, { computeUrl: survivor.url, id: idle! })).length);
+    assert.ok(!(await ownLogs(survivor, idle!)).length);
 
     let stop = false;
     let firstFromSurvivor = 0;
@@ -257,7 +273,7 @@ describe('a fleet of two compute nodes behind one core node', () => {
     await until(
       'the idle persistent program on the survivor',
       async () =>
-        (await getProgramLogs(config.account!, { computeUrl: survivor.url, id: idle! })).some(
+        (await ownLogs(survivor, idle!)).some(
           (l) => l.MESSAGE === 'booted v1',
         ),
       10_000,
@@ -276,10 +292,10 @@ describe('a fleet of two compute nodes behind one core node', () => {
     await until(
       'the idle program back on the restarted node',
       async () =>
-        (await getProgramLogs(config.account!, { computeUrl: back.url, id: idle! })).some((l) => l.MESSAGE === 'booted v1'),
+        (await ownLogs(back, idle!)).some((l) => l.MESSAGE === 'booted v1'),
     );
     await until('the survivor stopping it', async () =>
-      (await getProgramLogs(config.account!, { computeUrl: survivor.url, id: idle! })).some((l) =>
+      (await ownLogs(survivor, idle!)).some((l) =>
         /placed on another compute node: stopping here/.test(l.MESSAGE),
       ),
     );

@@ -81,5 +81,22 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
     forwardUpgrade(req, socket, head, peer, fleet.marker, () => void local());
   }
 
-  return { http, upgrade };
+  /**
+   * `GET /control/machine/{id}/logs` (the owner's signed request): the logs live where the program runs, so a
+   * request for a program placed elsewhere goes there (the Host header kept, which the signature names). True when
+   * forwarded; false to answer here. Throws COMPUTE_FORWARD_INVALID on a bad marker.
+   */
+  function logs(req: http.IncomingMessage, res: http.ServerResponse, programId: string, local: () => void): boolean {
+    const marker = req.headers[FORWARDED_HEADER];
+    if (marker !== undefined) {
+      checkMarker(marker);
+      return false;
+    }
+    const peer = fleet.placementOf(programId);
+    if (!peer) return false;
+    forwardToPeer(req, res, peer, pools.get(peer), fleet.marker, 10, local, (e) => sendError(res, e));
+    return true;
+  }
+
+  return { http, upgrade, logs };
 }

@@ -116,7 +116,10 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     fleetRoute ? fleetRoute.http(req, res, ref, rest) : vmRoute(sup, req, res, ref, rest);
   const route = computeRouter({
     vm: (ref, rest, c) => vm(c.req, c.res, ref, rest),
-    logs: async (id, c) => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain)),
+    logs: async (id, c) => {
+      const here = async () => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain));
+      if (!fleetRoute?.logs(c.req, c.res, id, () => void here().catch((e) => sendError(c.res, e)))) await here();
+    },
     aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
     about: (c) =>
       json(c.res, 200, {

@@ -46,11 +46,18 @@ export function startComputeProcess(opts: {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const gone = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // A clean stop that hangs is cut short, so one stuck process never holds a test run.
+    const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await exited;
+    clearTimeout(late);
   };
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
+    if (process.env.ALEPH_TEST_COMPUTE_LOG) process.stderr.write(`[${opts.name}] ${d.toString()}`);
+  });
+  child.once('exit', (code, signal) => {
+    if (process.env.ALEPH_TEST_COMPUTE_LOG) process.stderr.write(`[${opts.name}] exited ${code ?? signal}\n`);
   });
   return new Promise((resolve, reject) => {
     let out = '';
