@@ -105,7 +105,9 @@ export async function runClusterFailover(): Promise<Record<string, unknown>> {
             if (!first && r.headers.get(SERVED_BY_HEADER) === survivor.address) first = Date.now();
           } else {
             failed++;
-            const why = r ? `${r.status} ${/"error_code":"(\w+)"/.exec(body ?? '')?.[1] ?? ''} ${/"reason":"([^"]{0,60})/.exec(body ?? '')?.[1] ?? ''}` : 'no answer';
+            const why = r
+              ? `${r.status} ${/"error_code":"(\w+)"/.exec(body ?? '')?.[1] ?? ''} ${/"reason":"([^"]{0,60})/.exec(body ?? '')?.[1] ?? ''}`
+              : 'no answer';
             failures[why] = (failures[why] ?? 0) + 1;
           }
         }
@@ -119,7 +121,9 @@ export async function runClusterFailover(): Promise<Record<string, unknown>> {
         return about.fleet?.length === 1;
       });
       const up = await until('the idle persistent program on the survivor', async () =>
-        (await getProgramLogs(config.account, { computeUrl: survivor.url, id: idle })).some((l) => l.MESSAGE === 'booted'),
+        (await getProgramLogs(config.account, { computeUrl: survivor.url, id: idle })).some(
+          (l) => l.MESSAGE === 'booted',
+        ),
       );
       await until('an answer from the survivor', async () => first > 0);
       stop = true;

@@ -36,7 +36,10 @@ async function load<T>(path: string): Promise<T> {
 export function computeCommand(): Command {
   return new Command('compute')
     .description('Start a compute node that follows the core node at --api-url and joins its fleet')
-    .option('--home <dir>', 'Where the compute node keeps its key, code, volumes and logs [default: $ALEPH_HOME/compute or ./.aleph/compute]')
+    .option(
+      '--home <dir>',
+      'Where the compute node keeps its key, code, volumes and logs [default: $ALEPH_HOME/compute or ./.aleph/compute]',
+    )
     .option('--host <host>', 'Address to listen on [default: 127.0.0.1]', '127.0.0.1')
     .option('--port <port>', 'Port to listen on [default: 4020]', port('--port'), 4020)
     .option('--name <name>', 'Its name in the fleet, for people [default: none]')

@@ -108,8 +108,7 @@ export function devnetCommand(): Command {
           ...(opts.home ? { home: opts.home } : {}),
           apiPort: opts.apiPort,
           computePort: opts.compute ? opts.computePort : null,
-          computeAllow:
-            opts.computeAllow ?? addressList('ALEPH_COMPUTE_ALLOW')(process.env.ALEPH_COMPUTE_ALLOW ?? ''),
+          computeAllow: opts.computeAllow ?? addressList('ALEPH_COMPUTE_ALLOW')(process.env.ALEPH_COMPUTE_ALLOW ?? ''),
           ...limitSettings(opts),
           ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),
         });

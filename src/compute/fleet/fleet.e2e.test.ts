@@ -159,7 +159,10 @@ describe('a fleet of two compute nodes behind one core node', () => {
     assert.equal(Number(await (await fetch(`${other.url}/vm/${p.id}/count`)).text()), first + 1);
     // The owner's logs, asked of either node, come from where the program runs.
     const logs = await getProgramLogs(config.account!, { computeUrl: other.url, id: p.id });
-    assert.ok(logs.some((l) => l.MESSAGE === 'booted v1'), JSON.stringify(logs));
+    assert.ok(
+      logs.some((l) => l.MESSAGE === 'booted v1'),
+      JSON.stringify(logs),
+    );
     assert.deepEqual(await ownLogs(other, p.id), []);
     // So does an Upgrade (websockets), bytes both ways.
     const got = await rawExchange(
@@ -236,7 +239,11 @@ describe('a fleet of two compute nodes behind one core node', () => {
 
   it('kill -9 of the compute node serving a program: it answers from the other within 10 s, persistent ones start there', async () => {
     // Three persistent programs: two of them share a node (pigeonhole). That node dies.
-    const ps = [await deploy({ persistent: true }), await deploy({ persistent: true }), await deploy({ persistent: true })];
+    const ps = [
+      await deploy({ persistent: true }),
+      await deploy({ persistent: true }),
+      await deploy({ persistent: true }),
+    ];
     const byNode = new Map<ComputeProcess, string[]>();
     for (const p of ps) byNode.set(placed(p.id).on, [...(byNode.get(placed(p.id).on) ?? []), p.id]);
     const [victim, [loaded, idle]] = [...byNode].find(([, ids]) => ids.length >= 2)! as [ComputeProcess, string[]];
@@ -272,13 +279,13 @@ describe('a fleet of two compute nodes behind one core node', () => {
     // The idle persistent program starts on the survivor once the fleet drops the victim: no request needed.
     await until(
       'the idle persistent program on the survivor',
-      async () =>
-        (await ownLogs(survivor, idle!)).some(
-          (l) => l.MESSAGE === 'booted v1',
-        ),
+      async () => (await ownLogs(survivor, idle!)).some((l) => l.MESSAGE === 'booted v1'),
       10_000,
     );
-    assert.deepEqual((await live()).map((x) => x.address), [survivor.address]);
+    assert.deepEqual(
+      (await live()).map((x) => x.address),
+      [survivor.address],
+    );
 
     // The victim comes back (same home, same key): its persistent programs move back, and the survivor stops them.
     const i = nodes.indexOf(victim);
@@ -289,15 +296,11 @@ describe('a fleet of two compute nodes behind one core node', () => {
       programUids: 300_000 + i * 70_000,
     });
     nodes[i] = back;
-    await until(
-      'the idle program back on the restarted node',
-      async () =>
-        (await ownLogs(back, idle!)).some((l) => l.MESSAGE === 'booted v1'),
+    await until('the idle program back on the restarted node', async () =>
+      (await ownLogs(back, idle!)).some((l) => l.MESSAGE === 'booted v1'),
     );
     await until('the survivor stopping it', async () =>
-      (await ownLogs(survivor, idle!)).some((l) =>
-        /placed on another compute node: stopping here/.test(l.MESSAGE),
-      ),
+      (await ownLogs(survivor, idle!)).some((l) => /placed on another compute node: stopping here/.test(l.MESSAGE)),
     );
   });
 });

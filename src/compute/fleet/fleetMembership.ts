@@ -88,7 +88,12 @@ export class FleetMembership {
   }
 
   private async send(): Promise<ComputeNodesAnswer> {
-    const hb: ComputeHeartbeat = { address: this.address, url: this.opts.url, name: this.opts.name, time: Date.now() / 1000 };
+    const hb: ComputeHeartbeat = {
+      address: this.address,
+      url: this.opts.url,
+      name: this.opts.name,
+      time: Date.now() / 1000,
+    };
     const signature = await this.opts.account.signMessage({ message: heartbeatText(hb) });
     const url = new URL('/api/v0/compute/heartbeat', this.opts.apiUrl).toString();
     const res = await fetch(url, {
@@ -98,7 +103,10 @@ export class FleetMembership {
       signal: AbortSignal.timeout(5000),
     });
     const body = (await res.json()) as unknown;
-    if (!res.ok) throw new Error(`the core node refused this compute node's heartbeat (HTTP ${res.status}): ${JSON.stringify(body).slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(
+        `the core node refused this compute node's heartbeat (HTTP ${res.status}): ${JSON.stringify(body).slice(0, 300)}`,
+      );
     return parseAnswer(computeHeartbeatAnswerSchema, body, url);
   }
 

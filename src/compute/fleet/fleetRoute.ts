@@ -35,12 +35,17 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
       try {
         checkMarker(marker);
       } catch (e) {
-        return sendError(res, e);
+        sendError(res, e);
+        return;
       }
-      return vmRoute(sup, req, res, ref, rest);
+      vmRoute(sup, req, res, ref, rest);
+      return;
     }
     const cached = sup.cachedView(ref);
-    if (cached !== undefined) return place(req, res, ref, rest, cached);
+    if (cached !== undefined) {
+      place(req, res, ref, rest, cached);
+      return;
+    }
     viewOf(ref).then(
       (view) => place(req, res, ref, rest, view),
       (e) => sendError(res, e),
@@ -55,7 +60,10 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
     view: ProgramView | null,
   ): void {
     const peer = view ? fleet.placementOf(view.id) : null;
-    if (!peer || !view) return vmRoute(sup, req, res, ref, rest);
+    if (!peer || !view) {
+      vmRoute(sup, req, res, ref, rest);
+      return;
+    }
     forwardToPeer(
       req,
       res,

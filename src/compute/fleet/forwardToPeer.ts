@@ -45,10 +45,14 @@ export class PeerPools {
 }
 
 function peerFailed(peer: Peer, reason: string): AlephError {
-  return new AlephError('COMPUTE_PEER_FAILED', `the compute node serving this program (${peer.name || peer.address}) failed: ${reason}`, {
-    hint: 'retry: the fleet re-places its programs within seconds of a compute node going away',
-    details: { peer: peer.address, reason },
-  });
+  return new AlephError(
+    'COMPUTE_PEER_FAILED',
+    `the compute node serving this program (${peer.name || peer.address}) failed: ${reason}`,
+    {
+      hint: 'retry: the fleet re-places its programs within seconds of a compute node going away',
+      details: { peer: peer.address, reason },
+    },
+  );
 }
 
 /**

@@ -15,7 +15,10 @@ describe('rendezvous placement of programs over live compute nodes', () => {
       assert.equal(placeProgram(p, nodes)!.address.toLowerCase(), placeProgram(p, shuffled)!.address.toLowerCase());
     assert.equal(placeProgram(programs[0]!, []), null);
     assert.equal(placeProgram(programs[0]!, [nodes[2]!]), nodes[2]);
-    assert.equal(placementWeight(nodes[0]!.address, programs[0]!), placementWeight(nodes[0]!.address.toUpperCase(), programs[0]!));
+    assert.equal(
+      placementWeight(nodes[0]!.address, programs[0]!),
+      placementWeight(nodes[0]!.address.toUpperCase(), programs[0]!),
+    );
   });
 
   it('spreads programs evenly: each of 5 nodes gets 20% of 10,000 within 2 points', () => {

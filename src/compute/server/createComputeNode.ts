@@ -183,10 +183,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   sup.placedHere = (id) => fleet.placementOf(id) === null;
   // Events from here on are seen; list persistent programs after subscribing so none slips between the two, and
   // after the first beat, so only those placed here start.
-  await Promise.all([
-    Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]),
-    fleet.start(),
-  ]);
+  await Promise.all([Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]), fleet.start()]);
   fleetRoute = fleetRouter(sup, fleet, pools);
   void sup.startPersistent().catch(() => {});
   return {
