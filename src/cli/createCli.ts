@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { accountCommand } from './commands/account.js';
+import { computeCommand } from './commands/compute.js';
 import { devnetCommand } from './commands/devnet.js';
 import { nodeCommand } from './commands/node.js';
 import { fileCommand } from './commands/file.js';
@@ -18,6 +19,7 @@ export function createCli(): Command {
   cli.addCommand(messageCommand());
   cli.addCommand(programCommand());
   cli.addCommand(devnetCommand());
+  cli.addCommand(computeCommand());
   cli.addCommand(nodeCommand());
   // Descriptions carry the reference's own "[default: …]" text; commander's "(default: …)" would repeat it.
   const plainHelp = (cmd: Command): void => {

@@ -91,3 +91,26 @@ export function readJsonFile(path: string, option: string): unknown {
     });
   }
 }
+
+/**
+ * A comma-separated list of 0x addresses (`--compute-allow ADDR[,ADDR…]`, ALEPH_COMPUTE_ALLOW); empty entries dropped.
+ *
+ * @example
+ * new Command('node').option('--compute-allow <addresses>', 'allow-list', addressList('--compute-allow'));
+ */
+export function addressList(option: string): (v: string) => string[] {
+  return (v) => {
+    const list = v
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    const bad = list.find((a) => !/^0x[0-9a-fA-F]{40}$/.test(a));
+    if (bad !== undefined) {
+      throw new AlephError('OPTION_INVALID_ADDRESS', `${option}: "${bad.slice(0, 60)}" is not a 0x address`, {
+        hint: `e.g. ${option} 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,0x… (\`aleph compute --print-address\` prints one)`,
+        details: { option, value: bad.slice(0, 60) },
+      });
+    }
+    return list;
+  };
+}

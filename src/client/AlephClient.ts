@@ -21,6 +21,7 @@ import { replaceProgram, setProgramPersistence, type ReplaceProgramParameters } 
 import { updateProgramCode, type UpdateProgramCodeParameters } from './actions/updateProgramCode.js';
 import { replaceProgramCode, type ReplaceProgramCodeParameters } from './actions/replaceProgramCode.js';
 import { listAllPrograms, listPrograms, type ListProgramsParameters } from './actions/listPrograms.js';
+import { listComputeNodes } from './actions/listComputeNodes.js';
 import { downloadFile, uploadFile, type UploadFileParameters } from './actions/uploadFile.js';
 import { watchMessages, type WatchMessagesParameters } from './actions/watchMessages.js';
 import { endRollout, getEdition, getRollout, planRollout, type PlanRolloutParameters } from './actions/rollout.js';
@@ -77,6 +78,7 @@ export class AlephClient {
   getAggregate = (p: GetAggregateParameters) => getAggregate(this.config, p);
   getPosts = (p: GetPostsParameters = {}) => getPosts(this.config, p);
   getHeight = () => getHeight(this.config);
+  listComputeNodes = () => listComputeNodes(this.config);
   getProgram = (p: { id: string }) => getProgram(this.config, p);
   getProgramHistory = (p: { id: string }) => getProgramHistory(this.config, p);
   dryRunProgram = (p: { id: string; candidate: DryRunCandidate }) => dryRunProgram(this.config, p);

@@ -21,6 +21,7 @@ export * from './actions/publishMessage.js';
 export * from './actions/uploadFile.js';
 export * from './actions/getMessage.js';
 export * from './actions/getMessages.js';
+export * from './actions/listComputeNodes.js';
 export * from './actions/getAggregate.js';
 export * from './actions/getPosts.js';
 export * from './actions/programs.js';

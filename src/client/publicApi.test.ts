@@ -77,6 +77,7 @@ test('the runtime exports of the SDK are deliberate', () => {
     'isAlephError',
     'isRequestErrorCode',
     'listAllPrograms',
+    'listComputeNodes',
     'listPrograms',
     'listTree',
     'loadAccount',

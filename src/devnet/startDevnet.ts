@@ -29,6 +29,8 @@ export interface DevnetOptions {
   programLimits?: Partial<ProgramLimits>;
   /** What all programs together may declare on the compute node; defaults to the host's sizes. */
   computeCapacity?: Partial<ComputeCapacity>;
+  /** More compute nodes that may join the fleet (`aleph compute` processes), beside the devnet's own. */
+  computeAllow?: string[];
 }
 
 export interface Devnet {
@@ -67,7 +69,10 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
     // The devnet's compute node reports what it serves; its key lives under its home.
-    trustedComputeAddresses: opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address],
+    trustedComputeAddresses: [
+      ...(opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address]),
+      ...(opts.computeAllow ?? []),
+    ],
   });
   let compute: ComputeNode | null = null;
   try {

@@ -14,6 +14,7 @@ export interface CliErrorContexts {
   NODE_NO_GOVERNANCE: { id?: string };
   OPTION_CONFLICT: NoContext;
   OPTION_FILE_UNREADABLE: { option: string; path: string; reason: string };
+  OPTION_INVALID_ADDRESS: { option: string; value: string };
   OPTION_INVALID_JSON: { option: string; path: string };
   OPTION_INVALID_NUMBER: { option: string; value: string };
   OPTION_INVALID_PORT: { option: string; value: string };
@@ -32,6 +33,7 @@ export const CLI_ERROR_CODES = [
   'NODE_NO_GOVERNANCE',
   'OPTION_CONFLICT',
   'OPTION_FILE_UNREADABLE',
+  'OPTION_INVALID_ADDRESS',
   'OPTION_INVALID_JSON',
   'OPTION_INVALID_NUMBER',
   'OPTION_INVALID_PORT',

@@ -63,6 +63,8 @@ export interface ComputeErrorContexts {
   OPERATOR_OPERATION_EXPIRED: { time: string };
   OPERATOR_WRONG_TARGET: OpenContext;
   OPERATOR_NOT_OWNER: { program: string; signer: string };
+  COMPUTE_FORWARD_INVALID: { reason: string };
+  COMPUTE_PEER_FAILED: { peer: string; reason: string };
 }
 
 /** Every code of {@link ComputeErrorContexts}, for lookups at run time. */
@@ -116,6 +118,8 @@ export const COMPUTE_ERROR_CODES = [
   'OPERATOR_OPERATION_EXPIRED',
   'OPERATOR_WRONG_TARGET',
   'OPERATOR_NOT_OWNER',
+  'COMPUTE_FORWARD_INVALID',
+  'COMPUTE_PEER_FAILED',
   'COMPUTE_EDITION_NOT_SERVING',
 ] as const satisfies readonly (keyof ComputeErrorContexts)[];
 

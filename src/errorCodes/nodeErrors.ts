@@ -13,6 +13,9 @@ export interface NodeErrorContexts {
   COMPUTE_REPORT_INVALID: { field: string };
   COMPUTE_REPORT_PROGRAM_UNKNOWN: { program_id: string };
   COMPUTE_REPORT_NOT_TRUSTED: { sender: string };
+  COMPUTE_NODE_UNKNOWN: { address: string };
+  COMPUTE_HEARTBEAT_SIGNATURE_INVALID: { address: string; recovered: string | null };
+  COMPUTE_HEARTBEAT_STALE: { time: number; now: number; max_skew_s: number };
   DRY_RUN_INVALID: { field: string; content_error?: string };
   DRY_RUN_RATE_LIMITED: { retry_after_s: number; burst: number; per_second: number };
   FILE_HASH_INVALID: NoContext;
@@ -79,6 +82,9 @@ export const NODE_ERROR_CODES = [
   'COMPUTE_REPORT_INVALID',
   'COMPUTE_REPORT_PROGRAM_UNKNOWN',
   'COMPUTE_REPORT_NOT_TRUSTED',
+  'COMPUTE_NODE_UNKNOWN',
+  'COMPUTE_HEARTBEAT_SIGNATURE_INVALID',
+  'COMPUTE_HEARTBEAT_STALE',
   'DRY_RUN_INVALID',
   'DRY_RUN_RATE_LIMITED',
   'FILE_HASH_INVALID',

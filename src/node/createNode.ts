@@ -26,6 +26,8 @@ import { priceRoutes } from './routes/priceRoutes.js';
 import { pricingSettingsOf, type PricingSettings } from './pricing/pricingSettings.js';
 import { wsRoutes } from './events/wsRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
+import { computeFleetRoutes } from './routes/computeFleetRoutes.js';
+import { DEFAULT_COMPUTE_LIVE_SECONDS, DEFAULT_COMPUTE_MAX_SKEW_SECONDS } from './fleet/computeFleet.js';
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
@@ -46,8 +48,13 @@ export interface NodeOptions {
   clock?: Clock;
   /** A network setting, fixed at the store's first start: a block is cut every this many ms (default 1000). */
   blockIntervalMs?: number;
-  /** Compute nodes whose signed `aleph-compute-report` POSTs are accepted (what they serve of each program). */
+  /**
+   * The compute fleet's allow-list (`aleph node --compute-allow`): compute nodes that may register and heartbeat
+   * (POST /api/v0/compute/heartbeat), and whose signed `aleph-compute-report` POSTs are accepted.
+   */
   trustedComputeAddresses?: string[];
+  /** A compute node is live while its last heartbeat is at most this old (default 3 s; it beats every second). */
+  computeLiveSeconds?: number;
   /** The most one PROGRAM may declare (a network setting); defaults in pipeline/programLimits.ts. */
   programLimits?: Partial<ProgramLimits>;
   /** Largest upload without a signed STORE sent ahead of the file (pyaleph's max_unauthenticated_upload_file_size). Default 25 MiB. */
@@ -153,6 +160,11 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   programsRoutes(app, node);
   wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });
   await consoleRoutes(app, opts.consoleDir);
+  computeFleetRoutes(app, node, {
+    allow: opts.trustedComputeAddresses ?? [],
+    liveSeconds: opts.computeLiveSeconds ?? DEFAULT_COMPUTE_LIVE_SECONDS,
+    maxSkewSeconds: DEFAULT_COMPUTE_MAX_SKEW_SECONDS,
+  });
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   uploadGc.start();

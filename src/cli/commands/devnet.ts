@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { AlephError } from '../../errors.js';
-import { port, positiveInt, positiveNumber } from '../optionParsers.js';
+import { addressList, port, positiveInt, positiveNumber } from '../optionParsers.js';
 
 // Type only: the devnet (node, compute node, SQLite) is loaded when the command runs, not at every CLI start.
 type StartDevnet = typeof import('../../devnet/startDevnet.js').startDevnet;
@@ -80,6 +80,12 @@ export function devnetCommand(): Command {
       "A block every this many ms (block.height; @timelock delays count blocks), fixed at the network's first start [default: 1000]",
       positiveInt('--block-interval'),
     )
+    .option(
+      '--compute-allow <addresses>',
+      'More compute nodes (comma-separated addresses) that may join its fleet [default: $ALEPH_COMPUTE_ALLOW]',
+      addressList('--compute-allow'),
+    )
+    .option('--no-compute', 'Start the core node alone (compute nodes join with `aleph compute`)')
     .action(
       async (
         opts: {
@@ -88,6 +94,8 @@ export function devnetCommand(): Command {
           apiPort: number;
           computePort: number;
           blockInterval?: number;
+          computeAllow?: string[];
+          compute: boolean;
         } & LimitOptions,
       ) => {
         // Resolved at run time so the rest of the CLI works even where the devnet cannot load.
@@ -105,7 +113,8 @@ export function devnetCommand(): Command {
         const net = await startDevnet({
           ...(opts.home ? { home: opts.home } : {}),
           apiPort: opts.apiPort,
-          computePort: opts.computePort,
+          computePort: opts.compute ? opts.computePort : null,
+          computeAllow: opts.computeAllow ?? addressList('ALEPH_COMPUTE_ALLOW')(process.env.ALEPH_COMPUTE_ALLOW ?? ''),
           ...(store ? { store } : {}),
           ...limitSettings(opts),
           ...(opts.blockInterval ? { blockIntervalMs: opts.blockInterval } : {}),

@@ -22,6 +22,10 @@ import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
 import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
+import type { ComputeAbout } from '../../protocol/api/computeSchemas.js';
+import { FleetMembership } from '../fleet/fleetMembership.js';
+import { fleetRouter } from '../fleet/fleetRoute.js';
+import { PeerPools } from '../fleet/forwardToPeer.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -48,6 +52,12 @@ export interface ComputeNodeOptions {
   server?: Partial<ServerLimits>;
   /** The domain operator requests (logs) must be signed for, as aleph-vm's DOMAIN_NAME; default: the Host header's. */
   domain?: string;
+  /** This node's name in the fleet (`aleph compute --name`); default ''. */
+  name?: string;
+  /** Where the other compute nodes reach this one; default the address it listens on. */
+  publicUrl?: string;
+  /** How often it heartbeats to the core node and refreshes the fleet's live set; default 1000 ms. */
+  heartbeatMs?: number;
 }
 
 /** `address`: the compute node's own key (home/compute.key), which signs its serving reports. */
@@ -56,6 +66,8 @@ export interface ComputeNode {
   address: string;
   supervisor: Supervisor;
   logs: ProgramLogs;
+  /** This node's view of the fleet: the live set and where each program is placed. */
+  fleet: FleetMembership;
   close(): Promise<void>;
 }
 
@@ -98,16 +110,29 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const aliases = opts.runtimeAliases ?? {};
 
   const limits = { ...defaultServerLimits, ...opts.server };
+  // Set once listening (the fleet needs this node's url): until then every program is served here.
+  let fleetRoute: ReturnType<typeof fleetRouter> | null = null;
+  const vm = (req: http.IncomingMessage, res: http.ServerResponse, ref: string, rest: string) =>
+    fleetRoute ? fleetRoute.http(req, res, ref, rest) : vmRoute(sup, req, res, ref, rest);
   const route = computeRouter({
-    vm: (ref, rest, c) => vmRoute(sup, c.req, c.res, ref, rest),
-    logs: async (id, c) => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain)),
+    vm: (ref, rest, c) => vm(c.req, c.res, ref, rest),
+    logs: async (id, c) => {
+      const here = async () => json(c.res, 200, await logsRoute(api, logs, c.req, c.pathname, id, opts.domain));
+      if (!fleetRoute?.logs(c.req, c.res, id, () => void here().catch((e) => sendError(c.res, e)))) await here();
+    },
     aboutRuntime: async (ref, c) => json(c.res, 200, await aboutRuntime(api, artifacts, aliases, ref)),
-    about: (c) => json(c.res, 200, { name: 'aleph-ts compute node', api_url: opts.apiUrl }),
+    about: (c) =>
+      json(c.res, 200, {
+        name: 'aleph-ts compute node',
+        api_url: opts.apiUrl,
+        address: reporter.address,
+        fleet: fleetRoute ? [...fleet.liveNodes()] : [],
+      } satisfies ComputeAbout),
     rollout: (id, c) => json(c.res, 200, sup.rolloutCounts(id)),
   });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
-    if (fast) return vmRoute(sup, req, res, fast[0], fast[1]);
+    if (fast) return vm(req, res, fast[0], fast[1]);
     route(req, res).catch((e) => sendError(res, e));
   });
   const streamLogs = streamLogsUpgrade(api, logs, opts.domain);
@@ -123,7 +148,10 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
           hint: 'programs answer under /vm/{program id}/',
         }),
       );
-    upgradeRoute(sup, req, socket, head, target[0], target[1]).catch((e) => socketError(socket, e));
+    (fleetRoute
+      ? fleetRoute.upgrade(req, socket, head, target[0], target[1])
+      : upgradeRoute(sup, req, socket, head, target[0], target[1])
+    ).catch((e) => socketError(socket, e));
   });
   guardServer(server, { ...limits, keepAliveTimeoutMs: opts.server?.keepAliveTimeoutMs ?? 10_000 });
 
@@ -137,17 +165,38 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     server.once('error', fail);
     server.listen(opts.port ?? 4020, opts.host ?? '127.0.0.1', () => ok());
   });
-  // Events from here on are seen; list persistent programs after subscribing so none slips between the two.
-  await Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]);
-  void sup.startPersistent().catch(() => {});
   const addr = server.address() as AddressInfo;
+  const url = `http://${addr.address}:${addr.port}`;
+  // The fleet (DESIGN §8): heartbeats signed by this node's key; programs placed over the live set.
+  const pools = new PeerPools();
+  const fleet = new FleetMembership({
+    apiUrl: opts.apiUrl,
+    account: reporter.account,
+    url: opts.publicUrl ?? url,
+    name: opts.name ?? '',
+    ...(opts.heartbeatMs ? { intervalMs: opts.heartbeatMs } : {}),
+    onChange: () => {
+      pools.retain(fleet.liveNodes());
+      void sup.rebalance();
+    },
+    onError: (e) => process.emitWarning(e.message, 'ComputeFleet'),
+  });
+  sup.placedHere = (id) => fleet.placementOf(id) === null;
+  // Events from here on are seen; list persistent programs after subscribing so none slips between the two, and
+  // after the first beat, so only those placed here start.
+  await Promise.all([Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]), fleet.start()]);
+  fleetRoute = fleetRouter(sup, fleet, pools);
+  void sup.startPersistent().catch(() => {});
   return {
-    url: `http://${addr.address}:${addr.port}`,
+    url,
     address: reporter.address,
     supervisor: sup,
     logs,
+    fleet,
     close: async () => {
+      fleet.close();
       follower.close();
+      await pools.close();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await sup.close();

@@ -40,7 +40,8 @@ export class ServingReporter {
 
   constructor(
     private readonly apiUrl: string,
-    private readonly account: PrivateKeyAccount,
+    /** This compute node's key; the fleet's heartbeats are signed with it too. */
+    readonly account: PrivateKeyAccount,
     /** Removed from reasons: reports are public, and the compute node's paths are nobody's business. */
     private readonly home: string,
     private readonly onError: (e: Error) => void = () => {},

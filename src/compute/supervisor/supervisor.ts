@@ -54,6 +54,8 @@ export class Supervisor {
   /** Any version hash (and the id itself) → program id, so `/vm/{hash}` costs no node round trip once seen. */
   private readonly ids = new Map<string, string>();
   private closed = false;
+  /** Whether the fleet places a program on this node (compute/fleet): only then is a persistent one kept running. */
+  placedHere: (programId: string) => boolean = () => true;
 
   constructor(
     private readonly api: NodeApi,
@@ -301,7 +303,7 @@ export class Supervisor {
   }
 
   private ensureRunning(s: ProgramState): void {
-    if (this.closed || s.instance?.alive || s.starting) return;
+    if (this.closed || s.instance?.alive || s.starting || !this.placedHere(s.view.id)) return;
     this.acquire(s.view).then(
       (i) => this.release(i),
       (e: Error) => this.logs.add(s.view.id, s.view.edition, 'system', `could not start: ${e.message}`),
@@ -312,6 +314,20 @@ export class Supervisor {
   async startPersistent(): Promise<void> {
     for (const v of await this.api.programs())
       if (v.persistent && v.status === 'live') this.ensureRunning(this.remember(v));
+  }
+
+  /**
+   * After the fleet's live set changed: persistent programs placed elsewhere now stop here (after their in-flight
+   * requests), and those placed here now start.
+   */
+  rebalance(): Promise<void> {
+    const stops: Array<Promise<void>> = [];
+    for (const [id, s] of this.states)
+      if (s.view.persistent && s.instance && !this.placedHere(id)) {
+        this.logs.add(id, s.view.edition, 'system', 'placed on another compute node: stopping here');
+        stops.push(this.stop(id));
+      }
+    return Promise.all([...stops, this.startPersistent().catch(() => {})]).then(() => {});
   }
 
   /**

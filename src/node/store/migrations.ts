@@ -5,6 +5,7 @@ import { listingIndexesMigration } from './listingIndexesMigration.js';
 import { blockTimeMigration } from './blockTimeMigration.js';
 import { dropSenderIndexMigration } from './dropSenderIndexMigration.js';
 import { ipfsCidsMigration } from './ipfsCidsMigration.js';
+import { computeNodesMigration } from './computeNodesMigration.js';
 import { rolloutsMigration } from './rolloutsMigration.js';
 import { fileChunksMigration } from './fileChunksMigration.js';
 
@@ -116,6 +117,7 @@ export const migrations: Record<string, Migration> = {
   '0005_block_time': blockTimeMigration,
   '0006_drop_sender_index': dropSenderIndexMigration,
   '0007_ipfs_cids': ipfsCidsMigration,
+  '0008_compute_nodes': computeNodesMigration,
   '0009_rollouts': rolloutsMigration,
   '0010_file_chunks': fileChunksMigration,
 };

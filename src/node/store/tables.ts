@@ -182,6 +182,16 @@ export interface ProgramComputeReportsTable {
   height: number;
 }
 
+/** A registered compute node (POST /api/v0/compute/heartbeat), outside the ordered state. */
+export interface ComputeNodesTable {
+  address: string;
+  url: string;
+  name: string;
+  signed_time: number;
+  first_seen: number;
+  last_seen: number;
+}
+
 /** A signed rollout plan (POST `aleph-rollout`) and how it ended (rolloutsMigration). */
 export interface ProgramRolloutsTable {
   id: Generated<number>;
@@ -224,6 +234,7 @@ export interface Database {
   program_pending: ProgramPendingTable;
   program_approvals: ProgramApprovalsTable;
   program_compute_reports: ProgramComputeReportsTable;
+  compute_nodes: ComputeNodesTable;
   program_rollouts: ProgramRolloutsTable;
   meta: MetaTable;
   migrations_applied?: { name: string; id: Generated<number> };

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
-/** `GET /about` (and `/`) of a compute node. */
-export const computeAboutSchema = z.object({ name: z.string(), api_url: z.string() });
+/**
+ * `GET /about` (and `/`) of a compute node: what it is, the core node it follows, and (in a fleet) its own
+ * address and the live compute nodes it places programs over, as it last heard them.
+ */
+export const computeAboutSchema = z.object({
+  name: z.string(),
+  api_url: z.string(),
+  address: z.string().optional(),
+  fleet: z.array(z.object({ address: z.string(), url: z.string(), name: z.string() })).optional(),
+});
 export type ComputeAbout = z.infer<typeof computeAboutSchema>;
 
 /** `GET /about/runtime/{ref}`: what the runtime's interpreters say of themselves, asked inside a sandbox. */

@@ -6,6 +6,7 @@
 export * from './computeSchemas.js';
 export * from './errorBody.js';
 export * from './ipfsSchemas.js';
+export * from './fleetSchemas.js';
 export * from './nodeSchemas.js';
 export * from './parseAnswer.js';
 export * from './parseRequest.js';
