@@ -2,11 +2,12 @@
 # A local cluster in one command, each part its own process (DESIGN §8, issue 9): a core node and two compute
 # nodes that register with it, heartbeat, and place programs over each other. Ctrl-C stops them all.
 #
-#   scripts/cluster.sh [--home DIR] [--api-port 4024] [--compute-port 4020] [--store postgres://…]
+#   scripts/cluster.sh [--home DIR] [--api-port 4024] [--compute-port 4020] [--postgres | --store postgres://…]
 #
 # The core node is `aleph devnet --no-compute` (it publishes the default runtimes at first start) on embedded
-# SQLite. With --store (PostgreSQL, once `aleph node --store` has landed) the URL goes to the core node, and a
-# second core node (`aleph node`, API port + 1) joins the same store; the second compute node follows it.
+# SQLite. With --store the URL goes to the core node, and a second core node (`aleph node`, API port + 1) joins the
+# same store; the second compute node follows it. --postgres starts a private PostgreSQL under the home first
+# (scripts/postgres.sh, port $ALEPH_PG_PORT or 54330) and uses it: PostgreSQL, two core nodes, two compute nodes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,13 +15,15 @@ home=./.aleph-cluster
 api_port=4024
 compute_port=4020
 store=""
+postgres=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --home) home="$2"; shift 2 ;;
     --api-port) api_port="$2"; shift 2 ;;
     --compute-port) compute_port="$2"; shift 2 ;;
     --store) store="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --postgres) postgres=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "cluster.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,8 +37,18 @@ stop() {
   trap - INT TERM EXIT
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [ "$postgres" = 1 ]; then scripts/postgres.sh stop "$home/pg" 2>/dev/null || true; fi
 }
 trap stop INT TERM EXIT
+
+if [ "$postgres" = 1 ]; then
+  pg_port=${ALEPH_PG_PORT:-54330}
+  server=$(scripts/postgres.sh start "$home/pg" "$pg_port")
+  psql "$server" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'aleph'" | grep -q 1 ||
+    psql "$server" -qc "CREATE DATABASE aleph"
+  store="${server%/postgres}/aleph"
+  echo "PostgreSQL: $store (data in $home/pg)"
+fi
 
 wait_for() { # url, what
   for _ in $(seq 1 600); do

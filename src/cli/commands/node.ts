@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { AlephError } from '../../errors.js';
-import { port } from '../optionParsers.js';
+import { addressList, port } from '../optionParsers.js';
 
 // Type only: the core node (store drivers, HTTP server) is loaded when the command runs, not at every CLI start.
 type CreateNode = typeof import('../../node/createNode.js').createNode;
@@ -19,7 +19,12 @@ export function nodeCommand(): Command {
     )
     .option('--api-port <port>', 'Port of the node API [default: 4024]', port('--api-port'), 4024)
     .option('--host <host>', 'Address to listen on [default: 127.0.0.1]', '127.0.0.1')
-    .action(async (opts: { home?: string; store?: string; apiPort: number; host: string }) => {
+    .option(
+      '--compute-allow <addresses>',
+      'Compute nodes (their keys, comma-separated) that may register, heartbeat and report [default: $ALEPH_COMPUTE_ALLOW]',
+      addressList('--compute-allow'),
+    )
+    .action(async (opts: { home?: string; store?: string; apiPort: number; host: string; computeAllow?: string[] }) => {
       const modulePath = '../../node/createNode.js';
       let createNode: CreateNode;
       try {
@@ -41,6 +46,9 @@ export function nodeCommand(): Command {
         port: opts.apiPort,
         signatureWorkers: 1,
         ...(store ? { store } : {}),
+        // Every core node of one network is given the same list: it is the fleet's allow-list.
+        trustedComputeAddresses:
+          opts.computeAllow ?? addressList('ALEPH_COMPUTE_ALLOW')(process.env.ALEPH_COMPUTE_ALLOW ?? ''),
       });
       process.stdout.write(`Core node running (home ${home})\n  API: ${node.url}\n`);
       await new Promise<void>((done) => {
