@@ -14,6 +14,9 @@ import {
   setAggregate,
 } from '../node/testing/governanceHarness.js';
 import { newAccount } from '../node/testing/nodeHarness.js';
+import { dryRunProgram } from '../client/actions/dryRunProgram.js';
+import { planRollout } from '../client/actions/rollout.js';
+import { uploadFile } from '../client/actions/uploadFile.js';
 import { useTestDevnet } from './testing/testDevnet.js';
 
 /**
@@ -120,7 +123,10 @@ describe('the web console against a devnet', () => {
     assert.equal(new URL(page.url()).pathname, '/console/', '/ redirects to the console');
     await paintTimings('network');
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
-    await page.getByText('● live').waitFor();
+    await page.getByText('● live').first().waitFor();
+    // The devnet's compute node heartbeats with its core node: the fleet table lists it, live.
+    await page.locator('[data-testid=compute-nodes] tr[data-live=true]').first().waitFor();
+    assert.equal(await page.locator('[data-testid=compute-nodes] tbody tr').count(), 1);
 
     await page.getByRole('link', { name: 'Programs', exact: true }).click();
     await page.getByTestId('programs-total').waitFor();
@@ -198,6 +204,37 @@ describe('the web console against a devnet', () => {
     assert.equal(await page.locator('[data-outcome=verdict]').count(), 0, 'a request error is never a verdict');
     // The page never changed edition for a dry run.
     assert.equal(await text(page.getByTestId('edition-in-force')), '1');
+  });
+
+  it('a rollout shows its plan, its status and its events', async () => {
+    // An owner of its own: the address page below counts `me`'s programs.
+    const owner = newAccount();
+    const toml = `name = "canary"\nconstructor = '@admin(address="${owner.address}")'\n`;
+    const d = await deployCode(t.devnet.apiUrl, owner, governedFiles(toml), { name: 'canary' });
+    assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
+    const config = { apiUrl: t.devnet.apiUrl, account: owner };
+    const v2 = governedFiles(toml, 'async def app(scope, receive, send): pass  # v2\n');
+    const { hash } = await uploadFile(config, { file: codeZip(v2), store: false });
+    const dry = await dryRunProgram(config, { id: d.id, candidate: { code_hash: hash } });
+    assert.equal(dry.verdict, 'accepted', JSON.stringify(dry));
+    await planRollout(config, {
+      id: d.id,
+      checksum: dry.checksum!,
+      canary: 10,
+      steps: [10, 50, 100],
+      stepSeconds: 600,
+    });
+    await page.goto(`${t.devnet.apiUrl}/console/programs/${d.id}`);
+    await page.locator('[data-rollout-status=planned]').waitFor();
+    const up = await amendCode(t.devnet.apiUrl, owner, d.code, v2);
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    // The plan binds to edition 1 live: the page shows it active at its canary share.
+    const active = page.locator('[data-rollout-status=active]');
+    await active.waitFor({ timeout: 10_000 });
+    assert.match(await text(active), /Edition 1 — active, 10 % now/);
+    assert.match(await text(active), /Canary 10 %, steps 10 → 50 → 100 % every 600 s/);
+    await page.getByTestId('rollouts').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'rollout.png') });
   });
 
   it('a time-locked upgrade shows as pending with its countdown', async () => {
@@ -286,7 +323,7 @@ describe('the web console against a devnet', () => {
     await page.getByTestId('programs-total').waitFor();
     await page.goto(`${t.devnet.apiUrl}/console/`);
     await paintTimings('network, warm');
-    await page.getByText('● live').waitFor();
+    await page.getByText('● live').first().waitFor();
     // A few messages while the page is open: the rate and its chart move without a reload.
     for (let i = 0; i < 6; i++) await setAggregate(t.devnet.apiUrl, me, 'console-demo', { n: i });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=rate]')?.textContent) > 0);

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { messageListResponseSchema } from '../../protocol/api/messageSchemas.js';
 import { programSummaryPageSchema } from '../../protocol/api/programSchemas.js';
 import { getAnswer } from '../api.js';
-import { AddressLink, Failed, Loading, MessageLink, Placeholder, When } from '../components/bits.js';
+import { AddressLink, Failed, Loading, MessageLink, When } from '../components/bits.js';
+import { ComputeNodes } from '../components/ComputeNodes.js';
 import { RateChart } from '../components/RateChart.js';
 import { useHeight } from '../height.js';
 import { onLiveMessage, rateSeries } from '../live.js';
@@ -63,10 +64,7 @@ export function NetworkPage() {
           <p class="big">{resource.state === 'ready' ? resource.data.messages.pagination_total : '—'}</p>
         </section>
       </div>
-      <Placeholder title="Compute nodes">
-        The nodes of the compute cluster, their programs and heartbeats, appear here once the node lists them (the
-        cluster issue); this devnet runs one compute node beside the core node.
-      </Placeholder>
+      <ComputeNodes />
       <section class="card" aria-labelledby="recent-title">
         <h2 id="recent-title">Latest messages</h2>
         {resource.state === 'loading' ? <Loading what="the latest messages" /> : null}

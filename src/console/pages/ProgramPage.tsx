@@ -15,6 +15,7 @@ import {
 import { onLiveMessage, onLiveProgram } from '../live.js';
 import { useResource } from '../useResource.js';
 import { DryRunForm } from './DryRunForm.js';
+import { RolloutView } from '../components/RolloutView.js';
 import { PendingUpgrades } from './PendingUpgrades.js';
 import { Timeline } from './Timeline.js';
 
@@ -131,10 +132,7 @@ export function ProgramPage({ id }: { id: string }) {
       <PendingUpgrades view={view} history={history} />
       {view.manifest ? <InterfaceView iface={view.manifest.interface} /> : null}
       <Timeline history={history} />
-      <Placeholder title="Rollouts">
-        Rollout plans, their current step and the error rate per edition show here once the node reports rollouts (the
-        rollout issue). Until then an accepted edition serves all traffic as soon as it answers.
-      </Placeholder>
+      <RolloutView current={view.rollout} history={history} />
       <Placeholder title="Requests and errors">
         Live request and error rates come from the compute node, which does not publish them yet; its logs are at{' '}
         <code>aleph program logs {view.id.slice(0, 8)}…</code>.
