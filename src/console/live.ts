@@ -126,6 +126,8 @@ export function useLiveStatus(): boolean {
   const [v, setV] = useState(connected);
   useEffect(() => {
     statusListeners.add(setV);
+    // The socket may have opened between the render and this effect: its news reached no listener.
+    setV(connected);
     return () => void statusListeners.delete(setV);
   }, []);
   return v;
