@@ -7,46 +7,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { itemHashOf, personalMessageHash, toChecksumAddress, verificationBuffer } from '../src/protocol/index.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { makeSignedPosts } from './signedPosts.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const secp = createRequire(import.meta.url)('secp256k1') as {
-  ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
-  publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
-};
-
-function makeMessages(n: number, tag: string): Array<{ body: string; hash: string }> {
-  const key = randomBytes(32);
-  const pub = secp.publicKeyCreate(key, false);
-  const sender = toChecksumAddress('0x' + Buffer.from(keccak_256(pub.subarray(1)).subarray(12)).toString('hex'));
-  const out: Array<{ body: string; hash: string }> = [];
-  for (let i = 0; i < n; i++) {
-    const time = 1_700_000_000 + i / 1000;
-    const itemContent = JSON.stringify({ type: 'bench', address: sender, content: { i, tag }, time });
-    const m = {
-      chain: 'ETH',
-      sender,
-      type: 'POST' as const,
-      channel: 'BENCH',
-      time,
-      item_type: 'inline',
-      item_content: itemContent,
-      item_hash: itemHashOf(itemContent),
-      signature: '',
-    };
-    const { signature, recid } = secp.ecdsaSign(personalMessageHash(verificationBuffer(m)), key);
-    m.signature = '0x' + Buffer.from(signature).toString('hex') + (27 + recid).toString(16);
-    out.push({ body: JSON.stringify({ message: m, sync: true }), hash: m.item_hash });
-  }
-  return out;
-}
+const makeMessages = (n: number, tag: string) => makeSignedPosts(n, { tag });
 
 async function freePort(): Promise<number> {
   const srv = createServer();

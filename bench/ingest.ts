@@ -5,53 +5,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
-import {
-  itemHashOf,
-  personalMessageHash,
-  recoverPersonalSigner,
-  recoveryBackend,
-  toChecksumAddress,
-  verificationBuffer,
-} from '../src/protocol/index.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { recoverPersonalSigner, recoveryBackend, verificationBuffer } from '../src/protocol/index.js';
+import { makeSignedPosts } from './signedPosts.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 /** 'raw': HTTP/1.1 on net sockets, wrk-like (default); 'http': node:http's client. */
 const CLIENT = process.env.BENCH_CLIENT === 'http' ? 'http' : 'raw';
-const secp = createRequire(import.meta.url)('secp256k1') as {
-  ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
-  publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
-};
-
-function makeMessages(n: number): string[] {
-  const key = randomBytes(32);
-  const pub = secp.publicKeyCreate(key, false);
-  const sender = toChecksumAddress('0x' + Buffer.from(keccak_256(pub.subarray(1)).subarray(12)).toString('hex'));
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const time = 1_700_000_000 + i / 1000;
-    const itemContent = JSON.stringify({ type: 'bench', address: sender, content: { i }, time });
-    const m = {
-      chain: 'ETH',
-      sender,
-      type: 'POST' as const,
-      channel: 'BENCH',
-      time,
-      item_type: 'inline',
-      item_content: itemContent,
-      item_hash: itemHashOf(itemContent),
-      signature: '',
-    };
-    const { signature, recid } = secp.ecdsaSign(personalMessageHash(verificationBuffer(m)), key);
-    m.signature = '0x' + Buffer.from(signature).toString('hex') + (27 + recid).toString(16);
-    out.push(JSON.stringify({ message: m, sync: true }));
-  }
-  return out;
-}
+const makeMessages = (n: number) => makeSignedPosts(n).map((p) => p.body);
 
 function rawRecoveryRate(bodies: string[]): number {
   const msgs = bodies.slice(0, 5000).map((b) => JSON.parse(b).message);

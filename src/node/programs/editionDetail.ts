@@ -2,6 +2,7 @@ import { AlephError } from '../../errors.js';
 import { MAX_JSON_DEPTH_CEILING, parseJsonWithin, type EditionDetail } from '../../protocol/index.js';
 import { listEditions, type EditionRecord } from '../governance/editionRecords.js';
 import type { Db } from '../store/queries.js';
+import { editionEntry } from './historyView.js';
 import { abortedEditions } from './rolloutView.js';
 
 /** The edition's references with the file each resolved to (what the compute node runs an earlier edition from). */
@@ -66,16 +67,7 @@ export async function editionDetail(db: Db, programId: string, edition: number):
   const content = parseJsonWithin(msg?.content, MAX_JSON_DEPTH_CEILING);
   return {
     program_id: programId,
-    edition: e.edition,
-    checksum: e.checksum,
-    message_hash: e.messageHash,
-    cause_kind: e.causeKind,
-    sender: e.sender,
-    program_owner: e.programOwner,
-    time: e.time,
-    height: e.height,
-    changes: e.changes,
-    upgrade_policy: e.manifest?.upgrade_policy ?? null,
+    ...editionEntry(e),
     resolved_edition: e.resolved as unknown as EditionDetail['resolved_edition'],
     resolved: refsOf(e),
     content: content && typeof content === 'object' ? (content as Record<string, unknown>) : {},

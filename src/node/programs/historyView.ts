@@ -1,10 +1,26 @@
 import type { ProgramHistory, ProgramVerdict } from '../../protocol/index.js';
-import { listEditions } from '../governance/editionRecords.js';
+import { listEditions, type EditionRecord } from '../governance/editionRecords.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import { servingHistory } from './computeReports.js';
 import { pendingView } from './governanceView.js';
 import { rolloutsOf } from './rolloutView.js';
+
+/** One edition as the history lists it (and `/editions/{n}` begins with). */
+export function editionEntry(e: EditionRecord): ProgramHistory['editions'][number] {
+  return {
+    edition: e.edition,
+    checksum: e.checksum,
+    message_hash: e.messageHash,
+    cause_kind: e.causeKind,
+    sender: e.sender,
+    program_owner: e.programOwner,
+    time: e.time,
+    height: e.height,
+    changes: e.changes,
+    upgrade_policy: e.manifest?.upgrade_policy ?? null,
+  };
+}
 
 /**
  * `GET /api/v0/programs/{id}/history` (DESIGN §4): every edition (who, when, what changed, checksum),
@@ -35,18 +51,7 @@ export async function historyView(db: Db, programId: string): Promise<ProgramHis
   if (!exists && refusals.length === 0) return null;
   return {
     program_id: programId,
-    editions: editions.map((e) => ({
-      edition: e.edition,
-      checksum: e.checksum,
-      message_hash: e.messageHash,
-      cause_kind: e.causeKind,
-      sender: e.sender,
-      program_owner: e.programOwner,
-      time: e.time,
-      height: e.height,
-      changes: e.changes,
-      upgrade_policy: e.manifest?.upgrade_policy ?? null,
-    })),
+    editions: editions.map(editionEntry),
     rejected: refusals.map((r) => ({
       message_hash: r.message_hash,
       cause_kind: r.cause_kind,
