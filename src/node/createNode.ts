@@ -86,6 +86,9 @@ export interface RunningNode extends NodeContext {
   close(): Promise<void>;
 }
 
+/** The default bound of a `POST /api/v0/messages` body (413 past it). */
+export const DEFAULT_MAX_MESSAGE_BODY_BYTES = 2 * 1024 * 1024;
+
 /** Starts a core node: store, file store, pipeline and the HTTP/websocket API, listening on 127.0.0.1. */
 export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   const programLimits = programLimitsOf(opts.programLimits);
@@ -116,7 +119,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
     programLimits,
     limits,
     maxUnauthenticatedUploadBytes,
-    maxMessageBodyBytes: opts.maxMessageBodyBytes ?? 2 * 1024 * 1024,
+    maxMessageBodyBytes: opts.maxMessageBodyBytes ?? DEFAULT_MAX_MESSAGE_BODY_BYTES,
   };
   const uploadGc = new UploadGc(db, files, {
     graceSeconds: opts.uploadGraceSeconds ?? 24 * 3600,

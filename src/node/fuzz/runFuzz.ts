@@ -1,6 +1,7 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import WebSocket from 'ws';
+import { DEFAULT_MAX_MESSAGE_BODY_BYTES } from '../createNode.js';
 import { emptyCounts, type FuzzCase, type GeneratorCounts } from './fuzzCase.js';
 import { fuzzKeys, generators } from './generators.js';
 import { isGenuine } from './groundTruth.js';
@@ -44,7 +45,8 @@ export interface FuzzReport {
 
 const WEIGHTS: Record<string, number> = { valid: 2, oversize: 1, deep_nesting: 2, query_strings: 2, websocket_junk: 1 };
 const BATCH = 500;
-const BODY_LIMIT = 8 * 1024 * 1024;
+/** The node the fuzzer spawns runs with the default body bound: past it, a 413 and a close are a refusal. */
+const BODY_LIMIT = DEFAULT_MAX_MESSAGE_BODY_BYTES;
 
 interface Answer {
   status: number | string;
