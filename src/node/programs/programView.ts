@@ -23,6 +23,8 @@ export async function findProgram(db: Db, idOrHash: string): Promise<ProgramsTab
 export interface PreloadedView {
   content: string | null;
   refs: ProgramRefsTable[];
+  /** Whether any rollout plan names the program: a listing reads rollouts only for those that have one. */
+  hasRollout: boolean;
 }
 
 export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<Map<string, PreloadedView>> {
@@ -49,8 +51,23 @@ export async function preloadViews(db: Db, programs: ProgramsTable[]): Promise<M
     .orderBy('kind')
     .orderBy('mount')
     .execute();
+  const planned = await db
+    .selectFrom('program_rollouts')
+    .select('program_id')
+    .distinct()
+    .where(
+      'program_id',
+      'in',
+      programs.map((p) => p.id),
+    )
+    .execute();
+  const withRollout = new Set(planned.map((r) => r.program_id));
   for (const p of programs)
-    out.set(p.id, { content: byHash.get(p.current_hash) ?? null, refs: refs.filter((r) => r.program_id === p.id) });
+    out.set(p.id, {
+      content: byHash.get(p.current_hash) ?? null,
+      refs: refs.filter((r) => r.program_id === p.id),
+      hasRollout: withRollout.has(p.id),
+    });
   return out;
 }
 
@@ -97,6 +114,6 @@ export async function programView(
     ...(await governanceView(node, p)),
     // What the compute node says it runs: an accepted edition that failed to start shows here.
     serving: await servingView(db, p.id),
-    rollout: await latestRollout(db, p.id, Date.now() / 1000),
+    rollout: preloaded?.hasRollout === false ? null : await latestRollout(db, p.id, Date.now() / 1000),
   };
 }
