@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { hammerVersions } from '../testing/versionHammer.js';
 import net from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -204,35 +205,12 @@ describe('a fleet of two compute nodes behind one core node', () => {
   it('live-upgrades with zero failed requests on both compute nodes', async () => {
     const p = await deploy();
     for (const c of nodes) assert.equal((await fetch(`${c.url}/vm/${p.id}/`)).status, 200);
-    let stop = false;
-    let failed = 0;
-    let ok = 0;
-    let v2 = 0;
-    const errors: string[] = [];
-    const hammer = async (c: ComputeProcess) => {
-      while (!stop) {
-        try {
-          const r = await fetch(`${c.url}/vm/${p.id}/`);
-          const body = (await r.json()) as { version?: number };
-          if (r.status !== 200) {
-            failed++;
-            errors.push(JSON.stringify(body));
-          } else {
-            ok++;
-            if (body.version === 2) v2++;
-          }
-        } catch (e) {
-          failed++;
-          errors.push(String(e));
-        }
-      }
-    };
-    const hammers = [hammer(nodes[0]!), hammer(nodes[1]!), hammer(nodes[0]!), hammer(nodes[1]!)];
+    const on = (c: ComputeProcess) => () => fetch(`${c.url}/vm/${p.id}/`);
+    const hammer = hammerVersions([on(nodes[0]!), on(nodes[1]!), on(nodes[0]!), on(nodes[1]!)]);
     await updateProgramCode(config, { hash: p.id, code: prepareCode(codeDir(2)) });
     const t0 = Date.now();
-    while (v2 < 20 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 20));
-    stop = true;
-    await Promise.all(hammers);
+    while (hammer.counts.v2 < 20 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 20));
+    const { failed, ok, v2, errors } = await hammer.stop();
     assert.equal(failed, 0, errors.slice(0, 3).join('\n'));
     assert.ok(v2 >= 20 && ok > 40, `ok ${ok}, v2 ${v2}`);
   });

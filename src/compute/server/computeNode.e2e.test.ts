@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { hammerVersions } from '../testing/versionHammer.js';
 import { join } from 'node:path';
 import { deleteProgram } from '../../client/actions/deleteProgram.js';
 import { deployProgram, type DeployProgramParameters } from '../../client/actions/deployProgram.js';
@@ -54,39 +55,16 @@ describe('compute node against a devnet', () => {
   it('switches to an amended code with zero failed requests, and routes replacement hashes', async () => {
     const p = await deploy({ path: join(EXAMPLES, 'hello-python'), entrypoint: 'main:app', updatable: true });
     assert.equal((await vm(p.id)).status, 200);
-    let failed = 0,
-      ok = 0,
-      v2 = 0,
-      stop = false;
-    const errors: string[] = [];
-    const hammer = async () => {
-      while (!stop) {
-        try {
-          const r = await vm(p.id);
-          const body = (await r.json()) as { version?: number };
-          if (r.status !== 200) {
-            failed++;
-            errors.push(JSON.stringify(body));
-          } else {
-            ok++;
-            if (body.version === 2) v2++;
-          }
-        } catch (e) {
-          failed++;
-          errors.push(String(e));
-        }
-      }
-    };
-    const hammers = [hammer(), hammer(), hammer()];
+    const call = () => vm(p.id);
+    const hammer = hammerVersions([call, call, call]);
     await new Promise((r) => setTimeout(r, 200));
     const t0 = Date.now();
     await updateProgramCode(t.config, { hash: p.id, path: join(EXAMPLES, 'hello-python-v2') });
     // The switch time (goal < 1 s) is measured by `npm run bench -- compute`; a timed assertion here would be
     // flaky on a loaded 2-core machine, so this only bounds it generously.
-    while (v2 === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
+    while (hammer.counts.v2 === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 300));
-    stop = true;
-    await Promise.all(hammers);
+    const { failed, ok, v2, errors } = await hammer.stop();
     assert.equal(failed, 0, errors.slice(0, 3).join('\n'));
     assert.ok(v2 > 0 && ok > 20, `ok ${ok}, v2 ${v2}`);
 
