@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { isAlephError } from '../../errors.js';
 import { createTestStore, databaseUrl, testPgServer } from '../testing/testStore.js';
-import { openStore } from './openStore.js';
+import { openStore, storeThreadsExited } from './openStore.js';
 
 /** A 127.0.0.1 port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -60,9 +60,12 @@ describe('opening a store refuses what it cannot use, naming the problem', () =>
     const height = (await db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow())
       .value;
     await db.destroy();
+    await storeThreadsExited(db);
     await rejectsWith(openStore(path), 'STORE_SCHEMA_NEWER', /9999_future/);
     const again = await openStore(`sqlite:${join(dir, 'other.sqlite')}`); // the sqlite: form opens too
     await again.destroy();
+    // Its checkpoint thread closes its own connection after destroy(): wait, or removing the dir races its files.
+    await storeThreadsExited(again);
     const raw = new (await import('better-sqlite3')).default(path, { readonly: true });
     assert.equal((raw.prepare(`select value from meta where key = 'height'`).get() as { value: string }).value, height);
     raw.close();
