@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from './migrations.js';
-import { openStore } from './openStore.js';
+import { openStore, storeThreadsExited } from './openStore.js';
 import type { Database, MessagesTable } from './tables.js';
 
 type Compilable = { compile(): { sql: string; parameters: readonly unknown[] } };
@@ -124,6 +124,8 @@ describe('0003_partial_indexes: ref and waiting_for indexes hold only the rows t
       raw.close();
     } finally {
       await db.destroy();
+      // Its checkpoint thread closes its own connection after destroy(): wait, or removing the dir races its files.
+      await storeThreadsExited(db);
     }
   });
 });
