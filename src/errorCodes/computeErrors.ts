@@ -25,6 +25,7 @@ export interface ComputeErrorContexts {
   COMPUTE_RUNTIME_NOT_FOUND: { ref: string };
   COMPUTE_SETTING_INVALID: { setting: string };
   COMPUTE_VOLUMES_UNAVAILABLE: { reason: string };
+  COMPUTE_VOLUME_BUSY: { devices: string[]; waitedMs: number };
   COMPUTE_VOLUME_FAILED: OpenContext;
   PROGRAM_CRASHED: { reason: string; readonly [more: string]: unknown };
   PROGRAM_ENTRYPOINT_INVALID: { entrypoint: string };
@@ -87,6 +88,7 @@ export const COMPUTE_ERROR_CODES = [
   'COMPUTE_RUNTIME_NOT_FOUND',
   'COMPUTE_SETTING_INVALID',
   'COMPUTE_VOLUMES_UNAVAILABLE',
+  'COMPUTE_VOLUME_BUSY',
   'COMPUTE_VOLUME_FAILED',
   'PROGRAM_CRASHED',
   'PROGRAM_ENTRYPOINT_INVALID',

@@ -16,6 +16,8 @@ const MiB = 1024 * 1024;
 /** Below this a journal (at least 1 MiB) would eat most of the volume; e2fsck repairs a small one after a crash. */
 const JOURNAL_FROM_MIB = 16;
 const TOOL_TIMEOUT_MS = 60_000;
+/** How long a remount waits for a previous instance's mount of the same image to go (it goes as its sandbox exits). */
+const DETACH_TIMEOUT_MS = 20_000;
 
 export function volumeToolFailed(
   what: string,
@@ -88,8 +90,41 @@ function truncateTo(path: string, sizeMiB: number): void {
   }
 }
 
+/** Loop devices backed by the image, in any mount namespace (loop devices are global, mount tables are not). */
+export async function loopDevicesOf(path: string): Promise<string[]> {
+  const out = await run('losetup', ['-j', path]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(0, l.indexOf(':')));
+}
+
+/**
+ * Waits (bounded) until no loop device is backed by the image. A sandbox still exiting keeps its own copy of the
+ * mount in its mount namespace after ours is gone, and the filesystem lives until that copy does: checking or
+ * mounting the image again meanwhile would put two live filesystems on one file and corrupt it.
+ */
+async function awaitDetached(path: string, timeoutMs = DETACH_TIMEOUT_MS): Promise<void> {
+  for (const t0 = Date.now(); ; ) {
+    const devices = await loopDevicesOf(path);
+    if (devices.length === 0) return;
+    if (Date.now() - t0 >= timeoutMs) {
+      throw new AlephError(
+        'COMPUTE_VOLUME_BUSY',
+        `persistent volume: the image is still in use on ${devices.join(', ')}`,
+        {
+          hint: 'a previous instance of the program has not exited; see `losetup -j` and the processes holding it',
+          details: { devices, waitedMs: timeoutMs },
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Grows an unmounted image to `sizeMiB` (file, then filesystem). Never shrinks: data may live past the new end. */
 export async function growUnmounted(path: string, sizeMiB: number): Promise<void> {
+  await awaitDetached(path);
   truncateTo(path, sizeMiB);
   try {
     await run('e2fsck', ['-f', '-p', path], [0, 1]);
@@ -117,6 +152,7 @@ export async function growMounted(path: string, mountPoint: string, fromMiB: num
 
 /** Mounts the image (repaired first if a crash left it unclean) at `mountPoint`: no setuid, devices or exec. */
 export async function mountImage(path: string, mountPoint: string): Promise<void> {
+  await awaitDetached(path);
   try {
     // 0 clean, 1 repaired; anything else needs a person.
     await run('e2fsck', ['-p', path], [0, 1]);

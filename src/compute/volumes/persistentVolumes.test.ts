@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
+  readlinkSync,
   readdirSync,
   rmSync,
   statSync,
@@ -16,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PROBE_APP, SandboxFixture, get } from '../testing/sandboxFixture.js';
-import { mountsUnder } from './ext4Image.js';
+import { loopDevicesOf, mountsUnder } from './ext4Image.js';
 import { pathBeneath } from './pathBeneath.js';
 import { PersistentVolumes } from './persistentVolumes.js';
 
@@ -230,6 +232,39 @@ new PersistentVolumes(${JSON.stringify(join(dir, 'home'))}).acquire('${ID}', 'da
       [],
     );
     assert.deepEqual(await vols.drop('../..'), [], 'a name that is no program id touches nothing');
+  });
+
+  it("waits for a previous instance's copy of the mount (another mount namespace) to go before mounting again", async () => {
+    const id = '7e'.repeat(32);
+    const first = await vols.acquire(id, 'data', 2);
+    writeFileSync(join(first.hostPath, 'kept'), 'before');
+    // What an exiting sandbox is: a process whose own mount namespace still holds the filesystem after ours let go.
+    const holder = spawn('unshare', ['-m', '--propagation', 'private', 'sleep', '120'], { stdio: 'ignore' });
+    const ours = readlinkSync('/proc/self/ns/mnt');
+    for (const t0 = Date.now(); Date.now() - t0 < 5000; await new Promise((r) => setTimeout(r, 10))) {
+      try {
+        if (
+          readlinkSync(`/proc/${holder.pid}/ns/mnt`) !== ours &&
+          readlinkSync(`/proc/${holder.pid}/exe`).endsWith('/sleep')
+        )
+          break;
+      } catch {
+        /* not started yet */
+      }
+    }
+    first.release();
+    await unmounted();
+    const imagePath = join(home, 'volume-images', id, 'data.ext4');
+    assert.equal((await loopDevicesOf(imagePath)).length, 1, 'the holder keeps the filesystem alive');
+    const second = vols.acquire(id, 'data', 2);
+    const early = await Promise.race([second.then(() => 'mounted'), new Promise((r) => setTimeout(r, 700, 'waiting'))]);
+    assert.equal(early, 'waiting', 'not mounted a second time while the first filesystem lives');
+    holder.kill('SIGKILL');
+    const lease = await second;
+    assert.equal(readFileSync(join(lease.hostPath, 'kept'), 'utf8'), 'before');
+    assert.equal((await loopDevicesOf(imagePath)).length, 1);
+    lease.release();
+    await vols.drop(id);
   });
 
   it('unmounts everything at close', async () => {
