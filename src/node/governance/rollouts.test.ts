@@ -98,7 +98,10 @@ describe('rollouts and rollbacks on a core node', () => {
     assert.equal(view.rollout.percent, 10);
     // Steps come from the writer's block time of the edition's acceptance, not the sender's clock.
     const amendMsg = (await getJson(node.url, `/api/v0/messages/${a.hash}`)).body;
-    assert.ok(Math.abs(view.rollout.started_time - amendMsg.message.time) < 5);
+    assert.ok(
+      Math.abs(view.rollout.started_time - amendMsg.message.time) < 5,
+      `${view.rollout.started_time} vs ${amendMsg.message.time}`,
+    );
 
     const forged = await post(stranger, 'aleph-rollout-abort', { program_id: d.id, edition: 1, reason: 'sabotage' });
     assert.equal(forged.status, 422);
