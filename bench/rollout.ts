@@ -81,20 +81,24 @@ async function rollOut(id: string, main: string, canary: number, minRequests: nu
 
 const OK = 'exports.handler = (req, res) => res.end(\'{"ok":true}\');\n';
 
-/** One trial: the candidate answers 200 until ONSET, then 500; how long until nothing reaches it any more. */
+/**
+ * One trial: the candidate answers 200 for its first second, then 500; how long from the first failed request until
+ * nothing reaches it any more. The onset is the candidate's own (a second after it started), and the clock starts at
+ * the first failure the load saw: on a busy machine the upgrade itself may take longer than any fixed onset.
+ */
 async function abortTrial(): Promise<{ back_ms: number; failed: number; candidate_requests: number }> {
   const id = await deploy(OK);
-  const onset = Date.now() + 1500;
   await rollOut(
     id,
-    `const ONSET = ${onset};\nexports.handler = (req, res) => { res.statusCode = Date.now() >= ONSET ? 500 : 200; res.end('v2'); };\n`,
+    `const ONSET = Date.now() + 1000;\nexports.handler = (req, res) => { res.statusCode = Date.now() >= ONSET ? 500 : 200; res.end('v2'); };\n`,
     50,
     50,
   );
   let lastOnCandidate = 0;
+  let firstFailed = Number.POSITIVE_INFINITY;
   let failed = 0;
   let candidate = 0;
-  const stopAt = onset + 4000;
+  const stopAt = Date.now() + 5000;
   await Promise.all(
     Array.from({ length: LOAD_CONCURRENCY }, async () => {
       while (Date.now() < stopAt) {
@@ -104,11 +108,15 @@ async function abortTrial(): Promise<{ back_ms: number; failed: number; candidat
           candidate++;
           if (sent > lastOnCandidate) lastOnCandidate = sent;
         }
-        if (r.status >= 500) failed++;
+        if (r.status >= 500) {
+          failed++;
+          if (sent < firstFailed) firstFailed = sent;
+        }
       }
     }),
   );
-  return { back_ms: Math.max(0, lastOnCandidate - onset), failed, candidate_requests: candidate };
+  if (!Number.isFinite(firstFailed)) throw new Error('the candidate never failed during the trial');
+  return { back_ms: Math.max(0, lastOnCandidate - firstFailed), failed, candidate_requests: candidate };
 }
 
 interface LoadResult {
@@ -135,11 +143,11 @@ async function loadgenPair(a: string, b: string): Promise<LoadResult> {
 
 const TICK_US = 1_000_000 / 100; // USER_HZ
 /**
- * CPU (µs) used so far by this process's descendants but the load generators: the program sandboxes. Read from
+ * CPU (µs) used so far by each of this process's descendants but the load generators: the program sandboxes. Read from
  * /proc, so that a busy machine (other engineers' work on the same 2 cores) changes the time a side takes, not the
  * CPU each request costs.
  */
-function sandboxCpuMicros(): number {
+function sandboxCpu(): Map<number, number> {
   const parent = new Map<number, number>();
   const cpu = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
@@ -155,21 +163,25 @@ function sandboxCpuMicros(): number {
     cpu.set(Number(name), Number(f[11]) + Number(f[12]));
   }
   const skip = new Set(loadgenPids);
-  let ticks = 0;
-  for (const pid of cpu.keys()) {
+  const out = new Map<number, number>();
+  for (const [pid, ticks] of cpu) {
     let p: number | undefined = pid;
-    let under = false;
-    while (p !== undefined && p > 1) {
-      if (skip.has(p)) break;
+    while (p !== undefined && p > 1 && !skip.has(p)) {
       p = parent.get(p);
       if (p === process.pid) {
-        under = true;
+        out.set(pid, ticks * TICK_US);
         break;
       }
     }
-    if (under) ticks += cpu.get(pid) ?? 0;
   }
-  return ticks * TICK_US;
+  return out;
+}
+
+/** CPU (µs) the sandboxes alive at `after` used since `before` (one that exited meanwhile, idle, is not counted). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let us = 0;
+  for (const [pid, t] of after) us += t - (before.get(pid) ?? 0);
+  return us;
 }
 
 const ownCpuMicros = () => {
@@ -187,10 +199,10 @@ interface Side {
 async function measure(side: Side, run: () => Promise<LoadResult>): Promise<void> {
   loadgenPids = [];
   const own0 = ownCpuMicros();
-  const box0 = sandboxCpuMicros();
+  const box0 = sandboxCpu();
   const r = await run();
   side.proxy_cpu_us.push(Math.round((ownCpuMicros() - own0) / Math.max(1, r.ok)));
-  side.program_cpu_us.push(Math.round((sandboxCpuMicros() - box0) / Math.max(1, r.ok)));
+  side.program_cpu_us.push(Math.round(cpuSince(box0, sandboxCpu()) / Math.max(1, r.ok)));
   side.rps.push(r.rps);
 }
 

@@ -8,6 +8,7 @@ import { buildProgram } from '../../client/messages/buildProgram.js';
 import { rollbackProgram } from '../../client/actions/rollbackProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
 import { ManualClock } from '../testing/manualClock.js';
+import { verificationBuffer } from '../../protocol/index.js';
 import { getJson, newAccount, postMessage, sign, storeFile } from '../testing/nodeHarness.js';
 import { amendCode, codeZip, deployCode, governedFiles, replaceWith } from '../testing/governanceHarness.js';
 
@@ -231,6 +232,55 @@ describe('rollouts and rollbacks on a core node', () => {
     assert.equal(back.verdict.verdict, 'accepted');
     const after = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
     assert.deepEqual([after.edition, after.checksum], [3, v0.checksum]);
+  });
+
+  it('a program whose id is a CID (its PROGRAM message on IPFS) rolls out and aborts like any other', async () => {
+    const files = governedFiles(admin(owner.address, IFACE));
+    const code = await storeFile(node.url, owner, codeZip(files));
+    const runtime = await storeFile(node.url, owner, Buffer.from('runtime for a CID program'));
+    const unsigned = buildProgram({
+      sender: owner.address,
+      codeRef: code,
+      entrypoint: 'main:app',
+      runtime,
+      updatable: true,
+    });
+    const added = await fetch(`${node.url}/api/v0/ipfs/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(unsigned.content),
+    });
+    const cid = ((await added.json()) as { hash: string }).hash;
+    assert.match(cid, /^(Qm|b)/, 'the program id is a CID');
+    const signature = await owner.signMessage({
+      message: verificationBuffer({ chain: 'ETH', sender: owner.address, type: 'PROGRAM', item_hash: cid }),
+    });
+    const deployed = await postMessage(node.url, {
+      chain: 'ETH',
+      sender: owner.address,
+      type: 'PROGRAM',
+      channel: 'TEST',
+      time: unsigned.content.time,
+      item_type: 'ipfs',
+      item_hash: cid,
+      signature,
+    });
+    assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
+    const v1 = governedFiles(admin(owner.address, IFACE), 'y = 1\n');
+    const planned = await post(owner, 'aleph-rollout', {
+      program_id: cid,
+      checksum: await checksumOf(cid, v1),
+      ...PLAN,
+    });
+    assert.equal(planned.status, 200, JSON.stringify(planned.body));
+    assert.equal((await amendCode(node.url, owner, code, v1)).status, 200);
+    const r = (await getJson(node.url, `/api/v0/programs/${cid}/rollout`)).body;
+    assert.deepEqual([r.program_id, r.rollout.status, r.rollout.edition], [cid, 'active', 1]);
+    const abort = await post(compute, 'aleph-rollout-abort', { program_id: cid, edition: 1, reason: 'over budget' });
+    assert.equal(abort.status, 200, JSON.stringify(abort.body));
+    const view = (await getJson(node.url, `/api/v0/programs/${cid}`)).body;
+    assert.deepEqual([view.edition, view.rollout.status, view.next_edition], [0, 'aborted', 2]);
+    assert.equal((await getJson(node.url, `/api/v0/programs/${cid}/editions/1`)).body.aborted, true);
   });
 
   it('a rollback is judged like any upgrade: refused by the interface rules, with --dry-run first', async () => {
