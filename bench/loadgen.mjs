@@ -1,13 +1,13 @@
 // Load generator for bench/compute.ts, run in its own process so that it does not share an event loop (and a
 // core's worth of scheduling) with the compute node it measures. Both sides of a comparison go through it.
-// argv[2]: JSON { url?: string, socketPath?: string, path: string, concurrency: number, ms: number }
+// argv[2]: JSON { url?: string, socketPath?: string, path: string, concurrency: number, ms: number, headers?: object }
 // stdout: JSON { rps, ok, failed }
 import http from 'node:http';
 
-const { url, socketPath, path, concurrency, ms } = JSON.parse(process.argv[2]);
+const { url, socketPath, path, concurrency, ms, headers = {} } = JSON.parse(process.argv[2]);
 const u = url ? new URL(url) : null;
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const opts = u ? { host: u.hostname, port: u.port, path, agent } : { socketPath, path, agent };
+const opts = u ? { host: u.hostname, port: u.port, path, agent, headers } : { socketPath, path, agent, headers };
 
 function get() {
   return new Promise((resolve) => {

@@ -1,9 +1,11 @@
 // `npm run bench -- rollout` (issue 10, DESIGN §9): how fast an edition that starts failing is rolled back (time
 // from the error onset to every request back on the previous edition; goal p99 < 1 s), and the proxy's warm
-// throughput with a rollout active vs none (goal ≥ 0.9), both measured in the same run.
+// throughput with a rollout active vs none (goal ≥ 0.9), both measured in the same run. A 50 % rollout serves from
+// two program processes; the side without a rollout that it is held to serves two programs (the same processes),
+// and the run also shows the rollout pinned to one edition, one program alone, and the routing's own CPU cost.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
@@ -14,13 +16,14 @@ import { planRollout } from '../src/client/actions/rollout.js';
 import { updateProgramCode } from '../src/client/actions/updateProgramCode.js';
 import { uploadFile } from '../src/client/actions/uploadFile.js';
 import { prepareCode } from '../src/client/code/prepareCode.js';
+import { RolloutRouting } from '../src/compute/rollout/rolloutRouting.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const TRIALS = 10;
 const THROUGHPUT_MS = 3000;
 const CONCURRENCY = 16;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.ROLLOUT_BENCH_ROUNDS ?? 3);
 /** Requests in flight while an edition fails: a steady trickle of clients, not a flood. */
 const LOAD_CONCURRENCY = 4;
 
@@ -78,20 +81,24 @@ async function rollOut(id: string, main: string, canary: number, minRequests: nu
 
 const OK = 'exports.handler = (req, res) => res.end(\'{"ok":true}\');\n';
 
-/** One trial: the candidate answers 200 until ONSET, then 500; how long until nothing reaches it any more. */
+/**
+ * One trial: the candidate answers 200 for its first second, then 500; how long from the first failed request until
+ * nothing reaches it any more. The onset is the candidate's own (a second after it started), and the clock starts at
+ * the first failure the load saw: on a busy machine the upgrade itself may take longer than any fixed onset.
+ */
 async function abortTrial(): Promise<{ back_ms: number; failed: number; candidate_requests: number }> {
   const id = await deploy(OK);
-  const onset = Date.now() + 1500;
   await rollOut(
     id,
-    `const ONSET = ${onset};\nexports.handler = (req, res) => { res.statusCode = Date.now() >= ONSET ? 500 : 200; res.end('v2'); };\n`,
+    `const ONSET = Date.now() + 1000;\nexports.handler = (req, res) => { res.statusCode = Date.now() >= ONSET ? 500 : 200; res.end('v2'); };\n`,
     50,
     50,
   );
   let lastOnCandidate = 0;
+  let firstFailed = Number.POSITIVE_INFINITY;
   let failed = 0;
   let candidate = 0;
-  const stopAt = onset + 4000;
+  const stopAt = Date.now() + 5000;
   await Promise.all(
     Array.from({ length: LOAD_CONCURRENCY }, async () => {
       while (Date.now() < stopAt) {
@@ -101,40 +108,159 @@ async function abortTrial(): Promise<{ back_ms: number; failed: number; candidat
           candidate++;
           if (sent > lastOnCandidate) lastOnCandidate = sent;
         }
-        if (r.status >= 500) failed++;
+        if (r.status >= 500) {
+          failed++;
+          if (sent < firstFailed) firstFailed = sent;
+        }
       }
     }),
   );
-  return { back_ms: Math.max(0, lastOnCandidate - onset), failed, candidate_requests: candidate };
+  if (!Number.isFinite(firstFailed)) throw new Error('the candidate never failed during the trial');
+  return { back_ms: Math.max(0, lastOnCandidate - firstFailed), failed, candidate_requests: candidate };
 }
 
-function loadgen(path: string): Promise<number> {
-  const arg = JSON.stringify({ url: computeUrl, path, concurrency: CONCURRENCY, ms: THROUGHPUT_MS });
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, [join(import.meta.dirname, 'loadgen.mjs'), arg], (err, stdout) =>
-      err ? reject(err) : resolve((JSON.parse(stdout) as { rps: number }).rps),
-    ),
-  );
+interface LoadResult {
+  rps: number;
+  ok: number;
 }
 
-/** The same trivial handler without a rollout and with one active (50 %, both editions warm), interleaved. */
+let loadgenPids: number[] = [];
+function loadgen(path: string, concurrency = CONCURRENCY, headers: Record<string, string> = {}): Promise<LoadResult> {
+  const arg = JSON.stringify({ url: computeUrl, path, concurrency, ms: THROUGHPUT_MS, headers });
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [join(import.meta.dirname, 'loadgen.mjs'), arg], (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as LoadResult),
+    );
+    if (child.pid) loadgenPids.push(child.pid);
+  });
+}
+
+/** Two load generators at once, half the concurrency each: both programs' processes serve, as in a 50 % rollout. */
+async function loadgenPair(a: string, b: string): Promise<LoadResult> {
+  const [x, y] = await Promise.all([loadgen(a, CONCURRENCY / 2), loadgen(b, CONCURRENCY / 2)]);
+  return { rps: x.rps + y.rps, ok: x.ok + y.ok };
+}
+
+const TICK_US = 1_000_000 / 100; // USER_HZ
+/**
+ * CPU (µs) used so far by each of this process's descendants but the load generators: the program sandboxes. Read from
+ * /proc, so that a busy machine (other engineers' work on the same 2 cores) changes the time a side takes, not the
+ * CPU each request costs.
+ */
+function sandboxCpu(): Map<number, number> {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(name), Number(f[1]));
+    cpu.set(Number(name), Number(f[11]) + Number(f[12]));
+  }
+  const skip = new Set(loadgenPids);
+  const out = new Map<number, number>();
+  for (const [pid, ticks] of cpu) {
+    let p: number | undefined = pid;
+    while (p !== undefined && p > 1 && !skip.has(p)) {
+      p = parent.get(p);
+      if (p === process.pid) {
+        out.set(pid, ticks * TICK_US);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU (µs) the sandboxes alive at `after` used since `before` (one that exited meanwhile, idle, is not counted). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let us = 0;
+  for (const [pid, t] of after) us += t - (before.get(pid) ?? 0);
+  return us;
+}
+
+const ownCpuMicros = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+
+interface Side {
+  rps: number[];
+  /** CPU per answered request: the core and compute nodes (this process), and the program sandboxes. */
+  proxy_cpu_us: number[];
+  program_cpu_us: number[];
+}
+
+async function measure(side: Side, run: () => Promise<LoadResult>): Promise<void> {
+  loadgenPids = [];
+  const own0 = ownCpuMicros();
+  const box0 = sandboxCpu();
+  const r = await run();
+  side.proxy_cpu_us.push(Math.round((ownCpuMicros() - own0) / Math.max(1, r.ok)));
+  side.program_cpu_us.push(Math.round(cpuSince(box0, sandboxCpu()) / Math.max(1, r.ok)));
+  side.rps.push(r.rps);
+}
+
+/**
+ * The same trivial handler without a rollout and with one active (50 %, both editions warm), interleaved, each side
+ * ROUNDS times. Two more sides say where a gap comes from: the rollout with every request pinned to edition 0 (the
+ * routing runs, one process serves), and no rollout on two programs at once (two processes serve, no routing).
+ */
 async function throughput() {
   const none = await deploy(OK);
+  const second = await deploy(OK);
   const rolling = await deploy(OK);
   await rollOut(rolling, 'exports.handler = (req, res) => res.end(\'{"ok":2}\');\n', 50, 1_000_000);
-  const out = { none: [] as number[], rollout: [] as number[] };
-  for (let i = 0; i < ROUNDS; i++) {
-    out.none.push(await loadgen(`/vm/${none}/`));
-    out.rollout.push(await loadgen(`/vm/${rolling}/`));
-  }
+  const sides = {
+    none: () => loadgen(`/vm/${none}/`),
+    rollout: () => loadgen(`/vm/${rolling}/`),
+    rollout_pinned: () => loadgen(`/vm/${rolling}/`, CONCURRENCY, { 'x-aleph-edition': '0' }),
+    none_two_programs: () => loadgenPair(`/vm/${none}/`, `/vm/${second}/`),
+  };
+  const out = Object.fromEntries(
+    Object.keys(sides).map((k) => [k, { rps: [], proxy_cpu_us: [], program_cpu_us: [] } as Side]),
+  ) as Record<keyof typeof sides, Side>;
+  for (let i = 0; i < ROUNDS; i++)
+    for (const [k, run] of Object.entries(sides)) await measure(out[k as keyof typeof sides], run);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const r = (a: keyof typeof sides, b: keyof typeof sides) => ratio(sum(out[a].rps), sum(out[b].rps));
+  // The routing itself, alone: what the proxy adds per request while a rollout is active (choose, then count).
+  const view = devnet.compute!.supervisor.cachedView(rolling)!;
+  const routing = new RolloutRouting(view.rollout!, 1, 0);
+  const n = 1_000_000;
+  const headers = {};
+  // CPU time, not wall time: on a busy machine the wall clock counts the time this process waited for a core.
+  const t0 = ownCpuMicros();
+  for (let i = 0; i < n; i++) routing.record(routing.choose(headers) === 'candidate' ? 1 : 0, false);
+  const routingNs = ((ownCpuMicros() - t0) * 1000) / n;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const cpu = (k: keyof typeof sides) => median(out[k].proxy_cpu_us) + median(out[k].program_cpu_us);
   return {
     concurrency: CONCURRENCY,
     seconds: THROUGHPUT_MS / 1000,
     rounds: ROUNDS,
-    none_rps: out.none,
-    rollout_active_rps: out.rollout,
-    ratio: ratio(sum(out.rollout), sum(out.none)),
+    sides: out,
+    routing_ns_per_request: Math.round(routingNs),
+    // The goal's comparison: a 50 % rollout runs two program processes, so the side without one does too (two
+    // programs, half the load each). Against one program the gap is the second process, not the proxy (see below).
+    ratio: r('rollout', 'none_two_programs'),
+    rollout_vs_one_program: r('rollout', 'none'),
+    pinned_vs_none: r('rollout_pinned', 'none'),
+    // CPU per request (median µs, proxy + programs): what throughput follows on a saturated machine, and what a busy
+    // machine disturbs least. The inverse ratios read like the throughput ratios above.
+    cpu_us_per_request: {
+      none: cpu('none'),
+      none_two_programs: cpu('none_two_programs'),
+      rollout: cpu('rollout'),
+      rollout_pinned: cpu('rollout_pinned'),
+    },
+    cpu_ratio: ratio(cpu('none_two_programs'), cpu('rollout')),
+    cpu_ratio_vs_one_program: ratio(cpu('none'), cpu('rollout')),
     goal: '>= 0.9',
   };
 }
@@ -142,7 +268,9 @@ async function throughput() {
 try {
   const load_before = loadavg().map(round);
   const trials = [];
-  for (let i = 0; i < TRIALS; i++) trials.push(await abortTrial());
+  // ROLLOUT_BENCH=throughput skips the abort trials (to look at the throughput alone).
+  const trialCount = process.env.ROLLOUT_BENCH === 'throughput' ? 0 : TRIALS;
+  for (let i = 0; i < trialCount; i++) trials.push(await abortTrial());
   const back = trials.map((t) => t.back_ms).sort((a, b) => a - b);
   writeResult('rollout', {
     load_before,

@@ -150,6 +150,9 @@ describe('rollouts through a devnet', () => {
     )
       await new Promise((ok) => setTimeout(ok, 50));
     assert.equal(pinned, 409);
+    // Governance agrees: edition 0 is in force again, and edition 1's number stays taken.
+    const view = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as any;
+    assert.deepEqual([view.edition, view.next_edition], [0, 2]);
     // A compute node that starts afresh after the abort serves the previous edition, never the aborted one.
     await t.restart();
     for (let i = 0; i < 20; i++) {
@@ -206,13 +209,23 @@ describe('rollouts through a devnet', () => {
 
     const toAborted = await cli(['program', 'rollback', id, '--to', '1', '--private-key', key]);
     assert.match(toAborted.stderr, /ROLLBACK_TARGET_ABORTED/);
+    // The manual abort put edition 0 back in force: the next upgrade is edition 2, and it serves.
+    const aborted = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}`)).json()) as any;
+    assert.deepEqual([aborted.edition, aborted.next_edition], [0, 2]);
+    const v3 = t.codeDir({ 'main.js': answer('c3') });
+    const up3 = await cli(['program', 'update', id, v3, '--private-key', key]);
+    assert.equal(up3.code, 0, up3.stderr);
+    const deadline = Date.now() + 30_000;
+    let served = await editionOf(id);
+    while (Date.now() < deadline && served.edition !== '2') served = await editionOf(id);
+    assert.deepEqual([served.status, served.edition, served.body], [200, '2', 'c3']);
     const dry = await cli(['program', 'rollback', id, '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.equal(JSON.parse(dry.stdout).verdict.verdict, 'accepted');
     const back = await cli(['program', 'rollback', id, '--private-key', key, '--json']);
     assert.equal(back.code, 0, back.stderr);
     const h = (await (await fetch(`${t.devnet.apiUrl}/api/v0/programs/${id}/history`)).json()) as any;
-    assert.equal(h.editions.at(-1).edition, 2, 'a rollback is a new edition: numbers are never reused');
+    assert.equal(h.editions.at(-1).edition, 3, 'a rollback is a new edition: numbers are never reused');
     assert.equal(h.editions.at(-1).checksum, h.editions[0].checksum);
   });
 });

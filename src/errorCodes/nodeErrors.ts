@@ -8,7 +8,7 @@ import type { NoContext } from './context.js';
 export interface NodeErrorContexts {
   AGGREGATE_NOT_FOUND: { address: string };
   AMEND_NOT_OWNER: { ref: string; owner: string | null | string; address: string };
-  APPROVAL_EDITION_PASSED: { program_id: string; edition: number; current_edition: number };
+  APPROVAL_EDITION_PASSED: { program_id: string; edition: number; current_edition: number; next_edition?: number };
   CODE_SQUASHFS_UNREADABLE: NoContext;
   COMPUTE_REPORT_INVALID: { field: string };
   COMPUTE_REPORT_PROGRAM_UNKNOWN: { program_id: string };

@@ -19,6 +19,11 @@ function assertIsUpgradeInput(input: UpgradeInput): void {
   if (!['replace', 'persist', 'amend'].includes(input.cause?.kind)) bad('cause.kind must be replace, persist or amend');
   if (!Number.isInteger(input.current.edition) || input.current.edition < 0)
     bad('current.edition must be a non-negative integer');
+  if (
+    input.nextEdition !== undefined &&
+    (!Number.isInteger(input.nextEdition) || input.nextEdition <= input.current.edition)
+  )
+    bad('nextEdition must be an integer above current.edition');
   if (typeof input.ctx.programPolicy !== 'function') bad('ctx.programPolicy is required');
 }
 
@@ -129,7 +134,7 @@ export function evaluateUpgrade(input: UpgradeInput): Verdict {
   const parsed = candidateManifest(candidate);
   if (!('manifest' in parsed)) return parsed;
   const next = parsed.manifest;
-  const edition = current.edition + 1;
+  const edition = input.nextEdition ?? current.edition + 1;
   const checksum = computeChecksum(candidate.resolved);
   const changes = describeChanges(current, { resolved: candidate.resolved, manifest: next, owner: candidate.owner });
   const accepted: Verdict = { accepted: true, edition, checksum, changes, manifest: next };

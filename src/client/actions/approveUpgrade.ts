@@ -16,7 +16,7 @@ export interface ApproveUpgradeParameters {
   id: string;
   /** 64 hex characters, from `aleph program checksum` or a dry run. */
   checksum: string;
-  /** The edition the upgrade would become; default: the program's current edition + 1. */
+  /** The edition the upgrade would become; default: the program's next edition (`next_edition`). */
   edition?: number;
   /** For `@checksum`: `"<address>/<aggregate key>"`, written as an AGGREGATE instead of a `@multisig` POST. */
   mapping?: string;
@@ -59,7 +59,7 @@ export async function approveUpgrade(
     );
   }
   const sender = requireAccount(config).address;
-  const edition = p.edition ?? (await getProgram(config, { id: p.id })).edition + 1;
+  const edition = p.edition ?? (await nextEdition(config, p.id));
   const approval = { program_id: p.id, checksum: p.checksum, edition };
   let message;
   if (p.mapping !== undefined) {
@@ -75,4 +75,10 @@ export async function approveUpgrade(
     message = buildPost({ sender, type: UPGRADE_APPROVAL_POST_TYPE, ref: p.id, content: approval });
   }
   return { approval, edition, published: await publishMessage(config, { message }) };
+}
+
+/** The number the program's next upgrade gets (above an edition aborted during its rollout). */
+async function nextEdition(config: ClientConfig, id: string): Promise<number> {
+  const view = await getProgram(config, { id });
+  return view.next_edition ?? view.edition + 1;
 }

@@ -39,10 +39,15 @@ export interface RollbackProgramReturnType {
 const withoutCode = (r: EditionDetail['resolved_edition']) =>
   JSON.stringify({ ...r, code: { ...r.code, file_hash: '' } });
 
-async function targetOf(config: ClientConfig, id: string, to: number | undefined): Promise<EditionDetail> {
+/** `current` is the edition in force: after an aborted rollout, the one before the aborted edition. */
+async function targetOf(
+  config: ClientConfig,
+  id: string,
+  to: number | undefined,
+  current: number,
+): Promise<EditionDetail> {
   const { editions, rollouts } = await getProgramHistory(config, { id });
   const aborted = new Set(rollouts.flatMap((r) => (r.status === 'aborted' && r.edition !== null ? [r.edition] : [])));
-  const current = editions.at(-1)?.edition ?? 0;
   const n =
     to ??
     editions
@@ -97,8 +102,8 @@ export async function rollbackProgram(
   p: RollbackProgramParameters,
 ): Promise<RollbackProgramReturnType> {
   const { id, current } = await getCurrentProgram(config, { hash: p.id });
-  const target = await targetOf(config, id, p.to);
   const now = await getProgram(config, { id });
+  const target = await targetOf(config, id, p.to, now.edition);
   const code = (current.content.code ?? {}) as { ref?: string; use_latest?: boolean };
   const sender = p.dryRun ? (config.account?.address ?? undefined) : requireAccount(config).address;
   const byAmend =

@@ -28,6 +28,19 @@ export function stickyBucket(key: string): number {
   return (createHash('sha256').update(key).digest().readUInt32BE(0) / 0x1_0000_0000) * 100;
 }
 
+/** A pin (`x-aleph-edition`) to an edition that does not serve now: 409, naming those that do. */
+export function notServing(programId: string, pin: string | undefined, serving: number[]): AlephError {
+  const s = String(pin).slice(0, 20);
+  return new AlephError(
+    'COMPUTE_EDITION_NOT_SERVING',
+    `edition ${s} is not serving: ${serving.join(' and ')} ${serving.length > 1 ? 'are' : 'is'}`,
+    {
+      hint: 'x-aleph-edition pins a request to an edition that serves now (see `aleph program rollout ID`)',
+      details: { program_id: programId, edition: s, serving },
+    },
+  );
+}
+
 /**
  * One program's split between its candidate edition and the previous one, on this compute node (DESIGN §9): per
  * request by a weighted deterministic sequence, sticky by `x-aleph-rollout-key`, pinned by `x-aleph-edition`. It
@@ -72,14 +85,7 @@ export class RolloutRouting {
       const n = /^\d{1,5}$/.test(s ?? '') ? Number(s) : NaN;
       if (n === this.candidate && !this.aborted) return 'candidate';
       if (n === this.previous) return 'previous';
-      throw new AlephError(
-        'COMPUTE_EDITION_NOT_SERVING',
-        `edition ${String(s).slice(0, 20)} is not serving: ${serving.join(' and ')} ${serving.length > 1 ? 'are' : 'is'}`,
-        {
-          hint: 'x-aleph-edition pins a request to an edition that serves now (see `aleph program rollout ID`)',
-          details: { program_id: this.plan.program_id, edition: String(s).slice(0, 20), serving },
-        },
-      );
+      throw notServing(this.plan.program_id, s, serving);
     }
     const p = this.percent();
     if (p >= 100) return 'candidate';

@@ -39,8 +39,9 @@ export function computeRouter(routes: ComputeRoutes) {
   router.all(`/vm/:ref(${VM_REF_PATTERN})/*`, () => {}, vm);
   router.get(`/control/machine/:id${HEX64}/logs`, () => {}, ((c) =>
     routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
-  router.get(`/control/machine/:id${HEX64}/rollout`, () => {}, ((c) =>
-    routes.rollout(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
+  // A program id may be a CID as well as 64 hex (a rollout's program is any program).
+  router.get(`/control/machine/:id(${VM_REF_PATTERN})/rollout`, () => {}, ((c) =>
+    routes.rollout(canonicalVmRef(c.params.id!), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);

@@ -15,7 +15,7 @@ export interface SandboxSettings {
   pids?: PidLimits;
 }
 import type { ProgramLogs } from './programLogs.js';
-import { RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
+import { notServing, RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
 import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
 
@@ -116,11 +116,17 @@ export class Supervisor {
 
   /**
    * Which edition serves this request while the program rolls out: 'previous' or 'candidate' (throws
-   * COMPUTE_EDITION_NOT_SERVING for a pin to neither); null when no rollout runs here.
+   * COMPUTE_EDITION_NOT_SERVING for a pin to neither); null when no rollout runs here (a pin to any edition but the
+   * one in force is refused then).
    */
   pick(view: ProgramView, headers: http.IncomingHttpHeaders): 'candidate' | 'previous' | null {
     const r = this.states.get(view.id)?.rollout;
-    return r ? r.choose(headers) : null;
+    if (r) return r.choose(headers);
+    // With no rollout only the edition in force serves (after an abort: never the aborted one).
+    const pin = headers['x-aleph-edition'];
+    if (pin !== undefined && (Array.isArray(pin) ? pin[0] : pin) !== String(view.edition))
+      throw notServing(view.id, Array.isArray(pin) ? pin[0] : pin, [view.edition]);
+    return null;
   }
 
   /** Counts an answer of a rolled-out edition; over budget, the split goes back at once and the abort is signed. */
@@ -394,8 +400,8 @@ export class Supervisor {
     if (s.starting) await s.starting.catch(() => {});
     this.remember(view);
     this.syncRollout(s, view);
-    // An abort recorded while this node ran the aborted edition alone: stop it; the next request restores the previous.
-    if (!s.rollout && view.rollout?.status === 'aborted' && view.rollout.edition === view.edition) {
+    // An abort recorded while this node ran the aborted edition alone: stop it; the next request starts the previous.
+    if (!s.rollout && view.rollout?.status === 'aborted' && s.instance?.view.edition === view.rollout.edition) {
       const bad = s.instance;
       s.instance = null;
       if (bad) await bad.drain();
@@ -462,8 +468,9 @@ export class Supervisor {
     const r = s.rollout;
     if (!r) return;
     const plan = view.rollout;
+    // A node that records the abort puts the previous edition back in force (its view names it, not the candidate).
+    if (view.status === 'live' && plan?.edition === r.candidate) r.update(plan);
     if (view.status === 'live' && view.edition === r.candidate && plan?.edition === r.candidate) {
-      r.update(plan);
       if (plan.status === 'active') return;
       if (plan.status === 'aborted') {
         const cand = s.instance;

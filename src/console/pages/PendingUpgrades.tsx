@@ -17,7 +17,7 @@ export function PendingUpgrades({ view, history }: { view: ProgramState; history
   const height = useHeight();
   const c = view.constructor;
   const params = (c?.params ?? {}) as Record<string, unknown>;
-  const next = view.edition + 1;
+  const next = view.next_edition ?? view.edition + 1;
   const approvals = history.approvals.filter((a) => a.edition === next);
   const byChecksum = new Map<string, string[]>();
   for (const a of approvals) byChecksum.set(a.checksum, [...(byChecksum.get(a.checksum) ?? []), a.address]);

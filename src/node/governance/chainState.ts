@@ -86,10 +86,12 @@ export async function loadPolicyContext(
   for (const id of [...reads.programs].sort()) {
     const p = await db.selectFrom('programs').select(['edition', 'status']).where('id', '=', id).executeTakeFirst();
     if (p?.status !== 'live') continue;
+    // The edition in force, not the latest recorded: an edition aborted during its rollout never took over.
     const e = await db
       .selectFrom('program_editions')
       .select(['program_owner', 'upgrade_policy'])
       .where('program_id', '=', id)
+      .where('edition', '<=', p.edition)
       .orderBy('edition', 'desc')
       .executeTakeFirst();
     // A plain program has no program_owner (Leo: legacy programs) and no policy (counts as not immutable).

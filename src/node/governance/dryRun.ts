@@ -21,6 +21,7 @@ import { amendAttempt } from './amendAttempt.js';
 import { prefetchCodeFile, prefetchProgramCode } from './prefetchManifest.js';
 import { settleDecision } from './applyDecision.js';
 import { replaceGoverned } from './governProgram.js';
+import { nextEditionNumber } from './editionRecords.js';
 import { judgeUpgrade, type UpgradeDecision } from './judgeUpgrade.js';
 import { ProgramRefusedError } from './refusals.js';
 import { programContentOf } from './resolvedEdition.js';
@@ -99,14 +100,14 @@ function answer(d: UpgradeDecision): DryRunResult {
     verdict: 'refused',
     accepted: false,
     pending: false,
-    edition: d.current.edition + 1,
+    edition: d.nextEdition,
     error_code: v.error_code,
     rule: v.rule,
     details: v.details,
   };
 }
 
-function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunResult {
+function refusedAnswer(program: ProgramsTable, nextEdition: number, e: ProgramRefusedError): DryRunResult {
   const r = e.refusal;
   return {
     program_id: program.id,
@@ -116,7 +117,7 @@ function refusedAnswer(program: ProgramsTable, e: ProgramRefusedError): DryRunRe
     verdict: 'refused',
     accepted: false,
     pending: false,
-    edition: program.edition + 1,
+    edition: nextEdition,
     error_code: r.errorCode,
     rule: r.rule,
     details: r.details,
@@ -187,7 +188,7 @@ export async function dryRunUpgrade(
           );
         } catch (e) {
           if (!(e instanceof ProgramRefusedError)) throw e;
-          result = refusedAnswer(program, e);
+          result = refusedAnswer(program, await nextEditionNumber(trx, program), e);
         }
       } else {
         const codeHash = typeof b.code_hash === 'string' ? b.code_hash : b.code_file_hash;

@@ -122,3 +122,21 @@ export async function editionInForce(db: Db, files: FileStore, program: Programs
     sourceHashes: code.sourceHashes,
   };
 }
+
+/**
+ * The number the program's next accepted edition gets: one above every edition ever accepted, so above the one in
+ * force when a later edition was aborted during its rollout (DESIGN §9: edition numbers are never reused).
+ *
+ * @example
+ * const n = await nextEditionNumber(db, program); // program.edition + 1 unless an edition after it was aborted
+ */
+export async function nextEditionNumber(db: Db, program: Pick<ProgramsTable, 'id' | 'edition'>): Promise<number> {
+  const row = await db
+    .selectFrom('program_editions')
+    .select('edition')
+    .where('program_id', '=', program.id)
+    .orderBy('edition', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return Math.max(program.edition, row?.edition ?? 0) + 1;
+}

@@ -1,6 +1,7 @@
 import { AlephError } from '../../errors.js';
 import { sameAddress } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
+import { nextEditionNumber } from './editionRecords.js';
 
 /**
  * POST type of a signed approval of one candidate, counted by `@multisig` (DESIGN §4). Content:
@@ -67,13 +68,15 @@ export async function recordApproval(ctx: ApplyContext): Promise<void> {
     );
   }
   const program = await knownProgram(ctx, c.program_id);
-  if (c.edition <= program.edition) {
+  // Above every edition ever accepted: an edition aborted during its rollout keeps its number (DESIGN §9).
+  const next = await nextEditionNumber(ctx.db, program);
+  if (c.edition < next) {
     throw new AlephError(
       'APPROVAL_EDITION_PASSED',
-      `program ${program.id} is already at edition ${program.edition}; an approval for edition ${c.edition} could never count`,
+      `program ${program.id} already had edition ${next - 1}; an approval for edition ${c.edition} could never count`,
       {
-        hint: `approve edition ${program.edition + 1} (the next upgrade)`,
-        details: { program_id: program.id, edition: c.edition, current_edition: program.edition },
+        hint: `approve edition ${next} (the next upgrade)`,
+        details: { program_id: program.id, edition: c.edition, current_edition: program.edition, next_edition: next },
       },
     );
   }

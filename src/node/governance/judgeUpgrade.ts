@@ -14,7 +14,7 @@ import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
 import { loadPolicyContext } from './chainState.js';
-import { editionInForce, type EditionRecord } from './editionRecords.js';
+import { editionInForce, nextEditionNumber, type EditionRecord } from './editionRecords.js';
 import { readCodeManifest, type CodeManifest } from './readManifest.js';
 import { editionRefs, programContentOf, type EditionRefs } from './resolvedEdition.js';
 
@@ -63,6 +63,8 @@ export interface UpgradeAttempt {
 export interface UpgradeDecision {
   attempt: UpgradeAttempt;
   current: EditionRecord;
+  /** The number an accepted candidate gets (above `current.edition` after an aborted rollout). */
+  nextEdition: number;
   verdict: Verdict;
   /** The candidate's checksum, also for refusals (a DAO or signer can still see what was tried). */
   checksum: string;
@@ -97,9 +99,10 @@ export async function judgeUpgrade(scope: GovernanceScope, putative: UpgradeAtte
   const next = editionRefs(attempt.content, attempt.refs);
   const code = await candidateCode(scope, current, next);
   const parsed: Manifest | null = typeof code.manifest === 'string' ? null : code.manifest;
+  const nextEdition = await nextEditionNumber(scope.db, { id: program.id, edition: current.edition });
   const ctx = await loadPolicyContext(scope.db, program.id, [current.manifest, parsed], {
     ...scope.block,
-    edition: current.edition + 1,
+    edition: nextEdition,
   });
   const inForce = await scope.db
     .selectFrom('messages')
@@ -131,7 +134,15 @@ export async function judgeUpgrade(scope: GovernanceScope, putative: UpgradeAtte
     current: state,
     candidate,
     ctx,
+    nextEdition,
     ...(attempt.announcedHeight === undefined ? {} : { announcedHeight: attempt.announcedHeight }),
   });
-  return { attempt, current, verdict, checksum: computeChecksum(next.resolved), candidate: { ...next, ...code } };
+  return {
+    attempt,
+    current,
+    nextEdition,
+    verdict,
+    checksum: computeChecksum(next.resolved),
+    candidate: { ...next, ...code },
+  };
 }

@@ -9,7 +9,8 @@ import {
 } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import { trustedCompute } from '../programs/computeReports.js';
-import { rolloutsOf } from '../programs/rolloutView.js';
+import { abortedEditions, rolloutsOf } from '../programs/rolloutView.js';
+import { restorePreviousEdition } from './abortEdition.js';
 
 function postBody(ctx: ApplyContext): Record<string, unknown> {
   const c = (ctx.msg.content as { content?: unknown }).content;
@@ -77,8 +78,8 @@ export async function recordRolloutPlan(ctx: ApplyContext): Promise<void> {
 
 /**
  * Ends the active rollout of an edition: promote (the owner) or abort (the owner, or a compute node the operator
- * trusts, signing with its own key). Judged at the writer's block time, so every node decides the same; the
- * edition in force is unchanged either way, and compute nodes hear of it at once.
+ * trusts, signing with its own key). Judged at the writer's block time, so every node decides the same. An abort
+ * puts the edition before the aborted one back in force (its number stays taken); compute nodes hear of it at once.
  *
  * @example
  * if (content.type === ROLLOUT_ABORT_POST_TYPE) await endRollout(ctx, 'aborted');
@@ -145,5 +146,9 @@ export async function endRollout(ctx: ApplyContext, kind: 'promoted' | 'aborted'
     })
     .where('id', '=', row.id)
     .execute();
+  if (kind === 'aborted' && r.edition !== null && r.previous_edition !== null) {
+    const aborted = await abortedEditions(ctx.db, program.id);
+    await restorePreviousEdition(ctx, program.id, r.edition, r.previous_edition, aborted);
+  }
   ctx.events.push({ kind: 'program-updated', programId: program.id });
 }

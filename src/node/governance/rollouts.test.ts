@@ -8,6 +8,7 @@ import { buildProgram } from '../../client/messages/buildProgram.js';
 import { rollbackProgram } from '../../client/actions/rollbackProgram.js';
 import { createNode, type RunningNode } from '../createNode.js';
 import { ManualClock } from '../testing/manualClock.js';
+import { verificationBuffer } from '../../protocol/index.js';
 import { getJson, newAccount, postMessage, sign, storeFile } from '../testing/nodeHarness.js';
 import { amendCode, codeZip, deployCode, governedFiles, replaceWith } from '../testing/governanceHarness.js';
 
@@ -38,6 +39,23 @@ describe('rollouts and rollbacks on a core node', () => {
   });
   const post = async (account = owner, type: string, content: unknown, address = account.address) =>
     postMessage(node.url, await sign(account, buildPost({ sender: account.address, address, type, content })));
+  const dryRunCode = async (id: string, files: Record<string, string>) => {
+    const f = new FormData();
+    f.append('file', new Blob([Buffer.from(codeZip(files))]));
+    const { hash } = (await (
+      await fetch(`${node.url}/api/v0/storage/add_file`, { method: 'POST', body: f })
+    ).json()) as {
+      hash: string;
+    };
+    const r = await fetch(`${node.url}/api/v0/programs/${id}/dry-run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code_hash: hash }),
+    });
+    return (await r.json()) as Record<string, any>;
+  };
+  const checksumOf = async (id: string, files: Record<string, string>) =>
+    (await dryRunCode(id, files)).checksum as string;
   const history = async (id: string) => (await getJson(node.url, `/api/v0/programs/${id}/history`)).body;
   const config = (account = owner) => ({ apiUrl: node.url, account, channel: 'TEST' });
 
@@ -140,15 +158,132 @@ describe('rollouts and rollbacks on a core node', () => {
       'ROLLOUT_NOT_ACTIVE',
     );
 
-    // A rollback cannot target the aborted edition nor a missing one; by default it reproduces edition 0.
+    // The edition before the aborted one is in force again; nothing earlier is left to roll back to.
+    const back = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
+    assert.deepEqual([back.edition, back.checksum, back.next_edition], [0, h.editions[0].checksum, 2]);
     await assert.rejects(rollbackProgram(config(), { id: d.id, to: 1 }), { code: 'ROLLBACK_TARGET_ABORTED' });
     await assert.rejects(rollbackProgram(config(), { id: d.id, to: 7 }), { code: 'ROLLBACK_EDITION_UNKNOWN' });
-    const back = await rollbackProgram(config(), { id: d.id });
+    await assert.rejects(rollbackProgram(config(), { id: d.id }), { code: 'ROLLBACK_EDITION_UNKNOWN' });
+  });
+
+  it('after an abort the previous edition is in force: the next upgrade is judged against it and numbered past the aborted one', async () => {
+    const d = await deployCode(node.url, owner, governedFiles(admin(owner.address, MORE)));
+    const v0 = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
+    // Edition 1 adds a transition: judged against it, an upgrade without that transition would be refused.
+    const THIRD = MORE + '[interface.transitions.third]\ninputs = ["u8"]\n';
+    const v1 = governedFiles(admin(owner.address, THIRD), 'x = 1\n');
+    assert.equal(
+      (await post(owner, 'aleph-rollout', { program_id: d.id, checksum: await checksumOf(d.id, v1), ...PLAN })).status,
+      200,
+    );
+    assert.equal((await amendCode(node.url, owner, d.code, v1)).status, 200);
+    const during = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
+    assert.deepEqual([during.edition, during.rollout.status], [1, 'active']);
+    // What a candidate would get against edition 1 (the dry run judges against the edition in force).
+    const v2 = governedFiles(admin(owner.address, MORE), 'x = 2\n');
+    const refusedThen = await dryRunCode(d.id, v2);
+    assert.deepEqual([refusedThen.error_code, refusedThen.details.name], ['INTERFACE_REMOVED', 'third']);
+
+    // The owner aborts (what `aleph program rollout ID --abort` signs).
+    const abort = await post(owner, 'aleph-rollout-abort', { program_id: d.id, edition: 1, reason: 'manual' });
+    assert.equal(abort.status, 200, JSON.stringify(abort.body));
+    const view = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
+    assert.deepEqual(
+      [view.edition, view.current_hash, view.checksum, view.next_edition],
+      [0, v0.current_hash, v0.checksum, 2],
+    );
+    assert.deepEqual(view.resolved, v0.resolved, "the references are edition 0's again");
+    assert.equal(view.manifest.interface.transitions.third, undefined);
+    const detail = (await getJson(node.url, `/api/v0/programs/${d.id}/editions/1`)).body;
+    assert.equal(detail.aborted, true, 'edition 1 stays in the history, marked aborted');
+    // Approvals count for edition 2 now: edition 1's number is taken.
+    const stale = await post(owner, 'program-upgrade-approval', {
+      program_id: d.id,
+      checksum: v0.checksum,
+      edition: 1,
+    });
+    assert.equal(stale.body.error_code, 'APPROVAL_EDITION_PASSED');
+
+    // Judged against edition 0 (compatible, no `third`): accepted, as edition 2, rolled out beside edition 0.
+    const dry = await dryRunCode(d.id, v2);
+    assert.deepEqual([dry.verdict, dry.edition, dry.current_edition], ['accepted', 2, 0]);
+    assert.equal(
+      (await post(owner, 'aleph-rollout', { program_id: d.id, checksum: dry.checksum, ...PLAN })).status,
+      200,
+    );
+    const up = await amendCode(node.url, owner, d.code, v2);
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    const now = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
+    assert.deepEqual([now.edition, now.next_edition], [2, 3]);
+    assert.deepEqual([now.rollout.edition, now.rollout.previous_edition], [2, 0]);
+    assert.match(now.rollout.events[1].summary, /\(edition 0 the rest\)$/);
+    const h = await history(d.id);
+    assert.deepEqual(
+      h.editions.map((e: { edition: number }) => e.edition),
+      [0, 1, 2],
+    );
+    // Heights in the rollout events are block heights, like the editions': the plan's block precedes its edition's.
+    const planned = now.rollout.events[0];
+    assert.equal(planned.kind, 'planned');
+    assert.ok(
+      planned.height <= h.editions[2].height && planned.height >= h.editions[1].height,
+      JSON.stringify(planned),
+    );
+
+    // A rollback to edition 0 reproduces its checksum, as edition 3.
+    const back = await rollbackProgram(config(), { id: d.id, to: 0 });
     assert.equal(back.verdict.verdict, 'accepted');
-    assert.equal(back.target.edition, 0);
     const after = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
-    assert.equal(after.edition, 2);
-    assert.equal(after.checksum, h.editions[0].checksum, 'the rollback reproduces edition 0 exactly');
+    assert.deepEqual([after.edition, after.checksum], [3, v0.checksum]);
+  });
+
+  it('a program whose id is a CID (its PROGRAM message on IPFS) rolls out and aborts like any other', async () => {
+    const files = governedFiles(admin(owner.address, IFACE));
+    const code = await storeFile(node.url, owner, codeZip(files));
+    const runtime = await storeFile(node.url, owner, Buffer.from('runtime for a CID program'));
+    const unsigned = buildProgram({
+      sender: owner.address,
+      codeRef: code,
+      entrypoint: 'main:app',
+      runtime,
+      updatable: true,
+    });
+    const added = await fetch(`${node.url}/api/v0/ipfs/add_json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(unsigned.content),
+    });
+    const cid = ((await added.json()) as { hash: string }).hash;
+    assert.match(cid, /^(Qm|b)/, 'the program id is a CID');
+    const signature = await owner.signMessage({
+      message: verificationBuffer({ chain: 'ETH', sender: owner.address, type: 'PROGRAM', item_hash: cid }),
+    });
+    const deployed = await postMessage(node.url, {
+      chain: 'ETH',
+      sender: owner.address,
+      type: 'PROGRAM',
+      channel: 'TEST',
+      time: unsigned.content.time,
+      item_type: 'ipfs',
+      item_hash: cid,
+      signature,
+    });
+    assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
+    const v1 = governedFiles(admin(owner.address, IFACE), 'y = 1\n');
+    const planned = await post(owner, 'aleph-rollout', {
+      program_id: cid,
+      checksum: await checksumOf(cid, v1),
+      ...PLAN,
+    });
+    assert.equal(planned.status, 200, JSON.stringify(planned.body));
+    assert.equal((await amendCode(node.url, owner, code, v1)).status, 200);
+    const r = (await getJson(node.url, `/api/v0/programs/${cid}/rollout`)).body;
+    assert.deepEqual([r.program_id, r.rollout.status, r.rollout.edition], [cid, 'active', 1]);
+    const abort = await post(compute, 'aleph-rollout-abort', { program_id: cid, edition: 1, reason: 'over budget' });
+    assert.equal(abort.status, 200, JSON.stringify(abort.body));
+    const view = (await getJson(node.url, `/api/v0/programs/${cid}`)).body;
+    assert.deepEqual([view.edition, view.rollout.status, view.next_edition], [0, 'aborted', 2]);
+    assert.equal((await getJson(node.url, `/api/v0/programs/${cid}/editions/1`)).body.aborted, true);
   });
 
   it('a rollback is judged like any upgrade: refused by the interface rules, with --dry-run first', async () => {

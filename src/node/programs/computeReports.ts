@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
-import { isAddress, toChecksumAddress, type ServingState } from '../../protocol/index.js';
+import { isAddress, isAnyItemHash, toChecksumAddress, type ServingState } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramComputeReportsTable } from '../store/tables.js';
@@ -20,7 +20,8 @@ const MAX_REASON = 500;
 
 const ReportSchema = z
   .object({
-    program_id: z.string().regex(/^[0-9a-f]{64}$/),
+    // Any program id: 64 hex or an IPFS CID (a program deployed from an IPFS PROGRAM message).
+    program_id: z.string().refine(isAnyItemHash, 'expected an item hash (64-hex sha256 or an IPFS CID)'),
     serving_edition: z.number().int().min(0).max(0xffff).nullable(),
     failed_edition: z.number().int().min(0).max(0xffff).nullable().optional(),
     reason: z.string().max(4096).nullable().optional(),

@@ -56,7 +56,13 @@ export async function editionDetail(db: Db, programId: string, edition: number):
       hint: 'see `aleph program history ID` for its editions',
       details: { program_id: programId, edition },
     });
-  const byProgram = editions.filter((x) => x.edition <= edition && x.causeKind !== 'amend').at(-1);
+  const aborted = await abortedEditions(db, programId);
+  // An aborted edition never stayed in force: an amend after it kept the content of the one that served.
+  const byProgram = editions
+    .filter(
+      (x) => x.edition <= edition && x.causeKind !== 'amend' && (x.edition === edition || !aborted.has(x.edition)),
+    )
+    .at(-1);
   const msg = byProgram
     ? await db
         .selectFrom('messages')
@@ -71,6 +77,6 @@ export async function editionDetail(db: Db, programId: string, edition: number):
     resolved_edition: e.resolved as unknown as EditionDetail['resolved_edition'],
     resolved: refsOf(e),
     content: content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
-    aborted: (await abortedEditions(db, programId)).has(edition),
+    aborted: aborted.has(edition),
   };
 }

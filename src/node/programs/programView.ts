@@ -2,6 +2,7 @@ import { MAX_JSON_DEPTH_CEILING, parseJsonWithin, type ProgramState } from '../.
 import type { FileStore } from '../files/fileStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramRefsTable, ProgramsTable } from '../store/tables.js';
+import { nextEditionNumber } from '../governance/editionRecords.js';
 import { servingView } from './computeReports.js';
 import { governanceView } from './governanceView.js';
 import { latestRollout } from './rolloutView.js';
@@ -115,5 +116,7 @@ export async function programView(
     // What the compute node says it runs: an accepted edition that failed to start shows here.
     serving: await servingView(db, p.id),
     rollout: preloaded?.hasRollout === false ? null : await latestRollout(db, p.id, Date.now() / 1000),
+    // Only an aborted rollout leaves a gap: a listed program without a plan skips the query.
+    next_edition: preloaded?.hasRollout === false ? p.edition + 1 : await nextEditionNumber(db, p),
   };
 }

@@ -2,7 +2,7 @@ import { rolloutPercentAt, type RolloutEvent, type RolloutPlan, type RolloutView
 import type { Db } from '../store/queries.js';
 import type { ProgramRolloutsTable } from '../store/tables.js';
 
-type RolloutRow = Omit<ProgramRolloutsTable, 'id'> & { id: number };
+type RolloutRow = Omit<ProgramRolloutsTable, 'id'> & { id: number; block_height?: number | null | undefined };
 interface EditionRow {
   edition: number;
   checksum: string;
@@ -49,7 +49,7 @@ function endSummary(edition: number, plan: RolloutPlan, e: NonNullable<RolloutVi
  */
 function viewOf(
   r: RolloutRow,
-  bound: (EditionRow & { startedTime: number }) | null,
+  bound: (EditionRow & { startedTime: number; previous: number }) | null,
   status0: 'planned' | 'void' | null,
   later: EditionRow | null,
   now: number,
@@ -59,7 +59,8 @@ function viewOf(
     {
       kind: 'planned',
       time: r.time,
-      height: r.height,
+      // The block height, like every other height the history shows (r.height is the processing order).
+      height: r.block_height ?? null,
       percent: plan.steps[0] ?? null,
       by: r.planned_by,
       message_hash: r.message_hash,
@@ -119,7 +120,7 @@ function viewOf(
     percent: plan.steps[0] ?? null,
     by: null,
     message_hash: bound.message_hash,
-    summary: `edition ${bound.edition} started serving ${pct(plan.steps[0] ?? 100)} (edition ${bound.edition - 1} the rest)`,
+    summary: `edition ${bound.edition} started serving ${pct(plan.steps[0] ?? 100)} (edition ${bound.previous} the rest)`,
   });
   for (let k = 1; k < plan.steps.length; k++) {
     const at = bound.startedTime + k * plan.step_seconds;
@@ -148,7 +149,7 @@ function viewOf(
     ...base,
     status: ended ? ended.kind : 'active',
     edition: bound.edition,
-    previous_edition: bound.edition - 1,
+    previous_edition: bound.previous,
     started_time: bound.startedTime,
     started_height: bound.height,
     percent: ended ? (ended.kind === 'aborted' ? 0 : 100) : rolloutPercentAt(plan, bound.startedTime, now),
@@ -167,9 +168,11 @@ function viewOf(
 export async function rolloutsOf(db: Db, programId: string, now: number): Promise<RolloutView[]> {
   const rows = await db
     .selectFrom('program_rollouts')
-    .selectAll()
-    .where('program_id', '=', programId)
-    .orderBy('id')
+    .leftJoin('messages', 'messages.item_hash', 'program_rollouts.message_hash')
+    .selectAll('program_rollouts')
+    .select('messages.block_height')
+    .where('program_rollouts.program_id', '=', programId)
+    .orderBy('program_rollouts.id')
     .execute();
   if (rows.length === 0) return [];
   const editions = await db
@@ -187,15 +190,32 @@ export async function rolloutsOf(db: Db, programId: string, now: number): Promis
     .where('program_editions.program_id', '=', programId)
     .orderBy('program_editions.edition')
     .execute();
-  return rows.map((r, i) => {
+  const bound = rows.map((r, i) => {
     const nextPlan = rows[i + 1];
     // Processing order decides which edition came after the plan: several messages may share one block height.
     const e = editions.find((x) => (x.order ?? x.height) > r.height);
-    if (!e) return viewOf(r, null, nextPlan ? 'void' : 'planned', null, now);
+    if (!e) return { e: null, status0: nextPlan ? ('void' as const) : ('planned' as const) };
     if ((nextPlan && nextPlan.height < (e.order ?? e.height)) || e.checksum !== r.checksum || e.edition === 0)
-      return viewOf(r, null, 'void', null, now);
+      return { e: null, status0: 'void' as const };
+    return { e, status0: null };
+  });
+  // An aborted edition never stays in force: the one before it serves again, and the next edition follows that one.
+  const aborted = new Set(
+    rows.flatMap((r, i) => (r.ended_kind === 'aborted' && bound[i]?.e ? [bound[i].e.edition] : [])),
+  );
+  const inForceBefore = (n: number) =>
+    editions.filter((x) => x.edition < n && !aborted.has(x.edition)).at(-1)?.edition ?? n - 1;
+  return rows.map((r, i) => {
+    const { e, status0 } = bound[i]!;
+    if (!e) return viewOf(r, null, status0, null, now);
     const later = editions.find((x) => x.edition > e.edition) ?? null;
-    return viewOf(r, { ...e, startedTime: e.block_time ?? e.time }, null, later, now);
+    return viewOf(
+      r,
+      { ...e, startedTime: e.block_time ?? e.time, previous: inForceBefore(e.edition) },
+      null,
+      later,
+      now,
+    );
   });
 }
 

@@ -68,6 +68,11 @@ export interface UpgradeInput {
   ctx: PolicyContext;
   /** Set when re-evaluating a time-locked upgrade: the height it was announced at. */
   announcedHeight?: number;
+  /**
+   * The number the candidate would get; default `current.edition + 1`. Higher when an edition after the one in
+   * force was accepted and then aborted during its rollout (DESIGN §9): edition numbers are never reused.
+   */
+  nextEdition?: number;
 }
 
 /** Everything {@link evaluateDeployment} needs for edition 0. */

@@ -146,6 +146,11 @@ export const programViewSchema = z.object({
   serving: servingReportSchema.nullable(),
   /** The program's latest rollout (DESIGN §9), or null; the compute node splits traffic by it while active. */
   rollout: rolloutViewSchema.nullable(),
+  /**
+   * The number the next accepted upgrade gets: `edition + 1`, or more after an edition was aborted during its rollout
+   * (numbers are never reused). Absent from nodes that predate it (then `edition + 1`).
+   */
+  next_edition: edition.optional(),
 });
 export type ProgramState = z.infer<typeof programViewSchema>;
 
@@ -205,7 +210,7 @@ export type ProgramEdition = z.infer<typeof editionViewSchema>;
  * PROGRAM content in force at that edition, and whether a rollout of it was aborted.
  */
 export const editionDetailSchema = editionViewSchema.extend({
-  program_id: hash,
+  program_id: itemHashRef,
   resolved_edition: resolvedEditionSchema,
   /** The edition's references as the program view lists them: what a compute node runs it from. */
   resolved: z.array(resolvedRefSchema),

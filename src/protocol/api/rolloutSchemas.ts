@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
+import { itemHashRef } from '../content/baseContent.js';
 
 /**
  * Rollouts (DESIGN §9, issue 10). A plan travels as its own signed POST `aleph-rollout` naming the program and
@@ -14,6 +15,8 @@ export const ROLLOUT_PROMOTE_POST_TYPE = 'aleph-rollout-promote';
 export const ROLLOUT_ABORT_POST_TYPE = 'aleph-rollout-abort';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex');
+/** A program id is its first PROGRAM message's item hash: 64 hex or an IPFS CID, as elsewhere in the contract. */
+const programId = itemHashRef;
 const edition = z.number().int().min(0).max(0xffff);
 const MAX_STEPS = 20;
 /** A step longer than 30 days is a typo, not a plan. */
@@ -30,12 +33,12 @@ export const rolloutPlanSchema = z.strictObject({
 export type RolloutPlan = z.infer<typeof rolloutPlanSchema>;
 
 /** Content of an `aleph-rollout` POST. */
-export const rolloutPlanPostSchema = rolloutPlanSchema.extend({ program_id: hex64, checksum: hex64 });
+export const rolloutPlanPostSchema = rolloutPlanSchema.extend({ program_id: programId, checksum: hex64 });
 export type RolloutPlanPost = z.infer<typeof rolloutPlanPostSchema>;
 
 /** Content of `aleph-rollout-promote` and `aleph-rollout-abort` POSTs. */
 export const rolloutEndPostSchema = z.strictObject({
-  program_id: hex64,
+  program_id: programId,
   edition,
   reason: z.string().max(500).optional(),
   requests: z.number().int().min(0).optional(),
@@ -122,7 +125,7 @@ export type RolloutEvent = z.infer<typeof rolloutEventSchema>;
  * later plan replaced it), `active`, `promoted` (by the owner or the schedule reaching 100 %) or `aborted`.
  */
 export const rolloutViewSchema = z.object({
-  program_id: hex64,
+  program_id: programId,
   checksum: hex64,
   plan: rolloutPlanSchema,
   status: z.enum(['planned', 'void', 'active', 'promoted', 'aborted']),
@@ -152,7 +155,7 @@ export const rolloutViewSchema = z.object({
 export type RolloutView = z.infer<typeof rolloutViewSchema>;
 
 /** `GET /api/v0/programs/{id}/rollout`: the latest rollout of the program, or null. */
-export const rolloutAnswerSchema = z.object({ program_id: hex64, rollout: rolloutViewSchema.nullable() });
+export const rolloutAnswerSchema = z.object({ program_id: programId, rollout: rolloutViewSchema.nullable() });
 export type RolloutAnswer = z.infer<typeof rolloutAnswerSchema>;
 
 /**
@@ -160,7 +163,7 @@ export type RolloutAnswer = z.infer<typeof rolloutAnswerSchema>;
  * rollout (requests and failures per edition, the candidate's share now); `rollout: null` when none runs here.
  */
 export const computeRolloutSchema = z.object({
-  program_id: hex64,
+  program_id: programId,
   rollout: z
     .object({
       candidate: edition,

@@ -21,7 +21,7 @@ export function registerApprove(program: Command): void {
       .argument('<CHECKSUM>', 'Checksum of the candidate edition (from `aleph program checksum`)')
       .option('--mapping <address/key>', 'The @checksum mapping: "<your address>/<aggregate key>"')
       .option('--key <subkey>', 'The @checksum key inside the mapping [default: true]', 'true')
-      .option('--edition <N>', 'The edition the upgrade would become [default: the current edition + 1]')
+      .option('--edition <N>', 'The edition the upgrade would become [default: the next edition]')
       .option('--json', 'Print as JSON'),
   ).action(
     async (
