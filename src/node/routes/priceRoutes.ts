@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AlephError } from '../../errors.js';
-import { addressParamSchema, itemHashParamSchema, parseRequestPart, toChecksumAddress } from '../../protocol/index.js';
+import {
+  type AccountBalance,
+  addressParamSchema,
+  type EstimatedCosts,
+  itemHashParamSchema,
+  parseRequestPart,
+  toChecksumAddress,
+} from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import { parseStoredJson } from './formatMessage.js';
 
@@ -10,7 +17,7 @@ const ZERO_COST = (0).toFixed(18);
 const PRICED_TYPES = new Set(['PROGRAM', 'INSTANCE', 'STORE']);
 
 /** pyaleph schemas/api/costs.py `EstimatedCostsResponse`, at zero: this network takes no payment. */
-function zeroCost(content: unknown, sender: string) {
+function zeroCost(content: unknown, sender: string): EstimatedCosts {
   const c = (content && typeof content === 'object' ? content : {}) as {
     address?: unknown;
     payment?: { type?: unknown };
@@ -19,7 +26,7 @@ function zeroCost(content: unknown, sender: string) {
     required_tokens: 0,
     payment_type: typeof c.payment?.type === 'string' ? c.payment.type : 'hold',
     cost: ZERO_COST,
-    detail: [] as unknown[],
+    detail: [],
     charged_address: typeof c.address === 'string' ? c.address : sender,
   };
 }
@@ -85,7 +92,7 @@ export function priceRoutes(app: FastifyInstance, node: NodeContext): void {
   });
 
   // pyaleph schemas/api/accounts.py `GetAccountBalanceResponse`: nothing is locked, nothing is owed.
-  app.get('/api/v0/addresses/:address/balance', async (req) => {
+  app.get('/api/v0/addresses/:address/balance', async (req): Promise<AccountBalance> => {
     const address = toChecksumAddress(
       parseRequestPart(addressParamSchema, (req.params as { address: string }).address, 'path', 'address'),
     );

@@ -11,7 +11,13 @@ import { createNode, type RunningNode } from '../createNode.js';
 import { ManualClock } from './manualClock.js';
 import { createTestStore } from './testStore.js';
 import type { NodeLimits } from '../nodeLimits.js';
-import { itemHashOf, verificationBuffer, type MessageType } from '../../protocol/index.js';
+import {
+  answerSchemaFor,
+  itemHashOf,
+  parseAnswer,
+  verificationBuffer,
+  type MessageType,
+} from '../../protocol/index.js';
 
 export interface Harness {
   node: RunningNode;
@@ -90,18 +96,38 @@ export interface Answer {
   body: any;
 }
 
+/**
+ * The answer, checked against the API contract (protocol/api/routeAnswers.ts): every answer the tests read through
+ * these helpers parses with its route's schema, or its error body with the one error schema; the body is returned
+ * as the node sent it, so a test can also look at what the schema would strip.
+ */
+async function contracted(method: 'GET' | 'POST', url: string, path: string, r: Response): Promise<Answer> {
+  const body: unknown = await r.json();
+  const schema = answerSchemaFor(method, path, r.status);
+  if (schema) parseAnswer(schema, body, `${method} ${url}${path} (${r.status})`);
+  return { status: r.status, body };
+}
+
 export async function postMessage(url: string, message: unknown): Promise<Answer> {
   const r = await fetch(`${url}/api/v0/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ message, sync: true }),
   });
+  return contracted('POST', url, '/api/v0/messages', r);
+}
+
+/**
+ * An answer read without the contract: only for what is outside it on purpose (a row an older node wrote that
+ * cannot be shown in full). Everything else goes through `getJson`.
+ */
+export async function getRaw(url: string, path: string): Promise<Answer> {
+  const r = await fetch(`${url}${path}`);
   return { status: r.status, body: await r.json() };
 }
 
 export async function getJson(url: string, path: string): Promise<Answer> {
-  const r = await fetch(`${url}${path}`);
-  return { status: r.status, body: await r.json() };
+  return contracted('GET', url, path, await fetch(`${url}${path}`));
 }
 
 /** Uploads bytes with their signed STORE in one multipart request, as the SDKs do. */
@@ -110,7 +136,7 @@ export async function uploadWithStore(url: string, bytes: Uint8Array, message?: 
   if (message) form.append('metadata', JSON.stringify({ message, sync: true }));
   form.append('file', new Blob([new Uint8Array(bytes)]), 'file');
   const r = await fetch(`${url}/api/v0/storage/add_file`, { method: 'POST', body: form });
-  return { status: r.status, body: await r.json() };
+  return contracted('POST', url, '/api/v0/storage/add_file', r);
 }
 
 /** Stores `bytes` with a signed STORE from `account`; returns the STORE's item hash. */

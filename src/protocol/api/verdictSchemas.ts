@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hash } from '../content/baseContent.js';
+import { itemHashRef } from '../content/baseContent.js';
 
 /** An open JSON object: a refusal's facts (they differ by rule), a constructor's params, an aggregate's content. */
 export const jsonObject = z.record(z.string(), z.unknown());
@@ -29,6 +29,6 @@ export const verdictSchema = z.object({
 export type VerdictView = z.infer<typeof verdictSchema>;
 
 /** One program's verdict on a message (`program_verdicts` on publication, upload and message lookups). */
-export const programVerdictSchema = verdictSchema.extend({ program_id: hash });
+export const programVerdictSchema = verdictSchema.extend({ program_id: itemHashRef });
 export type ProgramVerdict = z.infer<typeof programVerdictSchema>;
 export const programVerdictsSchema = z.array(programVerdictSchema);

@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import { computeNodesAnswerSchema, computeHeartbeatAnswerSchema } from './fleetSchemas.js';
+import { errorBodySchema } from './errorBody.js';
+import { ipfsAddFileAnswerSchema, ipfsAddJsonAnswerSchema } from './ipfsSchemas.js';
+import { messageListResponseSchema, messageWithStatusSchema } from './messageSchemas.js';
+import {
+  addFileAnswerSchema,
+  addJsonAnswerSchema,
+  aggregateAnswerSchema,
+  postsPageSchema,
+  publicationAnswerSchema,
+} from './nodeSchemas.js';
+import { accountBalanceSchema, estimatedCostsSchema } from './priceSchemas.js';
+import {
+  dryRunResultSchema,
+  editionDetailSchema,
+  heightSchema,
+  programHistorySchema,
+  programListSchema,
+  programSummaryPageSchema,
+  programViewSchema,
+} from './programSchemas.js';
+import { rolloutAnswerSchema } from './rolloutSchemas.js';
+
+type Method = 'GET' | 'POST';
+const SEG = '[^/]+';
+
+/** The core node's JSON routes and the schema of each one's success answer (raw files and websockets are not here). */
+const ROUTES: ReadonlyArray<readonly [Method, RegExp, z.ZodType]> = (
+  [
+    ['GET', '/api/v0/height', heightSchema],
+    ['GET', '/api/v0/messages.json', messageListResponseSchema],
+    ['GET', `/api/v0/messages/${SEG}`, messageWithStatusSchema],
+    ['GET', '/api/v0/posts.json', postsPageSchema],
+    ['GET', `/api/v0/aggregates/${SEG}`, aggregateAnswerSchema],
+    ['GET', '/api/v0/programs', programListSchema],
+    ['GET', '/api/v0/programs/summaries', programSummaryPageSchema],
+    ['GET', `/api/v0/programs/${SEG}`, programViewSchema],
+    ['GET', `/api/v0/programs/${SEG}/history`, programHistorySchema],
+    ['GET', `/api/v0/programs/${SEG}/editions/${SEG}`, editionDetailSchema],
+    ['GET', `/api/v0/programs/${SEG}/rollout`, rolloutAnswerSchema],
+    ['GET', '/api/v0/compute/nodes', computeNodesAnswerSchema],
+    ['GET', `/api/v0/price/${SEG}`, estimatedCostsSchema],
+    ['GET', `/api/v0/addresses/${SEG}/balance`, accountBalanceSchema],
+    ['POST', '/api/v0/messages', publicationAnswerSchema],
+    ['POST', '/api/v0/storage/add_file', addFileAnswerSchema],
+    ['POST', '/api/v0/storage/add_json', addJsonAnswerSchema],
+    ['POST', '/api/v0/ipfs/add_file', ipfsAddFileAnswerSchema],
+    ['POST', '/api/v0/ipfs/add_json', ipfsAddJsonAnswerSchema],
+    ['POST', `/api/v0/programs/${SEG}/dry-run`, dryRunResultSchema],
+    ['POST', '/api/v0/price/estimate', estimatedCostsSchema],
+    ['POST', '/api/v0/compute/heartbeat', computeHeartbeatAnswerSchema],
+  ] as const
+).map(([method, pattern, schema]) => [method, new RegExp(`^${pattern.replaceAll('.', '\\.')}$`), schema] as const);
+
+/**
+ * The contract schema of the core node's answer to `method path` with `status`: the route's answer schema for a
+ * success, the one error body for anything else; null for what is not JSON (raw files, the console, websockets).
+ *
+ * @example
+ * answerSchemaFor('GET', '/api/v0/programs/abc/history?x=1', 200); // programHistorySchema
+ * answerSchemaFor('POST', '/api/v0/messages', 422); // errorBodySchema
+ */
+export function answerSchemaFor(method: Method, path: string, status: number): z.ZodType | null {
+  const bare = path.split('?')[0] ?? path;
+  const route = ROUTES.find(([m, re]) => m === method && re.test(bare));
+  if (!route) return null;
+  return status >= 200 && status < 300 ? route[2] : errorBodySchema;
+}
