@@ -77,9 +77,13 @@ export class MountHelper {
       this.waiting.set(id, { ok, fail });
       p.stdin!.write(JSON.stringify({ id, stage: STAGE_DIR, ...req }) + '\n');
     }).catch((e: Error) => {
-      throw new AlephError('SANDBOX_POOL_ASSIGN_FAILED', `could not hand the pooled sandbox its program: ${e.message}`, {
-        hint: 'the program starts in a fresh sandbox instead; the pool needs a kernel with the new mount API (5.12+)',
-      });
+      throw new AlephError(
+        'SANDBOX_POOL_ASSIGN_FAILED',
+        `could not hand the pooled sandbox its program: ${e.message}`,
+        {
+          hint: 'the program starts in a fresh sandbox instead; the pool needs a kernel with the new mount API (5.12+)',
+        },
+      );
     });
   }
 

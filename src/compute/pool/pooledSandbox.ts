@@ -66,10 +66,14 @@ export class PooledSandbox {
     this.socketPath = join(spec.workDir, 'http.sock');
     const interpreter = findInRuntime(spec.runtimeRoot, spec.kind === 'node' ? 'node' : 'python3');
     if (!interpreter)
-      throw new AlephError('RUNTIME_MISSING_INTERPRETER', `the runtime has no ${spec.kind === 'node' ? 'node' : 'python3'}`, {
-        hint: 'pool sandboxes only for runtimes that carry the interpreter',
-        details: { runtimeRoot: spec.runtimeRoot, interpreter: spec.kind },
-      });
+      throw new AlephError(
+        'RUNTIME_MISSING_INTERPRETER',
+        `the runtime has no ${spec.kind === 'node' ? 'node' : 'python3'}`,
+        {
+          hint: 'pool sandboxes only for runtimes that carry the interpreter',
+          details: { runtimeRoot: spec.runtimeRoot, interpreter: spec.kind },
+        },
+      );
     const launcherDir = join(spec.workDir, 'launcher');
     mkdirSync(launcherDir, { recursive: true });
     const script = spec.kind === 'node' ? 'pool-node.mjs' : 'pool-asgi.py';
@@ -89,19 +93,23 @@ export class PooledSandbox {
       argv: [interpreter, `${SANDBOX_PATHS.launcher}/${script}`, String(LISTEN_FD), String(CONTROL_FD)],
       hostUid: spec.hostUid,
     });
-    this.limits = createResourceLimits(
-      `${spec.instanceId}-${Date.now().toString(36)}`,
-      spec.memoryMiB,
-      1,
-      spec.pids,
-    );
+    this.limits = createResourceLimits(`${spec.instanceId}-${Date.now().toString(36)}`, spec.memoryMiB, 1, spec.pids);
     if (this.limits.update === null) {
       void this.limits.release();
-      throw new AlephError('SANDBOX_POOL_ASSIGN_FAILED', 'pooled sandboxes need cgroups (their limits change at assignment)', {
-        hint: 'programs start cold on this host; delegate the memory cgroup to the compute node to pool them',
-      });
+      throw new AlephError(
+        'SANDBOX_POOL_ASSIGN_FAILED',
+        'pooled sandboxes need cgroups (their limits change at assignment)',
+        {
+          hint: 'programs start cold on this host; delegate the memory cgroup to the compute node to pool them',
+        },
+      );
     }
-    this.ctx = { instanceId: spec.instanceId, entrypoint: `${spec.kind} pool`, memoryMiB: spec.memoryMiB, onLog: spec.onLog };
+    this.ctx = {
+      instanceId: spec.instanceId,
+      entrypoint: `${spec.kind} pool`,
+      memoryMiB: spec.memoryMiB,
+      onLog: spec.onLog,
+    };
     this.proc = spawnSandbox(this.ctx, this.socketPath, args, this.limits, spec.internet, { [CONTROL_FD]: 'pipe' });
     this.exited = this.proc.exited;
     this.idle = this.waitIdle(spec.fillTimeoutMs ?? 15_000);
@@ -132,9 +140,13 @@ export class PooledSandbox {
         cleanup();
         const tail = this.proc.stderrTail.slice(-3).join(' / ');
         reject(
-          new AlephError('SANDBOX_POOL_ASSIGN_FAILED', `a pooled sandbox did not start: ${why}${tail ? `: ${tail}` : ''}`, {
-            hint: 'programs start cold meanwhile',
-          }),
+          new AlephError(
+            'SANDBOX_POOL_ASSIGN_FAILED',
+            `a pooled sandbox did not start: ${why}${tail ? `: ${tail}` : ''}`,
+            {
+              hint: 'programs start cold meanwhile',
+            },
+          ),
         );
       };
       const onExit = () => fail(this.proc.startError() ?? 'it exited');
@@ -210,17 +222,24 @@ export class PooledSandbox {
       const program =
         entry.kind === 'asgi'
           ? { app: `${entry.module}:${entry.attr}` }
-          : { file: `${SANDBOX_PATHS.code}/${entry.file}`, exportName: entry.kind === 'node' ? entry.exportName : null };
+          : {
+              file: `${SANDBOX_PATHS.code}/${entry.file}`,
+              exportName: entry.kind === 'node' ? entry.exportName : null,
+            };
       this.control.end(JSON.stringify({ env: spec.env, ...program }) + '\n');
       return programHandle(this.ctx, this.proc, this.socketPath, spec.startTimeoutMs ?? 15_000);
     } catch (e) {
       void this.proc.stop(200);
       throw e instanceof AlephError && e.code === 'SANDBOX_POOL_ASSIGN_FAILED'
         ? e
-        : new AlephError('SANDBOX_POOL_ASSIGN_FAILED', `could not hand the pooled sandbox its program: ${(e as Error).message}`, {
-            hint: 'the program starts in a fresh sandbox instead',
-            cause: e,
-          });
+        : new AlephError(
+            'SANDBOX_POOL_ASSIGN_FAILED',
+            `could not hand the pooled sandbox its program: ${(e as Error).message}`,
+            {
+              hint: 'the program starts in a fresh sandbox instead',
+              cause: e,
+            },
+          );
     }
   }
 

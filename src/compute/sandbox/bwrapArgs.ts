@@ -101,7 +101,9 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     String(input.tmpMiB * MiB),
     '--tmpfs',
     '/tmp',
-    ...(input.codeDir === null ? ['--dir', SANDBOX_PATHS.code] : ['--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code]),
+    ...(input.codeDir === null
+      ? ['--dir', SANDBOX_PATHS.code]
+      : ['--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code]),
     '--ro-bind',
     stage.add(input.launcherDir),
     SANDBOX_PATHS.launcher,
