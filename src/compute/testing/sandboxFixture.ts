@@ -8,10 +8,18 @@ import { startSandbox } from '../sandbox/startSandbox.js';
 import { ProgramUids } from '../sandbox/programUids.js';
 import type { LogStream, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import { SandboxPool } from '../pool/sandboxPool.js';
+import { createResourceLimits } from '../sandbox/resourceLimits.js';
 
 /** How a fixture starts programs: always cold, or from a pool (when the pool can take the program) as the supervisor does. */
 export type StartPath = 'cold' | 'pooled';
-export const START_PATHS: StartPath[] = ['cold', 'pooled'];
+/** Both where the host can pool (pooled sandboxes need cgroups: their limits change at assignment). */
+export const START_PATHS: StartPath[] = ['cold', ...(canPool() ? (['pooled'] as const) : [])];
+
+function canPool(): boolean {
+  const probe = createResourceLimits(`pool-probe-${process.pid}`, 64, 1);
+  void probe.release();
+  return probe.update !== null;
+}
 
 /** Test-only helpers: real sandboxes on real runtimes, cleaned up by `dispose`. */
 export interface Started {
