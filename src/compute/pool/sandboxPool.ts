@@ -120,34 +120,49 @@ export class SandboxPool {
     if (!slot) return null;
     slot.taken = true;
     this.remove(k.key, slot);
-    this.topUp(k);
     try {
-      return await slot.sandbox.assign(spec);
+      const handle = await slot.sandbox.assign(spec);
+      // Refilled once the program answers (or fails): starting the next sandbox (a spawn, an interpreter loading)
+      // meanwhile would only slow down this start, which is the one someone waits for.
+      void handle.ready.catch(() => {}).finally(() => this.topUp(k));
+      return handle;
     } catch (e) {
+      this.topUp(k);
       this.opts.onEvent?.(`pooled sandbox not used for ${spec.instanceId}: ${(e as Error).message}`);
       return null;
     }
   }
 
   /** Resolves once the program's pool has an idle sandbox (benchmarks and tests wait on it); false if it cannot. */
-  async whenIdle(spec: SandboxSpec): Promise<boolean> {
+  whenIdle(spec: SandboxSpec): Promise<boolean> {
     const k = this.keyOf(spec);
-    if (!k) return false;
+    return k ? this.idleIn(k) : Promise.resolve(false);
+  }
+
+  /** Resolves once every pool seen so far is full (or cannot fill): nothing is starting in the background. */
+  async settled(): Promise<void> {
+    for (const k of this.keys.values()) await this.idleIn(k, this.size);
+  }
+
+  private async idleIn(k: PoolKey, want = 1): Promise<boolean> {
     this.topUp(k);
     for (;;) {
       const list = this.slots.get(k.key) ?? [];
-      if (list.some((s) => s.idle && !s.taken)) return true;
-      const filling = list.find((s) => !s.taken);
+      if (list.filter((s) => s.idle && !s.taken).length >= Math.min(want, this.size)) return true;
+      const filling = list.find((s) => !s.taken && !s.idle);
       if (!filling) return false;
       await filling.sandbox.idle.catch(() => {});
     }
   }
 
-  /** Proportional memory (PSS) of each idle pooled sandbox, in bytes. */
-  idleMemory(): number[] {
-    const out: number[] = [];
-    for (const list of this.slots.values())
-      for (const s of list) if (s.idle && !s.taken) out.push(s.sandbox.pssBytes() ?? 0);
+  /** Proportional memory (PSS) of each idle pooled sandbox, in bytes, with the pool it is in. */
+  idleMemory(): Array<{ kind: PoolKind; internet: boolean; bytes: number }> {
+    const out: Array<{ kind: PoolKind; internet: boolean; bytes: number }> = [];
+    for (const [key, list] of this.slots) {
+      const k = this.keys.get(key)!;
+      for (const s of list)
+        if (s.idle && !s.taken) out.push({ kind: k.kind, internet: k.internet, bytes: s.sandbox.pssBytes() ?? 0 });
+    }
     return out;
   }
 
