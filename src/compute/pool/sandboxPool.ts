@@ -73,6 +73,7 @@ export class SandboxPool {
   private readonly slots = new Map<string, Slot[]>();
   private readonly keys = new Map<string, PoolKey>();
   private readonly backoff = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
   private readonly helper = new MountHelper();
   private n = 0;
   private closed = false;
@@ -122,13 +123,20 @@ export class SandboxPool {
     this.remove(k.key, slot);
     try {
       const handle = await slot.sandbox.assign(spec);
+      this.failures.delete(k.key);
       // Refilled once the program answers (or fails): starting the next sandbox (a spawn, an interpreter loading)
       // meanwhile would only slow down this start, which is the one someone waits for.
       void handle.ready.catch(() => {}).finally(() => this.topUp(k));
       return handle;
     } catch (e) {
-      this.topUp(k);
       this.opts.onEvent?.(`pooled sandbox not used for ${spec.instanceId}: ${(e as Error).message}`);
+      // Three in a row is the host (no new mount API, say), not one program: the pool rests before it tries again.
+      const n = (this.failures.get(k.key) ?? 0) + 1;
+      this.failures.set(k.key, n);
+      if (n >= 3) {
+        this.failures.delete(k.key);
+        this.fillFailed(k, e as Error);
+      } else this.topUp(k);
       return null;
     }
   }
