@@ -108,6 +108,9 @@ describe('sandbox pool', () => {
       null,
     );
     assert.notEqual(pool.keyOf({ ...base, volumes: [{ kind: 'ephemeral', mount: '/cache', sizeMiB: 1 }] }), null);
+    // Read by the interpreter as it starts, which a pooled one has done already.
+    assert.equal(pool.keyOf({ ...base, env: { NODE_OPTIONS: '--max-old-space-size=64' } }), null);
+    assert.notEqual(pool.keyOf({ ...base, env: { GREETING: 'hi' } }), null);
     // Internet on and off are separate pools: a program only gets a sandbox of its own setting.
     assert.notEqual(pool.keyOf(base)?.key, pool.keyOf({ ...base, internet: true })?.key);
     await pool.close();

@@ -35,6 +35,12 @@ interface PoolKey {
   internet: boolean;
 }
 
+/**
+ * Variables an interpreter (or the dynamic loader) reads when it starts: a pooled one has started already, so a
+ * program that sets any of them starts cold, where they take effect as they always did.
+ */
+const STARTUP_VARIABLES = /^(NODE_|PYTHON|LD_|UV_|OPENSSL_|SSL_CERT_|TZ$|LANG$|LC_)/;
+
 /** Directories the pooled layout makes on its own root (the way to /opt/code and /opt/aleph; /etc for resolv.conf). */
 function ownDirs(internet: boolean): string[] {
   return internet ? ['/opt', '/etc'] : ['/opt'];
@@ -90,6 +96,7 @@ export class SandboxPool {
       const entry = resolveEntrypoint(spec.entrypoint, spec.codeDir);
       if (entry.kind === 'script') return null;
       kind = entry.kind;
+      if (Object.keys(spec.env).some((k) => STARTUP_VARIABLES.test(k))) return null;
       for (const v of spec.volumes) {
         if (v.kind === 'persistent' || !placeable(spec.runtimeRoot, assertVolumeMount(v.mount), spec.internet))
           return null;

@@ -59,7 +59,7 @@ export interface ComputeNodeOptions {
   publicUrl?: string;
   /**
    * Pre-started sandboxes kept idle per runtime, interpreter and internet setting, which first requests take
-   * (compute/pool); default 1, 0 disables. Each idle one costs memory (the bench reports MiB per sandbox).
+   * (compute/pool); default 1, 0 disables, at most 64. Each idle one costs memory (the bench reports MiB per sandbox).
    */
   poolSize?: number;
   /** How often it heartbeats to the core node and refreshes the fleet's live set; default 1000 ms. */
@@ -104,7 +104,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   const pool = new SandboxPool({
     dir: join(home, 'run', 'pool'),
     uids,
-    size: Math.max(0, Math.trunc(opts.poolSize ?? 1)),
+    // Bounded: each idle sandbox holds an interpreter's memory (tens of MiB).
+    size: Math.min(64, Math.max(0, Math.trunc(opts.poolSize ?? 1))),
     pids,
     onEvent: (line) => process.emitWarning(line, 'ComputePool'),
   });
