@@ -226,7 +226,10 @@ export class PooledSandbox {
               file: `${SANDBOX_PATHS.code}/${entry.file}`,
               exportName: entry.kind === 'node' ? entry.exportName : null,
             };
-      this.control.end(JSON.stringify({ env: spec.env, ...program }) + '\n');
+      // Then closed on this side too: bwrap's own processes still hold the other end, and nothing the sandbox
+      // writes there afterwards may reach the node.
+      const control = this.control;
+      control.end(JSON.stringify({ env: spec.env, ...program }) + '\n', () => control.destroy());
       return programHandle(this.ctx, this.proc, this.socketPath, spec.startTimeoutMs ?? 15_000);
     } catch (e) {
       void this.proc.stop(200);
