@@ -50,6 +50,7 @@ export interface ComputeErrorContexts {
     readonly [more: string]: unknown;
   };
   SANDBOX_UIDS_EXHAUSTED: OpenContext;
+  SANDBOX_POOL_ASSIGN_FAILED: OpenContext;
   SANDBOX_UID_MAP_CORRUPT: { file: string };
   SANDBOX_UID_RANGE_INVALID: OpenContext;
   SANDBOX_USERNS_UNAVAILABLE: { problem: string };
@@ -106,6 +107,7 @@ export const COMPUTE_ERROR_CODES = [
   'SANDBOX_SECCOMP_UNAVAILABLE',
   'SANDBOX_START_FAILED',
   'SANDBOX_UIDS_EXHAUSTED',
+  'SANDBOX_POOL_ASSIGN_FAILED',
   'SANDBOX_UID_MAP_CORRUPT',
   'SANDBOX_UID_RANGE_INVALID',
   'SANDBOX_USERNS_UNAVAILABLE',

@@ -16,6 +16,7 @@ interface ComputeOptions {
   publicUrl?: string;
   printAddress?: boolean;
   programUids?: number;
+  poolSize?: number;
 }
 
 async function load<T>(path: string): Promise<T> {
@@ -49,6 +50,11 @@ export function computeCommand(): Command {
       'First of the 65,536 host uids given to programs; two compute nodes on one host need ranges apart [default: 200000]',
       positiveInt('--program-uids'),
     )
+    .option(
+      '--pool-size <n>',
+      'Idle pre-started sandboxes kept per runtime (and internet on/off) for first requests; 0 disables [default: 1]',
+      (v: string) => (v === '0' ? 0 : positiveInt('--pool-size')(v)),
+    )
     .option('--print-address', 'Print its address (making its key if needed) and exit')
     .action(async (opts: ComputeOptions, cmd: Command) => {
       const home = resolve(opts.home ?? join(process.env.ALEPH_HOME ?? '.aleph', 'compute'));
@@ -66,6 +72,7 @@ export function computeCommand(): Command {
         port: opts.port,
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.programUids ? { programUids: { base: opts.programUids, count: 65_536 } } : {}),
+        ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}),
         ...(opts.publicUrl ? { publicUrl: opts.publicUrl.replace(/\/+$/, '') } : {}),
       });
       process.stdout.write(

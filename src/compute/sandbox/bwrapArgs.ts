@@ -9,7 +9,8 @@ import { posix } from 'node:path';
 
 export interface BwrapInput {
   runtimeRoot: string;
-  codeDir: string;
+  /** null: an empty /opt/code, where a pooled sandbox's program is mounted when it is assigned (pool/). */
+  codeDir: string | null;
   /** Host dir mounted read-only at /opt/aleph (launcher scripts). */
   launcherDir: string;
   volumes: VolumeSpec[];
@@ -100,9 +101,9 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     String(input.tmpMiB * MiB),
     '--tmpfs',
     '/tmp',
-    '--ro-bind',
-    stage.add(input.codeDir),
-    SANDBOX_PATHS.code,
+    ...(input.codeDir === null
+      ? ['--dir', SANDBOX_PATHS.code]
+      : ['--ro-bind', stage.add(input.codeDir), SANDBOX_PATHS.code]),
     '--ro-bind',
     stage.add(input.launcherDir),
     SANDBOX_PATHS.launcher,

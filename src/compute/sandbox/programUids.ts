@@ -50,6 +50,7 @@ export function assertUidRange(r: UidRange): UidRange {
 export class ProgramUids {
   private readonly byProgram = new Map<string, number>();
   private readonly taken = new Set<number>();
+  private readonly leased = new Set<number>();
   readonly range: UidRange;
 
   constructor(
@@ -99,6 +100,29 @@ export class ProgramUids {
     this.taken.add(uid);
     this.save();
     return uid;
+  }
+
+  /**
+   * A uid for one pooled sandbox (pool/), not recorded: it is given out again only after `release`, once every
+   * process of that sandbox is gone. Taken from the top of the range, so programs' own uids (lowest first) and
+   * pooled ones meet only when the range is nearly full; never one a program holds.
+   */
+  lease(): number {
+    let uid = this.range.base + this.range.count - 1;
+    while (this.taken.has(uid) && uid > this.range.base) uid--;
+    if (uid === this.range.base) {
+      throw new AlephError('SANDBOX_UIDS_EXHAUSTED', `all ${this.range.count - 1} program uids are in use`, {
+        hint: "raise the compute node's uid range count, or lower its pool size",
+        details: { ...this.range },
+      });
+    }
+    this.taken.add(uid);
+    this.leased.add(uid);
+    return uid;
+  }
+
+  release(uid: number): void {
+    if (this.leased.delete(uid)) this.taken.delete(uid);
   }
 
   private save(): void {

@@ -31,6 +31,11 @@ export interface ResourceLimits {
   oomKilled(): boolean;
   /** Host pids in the sandbox's cgroup (null without cgroups). */
   pids(): number[] | null;
+  /**
+   * Sets new limits on the running sandbox (a pooled one taking its program's): throws when the kernel refuses,
+   * e.g. a memory limit below what the sandbox already uses. Not offered by the rlimit fallback (null).
+   */
+  update: ((memoryMiB: number, vcpus: number, pidsMax: number) => void) | null;
   /** Removes the cgroups once every process has exited (retries while the kernel finishes tearing them down). */
   release(): Promise<void>;
 }
@@ -117,8 +122,18 @@ function cgroupV1(name: string, memoryMiB: number, vcpus: number, pidLimits: Pid
     writeFileSync(join(pids, 'pids.max'), String(pidLimits.max));
     dirs.push(pids);
   }
+  const cpuDir = dirs.find((d) => d.startsWith(join(CG, 'cpu') + '/'));
+  const pidsDir = dirs.find((d) => d.startsWith(join(CG, 'pids') + '/'));
   return {
     mechanism: 'cgroup-v1',
+    update: (m, v, p) => {
+      // memsw may never be below memory: the order depends on which way the limit moves, so write it on both sides.
+      tryWrite(join(mem, 'memory.memsw.limit_in_bytes'), String(m * MiB));
+      writeFileSync(join(mem, 'memory.limit_in_bytes'), String(m * MiB));
+      tryWrite(join(mem, 'memory.memsw.limit_in_bytes'), String(m * MiB));
+      if (cpuDir) writeFileSync(join(cpuDir, 'cpu.cfs_quota_us'), String(Math.round(v * 100000)));
+      if (pidsDir) writeFileSync(join(pidsDir, 'pids.max'), String(p));
+    },
     prefix: joinPrefix(dirs.map((d) => join(d, 'cgroup.procs'))),
     oomKilled: () => readCounter(join(mem, 'memory.oom_control'), 'oom_kill') > 0,
     pids: () => readPids(join(mem, 'cgroup.procs')),
@@ -140,6 +155,11 @@ function cgroupV2(name: string, memoryMiB: number, vcpus: number, pidLimits: Pid
   tryWrite(join(dir, 'pids.max'), String(pidLimits.max));
   return {
     mechanism: 'cgroup-v2',
+    update: (m, v, p) => {
+      writeFileSync(join(dir, 'memory.max'), String(m * MiB));
+      tryWrite(join(dir, 'cpu.max'), `${Math.round(v * 100000)} 100000`);
+      tryWrite(join(dir, 'pids.max'), String(p));
+    },
     prefix: joinPrefix([join(dir, 'cgroup.procs')]),
     oomKilled: () => readCounter(join(dir, 'memory.events'), 'oom_kill') > 0,
     pids: () => readPids(join(dir, 'cgroup.procs')),
@@ -167,6 +187,7 @@ function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): Resour
     ],
     oomKilled: () => false,
     pids: () => null,
+    update: null,
     release: async () => {},
   };
 }

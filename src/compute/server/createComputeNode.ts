@@ -26,6 +26,7 @@ import type { ComputeAbout } from '../../protocol/api/computeSchemas.js';
 import { FleetMembership } from '../fleet/fleetMembership.js';
 import { fleetRouter } from '../fleet/fleetRoute.js';
 import { PeerPools } from '../fleet/forwardToPeer.js';
+import { SandboxPool } from '../pool/sandboxPool.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -56,6 +57,11 @@ export interface ComputeNodeOptions {
   name?: string;
   /** Where the other compute nodes reach this one; default the address it listens on. */
   publicUrl?: string;
+  /**
+   * Pre-started sandboxes kept idle per runtime, interpreter and internet setting, which first requests take
+   * (compute/pool); default 1, 0 disables, at most 64. Each idle one costs memory (the bench reports MiB per sandbox).
+   */
+  poolSize?: number;
   /** How often it heartbeats to the core node and refreshes the fleet's live set; default 1000 ms. */
   heartbeatMs?: number;
 }
@@ -95,13 +101,21 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     max: opts.programPids?.max ?? DEFAULT_PIDS_MAX,
     budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max },
   });
+  const pool = new SandboxPool({
+    dir: join(home, 'run', 'pool'),
+    uids,
+    // Bounded: each idle sandbox holds an interpreter's memory (tens of MiB).
+    size: Math.min(64, Math.max(0, Math.trunc(opts.poolSize ?? 1))),
+    pids,
+    onEvent: (line) => process.emitWarning(line, 'ComputePool'),
+  });
   const sup = new Supervisor(
     api,
     artifacts,
     logs,
     join(home, 'run'),
     new Capacity({ ...hostCapacity(home), ...opts.capacity }),
-    { uids, pids },
+    { uids, pids, pool },
     reporter,
   );
   await artifacts.persistent.recover();
@@ -200,6 +214,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await sup.close();
+      await pool.close();
       await artifacts.persistent.close();
     },
   };

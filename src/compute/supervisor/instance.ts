@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Pool } from 'undici';
-import { startSandbox } from '../sandbox/startSandbox.js';
 import type { SandboxExit, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import type { ProgramView } from '../api/programView.js';
 import type { PreparedProgram } from './artifacts.js';
@@ -9,13 +8,38 @@ import { openUpstream } from './upstream.js';
 
 let counter = 0;
 
+/** The sandbox of one start of the program: a fresh instance id and work dir each time. */
+export function instanceSpec(
+  view: ProgramView,
+  prepared: PreparedProgram,
+  runDir: string,
+  logs: ProgramLogs,
+  sandbox: Pick<SandboxSpec, 'hostUid' | 'pids'>,
+): SandboxSpec {
+  const n = (counter++).toString(36);
+  // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
+  return {
+    instanceId: `p${view.id.slice(0, 12)}-e${view.edition}-${n}`,
+    runtimeRoot: prepared.runtimeRoot,
+    codeDir: prepared.codeDir,
+    entrypoint: view.entrypoint,
+    env: view.variables,
+    internet: view.internet,
+    memoryMiB: view.memoryMiB,
+    vcpus: view.vcpus,
+    volumes: prepared.volumes,
+    workDir: join(runDir, n),
+    onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
+    ...sandbox,
+  };
+}
+
 /**
  * One running execution of one program version. Counts requests in flight so that an upgrade or an idle stop
  * can wait for them (drain) instead of cutting them off, and keeps a pool of kept-alive connections to its socket
  * so warm requests do not pay a connect each.
  */
 export class Instance {
-  readonly handle: SandboxHandle;
   readonly upstream: Pool;
   readonly socketPath: string;
   /** Response headers naming the version this instance serves (built once, sent with every response). */
@@ -28,26 +52,8 @@ export class Instance {
   constructor(
     readonly view: ProgramView,
     prepared: PreparedProgram,
-    runDir: string,
-    logs: ProgramLogs,
-    sandbox: Pick<SandboxSpec, 'hostUid' | 'pids'>,
+    readonly handle: SandboxHandle,
   ) {
-    const n = (counter++).toString(36);
-    // Short paths: the socket lives under workDir and sun_path allows 107 bytes.
-    this.handle = startSandbox({
-      instanceId: `p${view.id.slice(0, 12)}-e${view.edition}-${n}`,
-      runtimeRoot: prepared.runtimeRoot,
-      codeDir: prepared.codeDir,
-      entrypoint: view.entrypoint,
-      env: view.variables,
-      internet: view.internet,
-      memoryMiB: view.memoryMiB,
-      vcpus: view.vcpus,
-      volumes: prepared.volumes,
-      workDir: join(runDir, n),
-      onLog: (stream, line) => logs.add(view.id, view.edition, stream, line),
-      ...sandbox,
-    });
     this.socketPath = this.handle.socketPath;
     this.served = {
       'x-aleph-program-id': view.id,

@@ -5,7 +5,9 @@ import type { NodeApi } from '../api/nodeApi.js';
 import { versionKey, type ProgramView } from '../api/programView.js';
 import type { Artifacts } from './artifacts.js';
 import { Capacity, needOf } from './capacity.js';
-import { Instance } from './instance.js';
+import { Instance, instanceSpec } from './instance.js';
+import { startSandbox } from '../sandbox/startSandbox.js';
+import type { SandboxPool } from '../pool/sandboxPool.js';
 import { ProgramUids } from '../sandbox/programUids.js';
 import type { PidLimits } from '../sandbox/resourceLimits.js';
 
@@ -13,6 +15,8 @@ import type { PidLimits } from '../sandbox/resourceLimits.js';
 export interface SandboxSettings {
   uids: ProgramUids;
   pids?: PidLimits;
+  /** Pre-started sandboxes that first requests take (compute/pool); none: every start is cold. */
+  pool?: SandboxPool;
 }
 import type { ProgramLogs } from './programLogs.js';
 import { notServing, RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
@@ -257,10 +261,12 @@ export class Supervisor {
       release();
       throw e;
     });
-    const inst = new Instance(view, prepared, this.runDir, this.logs, {
+    const spec = instanceSpec(view, prepared, this.runDir, this.logs, {
       hostUid: this.sandbox.uids.uidFor(view.id),
       pids: this.sandbox.pids,
     });
+    const pooled = await this.sandbox.pool?.assign(spec).catch(() => null);
+    const inst = new Instance(view, prepared, pooled ?? startSandbox(spec));
     void inst.handle.exited.then(() => {
       release();
       this.onExit(s, inst);
@@ -555,6 +561,11 @@ export class Supervisor {
           }
         : null,
     };
+  }
+
+  /** The pre-started sandboxes first requests take, if this node has them (benchmarks read and resize it). */
+  get pool(): SandboxPool | undefined {
+    return this.sandbox.pool;
   }
 
   /** The instance now serving the program, if any (benchmarks compare it with the routed path). */

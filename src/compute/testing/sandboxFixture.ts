@@ -7,23 +7,42 @@ import type { RuntimeKind } from '../runtime/types.js';
 import { startSandbox } from '../sandbox/startSandbox.js';
 import { ProgramUids } from '../sandbox/programUids.js';
 import type { LogStream, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
+import { SandboxPool } from '../pool/sandboxPool.js';
+import { createResourceLimits } from '../sandbox/resourceLimits.js';
+
+/** How a fixture starts programs: always cold, or from a pool (when the pool can take the program) as the supervisor does. */
+export type StartPath = 'cold' | 'pooled';
+/** Both where the host can pool (pooled sandboxes need cgroups: their limits change at assignment). */
+export const START_PATHS: StartPath[] = ['cold', ...(canPool() ? (['pooled'] as const) : [])];
+
+function canPool(): boolean {
+  const probe = createResourceLimits(`pool-probe-${process.pid}`, 64, 1);
+  void probe.release();
+  return probe.update !== null;
+}
 
 /** Test-only helpers: real sandboxes on real runtimes, cleaned up by `dispose`. */
 export interface Started {
   handle: SandboxHandle;
   logs: Array<{ stream: LogStream; line: string }>;
   logText(): string;
+  /** Whether a pooled sandbox took the program (always false on the cold path). */
+  pooled: boolean;
 }
 
 export class SandboxFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'aleph-sbx-'));
   private readonly handles: SandboxHandle[] = [];
   private n = 0;
+  private pool: SandboxPool | null = null;
   /** Each start is its own program with its own host uid (like the supervisor's), recorded in the fixture's dir. */
   readonly uids = new ProgramUids(join(this.dir, 'uids.json'), {
     base: 300_000 + (process.pid % 500) * 128,
     count: 128,
   });
+
+  /** `pooled`: each start takes an idle pooled sandbox when the pool can take the program (waiting for one to fill). */
+  constructor(readonly path: StartPath = 'cold') {}
 
   /** Writes `files` into a fresh code dir and returns its path. */
   code(files: Record<string, string | { body: string; mode: number }>): string {
@@ -48,7 +67,7 @@ export class SandboxFixture {
     spec: Partial<SandboxSpec> & Pick<SandboxSpec, 'codeDir' | 'entrypoint'>,
   ): Promise<Started> {
     const logs: Started['logs'] = [];
-    const handle = startSandbox({
+    const full: SandboxSpec = {
       instanceId: `test-${process.pid}-${this.n}`,
       runtimeRoot: await cachedRuntime(runtime),
       env: {},
@@ -60,13 +79,21 @@ export class SandboxFixture {
       workDir: join(this.dir, `w${this.n++}`),
       onLog: (stream, line) => logs.push({ stream, line }),
       ...spec,
-    });
+    };
+    let handle: SandboxHandle | null = null;
+    if (this.path === 'pooled') {
+      this.pool ??= new SandboxPool({ dir: join(this.dir, 'pool'), uids: this.uids, size: 1, backoffMs: 0 });
+      if (await this.pool.whenIdle(full)) handle = await this.pool.assign(full);
+    }
+    const pooled = handle !== null;
+    handle ??= startSandbox(full);
     this.handles.push(handle);
-    return { handle, logs, logText: () => logs.map((l) => `[${l.stream}] ${l.line}`).join('\n') };
+    return { handle, logs, pooled, logText: () => logs.map((l) => `[${l.stream}] ${l.line}`).join('\n') };
   }
 
   async dispose(): Promise<void> {
     await Promise.all(this.handles.map((h) => h.stop(500)));
+    await this.pool?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

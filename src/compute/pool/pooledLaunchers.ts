@@ -1,0 +1,61 @@
+/**
+ * Launchers of pooled sandboxes (run INSIDE the sandbox, like sandbox/launchers.ts): the interpreter and its
+ * server load, say `idle` on the control fd, and block reading one JSON line — the program's environment and
+ * entry point — sent once its code and volumes are mounted. They close the control fd before the program's code
+ * is imported, so the program never holds a channel to the compute node, then start exactly as the cold path's
+ * command would (node-launcher.mjs, or `python -m uvicorn --fd … --app-dir /opt/code`).
+ */
+
+/** node pool-node.mjs <listen fd> <control fd> */
+export const POOL_NODE_LAUNCHER = String.raw`
+import fs from 'node:fs';
+import 'node:http';
+import 'node:net';
+import 'node:url';
+const [fd, ctl] = process.argv.slice(2).map(Number);
+fs.writeSync(ctl, 'idle\n');
+const buf = Buffer.alloc(65536);
+let text = '';
+while (!text.includes('\n')) {
+  let n;
+  try { n = fs.readSync(ctl, buf); } catch (e) {
+    if (e.code !== 'EAGAIN') throw e;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    continue;
+  }
+  if (n === 0) process.exit(0);
+  text += buf.toString('utf8', 0, n);
+  if (text.length > 1 << 20) process.exit(70);
+}
+fs.closeSync(ctl);
+const a = JSON.parse(text);
+for (const [k, v] of Object.entries(a.env)) process.env[k] = v;
+process.chdir('/opt/code');
+process.argv.splice(2, process.argv.length, String(fd), a.file, ...(a.exportName ? [a.exportName] : []));
+await import('./node-launcher.mjs');
+`;
+
+/** python3 pool-asgi.py <listen fd> <control fd> */
+export const POOL_ASGI_LAUNCHER = String.raw`
+import json, os, sys
+fd, ctl = int(sys.argv[1]), int(sys.argv[2])
+import uvicorn.main
+# The usual stack, when the runtime has it: what a FastAPI app would import first.
+for m in ('fastapi', 'starlette.applications', 'pydantic'):
+    try: __import__(m)
+    except Exception: pass
+os.write(ctl, b'idle\n')
+buf = b''
+while b'\n' not in buf:
+    c = os.read(ctl, 65536)
+    if not c: os._exit(0)
+    buf += c
+    if len(buf) > 1 << 20: os._exit(70)
+os.close(ctl)
+a = json.loads(buf)
+os.environ.update(a['env'])
+os.chdir('/opt/code')
+sys.path[0] = '/opt/code'
+sys.argv = ['uvicorn', '--fd', str(fd), '--app-dir', '/opt/code', '--no-server-header', a['app']]
+sys.exit(uvicorn.main.main())
+`;
