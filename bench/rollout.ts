@@ -21,9 +21,11 @@ import { startDevnet } from '../src/devnet/startDevnet.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const TRIALS = 10;
-const THROUGHPUT_MS = 3000;
+// Many short interleaved rounds rather than a few long ones: on 2 shared cores a side's rate swings 3x from one
+// round to the next, and ten rounds per side give medians and sums that hold still between runs.
+const THROUGHPUT_MS = Number(process.env.ROLLOUT_BENCH_MS ?? 1500);
 const CONCURRENCY = 16;
-const ROUNDS = Number(process.env.ROLLOUT_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROLLOUT_BENCH_ROUNDS ?? 10);
 /** Requests in flight while an edition fails: a steady trickle of clients, not a flood. */
 const LOAD_CONCURRENCY = 4;
 
@@ -225,10 +227,19 @@ async function throughput() {
   const out = Object.fromEntries(
     Object.keys(sides).map((k) => [k, { rps: [], proxy_cpu_us: [], program_cpu_us: [] } as Side]),
   ) as Record<keyof typeof sides, Side>;
+  // Each round starts one side later, so that no side always runs first (or after the same neighbour).
+  const keys = Object.keys(sides) as Array<keyof typeof sides>;
   for (let i = 0; i < ROUNDS; i++)
-    for (const [k, run] of Object.entries(sides)) await measure(out[k as keyof typeof sides], run);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[(i + j) % keys.length]!;
+      await measure(out[k], sides[k]);
+    }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const r = (a: keyof typeof sides, b: keyof typeof sides) => ratio(sum(out[a].rps), sum(out[b].rps));
+  // Each round's two sides ran seconds apart: the median of those ratios is what a busy machine disturbs least.
+  const paired = (a: keyof typeof sides, b: keyof typeof sides) =>
+    median(out[a].rps.map((x, i) => ratio(x, out[b].rps[i] ?? x)));
   // The routing itself, alone: what the proxy adds per request while a rollout is active (choose, then count).
   const view = devnet.compute!.supervisor.cachedView(rolling)!;
   const routing = new RolloutRouting(view.rollout!, 1, 0);
@@ -238,7 +249,6 @@ async function throughput() {
   const t0 = ownCpuMicros();
   for (let i = 0; i < n; i++) routing.record(routing.choose(headers) === 'candidate' ? 1 : 0, false);
   const routingNs = ((ownCpuMicros() - t0) * 1000) / n;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const cpu = (k: keyof typeof sides) => median(out[k].proxy_cpu_us) + median(out[k].program_cpu_us);
   return {
     concurrency: CONCURRENCY,
@@ -249,7 +259,9 @@ async function throughput() {
     // The goal's comparison: a 50 % rollout runs two program processes, so the side without one does too (two
     // programs, half the load each). Against one program the gap is the second process, not the proxy (see below).
     ratio: r('rollout', 'none_two_programs'),
+    ratio_paired_median: paired('rollout', 'none_two_programs'),
     rollout_vs_one_program: r('rollout', 'none'),
+    rollout_vs_one_program_paired_median: paired('rollout', 'none'),
     pinned_vs_none: r('rollout_pinned', 'none'),
     // CPU per request (median µs, proxy + programs): what throughput follows on a saturated machine, and what a busy
     // machine disturbs least. The inverse ratios read like the throughput ratios above.

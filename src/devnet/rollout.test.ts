@@ -206,6 +206,7 @@ describe('rollouts through a devnet', () => {
     assert.match(abort.stdout, /^edition 1 aborted: manual check \(by 0x/m);
     const hist = await cli(['program', 'history', id]);
     assert.match(hist.stdout, /Rollouts:[\s\S]*edition 1 started serving 20 %[\s\S]*edition 1 aborted: manual check/);
+    assert.match(hist.stdout, /^1 \(aborted\)\s/m, 'the editions table marks the aborted edition');
 
     const toAborted = await cli(['program', 'rollback', id, '--to', '1', '--private-key', key]);
     assert.match(toAborted.stderr, /ROLLBACK_TARGET_ABORTED/);

@@ -90,7 +90,8 @@ export function ProgramPage({ id }: { id: string }) {
               <AddressLink address={view.owner} />
             </Field>
             <Field label="Current message">
-              <MessageLink hash={view.current_hash} /> (height {view.updated_height})
+              {/* The block height the edition in force took effect at, as the history's editions and rollouts show. */}
+              <MessageLink hash={view.current_hash} /> (height {view.version.height})
             </Field>
             <Field label="Since">
               <When t={view.version.time} /> ({view.version.cause_kind} by <AddressLink address={view.version.sender} />

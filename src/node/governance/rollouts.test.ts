@@ -21,10 +21,9 @@ const PLAN = { canary: 10, steps: [10, 50, 100], step_seconds: 3600, max_error_r
 /** Rollout plans and ends as signed messages (issue 10), and rollbacks judged by the program's policy. */
 describe('rollouts and rollbacks on a core node', () => {
   let node: RunningNode;
+  const clock = new ManualClock();
   let home: string;
   const [owner, compute, stranger, other] = [newAccount(), newAccount(), newAccount(), newAccount()];
-  // Started a minute back, so the writer's time cannot be taken for the sender's.
-  const clock = new ManualClock(Date.now() - 60_000);
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'aleph-node-rollouts-'));
     node = await createNode({
@@ -108,6 +107,8 @@ describe('rollouts and rollbacks on a core node', () => {
       200,
     );
     assert.equal((await getJson(node.url, `/api/v0/programs/${d.id}`)).body.rollout.status, 'planned');
+    // The writer's clock runs 10 minutes ahead of the sender's: the steps must follow the writer's.
+    await clock.set(Date.now() + 600_000);
     const a = await amendCode(node.url, owner, d.code, v1);
     assert.equal(a.status, 200);
     const view = (await getJson(node.url, `/api/v0/programs/${d.id}`)).body;
@@ -116,9 +117,13 @@ describe('rollouts and rollbacks on a core node', () => {
     assert.equal(view.rollout.edition, 1);
     assert.equal(view.rollout.previous_edition, 0);
     assert.equal(view.rollout.percent, 10);
-    // Steps come from the writer's block time of the edition's acceptance, not the sender's clock: the node's clock
-    // is a manual one standing still, so the writer's time is exactly it, and the sender's (real) time is not used.
-    assert.equal(view.rollout.started_time, clock.now() / 1000);
+    // Steps come from the writer's block time of the edition's acceptance, not the sender's clock.
+    const amendMsg = (await getJson(node.url, `/api/v0/messages/${a.hash}`)).body;
+    assert.ok(
+      Math.abs(view.rollout.started_time - clock.now() / 1000) < 1 &&
+        view.rollout.started_time - amendMsg.message.time > 500,
+      `started ${view.rollout.started_time}, writer ${clock.now() / 1000}, signed ${amendMsg.message.time}`,
+    );
 
     const forged = await post(stranger, 'aleph-rollout-abort', { program_id: d.id, edition: 1, reason: 'sabotage' });
     assert.equal(forged.status, 422);

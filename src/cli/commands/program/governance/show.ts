@@ -89,10 +89,12 @@ export function registerHistory(program: Command): void {
       const h = await governed(id, () => clientOf(cmd, false).getProgramHistory({ id }));
       if (opts.json) return printJson(h);
       process.stdout.write('Editions:\n');
+      // An edition aborted during its rollout never stayed in force; its number stays taken.
+      const aborted = new Set((h.rollouts ?? []).flatMap((r) => (r.status === 'aborted' ? [r.edition] : [])));
       printTable(
         ['EDITION', 'WHEN', 'HEIGHT', 'WHO', 'CAUSE', 'MESSAGE', 'CHANGED', 'CHECKSUM'],
         h.editions.map((e) => [
-          e.edition,
+          aborted.has(e.edition) ? `${e.edition} (aborted)` : e.edition,
           isoTime(e.time),
           e.height as number,
           e.sender,
