@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // Bundles the web console (src/console, Preact) into dist/console: content-hashed assets under assets/ (cached
-// for good by the node) with a gzip beside each, and an index.html naming them (revalidated on every load).
+// for good by the node) with a brotli and a gzip beside each, and an index.html naming them (revalidated on every load).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { basename, join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const out = 'dist/console';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'assets'), { recursive: true });
+/** The contract's `zod` is zodLite in the bundle (zod/mini under classic's methods: see src/console/zodLite.ts). */
+const zodLite = {
+  name: 'zod-lite',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: resolve('src/console/zodLite.ts') }));
+  },
+};
 const result = await build({
   entryPoints: { console: 'src/console/main.tsx' },
   bundle: true,
@@ -24,11 +31,16 @@ const result = await build({
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [zodLite],
 });
 const files = Object.keys(result.metafile.outputs);
 const js = files.find((f) => f.endsWith('.js'));
 const css = files.find((f) => f.endsWith('.css'));
-for (const f of files) writeFileSync(`${f}.gz`, gzipSync(readFileSync(f), { level: 9 }));
+for (const f of files) {
+  const bytes = readFileSync(f);
+  writeFileSync(`${f}.gz`, gzipSync(bytes, { level: 9 }));
+  writeFileSync(`${f}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+}
 const html = `<!doctype html>
 <html lang="en">
 <head>

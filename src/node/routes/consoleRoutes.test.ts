@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { createNode, type RunningNode } from '../createNode.js';
 
 /** A GET with the path sent byte for byte (fetch would normalize `..` away before the node ever saw it). */
@@ -40,6 +40,7 @@ before(async () => {
   writeFileSync(join(dir, 'index.html'), INDEX);
   writeFileSync(join(dir, 'assets', 'console-ABC.js'), 'console.log(1)');
   writeFileSync(join(dir, 'assets', 'console-ABC.js.gz'), gzipSync('console.log(1)'));
+  writeFileSync(join(dir, 'assets', 'console-ABC.js.br'), brotliCompressSync('console.log(1)'));
   writeFileSync(join(dir, 'assets', 'console-ABC.css'), 'body{}');
   writeFileSync(join(dir, '.env'), SECRET);
   writeFileSync(join(root, 'secret.txt'), SECRET);
@@ -82,7 +83,7 @@ describe('the console under /console/', () => {
     assert.equal(unknown.body, INDEX, 'the app renders its not-found page');
   });
 
-  it('serves hashed assets with their content type, cached for good, gzipped when asked', async () => {
+  it('serves hashed assets with their content type, cached for good, brotli or gzip when asked', async () => {
     const js = await rawGet(node.url, '/console/assets/console-ABC.js');
     assert.equal(js.status, 200);
     assert.match(String(js.headers['content-type']), /javascript/);
@@ -93,6 +94,10 @@ describe('the console under /console/', () => {
     assert.match(String(css.headers['content-type']), /^text\/css/);
     const gz = await rawGet(node.url, '/console/assets/console-ABC.js', { 'accept-encoding': 'gzip' });
     assert.equal(gz.headers['content-encoding'], 'gzip');
+    const br = await rawGet(node.url, '/console/assets/console-ABC.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(String(br.headers['content-type']), /javascript/);
+    assert.equal(brotliDecompressSync(Buffer.from(br.body, 'latin1')).toString(), 'console.log(1)');
   });
 
   it('answers a missing asset 404 CONSOLE_FILE_NOT_FOUND, never the page', async () => {
