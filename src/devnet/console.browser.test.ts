@@ -206,6 +206,28 @@ describe('the web console against a devnet', () => {
     assert.equal(await text(page.getByTestId('edition-in-force')), '1');
   });
 
+  it('names the compute node to call, and shows the requests and errors it counts, live', async () => {
+    // The devnet's compute node listens on a random port here: the URL comes from the fleet, not a default.
+    assert.equal(await text(page.getByTestId('vm-url')), `${t.devnet.computeUrl}/vm/${program}/`);
+    let failed = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await t.vm(program, '/');
+      await r.arrayBuffer();
+      if (r.status >= 500) failed++;
+    }
+    const row = page.locator(`[data-traffic-node] >> nth=0`);
+    await page.waitForFunction(
+      () => document.querySelector('[data-traffic-node] td:nth-child(3)')?.textContent === '3',
+      null,
+      { timeout: 15_000 },
+    );
+    assert.equal(await page.locator('[data-traffic-node]').count(), 1, 'one compute node in the devnet');
+    assert.equal(await text(row.locator('td').nth(3)), String(failed), 'failures as the caller saw them');
+    assert.ok(Number(await text(page.getByTestId('traffic-rate'))) > 0);
+    await page.getByTestId('traffic').scrollIntoViewIfNeeded();
+    await page.getByTestId('traffic').screenshot({ path: join(SHOTS, 'traffic.png') });
+  });
+
   it('a rollout shows its plan, its status and its events', async () => {
     // An owner of its own: the address page below counts `me`'s programs.
     const owner = newAccount();

@@ -23,6 +23,7 @@ export interface ComputeRoutes {
   aboutRuntime(ref: string, ctx: RouteContext): Promise<void>;
   about(ctx: RouteContext): void;
   rollout(id: string, ctx: RouteContext): void;
+  traffic(id: string, ctx: RouteContext): void;
 }
 
 /**
@@ -41,6 +42,8 @@ export function computeRouter(routes: ComputeRoutes) {
     routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get(`/control/machine/:id${HEX64}/rollout`, () => {}, ((c) =>
     routes.rollout(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
+  router.get(`/control/machine/:id${HEX64}/traffic`, () => {}, ((c) =>
+    routes.traffic(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);

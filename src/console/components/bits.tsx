@@ -68,19 +68,6 @@ export function NotFound({ what, detail }: { what: string; detail?: string | und
 
 export { isNotFound };
 
-/**
- * A section whose data comes with another issue (compute nodes, rollouts, request rates): a named placeholder,
- * never made-up figures, so the section can be filled in where it stands.
- */
-export function Placeholder({ title, children }: { title: string; children: ComponentChildren }) {
-  return (
-    <section class="card placeholder" aria-label={title} data-placeholder={title}>
-      <h2>{title}</h2>
-      <p class="muted">{children}</p>
-    </section>
-  );
-}
-
 export function Field({ label, children }: { label: string; children: ComponentChildren }) {
   return (
     <>

@@ -1,21 +1,13 @@
 import { useEffect } from 'preact/hooks';
+import { computeNodesAnswerSchema, type ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
 import { programHistorySchema, programViewSchema, type ProgramState } from '../../protocol/api/programSchemas.js';
 import { getAnswer } from '../api.js';
-import {
-  AddressLink,
-  Failed,
-  Field,
-  isNotFound,
-  Loading,
-  MessageLink,
-  NotFound,
-  Placeholder,
-  When,
-} from '../components/bits.js';
+import { AddressLink, Failed, Field, isNotFound, Loading, MessageLink, NotFound, When } from '../components/bits.js';
 import { onLiveMessage, onLiveProgram } from '../live.js';
 import { useResource } from '../useResource.js';
 import { DryRunForm } from './DryRunForm.js';
 import { RolloutView } from '../components/RolloutView.js';
+import { TrafficView } from '../components/TrafficView.js';
 import { PendingUpgrades } from './PendingUpgrades.js';
 import { Timeline } from './Timeline.js';
 
@@ -25,17 +17,26 @@ import { Timeline } from './Timeline.js';
  */
 const FALLBACK_REFRESH_MS = 3000;
 
-/** The compute node's URL is not the core node's: the devnet's default, on the host the console came from. */
-const computeBase = () => `${location.protocol}//${location.hostname}:4020`;
+/**
+ * Where to call the program: the compute node that reported serving it, if live; else any live node of the fleet
+ * (each forwards to the node the program is placed on); else, with no fleet registered, the devnet's default port
+ * on the host the console came from.
+ */
+function computeBase(view: ProgramState, nodes: ComputeNodeEntry[]): string {
+  const live = nodes.filter((n) => n.live);
+  const serving = live.find((n) => n.address.toLowerCase() === view.serving?.reported_by.toLowerCase());
+  return (serving ?? live[0])?.url ?? `${location.protocol}//${location.hostname}:4020`;
+}
 
 export function ProgramPage({ id }: { id: string }) {
   const { resource, refresh, retry } = useResource(
     async (signal) => {
-      const [view, history] = await Promise.all([
+      const [view, history, fleet] = await Promise.all([
         getAnswer(programViewSchema, `/api/v0/programs/${encodeURIComponent(id)}`, signal),
         getAnswer(programHistorySchema, `/api/v0/programs/${encodeURIComponent(id)}/history`, signal),
+        getAnswer(computeNodesAnswerSchema, '/api/v0/compute/nodes', signal),
       ]);
-      return { view, history };
+      return { view, history, nodes: fleet.nodes };
     },
     [id],
   );
@@ -61,7 +62,7 @@ export function ProgramPage({ id }: { id: string }) {
       return <NotFound what={`No program with the id or version hash ${id}.`} detail={resource.failure.message} />;
     return <Failed what="the program" failure={resource.failure} retry={retry} />;
   }
-  const { view, history } = resource.data;
+  const { view, history, nodes } = resource.data;
   const name = (view.content?.metadata as Record<string, unknown> | undefined)?.name;
   return (
     <>
@@ -74,7 +75,7 @@ export function ProgramPage({ id }: { id: string }) {
           <h2 id="sum-title">In force</h2>
           <dl class="facts">
             <Field label="URL to call">
-              <code data-testid="vm-url">{`${computeBase()}/vm/${view.id}/`}</code>
+              <code data-testid="vm-url">{`${computeBase(view, nodes)}/vm/${view.id}/`}</code>
             </Field>
             <Field label="Status">{view.status}</Field>
             <Field label="Edition in force">
@@ -133,10 +134,7 @@ export function ProgramPage({ id }: { id: string }) {
       {view.manifest ? <InterfaceView iface={view.manifest.interface} /> : null}
       <Timeline history={history} />
       <RolloutView current={view.rollout} history={history} />
-      <Placeholder title="Requests and errors">
-        Live request and error rates come from the compute node, which does not publish them yet; its logs are at{' '}
-        <code>aleph program logs {view.id.slice(0, 8)}…</code>.
-      </Placeholder>
+      <TrafficView programId={view.id} nodes={nodes} />
       <DryRunForm programId={view.id} />
       <ResolvedRefs view={view} />
     </>

@@ -14,15 +14,25 @@ export const DEFAULT_CONSOLE_DIR = join(fileURLToPath(new URL('../../../', impor
 /** The console's own pages: each has its URL, so a link can be shared; the browser app renders them. */
 const PAGES = ['/programs', '/programs/:id', '/messages/:hash', '/addresses/:address'];
 
-/** No script, style, font or connection leaves the node: the console ships everything it needs. */
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Origins the page may read besides its own: at most this many (the compute fleet's, see {@link csp}). */
+const MAX_CONNECT_ORIGINS = 100;
 
-function pageHeaders(reply: FastifyReply): FastifyReply {
+/**
+ * No script, style or font leaves the node: the console ships everything it needs. It connects to its node and to
+ * the registered compute nodes only, whose live request counts it reads where they are counted (issue 11).
+ */
+function csp(origins: readonly string[]): string {
+  const connect = ["'self'", ...new Set(origins.map((o) => new URL(o).origin))].slice(0, MAX_CONNECT_ORIGINS + 1);
+  return (
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+  );
+}
+
+function pageHeaders(reply: FastifyReply, origins: readonly string[]): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', CSP)
+    .header('content-security-policy', csp(origins))
     .header('x-content-type-options', 'nosniff');
 }
 
@@ -34,7 +44,12 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * `send` inside `dir` only (`..`, encoded or not, never leaves it). Without a build the console answers 503
  * CONSOLE_NOT_BUILT naming the command; the API never depends on it.
  */
-export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
+export async function consoleRoutes(
+  app: FastifyInstance,
+  dir: string = DEFAULT_CONSOLE_DIR,
+  /** The compute fleet's URLs (registered nodes), which the page may connect to. */
+  fleetUrls: () => Promise<readonly string[]> = async () => [],
+): Promise<void> {
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
   await app.register(
@@ -65,7 +80,8 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_
           else res.header('cache-control', 'no-cache');
         },
       });
-      const page = (_req: unknown, reply: FastifyReply) => pageHeaders(reply).sendFile('index.html');
+      const page = async (_req: unknown, reply: FastifyReply) =>
+        pageHeaders(reply, await fleetUrls()).sendFile('index.html');
       scope.get('/', page);
       for (const p of PAGES) scope.get(p, page);
       scope.setNotFoundHandler((req, reply) => {
@@ -75,7 +91,7 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_
             details: { path: path.slice(0, 200) },
           });
         }
-        return pageHeaders(reply.code(404)).sendFile('index.html');
+        return pageHeaders(reply.code(404), []).sendFile('index.html');
       });
     },
     { prefix: '/console' },
