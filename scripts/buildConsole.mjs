@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the web console (src/console, Preact) into dist/console: content-hashed assets under assets/ (cached
-// for good by the node) with a brotli and a gzip beside each, and an index.html naming them (revalidated on every load).
+// Bundles the web console (src/console, Preact) into dist/console — a tiny boot script (the page's first reads)
+// and the app — as content-hashed assets under assets/ (cached for good by the node) with a brotli and a gzip
+// beside each, and an index.html naming them (revalidated on every load).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -17,7 +18,8 @@ const zodLite = {
   },
 };
 const result = await build({
-  entryPoints: { console: 'src/console/main.tsx' },
+  // boot: the page's first reads, started before the app (src/console/boot.ts); console: the app.
+  entryPoints: { boot: 'src/console/boot.ts', console: 'src/console/main.tsx' },
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -33,8 +35,11 @@ const result = await build({
   logLevel: 'warning',
   plugins: [zodLite],
 });
-const files = Object.keys(result.metafile.outputs);
-const js = files.find((f) => f.endsWith('.js'));
+const outputs = Object.entries(result.metafile.outputs);
+const files = outputs.map(([f]) => f);
+const entry = (name) => basename(outputs.find(([, o]) => o.entryPoint?.endsWith(name))[0]);
+const boot = entry('boot.ts');
+const js = entry('main.tsx');
 const css = files.find((f) => f.endsWith('.css'));
 for (const f of files) {
   const bytes = readFileSync(f);
@@ -48,7 +53,8 @@ const html = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>aleph-ts console</title>
 ${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
-<script type="module" src="/console/assets/${basename(js)}"></script>
+<script type="module" src="/console/assets/${boot}"></script>
+<script type="module" src="/console/assets/${js}"></script>
 </head>
 <body>
 <div id="app"><p class="boot">Loading the console…</p></div>

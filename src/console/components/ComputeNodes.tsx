@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { computeNodesAnswerSchema } from '../../protocol/api/fleetSchemas.js';
 import { getAnswer } from '../api.js';
+import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 import { AddressLink, Failed, Loading, When } from './bits.js';
 
@@ -10,7 +11,7 @@ const REFRESH_MS = 2000;
 /** The compute fleet as the core node sees it (`GET /api/v0/compute/nodes`): each node, its URL, live or not. */
 export function ComputeNodes() {
   const { resource, refresh, retry } = useResource(
-    (signal) => getAnswer(computeNodesAnswerSchema, '/api/v0/compute/nodes', signal),
+    (signal) => getAnswer(computeNodesAnswerSchema, reads.computeNodes(), signal),
     [],
   );
   useEffect(() => {

@@ -7,17 +7,16 @@ import { ComputeNodes } from '../components/ComputeNodes.js';
 import { RateChart } from '../components/RateChart.js';
 import { useHeight } from '../height.js';
 import { onLiveMessage, rateSeries } from '../live.js';
+import { reads, RECENT_MESSAGES as RECENT } from '../reads.js';
 import { useResource } from '../useResource.js';
-
-const RECENT = 12;
 
 /** Network: height, the live message rate with its chart, the counts, the latest messages. */
 export function NetworkPage() {
   const height = useHeight();
   const { resource, refresh, retry } = useResource(async (signal) => {
     const [messages, programs] = await Promise.all([
-      getAnswer(messageListResponseSchema, `/api/v0/messages.json?pagination=${RECENT}`, signal),
-      getAnswer(programSummaryPageSchema, '/api/v0/programs/summaries?pagination=1', signal),
+      getAnswer(messageListResponseSchema, reads.recentMessages(), signal),
+      getAnswer(programSummaryPageSchema, reads.programCount(), signal),
     ]);
     return { messages, programs };
   }, []);

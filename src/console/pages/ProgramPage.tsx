@@ -4,6 +4,7 @@ import { programHistorySchema, programViewSchema, type ProgramState } from '../.
 import { getAnswer } from '../api.js';
 import { AddressLink, Failed, Field, isNotFound, Loading, MessageLink, NotFound, When } from '../components/bits.js';
 import { onLiveMessage, onLiveProgram } from '../live.js';
+import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 import { DryRunForm } from './DryRunForm.js';
 import { RolloutView } from '../components/RolloutView.js';
@@ -32,9 +33,9 @@ export function ProgramPage({ id }: { id: string }) {
   const { resource, refresh, retry } = useResource(
     async (signal) => {
       const [view, history, fleet] = await Promise.all([
-        getAnswer(programViewSchema, `/api/v0/programs/${encodeURIComponent(id)}`, signal),
-        getAnswer(programHistorySchema, `/api/v0/programs/${encodeURIComponent(id)}/history`, signal),
-        getAnswer(computeNodesAnswerSchema, '/api/v0/compute/nodes', signal),
+        getAnswer(programViewSchema, reads.program(id), signal),
+        getAnswer(programHistorySchema, reads.history(id), signal),
+        getAnswer(computeNodesAnswerSchema, reads.computeNodes(), signal),
       ]);
       return { view, history, nodes: fleet.nodes };
     },

@@ -4,9 +4,8 @@ import { getAnswer } from '../api.js';
 import { AddressLink, Failed, Loading, ProgramLink, When } from '../components/bits.js';
 import { onLiveProgram } from '../live.js';
 import { navigate } from '../router.js';
+import { PROGRAMS_PER_PAGE as PER_PAGE, reads } from '../reads.js';
 import { useResource } from '../useResource.js';
-
-const PER_PAGE = 50;
 
 /** Programs: searched and paged by the node (`/api/v0/programs/summaries`), refreshed when any program changes. */
 export function ProgramsPage({ search, pageNo }: { search: string; pageNo: number }) {
@@ -23,12 +22,7 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
   }, [text, search]);
 
   const { resource, refresh, retry } = useResource(
-    (signal) =>
-      getAnswer(
-        programSummaryPageSchema,
-        `/api/v0/programs/summaries?pagination=${PER_PAGE}&page=${pageNo}${search ? `&search=${encodeURIComponent(search)}` : ''}`,
-        signal,
-      ),
+    (signal) => getAnswer(programSummaryPageSchema, reads.programs(pageNo, search), signal),
     [search, pageNo],
   );
   useEffect(() => onLiveProgram(() => refresh()), [refresh]);

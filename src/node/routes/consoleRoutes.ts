@@ -16,6 +16,7 @@ const PAGES = ['/programs', '/programs/:id', '/messages/:hash', '/addresses/:add
 
 /** Origins the page may read besides its own: at most this many (the compute fleet's, see {@link csp}). */
 const MAX_CONNECT_ORIGINS = 100;
+const FLEET_CACHE_MS = 2000;
 
 /**
  * No script, style or font leaves the node: the console ships everything it needs. It connects to its node and to
@@ -52,6 +53,15 @@ export async function consoleRoutes(
 ): Promise<void> {
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
+  // The fleet changes on the scale of minutes: a page load reads it from the store at most every few seconds.
+  let origins: { at: number; urls: Promise<readonly string[]> } | null = null;
+  const fleet = (): Promise<readonly string[]> => {
+    if (!origins || Date.now() - origins.at > FLEET_CACHE_MS) {
+      const urls = fleetUrls().catch(() => [] as readonly string[]);
+      origins = { at: Date.now(), urls };
+    }
+    return origins.urls;
+  };
   await app.register(
     async (scope) => {
       if (!built) {
@@ -81,7 +91,7 @@ export async function consoleRoutes(
         },
       });
       const page = async (_req: unknown, reply: FastifyReply) =>
-        pageHeaders(reply, await fleetUrls()).sendFile('index.html');
+        pageHeaders(reply, await fleet()).sendFile('index.html');
       scope.get('/', page);
       for (const p of PAGES) scope.get(p, page);
       scope.setNotFoundHandler((req, reply) => {
