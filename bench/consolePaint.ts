@@ -3,7 +3,8 @@
 // code cache), so each is a first visit. CONSOLE_DIRS="label=dir,label=dir" compares builds in one run: one devnet
 // per build, loads alternated between them, so a busy machine weighs on both alike (default: after=dist/console).
 // Per page: first-data (the app's `aleph:first-data` mark: the first complete answer rendered), first contentful
-// paint, and where the time went (the script loaded, the first API request sent, its answer in).
+// paint, and where the time went: the page's HTML in, the app's bundle in, the app evaluated (its `aleph:app` mark;
+// -1 for builds without it), the first API request sent (by the boot script, or by the app) and the last answer in.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,9 @@ const builds = (process.env.CONSOLE_DIRS ?? 'after=dist/console').split(',').map
 interface Load {
   first_data: number;
   fcp: number;
+  html_end: number;
   script_end: number;
+  app_evaluated: number;
   api_start: number;
   api_end: number;
 }
@@ -58,12 +61,16 @@ async function load(url: string): Promise<Load> {
     return await page.evaluate(() => {
       const mark = performance.getEntriesByName('aleph:first-data')[0]!.startTime;
       const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const script = res.find((r) => r.name.includes('/console/assets/') && r.name.endsWith('.js'));
+      // The app's bundle (not the boot script, which older builds lack).
+      const script = res.find((r) => /\/console\/assets\/console-[^/]*\.js$/.test(r.name));
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       const api = res.filter((r) => r.name.includes('/api/v0/') && r.startTime <= mark);
       return {
         first_data: mark,
         fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+        html_end: nav?.responseEnd ?? -1,
         script_end: script?.responseEnd ?? -1,
+        app_evaluated: performance.getEntriesByName('aleph:app')[0]?.startTime ?? -1,
         api_start: api.length ? Math.min(...api.map((r) => r.startTime)) : -1,
         api_end: api.length ? Math.max(...api.map((r) => r.responseEnd)) : -1,
       };
@@ -109,7 +116,9 @@ const rows = [...samples].map(([key, s]) => {
     first_data_p50: p(col('first_data'), 50),
     first_data_p95: p(col('first_data'), 95),
     fcp_p50: p(col('fcp'), 50),
+    html_end_p50: p(col('html_end'), 50),
     script_end_p50: p(col('script_end'), 50),
+    app_evaluated_p50: p(col('app_evaluated'), 50),
     api_start_p50: p(col('api_start'), 50),
     api_end_p50: p(col('api_end'), 50),
   };
