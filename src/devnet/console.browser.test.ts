@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -22,8 +22,8 @@ import { useTestDevnet } from './testing/testDevnet.js';
 /**
  * The web console in a real browser (Debian's chromium, driven by playwright-core) against a real devnet: every
  * change below is made by signed messages while the page is open, and the page must show it without a reload.
- * With ALEPH_CONSOLE_RECORD=1 its screenshots go to docs/console/ (the README shows them) and its load timings to
- * bench/results/console-paint.json; otherwise both go to a temporary directory, so a test run leaves the tree as it was.
+ * With ALEPH_CONSOLE_RECORD=1 its screenshots go to docs/console/ (the README shows them); otherwise to a temporary
+ * directory, so a test run leaves the tree as it was. Load timings are bench/consolePaint.ts's, not a test's.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const RECORD = process.env.ALEPH_CONSOLE_RECORD === '1';
@@ -35,7 +35,6 @@ const me = newAccount();
 let context: BrowserContext;
 let page: Page;
 let profile: string;
-const timings: Record<string, string | number>[] = [];
 
 const toml = (admin: string) => `name = "greeter"
 upgrade_policy = "compatible"
@@ -62,16 +61,9 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** First paint and first data of the page just loaded (performance entries of the browser itself). */
-async function paintTimings(label: string): Promise<void> {
+/** The page just loaded shows its first complete answer (the app's own mark). */
+async function firstData(): Promise<void> {
   await page.waitForFunction(() => performance.getEntriesByName('aleph:first-data').length > 0);
-  const m = await page.evaluate(() => ({
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-    firstData: performance.getEntriesByName('aleph:first-data')[0]?.startTime ?? -1,
-    domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
-      .domContentLoadedEventEnd,
-  }));
-  timings.push({ page: label, ...m });
 }
 
 before(async () => {
@@ -100,17 +92,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  if (!RECORD) {
-    rmSync(OUT, { recursive: true, force: true });
-    return;
-  }
-  if (timings.length) {
-    mkdirSync(join(OUT, 'bench/results'), { recursive: true });
-    writeFileSync(
-      join(OUT, 'bench/results/console-paint.json'),
-      `${JSON.stringify({ bench: 'console-paint', note: 'ms since navigation start, headless chromium, devnet on 127.0.0.1', rows: timings }, null, 2)}\n`,
-    );
-  }
+  if (!RECORD) rmSync(OUT, { recursive: true, force: true });
 });
 
 describe('the web console against a devnet', () => {
@@ -121,7 +103,7 @@ describe('the web console against a devnet', () => {
     const res = await page.goto(`${t.devnet.apiUrl}/`);
     assert.equal(res?.status(), 200);
     assert.equal(new URL(page.url()).pathname, '/console/', '/ redirects to the console');
-    await paintTimings('network');
+    await firstData();
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
     await page.getByText('● live').first().waitFor();
     // The devnet's compute node heartbeats with its core node: the fleet table lists it, live.
@@ -264,7 +246,7 @@ describe('the web console against a devnet', () => {
     const d = await deployCode(t.devnet.apiUrl, me, governedFiles(lockToml), { name: 'locked' });
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
     await page.goto(`${t.devnet.apiUrl}/console/programs/${d.id}`);
-    await paintTimings('program');
+    await firstData();
     await page.locator('[data-edition="0"]').waitFor();
     const up = await amendCode(t.devnet.apiUrl, me, d.code, governedFiles(lockToml, '# v2\n'));
     assert.equal(up.status, 200, JSON.stringify(up.body));
@@ -344,7 +326,7 @@ describe('the web console against a devnet', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('programs-total').waitFor();
     await page.goto(`${t.devnet.apiUrl}/console/`);
-    await paintTimings('network, warm');
+    await firstData();
     await page.getByText('● live').first().waitFor();
     // A few messages while the page is open: the rate and its chart move without a reload.
     for (let i = 0; i < 6; i++) await setAggregate(t.devnet.apiUrl, me, 'console-demo', { n: i });
