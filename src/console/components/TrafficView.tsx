@@ -4,6 +4,7 @@ import type { ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
 import { getAnswer } from '../api.js';
 import { useResource } from '../useResource.js';
 import { Failed, Loading } from './bits.js';
+import { DataTable } from './DataTable.js';
 import { RateChart } from './RateChart.js';
 
 /** Counts are per second on the compute nodes; two reads a second would only show the same second twice. */
@@ -85,27 +86,18 @@ function Counts({ per }: { per: { node: ComputeNodeEntry; traffic: ComputeTraffi
           </p>
         </div>
       </div>
-      <table>
-        <caption class="sr-only">Requests and failures per compute node over the last {width} s</caption>
-        <thead>
-          <tr>
-            <th scope="col">Compute node</th>
-            <th scope="col">URL</th>
-            <th scope="col">Requests ({width} s)</th>
-            <th scope="col">Failed</th>
-          </tr>
-        </thead>
-        <tbody>
-          {per.map((p) => (
-            <tr key={p.node.address} data-traffic-node={p.node.address}>
-              <td>{p.node.name}</td>
-              <td class="mono">{p.node.url}</td>
-              <td>{sum(p.traffic.requests)}</td>
-              <td>{sum(p.traffic.errors)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption={`Requests and failures per compute node over the last ${width} s`}
+        rows={per}
+        rowKey={(p) => p.node.address}
+        rowData={(p) => ({ 'traffic-node': p.node.address })}
+        columns={[
+          { header: 'Compute node', cell: (p) => p.node.name },
+          { header: 'URL', cell: (p) => p.node.url, class: 'mono' },
+          { header: `Requests (${width} s)`, cell: (p) => sum(p.traffic.requests) },
+          { header: 'Failed', cell: (p) => sum(p.traffic.errors) },
+        ]}
+      />
       <p class="muted small">
         5xx answers, crashes, timeouts and starts that failed count as failed: what the caller saw fail.
       </p>

@@ -1,12 +1,18 @@
 import { useEffect } from 'preact/hooks';
 import { computeNodesAnswerSchema, type ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
-import { programHistorySchema, programViewSchema, type ProgramState } from '../../protocol/api/programSchemas.js';
+import {
+  programHistorySchema,
+  programViewSchema,
+  type ProgramState,
+  type ResolvedRefView,
+} from '../../protocol/api/programSchemas.js';
 import { getAnswer } from '../api.js';
 import { AddressLink, Failed, Field, isNotFound, Loading, MessageLink, NotFound, When } from '../components/bits.js';
 import { onLiveMessage, onLiveProgram } from '../live.js';
 import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 import { DryRunForm } from './DryRunForm.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { RolloutView } from '../components/RolloutView.js';
 import { TrafficView } from '../components/TrafficView.js';
 import { PendingUpgrades } from './PendingUpgrades.js';
@@ -213,36 +219,19 @@ function InterfaceView({ iface }: { iface: NonNullable<ProgramState['manifest']>
   );
 }
 
+const REF_COLUMNS: Column<ResolvedRefView>[] = [
+  { header: 'Kind', cell: (r) => r.kind },
+  { header: 'Mount', cell: (r) => r.mount ?? '—' },
+  { header: 'Ref', cell: (r) => <MessageLink hash={r.ref} /> },
+  { header: 'File', cell: (r) => `${r.file_hash.slice(0, 16)}…`, class: 'mono small', title: (r) => r.file_hash },
+  { header: 'Follows latest', cell: (r) => (r.use_latest ? 'yes' : 'no') },
+];
+
 function ResolvedRefs({ view }: { view: ProgramState }) {
   return (
     <section class="card" aria-labelledby="refs-title">
       <h2 id="refs-title">Resolved references</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Mount</th>
-            <th scope="col">Ref</th>
-            <th scope="col">File</th>
-            <th scope="col">Follows latest</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.resolved.map((r) => (
-            <tr key={`${r.kind}${r.mount}${r.ref}`}>
-              <td>{r.kind}</td>
-              <td>{r.mount ?? '—'}</td>
-              <td>
-                <MessageLink hash={r.ref} />
-              </td>
-              <td class="mono small" title={r.file_hash}>
-                {r.file_hash.slice(0, 16)}…
-              </td>
-              <td>{r.use_latest ? 'yes' : 'no'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={view.resolved} rowKey={(r) => `${r.kind}${r.mount}${r.ref}`} columns={REF_COLUMNS} />
     </section>
   );
 }
