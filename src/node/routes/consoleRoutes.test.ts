@@ -5,7 +5,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createNode, type RunningNode } from '../createNode.js';
+import { heartbeatText, type ComputeHeartbeat } from '../../protocol/api/fleetSchemas.js';
 
 /** A GET with the path sent byte for byte (fetch would normalize `..` away before the node ever saw it). */
 function rawGet(
@@ -29,6 +31,8 @@ function rawGet(
 
 const SECRET = 'secret-outside-the-console-dir';
 const INDEX = '<!doctype html><title>console</title><div id="app"></div>';
+/** A compute node the console's node allows: its registered URL is one the page may connect to. */
+const compute = privateKeyToAccount(generatePrivateKey());
 let root: string;
 let node: RunningNode;
 let bare: RunningNode;
@@ -44,7 +48,13 @@ before(async () => {
   writeFileSync(join(dir, 'assets', 'console-ABC.css'), 'body{}');
   writeFileSync(join(dir, '.env'), SECRET);
   writeFileSync(join(root, 'secret.txt'), SECRET);
-  node = await createNode({ home: join(root, 'node'), port: 0, signatureWorkers: 0, consoleDir: dir });
+  node = await createNode({
+    home: join(root, 'node'),
+    port: 0,
+    signatureWorkers: 0,
+    consoleDir: dir,
+    trustedComputeAddresses: [compute.address],
+  });
   bare = await createNode({ home: join(root, 'bare'), port: 0, signatureWorkers: 0, consoleDir: join(root, 'none') });
 });
 after(async () => {
@@ -125,6 +135,34 @@ describe('the console under /console/', () => {
     }
     // And the node still answers.
     assert.equal((await rawGet(node.url, '/api/v0/height')).status, 200);
+  });
+
+  it('lets the page connect to its node and to the registered compute nodes only (their counts are read there)', async () => {
+    const connect = async () =>
+      /connect-src ([^;]*)/.exec(
+        String((await rawGet(node.url, '/console/programs/x')).headers['content-security-policy']),
+      )?.[1];
+    const hb: ComputeHeartbeat = {
+      address: compute.address,
+      url: 'http://10.9.8.7:4020',
+      name: 'c1',
+      time: Date.now() / 1000,
+    };
+    const signature = await compute.signMessage({ message: heartbeatText(hb) });
+    const beat = await fetch(`${node.url}/api/v0/compute/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...hb, signature }),
+    });
+    assert.equal(beat.status, 200, await beat.text());
+    // The fleet is read at most every 2 s: the page asked now may predate the beat, never the one after.
+    const deadline = Date.now() + 5000;
+    let got = await connect();
+    while (got !== "'self' http://10.9.8.7:4020" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      got = await connect();
+    }
+    assert.equal(got, "'self' http://10.9.8.7:4020");
   });
 
   it('without a build answers 503 CONSOLE_NOT_BUILT naming the command, and the API is unaffected', async () => {
