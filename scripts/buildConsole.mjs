@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Bundles the web console (src/console, Preact) into dist/console — a tiny boot script (the page's first reads)
-// and the app — as content-hashed assets under assets/ (cached for good by the node) with a brotli and a gzip
-// beside each, and an index.html naming them (revalidated on every load).
+// Bundles the web console (src/console, Preact) into dist/console: the app as content-hashed assets under assets/
+// (cached for good by the node) with a brotli and a gzip beside each, and an index.html naming them, with the boot
+// script inline (revalidated on every load).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -17,28 +17,35 @@ const zodLite = {
     b.onResolve({ filter: /^zod$/ }, () => ({ path: resolve('src/console/zodLite.ts') }));
   },
 };
-const result = await build({
-  // boot: the page's first reads, started before the app (src/console/boot.ts); console: the app.
-  entryPoints: { boot: 'src/console/boot.ts', console: 'src/console/main.tsx' },
+const common = {
   bundle: true,
-  format: 'esm',
   platform: 'browser',
   target: ['chrome110', 'firefox110', 'safari16'],
   minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+// The boot script (the page's first reads, src/console/boot.ts) is inlined at the top of the page, so the reads
+// leave as the HTML is parsed, before any stylesheet or script has loaded; the node's CSP allows it by its hash.
+const boot = (
+  await build({ ...common, entryPoints: ['src/console/boot.ts'], format: 'iife', write: false })
+).outputFiles[0].text.trim();
+if (boot.includes('</')) throw new Error('the inline boot script must not contain "</"');
+const result = await build({
+  ...common,
+  entryPoints: { console: 'src/console/main.tsx' },
+  format: 'esm',
   sourcemap: false,
   jsx: 'automatic',
   jsxImportSource: 'preact',
   entryNames: '[name]-[hash]',
   outdir: join(out, 'assets'),
   metafile: true,
-  legalComments: 'none',
-  logLevel: 'warning',
   plugins: [zodLite],
 });
 const outputs = Object.entries(result.metafile.outputs);
 const files = outputs.map(([f]) => f);
 const entry = (name) => basename(outputs.find(([, o]) => o.entryPoint?.endsWith(name))[0]);
-const boot = entry('boot.ts');
 const js = entry('main.tsx');
 const css = files.find((f) => f.endsWith('.css'));
 for (const f of files) {
@@ -52,8 +59,8 @@ const html = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>aleph-ts console</title>
+<script>${boot}</script>
 ${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
-<script type="module" src="/console/assets/${boot}"></script>
 <script type="module" src="/console/assets/${js}"></script>
 </head>
 <body>
@@ -63,4 +70,6 @@ ${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
 </html>
 `;
 writeFileSync(join(out, 'index.html'), html);
-console.log(`console: ${files.map((f) => `${basename(f)} ${readFileSync(f).length} B`).join(', ')}`);
+console.log(
+  `console: ${files.map((f) => `${basename(f)} ${readFileSync(f).length} B`).join(', ')}, boot (inline) ${boot.length} B`,
+);

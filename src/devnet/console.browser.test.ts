@@ -104,6 +104,8 @@ describe('the web console against a devnet', () => {
     assert.equal(res?.status(), 200);
     assert.equal(new URL(page.url()).pathname, '/console/', '/ redirects to the console');
     await firstData();
+    // The inline boot script ran (the CSP allows it by its hash) and started the page's first reads.
+    assert.ok(await page.evaluate(() => '__alephPrefetch' in globalThis), 'the boot script ran');
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
     await page.getByText('● live').first().waitFor();
     // The devnet's compute node heartbeats with its core node: the fleet table lists it, live.

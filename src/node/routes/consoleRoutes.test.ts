@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createHash } from 'node:crypto';
 import { createNode, type RunningNode } from '../createNode.js';
 import { heartbeatText, type ComputeHeartbeat } from '../../protocol/api/fleetSchemas.js';
 
@@ -30,7 +31,7 @@ function rawGet(
 }
 
 const SECRET = 'secret-outside-the-console-dir';
-const INDEX = '<!doctype html><title>console</title><div id="app"></div>';
+const INDEX = '<!doctype html><title>console</title><script>boot()</script><div id="app"></div>';
 /** A compute node the console's node allows: its registered URL is one the page may connect to. */
 const compute = privateKeyToAccount(generatePrivateKey());
 let root: string;
@@ -72,7 +73,12 @@ describe('the console under /console/', () => {
     assert.equal(page.status, 200);
     assert.match(String(page.headers['content-type']), /^text\/html/);
     assert.equal(page.headers['cache-control'], 'no-cache');
-    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'self'/);
+    // The inline boot script, and no other, by its hash.
+    const boot = createHash('sha256').update('boot()').digest('base64');
+    assert.match(csp, new RegExp(`script-src 'self' 'sha256-${boot.replace(/[+/]/g, '\\$&')}';`));
+    assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(page.body, INDEX);
   });
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -22,18 +23,26 @@ const FLEET_CACHE_MS = 2000;
  * No script, style or font leaves the node: the console ships everything it needs. It connects to its node and to
  * the registered compute nodes only, whose live request counts it reads where they are counted (issue 11).
  */
-function csp(origins: readonly string[]): string {
+function csp(origins: readonly string[], inline: readonly string[]): string {
   const connect = ["'self'", ...new Set(origins.map((o) => new URL(o).origin))].slice(0, MAX_CONNECT_ORIGINS + 1);
+  const script = ["'self'", ...inline].join(' ');
   return (
-    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
+    `default-src 'self'; script-src ${script}; style-src 'self'; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
   );
 }
 
-function pageHeaders(reply: FastifyReply, origins: readonly string[]): FastifyReply {
+/** The page's inline scripts (the boot script, which starts its first reads) by hash: the CSP allows those only. */
+export function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
+}
+
+function pageHeaders(reply: FastifyReply, origins: readonly string[], inline: readonly string[]): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', csp(origins))
+    .header('content-security-policy', csp(origins, inline))
     .header('x-content-type-options', 'nosniff');
 }
 
@@ -53,6 +62,15 @@ export async function consoleRoutes(
 ): Promise<void> {
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
+  // Hashed again when the page is rebuilt under a running node (the boot script may have changed).
+  let shell: { mtime: number; inline: string[] } = { mtime: -1, inline: [] };
+  const inlineHashes = (): string[] => {
+    const file = join(dir, 'index.html');
+    const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    if (mtime !== shell.mtime)
+      shell = { mtime, inline: mtime < 0 ? [] : inlineScriptHashes(readFileSync(file, 'utf8')) };
+    return shell.inline;
+  };
   // The fleet changes on the scale of minutes: a page load reads it from the store at most every few seconds.
   let origins: { at: number; urls: Promise<readonly string[]> } | null = null;
   const fleet = (): Promise<readonly string[]> => {
@@ -91,7 +109,7 @@ export async function consoleRoutes(
         },
       });
       const page = async (_req: unknown, reply: FastifyReply) =>
-        pageHeaders(reply, await fleet()).sendFile('index.html');
+        pageHeaders(reply, await fleet(), inlineHashes()).sendFile('index.html');
       scope.get('/', page);
       for (const p of PAGES) scope.get(p, page);
       scope.setNotFoundHandler((req, reply) => {
@@ -101,7 +119,7 @@ export async function consoleRoutes(
             details: { path: path.slice(0, 200) },
           });
         }
-        return pageHeaders(reply.code(404), []).sendFile('index.html');
+        return pageHeaders(reply.code(404), [], inlineHashes()).sendFile('index.html');
       });
     },
     { prefix: '/console' },
