@@ -3,7 +3,7 @@ import { computeTrafficSchema, type ComputeTraffic } from '../../protocol/api/co
 import type { ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
 import { getAnswer } from '../api.js';
 import { useResource } from '../useResource.js';
-import { Failed, Loading } from './bits.js';
+import { AddressLink, Failed, Loading } from './bits.js';
 import { DataTable } from './DataTable.js';
 import { RateChart } from './RateChart.js';
 
@@ -92,7 +92,7 @@ function Counts({ per }: { per: { node: ComputeNodeEntry; traffic: ComputeTraffi
         rowKey={(p) => p.node.address}
         rowData={(p) => ({ 'traffic-node': p.node.address })}
         columns={[
-          { header: 'Compute node', cell: (p) => p.node.name },
+          { header: 'Compute node', cell: (p) => p.node.name || <AddressLink address={p.node.address} /> },
           { header: 'URL', cell: (p) => p.node.url, class: 'mono' },
           { header: `Requests (${width} s)`, cell: (p) => sum(p.traffic.requests) },
           { header: 'Failed', cell: (p) => sum(p.traffic.errors) },
