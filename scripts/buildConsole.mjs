@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the web console (src/console, Preact) into dist/console: the app as content-hashed assets under assets/
 // (cached for good by the node) with a brotli and a gzip beside each, and an index.html naming them, with the boot
-// script inline (revalidated on every load).
+// script and the stylesheet inline (revalidated on every load).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -44,10 +44,14 @@ const result = await build({
   plugins: [zodLite],
 });
 const outputs = Object.entries(result.metafile.outputs);
-const files = outputs.map(([f]) => f);
 const entry = (name) => basename(outputs.find(([, o]) => o.entryPoint?.endsWith(name))[0]);
 const js = entry('main.tsx');
-const css = files.find((f) => f.endsWith('.css'));
+// The stylesheet (3.5 KB) is inline too: the first paint waits for no request, nor does the app's script.
+const cssFile = outputs.map(([f]) => f).find((f) => f.endsWith('.css'));
+const css = cssFile ? readFileSync(cssFile, 'utf8').trim() : '';
+if (cssFile) rmSync(cssFile);
+if (css.includes('</')) throw new Error('the inline stylesheet must not contain "</"');
+const files = outputs.map(([f]) => f).filter((f) => f !== cssFile);
 for (const f of files) {
   const bytes = readFileSync(f);
   writeFileSync(`${f}.gz`, gzipSync(bytes, { level: 9 }));
@@ -60,7 +64,7 @@ const html = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>aleph-ts console</title>
 <script>${boot}</script>
-${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
+${css ? `<style>${css}</style>` : ''}
 <script type="module" src="/console/assets/${js}"></script>
 </head>
 <body>
@@ -71,5 +75,5 @@ ${css ? `<link rel="stylesheet" href="/console/assets/${basename(css)}">` : ''}
 `;
 writeFileSync(join(out, 'index.html'), html);
 console.log(
-  `console: ${files.map((f) => `${basename(f)} ${readFileSync(f).length} B`).join(', ')}, boot (inline) ${boot.length} B`,
+  `console: ${files.map((f) => `${basename(f)} ${readFileSync(f).length} B`).join(', ')}, boot (inline) ${boot.length} B, style (inline) ${css.length} B`,
 );

@@ -106,6 +106,8 @@ describe('the web console against a devnet', () => {
     await firstData();
     // The inline boot script ran (the CSP allows it by its hash) and started the page's first reads.
     assert.ok(await page.evaluate(() => '__alephPrefetch' in globalThis), 'the boot script ran');
+    const header = await page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor);
+    assert.notEqual(header, 'rgba(0, 0, 0, 0)', 'the inline stylesheet applies (the CSP allows it by its hash)');
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
     await page.getByText('● live').first().waitFor();
     // The devnet's compute node heartbeats with its core node: the fleet table lists it, live.

@@ -31,7 +31,7 @@ function rawGet(
 }
 
 const SECRET = 'secret-outside-the-console-dir';
-const INDEX = '<!doctype html><title>console</title><script>boot()</script><div id="app"></div>';
+const INDEX = '<!doctype html><title>console</title><script>boot()</script><style>b{}</style><div id="app"></div>';
 /** A compute node the console's node allows: its registered URL is one the page may connect to. */
 const compute = privateKeyToAccount(generatePrivateKey());
 let root: string;
@@ -75,9 +75,11 @@ describe('the console under /console/', () => {
     assert.equal(page.headers['cache-control'], 'no-cache');
     const csp = String(page.headers['content-security-policy']);
     assert.match(csp, /default-src 'self'/);
-    // The inline boot script, and no other, by its hash.
+    // The inline boot script and stylesheet, and no other, by their hashes.
     const boot = createHash('sha256').update('boot()').digest('base64');
     assert.match(csp, new RegExp(`script-src 'self' 'sha256-${boot.replace(/[+/]/g, '\\$&')}';`));
+    const style = createHash('sha256').update('b{}').digest('base64');
+    assert.match(csp, new RegExp(`style-src 'self' 'sha256-${style.replace(/[+/]/g, '\\$&')}';`));
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(page.body, INDEX);
   });

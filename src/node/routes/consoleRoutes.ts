@@ -23,23 +23,33 @@ const FLEET_CACHE_MS = 2000;
  * No script, style or font leaves the node: the console ships everything it needs. It connects to its node and to
  * the registered compute nodes only, whose live request counts it reads where they are counted (issue 11).
  */
-function csp(origins: readonly string[], inline: readonly string[]): string {
+function csp(origins: readonly string[], inline: Inline): string {
   const connect = ["'self'", ...new Set(origins.map((o) => new URL(o).origin))].slice(0, MAX_CONNECT_ORIGINS + 1);
-  const script = ["'self'", ...inline].join(' ');
+  const script = ["'self'", ...inline.scripts].join(' ');
+  const style = ["'self'", ...inline.styles].join(' ');
   return (
-    `default-src 'self'; script-src ${script}; style-src 'self'; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
+    `default-src 'self'; script-src ${script}; style-src ${style}; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
   );
 }
 
-/** The page's inline scripts (the boot script, which starts its first reads) by hash: the CSP allows those only. */
-export function inlineScriptHashes(html: string): string[] {
-  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
-  );
+/** The page's inline scripts and styles, by hash. */
+interface Inline {
+  scripts: string[];
+  styles: string[];
 }
 
-function pageHeaders(reply: FastifyReply, origins: readonly string[], inline: readonly string[]): FastifyReply {
+/**
+ * The hashes of the page's inline scripts (the boot script, which starts the first reads) and styles (the
+ * stylesheet): the CSP allows those and no other inline code.
+ */
+export function inlineHashesOf(html: string): Inline {
+  const of = (re: RegExp) =>
+    [...html.matchAll(re)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  return { scripts: of(/<script>([\s\S]*?)<\/script>/g), styles: of(/<style>([\s\S]*?)<\/style>/g) };
+}
+
+function pageHeaders(reply: FastifyReply, origins: readonly string[], inline: Inline): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
     .header('content-security-policy', csp(origins, inline))
@@ -63,12 +73,12 @@ export async function consoleRoutes(
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
   // Hashed again when the page is rebuilt under a running node (the boot script may have changed).
-  let shell: { mtime: number; inline: string[] } = { mtime: -1, inline: [] };
-  const inlineHashes = (): string[] => {
+  const none: Inline = { scripts: [], styles: [] };
+  let shell: { mtime: number; inline: Inline } = { mtime: -1, inline: none };
+  const inlineHashes = (): Inline => {
     const file = join(dir, 'index.html');
     const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    if (mtime !== shell.mtime)
-      shell = { mtime, inline: mtime < 0 ? [] : inlineScriptHashes(readFileSync(file, 'utf8')) };
+    if (mtime !== shell.mtime) shell = { mtime, inline: mtime < 0 ? none : inlineHashesOf(readFileSync(file, 'utf8')) };
     return shell.inline;
   };
   // The fleet changes on the scale of minutes: a page load reads it from the store at most every few seconds.
