@@ -4,8 +4,8 @@
  * single source — the same files build the same schemas (same core types, checks and messages) — while the bundle
  * carries zod's core and mini (~40 KB) instead of classic zod and every locale (~450 KB), the console's first-paint
  * cost. Each method below is classic zod's own definition (zod/v4/classic/schemas.js) on mini's functions;
- * contractParity.test.ts builds every contract schema both ways and compares them. A contract that starts using a
- * method missing here fails at the console's start (and in that test), never silently.
+ * src/protocol/api/consoleZodParity.test.ts builds every contract schema both ways and compares them. A contract
+ * that starts using a method missing here fails at the console's start (and in that test), never silently.
  */
 import * as m from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
