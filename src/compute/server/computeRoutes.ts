@@ -42,10 +42,11 @@ export function computeRouter(routes: ComputeRoutes) {
     routes.logs(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get(`/control/machine/:id${HEX64}/rollout`, () => {}, ((c) =>
     routes.rollout(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
-  router.get(`/control/machine/:id${HEX64}/traffic`, () => {}, ((c) =>
-    routes.traffic(c.params.id!.toLowerCase(), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
+  // Any program id, 64 hex or a CID: the web console reads every program's counts.
+  router.get(`/control/machine/:id(${VM_REF_PATTERN})/traffic`, () => {}, ((c) =>
+    routes.traffic(canonicalVmRef(c.params.id!), c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
 
   /** Routes one request whose target did not take the fast path. Throws AlephError (404) for no route. */
