@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { parseAnswer } from '../protocol/api/parseAnswer.js';
+import { takePrefetched } from './prefetch.js';
 
 /**
  * Why a request failed, as the page shows it: the node's `{error_code, details}` when it answered one, else the
@@ -68,7 +69,8 @@ export async function getAnswer<S extends z.ZodType>(
   signal?: AbortSignal,
 ): Promise<z.infer<S>> {
   try {
-    const res = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    const res = await (takePrefetched(path) ??
+      fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) }));
     return await answerOf(schema, path, res);
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;

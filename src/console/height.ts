@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { heightSchema } from '../protocol/api/programSchemas.js';
 import { getAnswer } from './api.js';
+import { reads } from './reads.js';
 
 /**
  * The node's height, read once a second: blocks are cut on a clock, empty ones included (README "Heights are
@@ -13,7 +14,7 @@ let last: { h: number; at: number } | null = null;
 
 async function tick(): Promise<void> {
   try {
-    const h = (await getAnswer(heightSchema, '/api/v0/height')).height;
+    const h = (await getAnswer(heightSchema, reads.height())).height;
     const now = Date.now();
     if (last && h > last.h) blockMs = (now - last.at) / (h - last.h);
     if (!last || h !== last.h) last = { h, at: now };

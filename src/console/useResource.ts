@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { failureOf, type Failure } from './api.js';
 
 /** A performance mark set when the first complete answer is rendered. */
@@ -55,7 +55,9 @@ export function useResource<T>(
       });
   }, deps);
 
-  useEffect(() => {
+  // A layout effect: the read starts as the page is committed, not after the next frame as useEffect's would (a
+  // frame or more on a busy machine, all of it before the first data can arrive).
+  useLayoutEffect(() => {
     run(true);
     return () => current.current?.abort();
   }, [run]);

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -22,8 +22,8 @@ import { useTestDevnet } from './testing/testDevnet.js';
 /**
  * The web console in a real browser (Debian's chromium, driven by playwright-core) against a real devnet: every
  * change below is made by signed messages while the page is open, and the page must show it without a reload.
- * With ALEPH_CONSOLE_RECORD=1 its screenshots go to docs/console/ (the README shows them) and its load timings to
- * bench/results/console-paint.json; otherwise both go to a temporary directory, so a test run leaves the tree as it was.
+ * With ALEPH_CONSOLE_RECORD=1 its screenshots go to docs/console/ (the README shows them); otherwise to a temporary
+ * directory, so a test run leaves the tree as it was. Load timings are bench/consolePaint.ts's, not a test's.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const RECORD = process.env.ALEPH_CONSOLE_RECORD === '1';
@@ -35,7 +35,6 @@ const me = newAccount();
 let context: BrowserContext;
 let page: Page;
 let profile: string;
-const timings: Record<string, string | number>[] = [];
 
 const toml = (admin: string) => `name = "greeter"
 upgrade_policy = "compatible"
@@ -62,16 +61,9 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** First paint and first data of the page just loaded (performance entries of the browser itself). */
-async function paintTimings(label: string): Promise<void> {
+/** The page just loaded shows its first complete answer (the app's own mark). */
+async function firstData(): Promise<void> {
   await page.waitForFunction(() => performance.getEntriesByName('aleph:first-data').length > 0);
-  const m = await page.evaluate(() => ({
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-    firstData: performance.getEntriesByName('aleph:first-data')[0]?.startTime ?? -1,
-    domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
-      .domContentLoadedEventEnd,
-  }));
-  timings.push({ page: label, ...m });
 }
 
 before(async () => {
@@ -100,17 +92,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  if (!RECORD) {
-    rmSync(OUT, { recursive: true, force: true });
-    return;
-  }
-  if (timings.length) {
-    mkdirSync(join(OUT, 'bench/results'), { recursive: true });
-    writeFileSync(
-      join(OUT, 'bench/results/console-paint.json'),
-      `${JSON.stringify({ bench: 'console-paint', note: 'ms since navigation start, headless chromium, devnet on 127.0.0.1', rows: timings }, null, 2)}\n`,
-    );
-  }
+  if (!RECORD) rmSync(OUT, { recursive: true, force: true });
 });
 
 describe('the web console against a devnet', () => {
@@ -121,7 +103,11 @@ describe('the web console against a devnet', () => {
     const res = await page.goto(`${t.devnet.apiUrl}/`);
     assert.equal(res?.status(), 200);
     assert.equal(new URL(page.url()).pathname, '/console/', '/ redirects to the console');
-    await paintTimings('network');
+    await firstData();
+    // The inline boot script ran (the CSP allows it by its hash) and started the page's first reads.
+    assert.ok(await page.evaluate(() => '__alephPrefetch' in globalThis), 'the boot script ran');
+    const header = await page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor);
+    assert.notEqual(header, 'rgba(0, 0, 0, 0)', 'the inline stylesheet applies (the CSP allows it by its hash)');
     await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid=height]')?.textContent ?? ''));
     await page.getByText('● live').first().waitFor();
     // The devnet's compute node heartbeats with its core node: the fleet table lists it, live.
@@ -206,6 +192,28 @@ describe('the web console against a devnet', () => {
     assert.equal(await text(page.getByTestId('edition-in-force')), '1');
   });
 
+  it('names the compute node to call, and shows the requests and errors it counts, live', async () => {
+    // The devnet's compute node listens on a random port here: the URL comes from the fleet, not a default.
+    assert.equal(await text(page.getByTestId('vm-url')), `${t.devnet.computeUrl}/vm/${program}/`);
+    let failed = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await t.vm(program, '/');
+      await r.arrayBuffer();
+      if (r.status >= 500) failed++;
+    }
+    const row = page.locator(`[data-traffic-node] >> nth=0`);
+    await page.waitForFunction(
+      () => document.querySelector('[data-traffic-node] td:nth-child(3)')?.textContent === '3',
+      null,
+      { timeout: 15_000 },
+    );
+    assert.equal(await page.locator('[data-traffic-node]').count(), 1, 'one compute node in the devnet');
+    assert.equal(await text(row.locator('td').nth(3)), String(failed), 'failures as the caller saw them');
+    assert.ok(Number(await text(page.getByTestId('traffic-rate'))) > 0);
+    await page.getByTestId('traffic').scrollIntoViewIfNeeded();
+    await page.getByTestId('traffic').screenshot({ path: join(SHOTS, 'traffic.png') });
+  });
+
   it('a rollout shows its plan, its status and its events', async () => {
     // An owner of its own: the address page below counts `me`'s programs.
     const owner = newAccount();
@@ -242,7 +250,7 @@ describe('the web console against a devnet', () => {
     const d = await deployCode(t.devnet.apiUrl, me, governedFiles(lockToml), { name: 'locked' });
     assert.equal(d.answer.status, 200, JSON.stringify(d.answer.body));
     await page.goto(`${t.devnet.apiUrl}/console/programs/${d.id}`);
-    await paintTimings('program');
+    await firstData();
     await page.locator('[data-edition="0"]').waitFor();
     const up = await amendCode(t.devnet.apiUrl, me, d.code, governedFiles(lockToml, '# v2\n'));
     assert.equal(up.status, 200, JSON.stringify(up.body));
@@ -322,7 +330,7 @@ describe('the web console against a devnet', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('programs-total').waitFor();
     await page.goto(`${t.devnet.apiUrl}/console/`);
-    await paintTimings('network, warm');
+    await firstData();
     await page.getByText('● live').first().waitFor();
     // A few messages while the page is open: the rate and its chart move without a reload.
     for (let i = 0; i < 6; i++) await setAggregate(t.devnet.apiUrl, me, 'console-demo', { n: i });

@@ -31,6 +31,8 @@ export interface DevnetOptions {
   computeCapacity?: Partial<ComputeCapacity>;
   /** More compute nodes that may join the fleet (`aleph compute` processes), beside the devnet's own. */
   computeAllow?: string[];
+  /** The built console the core node serves (default: the package's dist/console); benches compare two builds. */
+  consoleDir?: string;
 }
 
 export interface Devnet {
@@ -68,6 +70,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     ...(opts.programLimits ? { programLimits: opts.programLimits } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.blockIntervalMs ? { blockIntervalMs: opts.blockIntervalMs } : {}),
+    ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
     // The devnet's compute node reports what it serves; its key lives under its home.
     trustedComputeAddresses: [
       ...(opts.computePort === null ? [] : [computeAccount(join(home, 'compute')).address]),

@@ -27,7 +27,11 @@ import { pricingSettingsOf, type PricingSettings } from './pricing/pricingSettin
 import { wsRoutes } from './events/wsRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
 import { computeFleetRoutes } from './routes/computeFleetRoutes.js';
-import { DEFAULT_COMPUTE_LIVE_SECONDS, DEFAULT_COMPUTE_MAX_SKEW_SECONDS } from './fleet/computeFleet.js';
+import {
+  DEFAULT_COMPUTE_LIVE_SECONDS,
+  DEFAULT_COMPUTE_MAX_SKEW_SECONDS,
+  listComputeNodes,
+} from './fleet/computeFleet.js';
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
@@ -162,7 +166,10 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   postsRoutes(app, node);
   programsRoutes(app, node);
   wsRoutes(app, node, { ...defaultWsLimits, ...opts.ws });
-  await consoleRoutes(app, opts.consoleDir);
+  // The console reads request counts from the compute nodes themselves: its CSP names the registered ones.
+  await consoleRoutes(app, opts.consoleDir, async () =>
+    (await listComputeNodes(node.reads, 0, 0)).nodes.map((n) => n.url),
+  );
   computeFleetRoutes(app, node, {
     allow: opts.trustedComputeAddresses ?? [],
     liveSeconds: opts.computeLiveSeconds ?? DEFAULT_COMPUTE_LIVE_SECONDS,

@@ -14,7 +14,7 @@ import { updateProgramCode } from '../../client/actions/updateProgramCode.js';
 import { prepareCode } from '../../client/code/prepareCode.js';
 import type { ClientConfig } from '../../client/transport/clientConfig.js';
 import { startDevnet, type Devnet } from '../../devnet/startDevnet.js';
-import { computeAboutSchema } from '../../protocol/api/computeSchemas.js';
+import { computeAboutSchema, computeTrafficSchema } from '../../protocol/api/computeSchemas.js';
 import { computeAccount } from '../supervisor/servingReports.js';
 import { startComputeProcess, type ComputeProcess } from '../testing/computeProcess.js';
 import { FORWARDED_HEADER, signMarker } from './forwardMarker.js';
@@ -158,6 +158,16 @@ describe('a fleet of two compute nodes behind one core node', () => {
     assert.equal((await echo.text()).length, 100_000);
     const first = Number(await (await fetch(`${on.url}/vm/${p.id}/count`)).text());
     assert.equal(Number(await (await fetch(`${other.url}/vm/${p.id}/count`)).text()), first + 1);
+    // Counted once, where served: the placed node has the six requests, the one that forwarded has none (the web
+    // console adds up every live node's counts, open to its origin).
+    const traffic = async (c: ComputeProcess) => {
+      const r = await fetch(`${c.url}/control/machine/${p.id}/traffic`);
+      assert.equal(r.headers.get('access-control-allow-origin'), '*');
+      const t = computeTrafficSchema.parse(await r.json());
+      return [t.node, t.requests.reduce((a, b) => a + b), t.errors.reduce((a, b) => a + b)];
+    };
+    assert.deepEqual(await traffic(on), [on.address, 6, 0]);
+    assert.deepEqual(await traffic(other), [other.address, 0, 0]);
     // The owner's logs, asked of either node, come from where the program runs.
     const logs = await getProgramLogs(config.account!, { computeUrl: other.url, id: p.id });
     assert.ok(

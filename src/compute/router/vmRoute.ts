@@ -106,7 +106,11 @@ async function vmRouteStarting(
   rest: string,
 ): Promise<void> {
   const { view, inst, failure } = await acquireServing(sup, ref, req.headers);
-  if (!inst) return sendError(res, failure, viewHeaders(view));
+  if (!inst) {
+    // A start that failed is a failed request as the client sees it; a pin to an edition not serving (409) is not.
+    if (!isAlephError(failure) || computeStatusOf(failure) >= 500) sup.traffic.record(view.id, true);
+    return sendError(res, failure, viewHeaders(view));
+  }
   forward(sup, req, res, inst, rest);
 }
 

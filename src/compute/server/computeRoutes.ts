@@ -23,6 +23,7 @@ export interface ComputeRoutes {
   aboutRuntime(ref: string, ctx: RouteContext): Promise<void>;
   about(ctx: RouteContext): void;
   rollout(id: string, ctx: RouteContext): void;
+  traffic(id: string, ctx: RouteContext): void;
 }
 
 /**
@@ -44,6 +45,9 @@ export function computeRouter(routes: ComputeRoutes) {
     routes.rollout(canonicalVmRef(c.params.id!), c)) satisfies RouteHandler);
   router.get('/about/runtime/:ref', () => {}, ((c) => routes.aboutRuntime(c.params.ref!, c)) satisfies RouteHandler);
   router.get('/about', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
+  // Any program id, 64 hex or a CID: the web console reads every program's counts.
+  router.get(`/control/machine/:id(${VM_REF_PATTERN})/traffic`, () => {}, ((c) =>
+    routes.traffic(canonicalVmRef(c.params.id!), c)) satisfies RouteHandler);
   router.get('/', () => {}, ((c) => routes.about(c)) satisfies RouteHandler);
 
   /** Routes one request whose target did not take the fast path. Throws AlephError (404) for no route. */

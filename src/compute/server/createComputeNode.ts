@@ -143,6 +143,9 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
         fleet: fleetRoute ? [...fleet.liveNodes()] : [],
       } satisfies ComputeAbout),
     rollout: (id, c) => json(c.res, 200, sup.rolloutCounts(id)),
+    // Counted where the program runs; the web console, served by the core node, reads every node's (hence CORS).
+    traffic: (id, c) =>
+      json(c.res, 200, sup.traffic.window(id, reporter.address), { 'access-control-allow-origin': '*' }),
   });
   const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     const fast = fastVm(req.url ?? '/');
@@ -220,7 +223,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   };
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -22,6 +22,7 @@ import type { ProgramLogs } from './programLogs.js';
 import { notServing, RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
 import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
+import { TrafficCounts } from './trafficCounts.js';
 
 interface ProgramState {
   view: ProgramView;
@@ -60,6 +61,9 @@ export class Supervisor {
   private closed = false;
   /** Whether the fleet places a program on this node (compute/fleet): only then is a persistent one kept running. */
   placedHere: (programId: string) => boolean = () => true;
+
+  /** Every program's requests and failures per second, for `GET /control/machine/{id}/traffic`. */
+  readonly traffic = new TrafficCounts();
 
   constructor(
     private readonly api: NodeApi,
@@ -133,8 +137,9 @@ export class Supervisor {
     return null;
   }
 
-  /** Counts an answer of a rolled-out edition; over budget, the split goes back at once and the abort is signed. */
+  /** Counts an answer; of a rolled-out edition, toward its budget too: over it, the split goes back at once and the abort is signed. */
   outcome(inst: Instance, failed: boolean): void {
+    this.traffic.record(inst.view.id, failed);
     const s = this.states.get(inst.view.id);
     const abort = s?.rollout?.record(inst.view.edition, failed);
     if (s && abort) this.abortLocally(s, abort);

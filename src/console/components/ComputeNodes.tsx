@@ -1,16 +1,27 @@
 import { useEffect } from 'preact/hooks';
 import { computeNodesAnswerSchema } from '../../protocol/api/fleetSchemas.js';
 import { getAnswer } from '../api.js';
+import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
+import type { ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
 import { AddressLink, Failed, Loading, When } from './bits.js';
+import { DataTable, type Column } from './DataTable.js';
 
 /** Heartbeats come every second: re-reading the fleet every two shows a node going dark within its live window. */
 const REFRESH_MS = 2000;
 
+const COLUMNS: Column<ComputeNodeEntry>[] = [
+  { header: 'Name', cell: (n) => n.name },
+  { header: 'Key', cell: (n) => <AddressLink address={n.address} /> },
+  { header: 'URL', cell: (n) => n.url, class: 'mono' },
+  { header: 'State', cell: (n) => (n.live ? 'live' : 'silent') },
+  { header: 'Last heartbeat', cell: (n) => <When t={n.last_seen} /> },
+];
+
 /** The compute fleet as the core node sees it (`GET /api/v0/compute/nodes`): each node, its URL, live or not. */
 export function ComputeNodes() {
   const { resource, refresh, retry } = useResource(
-    (signal) => getAnswer(computeNodesAnswerSchema, '/api/v0/compute/nodes', signal),
+    (signal) => getAnswer(computeNodesAnswerSchema, reads.computeNodes(), signal),
     [],
   );
   useEffect(() => {
@@ -28,35 +39,14 @@ export function ComputeNodes() {
         <p>No compute node has registered with this core node.</p>
       ) : null}
       {resource.state === 'ready' && resource.data.nodes.length > 0 ? (
-        <table data-testid="compute-nodes">
-          <caption class="sr-only">
-            Registered compute nodes; live means a heartbeat within {resource.data.live_seconds} s
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">URL</th>
-              <th scope="col">State</th>
-              <th scope="col">Last heartbeat</th>
-            </tr>
-          </thead>
-          <tbody>
-            {resource.data.nodes.map((n) => (
-              <tr key={n.address} data-live={String(n.live)}>
-                <td>{n.name}</td>
-                <td>
-                  <AddressLink address={n.address} />
-                </td>
-                <td class="mono">{n.url}</td>
-                <td>{n.live ? 'live' : 'silent'}</td>
-                <td>
-                  <When t={n.last_seen} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testid="compute-nodes"
+          caption={`Registered compute nodes; live means a heartbeat within ${resource.data.live_seconds} s`}
+          rows={resource.data.nodes}
+          rowKey={(n) => n.address}
+          rowData={(n) => ({ live: String(n.live) })}
+          columns={COLUMNS}
+        />
       ) : null}
     </section>
   );

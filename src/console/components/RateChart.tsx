@@ -1,5 +1,5 @@
-/** A small bar chart of messages per second (oldest left), drawn as SVG: no chart library for 60 bars. */
-export function RateChart({ series }: { series: number[] }) {
+/** A small bar chart of events per second (oldest left), drawn as SVG: no chart library for 60 bars. */
+export function RateChart({ series, what = 'messages' }: { series: number[]; what?: string }) {
   const w = 300;
   const h = 60;
   const max = Math.max(1, ...series);
@@ -10,7 +10,7 @@ export function RateChart({ series }: { series: number[] }) {
       class="chart"
       viewBox={`0 0 ${w} ${h}`}
       role="img"
-      aria-label={`messages per second over the last ${series.length} s: ${total} messages, peak ${max === 1 && total === 0 ? 0 : max}`}
+      aria-label={`${what} per second over the last ${series.length} s: ${total} ${what}, peak ${max === 1 && total === 0 ? 0 : max}`}
     >
       <line x1="0" y1={h - 0.5} x2={w} y2={h - 0.5} class="axis" />
       {series.map((v, i) => {

@@ -4,12 +4,21 @@ import { addressHref, messageHref, programHref } from '../router.js';
 
 export const short = (h: string, n = 10) => (h.length > n + 4 ? `${h.slice(0, n)}…` : h);
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/**
+ * Local time as `YYYY-MM-DD HH:MM:SS`, by hand: the browser's first toLocaleString loads its locale data, some 30 ms
+ * of the first paint (bench/consolePaint.ts), and an explorer's times read best in one unambiguous format anyway.
+ */
+export const localTime = (d: Date) =>
+  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+  `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+
 export function When({ t }: { t: number | null | undefined }) {
   if (t == null) return <span class="muted">—</span>;
   const d = new Date(t * 1000);
   return (
     <time dateTime={d.toISOString()} title={d.toISOString()}>
-      {d.toLocaleString()}
+      {localTime(d)}
     </time>
   );
 }
@@ -67,19 +76,6 @@ export function NotFound({ what, detail }: { what: string; detail?: string | und
 }
 
 export { isNotFound };
-
-/**
- * A section whose data comes with another issue (compute nodes, rollouts, request rates): a named placeholder,
- * never made-up figures, so the section can be filled in where it stands.
- */
-export function Placeholder({ title, children }: { title: string; children: ComponentChildren }) {
-  return (
-    <section class="card placeholder" aria-label={title} data-placeholder={title}>
-      <h2>{title}</h2>
-      <p class="muted">{children}</p>
-    </section>
-  );
-}
 
 export function Field({ label, children }: { label: string; children: ComponentChildren }) {
   return (

@@ -3,12 +3,13 @@ import { messageWithStatusSchema } from '../../protocol/api/messageSchemas.js';
 import { getAnswer } from '../api.js';
 import { AddressLink, Failed, isNotFound, Loading, NotFound, ProgramLink, RawJson } from '../components/bits.js';
 import { onLiveMessage } from '../live.js';
+import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 
 /** A message: its status, the verdicts it caused on programs, and its raw JSON as the node answers it. */
 export function MessagePage({ hash }: { hash: string }) {
   const { resource, refresh, retry } = useResource(
-    (signal) => getAnswer(messageWithStatusSchema, `/api/v0/messages/${encodeURIComponent(hash)}`, signal),
+    (signal) => getAnswer(messageWithStatusSchema, reads.message(hash), signal),
     [hash],
   );
   // A pending message becomes processed: its own frame on the stream says so.

@@ -1,23 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
-import { messageListResponseSchema } from '../../protocol/api/messageSchemas.js';
+import { messageListResponseSchema, type MessageListResponse } from '../../protocol/api/messageSchemas.js';
 import { programSummaryPageSchema } from '../../protocol/api/programSchemas.js';
 import { getAnswer } from '../api.js';
 import { AddressLink, Failed, Loading, MessageLink, When } from '../components/bits.js';
 import { ComputeNodes } from '../components/ComputeNodes.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { RateChart } from '../components/RateChart.js';
 import { useHeight } from '../height.js';
 import { onLiveMessage, rateSeries } from '../live.js';
+import { reads, RECENT_MESSAGES as RECENT } from '../reads.js';
 import { useResource } from '../useResource.js';
 
-const RECENT = 12;
+const MESSAGE_COLUMNS: Column<MessageListResponse['messages'][number]>[] = [
+  { header: 'Hash', cell: (m) => <MessageLink hash={m.item_hash} /> },
+  { header: 'Type', cell: (m) => m.type },
+  { header: 'Sender', cell: (m) => <AddressLink address={m.sender} /> },
+  { header: 'Time', cell: (m) => <When t={m.time} /> },
+];
 
 /** Network: height, the live message rate with its chart, the counts, the latest messages. */
 export function NetworkPage() {
   const height = useHeight();
   const { resource, refresh, retry } = useResource(async (signal) => {
     const [messages, programs] = await Promise.all([
-      getAnswer(messageListResponseSchema, `/api/v0/messages.json?pagination=${RECENT}`, signal),
-      getAnswer(programSummaryPageSchema, '/api/v0/programs/summaries?pagination=1', signal),
+      getAnswer(messageListResponseSchema, reads.recentMessages(), signal),
+      getAnswer(programSummaryPageSchema, reads.programCount(), signal),
     ]);
     return { messages, programs };
   }, []);
@@ -72,33 +79,12 @@ export function NetworkPage() {
           <Failed what="the latest messages" failure={resource.failure} retry={retry} />
         ) : null}
         {resource.state === 'ready' ? (
-          <table>
-            <caption class="sr-only">The {RECENT} latest processed messages, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Hash</th>
-                <th scope="col">Type</th>
-                <th scope="col">Sender</th>
-                <th scope="col">Time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {resource.data.messages.messages.map((m) => (
-                <tr key={m.item_hash}>
-                  <td>
-                    <MessageLink hash={m.item_hash} />
-                  </td>
-                  <td>{m.type}</td>
-                  <td>
-                    <AddressLink address={m.sender} />
-                  </td>
-                  <td>
-                    <When t={m.time} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={`The ${RECENT} latest processed messages, newest first`}
+            rows={resource.data.messages.messages}
+            rowKey={(m) => m.item_hash}
+            columns={MESSAGE_COLUMNS}
+          />
         ) : null}
       </section>
     </>

@@ -1,21 +1,20 @@
 import { useEffect } from 'preact/hooks';
-import { programHistorySchema, programViewSchema, type ProgramState } from '../../protocol/api/programSchemas.js';
-import { getAnswer } from '../api.js';
+import { computeNodesAnswerSchema, type ComputeNodeEntry } from '../../protocol/api/fleetSchemas.js';
 import {
-  AddressLink,
-  Failed,
-  Field,
-  isNotFound,
-  Loading,
-  MessageLink,
-  NotFound,
-  Placeholder,
-  When,
-} from '../components/bits.js';
+  programHistorySchema,
+  programViewSchema,
+  type ProgramState,
+  type ResolvedRefView,
+} from '../../protocol/api/programSchemas.js';
+import { getAnswer } from '../api.js';
+import { AddressLink, Failed, Field, isNotFound, Loading, MessageLink, NotFound, When } from '../components/bits.js';
 import { onLiveMessage, onLiveProgram } from '../live.js';
+import { reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 import { DryRunForm } from './DryRunForm.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { RolloutView } from '../components/RolloutView.js';
+import { TrafficView } from '../components/TrafficView.js';
 import { PendingUpgrades } from './PendingUpgrades.js';
 import { Timeline } from './Timeline.js';
 
@@ -25,17 +24,26 @@ import { Timeline } from './Timeline.js';
  */
 const FALLBACK_REFRESH_MS = 3000;
 
-/** The compute node's URL is not the core node's: the devnet's default, on the host the console came from. */
-const computeBase = () => `${location.protocol}//${location.hostname}:4020`;
+/**
+ * Where to call the program: the compute node that reported serving it, if live; else any live node of the fleet
+ * (each forwards to the node the program is placed on); else, with no fleet registered, the devnet's default port
+ * on the host the console came from.
+ */
+function computeBase(view: ProgramState, nodes: ComputeNodeEntry[]): string {
+  const live = nodes.filter((n) => n.live);
+  const serving = live.find((n) => n.address.toLowerCase() === view.serving?.reported_by.toLowerCase());
+  return (serving ?? live[0])?.url ?? `${location.protocol}//${location.hostname}:4020`;
+}
 
 export function ProgramPage({ id }: { id: string }) {
   const { resource, refresh, retry } = useResource(
     async (signal) => {
-      const [view, history] = await Promise.all([
-        getAnswer(programViewSchema, `/api/v0/programs/${encodeURIComponent(id)}`, signal),
-        getAnswer(programHistorySchema, `/api/v0/programs/${encodeURIComponent(id)}/history`, signal),
+      const [view, history, fleet] = await Promise.all([
+        getAnswer(programViewSchema, reads.program(id), signal),
+        getAnswer(programHistorySchema, reads.history(id), signal),
+        getAnswer(computeNodesAnswerSchema, reads.computeNodes(), signal),
       ]);
-      return { view, history };
+      return { view, history, nodes: fleet.nodes };
     },
     [id],
   );
@@ -61,7 +69,7 @@ export function ProgramPage({ id }: { id: string }) {
       return <NotFound what={`No program with the id or version hash ${id}.`} detail={resource.failure.message} />;
     return <Failed what="the program" failure={resource.failure} retry={retry} />;
   }
-  const { view, history } = resource.data;
+  const { view, history, nodes } = resource.data;
   const name = (view.content?.metadata as Record<string, unknown> | undefined)?.name;
   return (
     <>
@@ -74,7 +82,7 @@ export function ProgramPage({ id }: { id: string }) {
           <h2 id="sum-title">In force</h2>
           <dl class="facts">
             <Field label="URL to call">
-              <code data-testid="vm-url">{`${computeBase()}/vm/${view.id}/`}</code>
+              <code data-testid="vm-url">{`${computeBase(view, nodes)}/vm/${view.id}/`}</code>
             </Field>
             <Field label="Status">{view.status}</Field>
             <Field label="Edition in force">
@@ -134,10 +142,7 @@ export function ProgramPage({ id }: { id: string }) {
       {view.manifest ? <InterfaceView iface={view.manifest.interface} /> : null}
       <Timeline history={history} />
       <RolloutView current={view.rollout} history={history} />
-      <Placeholder title="Requests and errors">
-        Live request and error rates come from the compute node, which does not publish them yet; its logs are at{' '}
-        <code>aleph program logs {view.id.slice(0, 8)}…</code>.
-      </Placeholder>
+      <TrafficView programId={view.id} nodes={nodes} />
       <DryRunForm programId={view.id} />
       <ResolvedRefs view={view} />
     </>
@@ -215,36 +220,19 @@ function InterfaceView({ iface }: { iface: NonNullable<ProgramState['manifest']>
   );
 }
 
+const REF_COLUMNS: Column<ResolvedRefView>[] = [
+  { header: 'Kind', cell: (r) => r.kind },
+  { header: 'Mount', cell: (r) => r.mount ?? '—' },
+  { header: 'Ref', cell: (r) => <MessageLink hash={r.ref} /> },
+  { header: 'File', cell: (r) => `${r.file_hash.slice(0, 16)}…`, class: 'mono small', title: (r) => r.file_hash },
+  { header: 'Follows latest', cell: (r) => (r.use_latest ? 'yes' : 'no') },
+];
+
 function ResolvedRefs({ view }: { view: ProgramState }) {
   return (
     <section class="card" aria-labelledby="refs-title">
       <h2 id="refs-title">Resolved references</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Mount</th>
-            <th scope="col">Ref</th>
-            <th scope="col">File</th>
-            <th scope="col">Follows latest</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.resolved.map((r) => (
-            <tr key={`${r.kind}${r.mount}${r.ref}`}>
-              <td>{r.kind}</td>
-              <td>{r.mount ?? '—'}</td>
-              <td>
-                <MessageLink hash={r.ref} />
-              </td>
-              <td class="mono small" title={r.file_hash}>
-                {r.file_hash.slice(0, 16)}…
-              </td>
-              <td>{r.use_latest ? 'yes' : 'no'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={view.resolved} rowKey={(r) => `${r.kind}${r.mount}${r.ref}`} columns={REF_COLUMNS} />
     </section>
   );
 }

@@ -1,12 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
-import { programSummaryPageSchema } from '../../protocol/api/programSchemas.js';
+import { programSummaryPageSchema, type ProgramSummary } from '../../protocol/api/programSchemas.js';
 import { getAnswer } from '../api.js';
 import { AddressLink, Failed, Loading, ProgramLink, When } from '../components/bits.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { onLiveProgram } from '../live.js';
 import { navigate } from '../router.js';
+import { PROGRAMS_PER_PAGE as PER_PAGE, reads } from '../reads.js';
 import { useResource } from '../useResource.js';
 
-const PER_PAGE = 50;
+const COLUMNS: Column<ProgramSummary>[] = [
+  { header: 'Name', cell: (p) => <ProgramLink id={p.id} label={p.name ?? '(unnamed)'} /> },
+  { header: 'Id', cell: (p) => `${p.id.slice(0, 10)}…`, class: 'mono', title: (p) => p.id },
+  { header: 'Owner', cell: (p) => <AddressLink address={p.owner} /> },
+  { header: 'Edition', cell: (p) => p.edition, testid: 'edition' },
+  { header: 'Policy', cell: (p) => (p.governed ? p.upgrade_policy : 'plain') },
+  { header: 'Persistent', cell: (p) => (p.persistent ? 'yes' : 'no') },
+  {
+    header: 'Last change',
+    cell: (p) => (
+      <>
+        <When t={p.updated_time} /> <span class="muted">(height {p.updated_height})</span>
+      </>
+    ),
+  },
+];
 
 /** Programs: searched and paged by the node (`/api/v0/programs/summaries`), refreshed when any program changes. */
 export function ProgramsPage({ search, pageNo }: { search: string; pageNo: number }) {
@@ -23,12 +40,7 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
   }, [text, search]);
 
   const { resource, refresh, retry } = useResource(
-    (signal) =>
-      getAnswer(
-        programSummaryPageSchema,
-        `/api/v0/programs/summaries?pagination=${PER_PAGE}&page=${pageNo}${search ? `&search=${encodeURIComponent(search)}` : ''}`,
-        signal,
-      ),
+    (signal) => getAnswer(programSummaryPageSchema, reads.programs(pageNo, search), signal),
     [search, pageNo],
   );
   useEffect(() => onLiveProgram(() => refresh()), [refresh]);
@@ -56,41 +68,14 @@ export function ProgramsPage({ search, pageNo }: { search: string; pageNo: numbe
             {resource.data.pagination_total} program{resource.data.pagination_total === 1 ? '' : 's'}
             {search ? ` matching “${search}”` : ''}
           </p>
-          <table class="programs">
-            <caption class="sr-only">Live programs, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Id</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Edition</th>
-                <th scope="col">Policy</th>
-                <th scope="col">Persistent</th>
-                <th scope="col">Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {resource.data.programs.map((p) => (
-                <tr key={p.id} data-program={p.id}>
-                  <td>
-                    <ProgramLink id={p.id} label={p.name ?? '(unnamed)'} />
-                  </td>
-                  <td class="mono" title={p.id}>
-                    {p.id.slice(0, 10)}…
-                  </td>
-                  <td>
-                    <AddressLink address={p.owner} />
-                  </td>
-                  <td data-testid="edition">{p.edition}</td>
-                  <td>{p.governed ? p.upgrade_policy : 'plain'}</td>
-                  <td>{p.persistent ? 'yes' : 'no'}</td>
-                  <td>
-                    <When t={p.updated_time} /> <span class="muted">(height {p.updated_height})</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            class="programs"
+            caption="Live programs, newest first"
+            rows={resource.data.programs}
+            rowKey={(p) => p.id}
+            rowData={(p) => ({ program: p.id })}
+            columns={COLUMNS}
+          />
           <nav aria-label="Pages of programs" class="pager">
             {pageNo > 1 ? <a href={pageHref(pageNo - 1)}>← Previous</a> : null}
             <span>

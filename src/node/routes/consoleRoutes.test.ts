@@ -4,8 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createHash } from 'node:crypto';
 import { createNode, type RunningNode } from '../createNode.js';
+import { heartbeatText, type ComputeHeartbeat } from '../../protocol/api/fleetSchemas.js';
 
 /** A GET with the path sent byte for byte (fetch would normalize `..` away before the node ever saw it). */
 function rawGet(
@@ -28,7 +31,9 @@ function rawGet(
 }
 
 const SECRET = 'secret-outside-the-console-dir';
-const INDEX = '<!doctype html><title>console</title><div id="app"></div>';
+const INDEX = '<!doctype html><title>console</title><script>boot()</script><style>b{}</style><div id="app"></div>';
+/** A compute node the console's node allows: its registered URL is one the page may connect to. */
+const compute = privateKeyToAccount(generatePrivateKey());
 let root: string;
 let node: RunningNode;
 let bare: RunningNode;
@@ -40,10 +45,17 @@ before(async () => {
   writeFileSync(join(dir, 'index.html'), INDEX);
   writeFileSync(join(dir, 'assets', 'console-ABC.js'), 'console.log(1)');
   writeFileSync(join(dir, 'assets', 'console-ABC.js.gz'), gzipSync('console.log(1)'));
+  writeFileSync(join(dir, 'assets', 'console-ABC.js.br'), brotliCompressSync('console.log(1)'));
   writeFileSync(join(dir, 'assets', 'console-ABC.css'), 'body{}');
   writeFileSync(join(dir, '.env'), SECRET);
   writeFileSync(join(root, 'secret.txt'), SECRET);
-  node = await createNode({ home: join(root, 'node'), port: 0, signatureWorkers: 0, consoleDir: dir });
+  node = await createNode({
+    home: join(root, 'node'),
+    port: 0,
+    signatureWorkers: 0,
+    consoleDir: dir,
+    trustedComputeAddresses: [compute.address],
+  });
   bare = await createNode({ home: join(root, 'bare'), port: 0, signatureWorkers: 0, consoleDir: join(root, 'none') });
 });
 after(async () => {
@@ -61,7 +73,14 @@ describe('the console under /console/', () => {
     assert.equal(page.status, 200);
     assert.match(String(page.headers['content-type']), /^text\/html/);
     assert.equal(page.headers['cache-control'], 'no-cache');
-    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'self'/);
+    // The inline boot script and stylesheet, and no other, by their hashes.
+    const boot = createHash('sha256').update('boot()').digest('base64');
+    assert.match(csp, new RegExp(`script-src 'self' 'sha256-${boot.replace(/[+/]/g, '\\$&')}';`));
+    const style = createHash('sha256').update('b{}').digest('base64');
+    assert.match(csp, new RegExp(`style-src 'self' 'sha256-${style.replace(/[+/]/g, '\\$&')}';`));
+    assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(page.body, INDEX);
   });
 
@@ -82,7 +101,7 @@ describe('the console under /console/', () => {
     assert.equal(unknown.body, INDEX, 'the app renders its not-found page');
   });
 
-  it('serves hashed assets with their content type, cached for good, gzipped when asked', async () => {
+  it('serves hashed assets with their content type, cached for good, brotli or gzip when asked', async () => {
     const js = await rawGet(node.url, '/console/assets/console-ABC.js');
     assert.equal(js.status, 200);
     assert.match(String(js.headers['content-type']), /javascript/);
@@ -93,6 +112,10 @@ describe('the console under /console/', () => {
     assert.match(String(css.headers['content-type']), /^text\/css/);
     const gz = await rawGet(node.url, '/console/assets/console-ABC.js', { 'accept-encoding': 'gzip' });
     assert.equal(gz.headers['content-encoding'], 'gzip');
+    const br = await rawGet(node.url, '/console/assets/console-ABC.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(String(br.headers['content-type']), /javascript/);
+    assert.equal(brotliDecompressSync(Buffer.from(br.body, 'latin1')).toString(), 'console.log(1)');
   });
 
   it('answers a missing asset 404 CONSOLE_FILE_NOT_FOUND, never the page', async () => {
@@ -120,6 +143,34 @@ describe('the console under /console/', () => {
     }
     // And the node still answers.
     assert.equal((await rawGet(node.url, '/api/v0/height')).status, 200);
+  });
+
+  it('lets the page connect to its node and to the registered compute nodes only (their counts are read there)', async () => {
+    const connect = async () =>
+      /connect-src ([^;]*)/.exec(
+        String((await rawGet(node.url, '/console/programs/x')).headers['content-security-policy']),
+      )?.[1];
+    const hb: ComputeHeartbeat = {
+      address: compute.address,
+      url: 'http://10.9.8.7:4020',
+      name: 'c1',
+      time: Date.now() / 1000,
+    };
+    const signature = await compute.signMessage({ message: heartbeatText(hb) });
+    const beat = await fetch(`${node.url}/api/v0/compute/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...hb, signature }),
+    });
+    assert.equal(beat.status, 200, await beat.text());
+    // The fleet is read at most every 2 s: the page asked now may predate the beat, never the one after.
+    const deadline = Date.now() + 5000;
+    let got = await connect();
+    while (got !== "'self' http://10.9.8.7:4020" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      got = await connect();
+    }
+    assert.equal(got, "'self' http://10.9.8.7:4020");
   });
 
   it('without a build answers 503 CONSOLE_NOT_BUILT naming the command, and the API is unaffected', async () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -14,15 +15,44 @@ export const DEFAULT_CONSOLE_DIR = join(fileURLToPath(new URL('../../../', impor
 /** The console's own pages: each has its URL, so a link can be shared; the browser app renders them. */
 const PAGES = ['/programs', '/programs/:id', '/messages/:hash', '/addresses/:address'];
 
-/** No script, style, font or connection leaves the node: the console ships everything it needs. */
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Origins the page may read besides its own: at most this many (the compute fleet's, see {@link csp}). */
+const MAX_CONNECT_ORIGINS = 100;
+const FLEET_CACHE_MS = 2000;
 
-function pageHeaders(reply: FastifyReply): FastifyReply {
+/**
+ * No script, style or font leaves the node: the console ships everything it needs. It connects to its node and to
+ * the registered compute nodes only, whose live request counts it reads where they are counted (issue 11).
+ */
+function csp(origins: readonly string[], inline: Inline): string {
+  const connect = ["'self'", ...new Set(origins.map((o) => new URL(o).origin))].slice(0, MAX_CONNECT_ORIGINS + 1);
+  const script = ["'self'", ...inline.scripts].join(' ');
+  const style = ["'self'", ...inline.styles].join(' ');
+  return (
+    `default-src 'self'; script-src ${script}; style-src ${style}; img-src 'self' data:; connect-src ${connect.join(' ')}; ` +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+  );
+}
+
+/** The page's inline scripts and styles, by hash. */
+interface Inline {
+  scripts: string[];
+  styles: string[];
+}
+
+/**
+ * The hashes of the page's inline scripts (the boot script, which starts the first reads) and styles (the
+ * stylesheet): the CSP allows those and no other inline code.
+ */
+export function inlineHashesOf(html: string): Inline {
+  const of = (re: RegExp) =>
+    [...html.matchAll(re)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  return { scripts: of(/<script>([\s\S]*?)<\/script>/g), styles: of(/<style>([\s\S]*?)<\/style>/g) };
+}
+
+function pageHeaders(reply: FastifyReply, origins: readonly string[], inline: Inline): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', CSP)
+    .header('content-security-policy', csp(origins, inline))
     .header('x-content-type-options', 'nosniff');
 }
 
@@ -34,9 +64,32 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * `send` inside `dir` only (`..`, encoded or not, never leaves it). Without a build the console answers 503
  * CONSOLE_NOT_BUILT naming the command; the API never depends on it.
  */
-export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
+export async function consoleRoutes(
+  app: FastifyInstance,
+  dir: string = DEFAULT_CONSOLE_DIR,
+  /** The compute fleet's URLs (registered nodes), which the page may connect to. */
+  fleetUrls: () => Promise<readonly string[]> = async () => [],
+): Promise<void> {
   app.get('/', (_req, reply) => reply.redirect('/console/', 302));
   const built = existsSync(join(dir, 'index.html'));
+  // Hashed again when the page is rebuilt under a running node (the boot script may have changed).
+  const none: Inline = { scripts: [], styles: [] };
+  let shell: { mtime: number; inline: Inline } = { mtime: -1, inline: none };
+  const inlineHashes = (): Inline => {
+    const file = join(dir, 'index.html');
+    const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    if (mtime !== shell.mtime) shell = { mtime, inline: mtime < 0 ? none : inlineHashesOf(readFileSync(file, 'utf8')) };
+    return shell.inline;
+  };
+  // The fleet changes on the scale of minutes: a page load reads it from the store at most every few seconds.
+  let origins: { at: number; urls: Promise<readonly string[]> } | null = null;
+  const fleet = (): Promise<readonly string[]> => {
+    if (!origins || Date.now() - origins.at > FLEET_CACHE_MS) {
+      const urls = fleetUrls().catch(() => [] as readonly string[]);
+      origins = { at: Date.now(), urls };
+    }
+    return origins.urls;
+  };
   await app.register(
     async (scope) => {
       if (!built) {
@@ -65,7 +118,8 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_
           else res.header('cache-control', 'no-cache');
         },
       });
-      const page = (_req: unknown, reply: FastifyReply) => pageHeaders(reply).sendFile('index.html');
+      const page = async (_req: unknown, reply: FastifyReply) =>
+        pageHeaders(reply, await fleet(), inlineHashes()).sendFile('index.html');
       scope.get('/', page);
       for (const p of PAGES) scope.get(p, page);
       scope.setNotFoundHandler((req, reply) => {
@@ -75,7 +129,7 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_
             details: { path: path.slice(0, 200) },
           });
         }
-        return pageHeaders(reply.code(404)).sendFile('index.html');
+        return pageHeaders(reply.code(404), [], inlineHashes()).sendFile('index.html');
       });
     },
     { prefix: '/console' },

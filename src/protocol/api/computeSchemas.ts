@@ -37,3 +37,19 @@ export const programLogsSchema = z.array(
   }),
 );
 export type ProgramLogLines = z.infer<typeof programLogsSchema>;
+
+/**
+ * `GET /control/machine/{id}/traffic` of a compute node: the requests it answered for the program and how many
+ * failed (5xx, crash, timeout, a start that failed), per second over its last `window_s` seconds, oldest first,
+ * the last entry being the second of `time` (the compute node's clock). Public, and open to other origins (CORS):
+ * the web console sums the answers of every live compute node.
+ */
+export const computeTrafficSchema = z.object({
+  program_id: z.string(),
+  node: z.string(),
+  time: z.number(),
+  window_s: z.number().int().positive().max(3600),
+  requests: z.array(z.number().int().nonnegative()).max(3600),
+  errors: z.array(z.number().int().nonnegative()).max(3600),
+});
+export type ComputeTraffic = z.infer<typeof computeTrafficSchema>;
