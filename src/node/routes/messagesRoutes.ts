@@ -74,11 +74,9 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
       .executeTakeFirstOrThrow();
     const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
     // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
-    const byTime = selective ? sql<number>`+time` : sql<number>`time`;
     const chunks = await pageChunks(
-      filtered(byStatusIndex ? 'indexed' : 'not-indexed')
-        .orderBy(byTime, dir)
-        .orderBy('height', dir),
+      filtered(byStatusIndex ? 'indexed' : 'not-indexed'),
+      { columns: ['time', 'height', 'item_hash'], dir, ...(selective ? { unindexed: ['time' as const] } : {}) },
       page,
       node.limits,
     );

@@ -88,7 +88,12 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     if (q.channels?.length) query = query.where('channel', 'in', q.channels);
     if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const chunks = await pageChunks(query.orderBy('height', 'desc'), { perPage, page }, node.limits);
+    const chunks = await pageChunks(
+      query,
+      { columns: ['height', 'item_hash'], dir: 'desc' },
+      { perPage, page },
+      node.limits,
+    );
     async function* formatted() {
       for (const [i, hashes] of chunks.entries()) {
         if (i > 0) await fairTurn();
