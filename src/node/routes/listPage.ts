@@ -12,6 +12,14 @@ export interface Page {
   page: number;
 }
 
+/**
+ * Pages of at most this many rows are ordinary reads: their steps go before bulk work (fairTurn), so a page of
+ * large messages is not queued behind every history and `pagination=0` answer at each step.
+ */
+const ORDINARY_PAGE_ROWS = 200;
+
+export const isOrdinaryPage = (p: Page): boolean => p.perPage > 0 && p.perPage <= ORDINARY_PAGE_ROWS;
+
 /** pyaleph's pagination (default 20 per page, page 1), with a larger page size than the node serves refused. */
 export function pageOf(
   q: { pagination?: number | undefined; page?: number | undefined },
@@ -96,7 +104,7 @@ export async function pageChunks(
   let read = 0;
   let last: KeyRow | undefined;
   while (read < take) {
-    if (last) await fairTurn();
+    if (last) await fairTurn({ ordinary: isOrdinaryPage(page) });
     const n = Math.min(keySlice, take - read);
     const q = ordered(last ? after(base, order, last) : base, order)
       .select(['item_hash', 'size', 'time', 'height'])

@@ -3,7 +3,7 @@ import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
 import { checksummed, parseStoredJson } from './formatMessage.js';
-import { chunkRows, pageChunks, pageOf } from './listPage.js';
+import { chunkRows, isOrdinaryPage, pageChunks, pageOf } from './listPage.js';
 import { sendList } from './streamList.js';
 import { fairTurn } from '../fairTurn.js';
 
@@ -96,7 +96,7 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     );
     async function* formatted() {
       for (const [i, hashes] of chunks.entries()) {
-        if (i > 0) await fairTurn();
+        if (i > 0) await fairTurn({ ordinary: isOrdinaryPage({ perPage, page }) });
         const originals = await chunkRows(node.reads, hashes);
         const latest = await newestAmends(node, hashes);
         yield originals.map((o) => formatPost(o, latest.get(o.item_hash)));
