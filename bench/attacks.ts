@@ -2,7 +2,7 @@
 // address) while it runs: websocket flood and history, slowloris, pagination and filter abuse, dry-run bombs.
 // `npm run bench -- attacks` writes bench/results/attacks.json.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -65,7 +65,23 @@ async function seed(url: string, n: number): Promise<string[]> {
   return hashes;
 }
 
+/**
+ * How busy the machine was (2 cores shared with other work): 1-minute load and the share of time some task waited
+ * for a CPU (Linux PSI, last 10 s). A probe p99 measured while this is high includes time the node was not running.
+ */
+function machineLoad(): { load_1m: number; cpu_waiting_pct: number | null } {
+  const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  let waiting: number | null = null;
+  try {
+    waiting = Number(/some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    // No PSI on this kernel.
+  }
+  return { load_1m: load, cpu_waiting_pct: waiting };
+}
+
 interface Measured {
+  machine: { before: ReturnType<typeof machineLoad>; after: ReturnType<typeof machineLoad> };
   probe: ProbeStats;
   node_rss_mib: { before: number; peak: number; after: number };
   node_alive_after: boolean;
@@ -74,6 +90,7 @@ interface Measured {
 
 /** Runs `attack` while the probe reads the node and its RSS is sampled. */
 async function during<T>(node: NodeProcess, paths: string[], attack: () => Promise<T>): Promise<T & Measured> {
+  const machineBefore = machineLoad();
   const before = node.rssMiB();
   let peak = before;
   const sampler = setInterval(() => {
@@ -88,6 +105,7 @@ async function during<T>(node: NodeProcess, paths: string[], attack: () => Promi
   clearInterval(sampler);
   return {
     ...result,
+    machine: { before: machineBefore, after: machineLoad() },
     probe: stats,
     node_rss_mib: { before, peak, after: node.rssMiB() },
     node_alive_after: node.alive(),

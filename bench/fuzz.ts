@@ -10,7 +10,8 @@ import { writeResult } from './writeResult.js';
 const count = Number(process.env.FUZZ_COUNT ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? 1);
 const home = mkdtempSync(join(tmpdir(), 'aleph-fuzz-'));
-const node = await spawnNode(join(home, 'node'));
+// FUZZ_NODE_SCRIPT: another tree's src/node/testing/nodeProcess.ts, to measure a before/after pair in one session.
+const node = await spawnNode(join(home, 'node'), process.env.FUZZ_NODE_SCRIPT);
 // ^C (SIGINT) ends the run after the current batch, with the probe's figures and the counts so far.
 let stopping = false;
 process.on('SIGINT', () => {
@@ -30,13 +31,13 @@ try {
       if (done % 10_000 !== 0) return;
       process.stderr.write(`fuzz: ${done}/${count}\n`);
       writeResult(
-        'fuzz',
+        process.env.FUZZ_RESULT_NAME ?? 'fuzz',
         { partial: `${done} of ${count} requests so far`, node_alive: node.alive(), ...soFar() },
         { quiet: true },
       );
     },
   });
-  writeResult('fuzz', {
+  writeResult(process.env.FUZZ_RESULT_NAME ?? 'fuzz', {
     ...(report.requests < count ? { cut_short: `stopped after ${report.requests} of ${count} requests` } : {}),
     goals: { accepted_forgeries: 0, server_errors: 0, crashes: 0, probe_p99_ms: '< 50' },
     node_rss_mib: { before: rssBefore, after: node.rssMiB() },

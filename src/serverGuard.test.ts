@@ -97,8 +97,23 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
           `a slowloris connection was closed after ${e.afterMs.toFixed(0)} ms`,
         );
         assert.doesNotMatch(e.answer, /HTTP\/1.1 200/);
+        // Answered (when the client was still there to read it), and closed without the error's stack.
+        if (e.answer) assert.match(e.answer, /^HTTP\/1.1 408 Request Timeout\r\n[\s\S]*"error_code":"REQUEST_TIMEOUT"/);
       }
       // Its slots are free again.
+      assert.equal((await get(s.url, s.path)).status, 200);
+    });
+
+    it('a malformed request is answered 400 REQUEST_MALFORMED and closed; the server keeps serving', async () => {
+      const { hostname, port } = new URL(s.url);
+      const socket = net.connect({ host: hostname, port: Number(port) });
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.on('error', () => {});
+      await new Promise((r) => socket.once('connect', r));
+      socket.write('GET / HTTP/1.1\r\nHost x\r\n\r\n');
+      await new Promise((r) => socket.once('close', r));
+      assert.match(answer, /^HTTP\/1.1 400 Bad Request\r\n[\s\S]*"error_code":"REQUEST_MALFORMED"/);
       assert.equal((await get(s.url, s.path)).status, 200);
     });
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { type AlephError, isAlephError } from '../errors.js';
@@ -132,8 +132,22 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   });
 
   const serverLimits = { ...defaultServerLimits, ...opts.server };
+  const answerError = (err: FastifyError | AlephError, req: FastifyRequest, reply: FastifyReply) => {
+    // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
+    const e = isStoreAway(err)
+      ? storeUnavailable(err)
+      : isAlephError(err)
+        ? err
+        : fromFastifyError(err, req.routeOptions?.bodyLimit);
+    if (e.code === 'STORE_UNAVAILABLE') void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
+    return reply
+      .code(nodeStatusOf(e))
+      .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
+  };
   const app = Fastify({
     logger: false,
+    // A path that is not valid percent-encoding fails in the router, before any route: the same answer shape.
+    frameworkErrors: answerError,
     bodyLimit: 8 * 1024 * 1024,
     http: { connectionsCheckingInterval: serverLimits.checkIntervalMs },
   });
@@ -144,18 +158,7 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   // The streams are server-to-client: nothing a client sends needs more than a small frame.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installJsonBodyParser(app, limits.maxJsonDepth);
-  app.setErrorHandler((err: FastifyError | AlephError, req, reply) => {
-    // The one place the node turns an error into an answer (routes throw; none builds an error body by hand).
-    const e = isStoreAway(err)
-      ? storeUnavailable(err)
-      : isAlephError(err)
-        ? err
-        : fromFastifyError(err, req.routeOptions.bodyLimit);
-    if (e.code === 'STORE_UNAVAILABLE') void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
-    return reply
-      .code(nodeStatusOf(e))
-      .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
-  });
+  app.setErrorHandler(answerError);
   messagesRoutes(app, node);
   // One anonymous-upload budget for both engines, so a client cannot double it by alternating.
   const uploadBudget = new UploadBudget(limits.anonymousUploadBytesPerMinute);

@@ -37,3 +37,30 @@ describe('fairTurn: bulk work in steps lets the event loop serve others between 
     assert.equal(order.filter((x) => x === 'a').length, 30);
   });
 });
+
+describe('fairTurn: ordinary reads go before bulk work', () => {
+  it('a page of 20 steps finishes while 50 bulk jobs have each run only a few of theirs', async () => {
+    const steps = new Map<string, number>();
+    let stop = false;
+    const bulkJob = async (name: string) => {
+      for (let i = 0; i < 1000 && !stop; i++) {
+        await fairTurn();
+        busy(0.2);
+        steps.set(name, (steps.get(name) ?? 0) + 1);
+      }
+    };
+    const jobs = Array.from({ length: 50 }, (_, i) => bulkJob(`bulk${i}`));
+    // The page arrives once every bulk job is queued.
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 20; i++) {
+      await fairTurn({ ordinary: true });
+      busy(0.2);
+    }
+    const pageDoneAt = [...steps.values()].reduce((a, b) => a + b, 0);
+    stop = true;
+    await Promise.all(jobs);
+    // With one queue the page waits a full round of the 50 jobs at each of its 20 steps: ≥ 950 bulk steps.
+    assert.ok(pageDoneAt < 200, `the page finished after ${pageDoneAt} bulk steps`);
+    assert.ok((steps.get('bulk49') ?? 0) > 0, 'bulk work still ran');
+  });
+});

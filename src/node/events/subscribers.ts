@@ -14,6 +14,8 @@ export interface WsLimits {
   historyTimeoutMs: number;
   /** History queries of all subscribers waiting on the store at once (ordinary reads queue behind them). */
   historyQueries: number;
+  /** Processed messages waiting to be fanned out; past it every message subscriber is closed (1013) to reconnect. */
+  maxFanOutBacklog: number;
 }
 
 export const defaultWsLimits: WsLimits = {
@@ -23,6 +25,7 @@ export const defaultWsLimits: WsLimits = {
   historyScanRows: 5000,
   historyTimeoutMs: 10_000,
   historyQueries: 2,
+  maxFanOutBacklog: 5000,
 };
 
 /** Close codes (RFC 6455 §7.4.1): 1008 policy violation (bad query, too slow), 1013 try again later (full). */

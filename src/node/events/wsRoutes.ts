@@ -6,10 +6,12 @@ import type { NodeContext } from '../nodeContext.js';
 import { fairTurn } from '../fairTurn.js';
 import { historyHashes, QueryGate, sendHistory } from './historyStream.js';
 import { matches } from './matchFilters.js';
+import { FanOutQueue } from './fanOutQueue.js';
 import { FrameCache } from './frameCache.js';
 import {
   closeWith,
   CLOSE_POLICY,
+  CLOSE_TRY_LATER,
   defaultWsLimits,
   SubscriberCounts,
   SubscriberRegistry,
@@ -40,25 +42,22 @@ export function wsRoutes(app: FastifyInstance, node: NodeContext, limits: WsLimi
   const historyGate = new QueryGate(limits.historyQueries);
   const frames = new FrameCache();
 
-  // One message fanned out at a time, in processing order (each subscriber sees them in that order), each in
-  // slices of sockets with a turn of the event loop between: writing 100 KB to 1,000 sockets is ~100 MB of
-  // copies, which in one go held every other request for most of a second.
-  const toFanOut: string[] = [];
-  let fanningOut = false;
+  // One message fanned out at a time, in processing order, each in slices of sockets with a turn of the event
+  // loop between: writing 100 KB to 1,000 sockets is ~100 MB of copies, which in one go held every other request
+  // for most of a second. The queue is bounded (limits.maxFanOutBacklog): past it, subscribers are closed.
+  const toFanOut = new FanOutQueue(limits.maxFanOutBacklog, fanOutMessage, (waiting) => {
+    for (const ws of messages.sockets.keys())
+      closeWith(
+        ws,
+        CLOSE_TRY_LATER,
+        'WS_FAN_OUT_BEHIND',
+        `the node fell ${waiting} messages behind its subscribers; reconnect with history to catch up`,
+      );
+  });
   node.pipeline.bus.on('message', (hash: string) => {
     if (messages.sockets.size === 0) return;
     toFanOut.push(hash);
-    if (!fanningOut) void drainFanOut();
   });
-
-  async function drainFanOut(): Promise<void> {
-    fanningOut = true;
-    try {
-      while (toFanOut.length) await fanOutMessage(toFanOut.shift()!).catch(() => {});
-    } finally {
-      fanningOut = false;
-    }
-  }
   node.pipeline.bus.on('event', (e: NodeEvent) => {
     if (programs.sockets.size === 0) return;
     fanOutProgram(e).catch(() => {});

@@ -8,6 +8,18 @@ export interface ProbeStats {
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** The slowest reads, to tell a stalled node (time to headers) from a connection that had to be opened again. */
+  slowest?: SlowRead[];
+}
+
+export interface SlowRead {
+  path: string;
+  ms: number;
+  /** Time until the answer's headers arrived. */
+  headers_ms: number;
+  /** False when the keep-alive connection was gone and this read opened a new one. */
+  reused_socket: boolean;
+  status: number;
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -25,6 +37,7 @@ export function startProbe(
 ): { started: Promise<void>; stop(): Promise<ProbeStats> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress } as http.AgentOptions);
   const latencies: number[] = [];
+  const slow: SlowRead[] = [];
   let failures = 0;
   let running = true;
   let first: () => void = () => {};
@@ -32,19 +45,35 @@ export function startProbe(
   const loop = (async () => {
     for (let i = 0; running; i++) {
       const t = performance.now();
-      const ok = await new Promise<boolean>((resolve) => {
-        const req = http.get(`${url}${paths[i % paths.length]}`, { agent, timeout: 30_000 }, (res) => {
+      const path = paths[i % paths.length]!;
+      const read = await new Promise<{ ok: boolean; headersMs: number; reused: boolean; status: number }>((resolve) => {
+        let headersMs = NaN;
+        const req = http.get(`${url}${path}`, { agent, timeout: 30_000 }, (res) => {
+          headersMs = performance.now() - t;
           res.resume();
-          res.on('end', () => resolve((res.statusCode ?? 500) < 500));
-          res.on('error', () => resolve(false));
+          const status = res.statusCode ?? 500;
+          res.on('end', () => resolve({ ok: status < 500, headersMs, reused: req.reusedSocket, status }));
+          res.on('error', () => resolve({ ok: false, headersMs, reused: req.reusedSocket, status }));
         });
         req.on('timeout', () => req.destroy());
-        req.on('error', () => resolve(false));
+        req.on('error', () => resolve({ ok: false, headersMs, reused: req.reusedSocket, status: 0 }));
       });
+      const ms = performance.now() - t;
       // The first read warms the connection; it is not a measurement.
       if (i === 0) first();
-      else latencies.push(performance.now() - t);
-      if (!ok) failures++;
+      else {
+        latencies.push(ms);
+        slow.push({
+          path,
+          ms: round(ms),
+          headers_ms: round(read.headersMs),
+          reused_socket: read.reused,
+          status: read.status,
+        });
+        slow.sort((a, b) => b.ms - a.ms);
+        if (slow.length > 3) slow.pop();
+      }
+      if (!read.ok) failures++;
       // Paced like a user, not a load generator: the probe measures the node, it must not be the load.
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -62,6 +91,7 @@ export function startProbe(
         p50_ms: round(pct(s, 50)),
         p99_ms: round(pct(s, 99)),
         max_ms: round(s[s.length - 1] ?? NaN),
+        slowest: slow,
       };
     },
   };

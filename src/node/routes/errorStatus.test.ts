@@ -64,4 +64,13 @@ describe('the node answers every error through one mapping', () => {
     });
     await expectError({ status: notJson.status, body: await notJson.json() }, 422, 'MESSAGE_MALFORMED_JSON', true);
   });
+
+  it('a path the router cannot take (bad percent-encoding, a segment past the param bound) is a request error on the path', async () => {
+    for (const path of ['/ipfs/%ZZ', '/api/v0/storage/raw/%ED%A0%80', `/api/v0/messages/${'a'.repeat(5000)}`]) {
+      const r = await getJson(h.url, path);
+      await expectError(r, 422, 'REQUEST_INVALID', false);
+      assert.equal((r.body as { details: { field: string } }).details.field, 'path', path);
+    }
+    assert.equal((await getJson(h.url, '/api/v0/height')).status, 200);
+  });
 });

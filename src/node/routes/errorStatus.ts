@@ -57,6 +57,16 @@ export function fromFastifyError(err: FastifyError, bodyLimit?: number): AlephEr
       details: { field: '(body)' },
     });
   }
+  if (err.code === 'FST_ERR_BAD_URL')
+    return new AlephError('REQUEST_INVALID', 'the path is not valid percent-encoded UTF-8', {
+      hint: 'percent-encode the path (encodeURIComponent each segment)',
+      details: { field: 'path' },
+    });
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AlephError('REQUEST_INVALID', 'a path segment is longer than any identifier the node serves', {
+      hint: 'check the hash, address or id in the path',
+      details: { field: 'path' },
+    });
   if (err.statusCode === 413) {
     const max = bodyLimit ?? null;
     return new AlephError(

@@ -8,7 +8,7 @@ const BODY_HINT = 'send {"message": {…signed message…}, "sync": true|false} 
 import type { NodeContext } from '../nodeContext.js';
 import { messageVerdicts } from '../programs/historyView.js';
 import { checksummed, formatListedMessage, formatMessageStatus } from './formatMessage.js';
-import { chunkRows, pageChunks, pageOf } from './listPage.js';
+import { chunkRows, isOrdinaryPage, pageChunks, pageOf } from './listPage.js';
 import { sendList } from './streamList.js';
 import { fairTurn } from '../fairTurn.js';
 
@@ -74,18 +74,16 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
       .executeTakeFirstOrThrow();
     const dir = (q.sort_order ?? q.sortOrder) === 1 ? 'asc' : 'desc';
     // `+time`: with a selective filter, never walk messages_time testing every message (rare addresses: all).
-    const byTime = selective ? sql<number>`+time` : sql<number>`time`;
     const chunks = await pageChunks(
-      filtered(byStatusIndex ? 'indexed' : 'not-indexed')
-        .orderBy(byTime, dir)
-        .orderBy('height', dir),
+      filtered(byStatusIndex ? 'indexed' : 'not-indexed'),
+      { columns: ['time', 'height', 'item_hash'], dir, ...(selective ? { unindexed: ['time' as const] } : {}) },
       page,
       node.limits,
     );
     async function* formatted() {
       for (const [i, hashes] of chunks.entries()) {
         // The first chunk at once (an ordinary page is one chunk); the rest of a large answer takes turns.
-        if (i > 0) await fairTurn();
+        if (i > 0) await fairTurn({ ordinary: isOrdinaryPage(page) });
         yield (await chunkRows(node.reads, hashes)).map(formatListedMessage);
       }
     }

@@ -3,7 +3,7 @@ import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
 import { checksummed, parseStoredJson } from './formatMessage.js';
-import { chunkRows, pageChunks, pageOf } from './listPage.js';
+import { chunkRows, isOrdinaryPage, pageChunks, pageOf } from './listPage.js';
 import { sendList } from './streamList.js';
 import { fairTurn } from '../fairTurn.js';
 
@@ -88,10 +88,15 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
     if (q.channels?.length) query = query.where('channel', 'in', q.channels);
     if (q.refs?.length) query = query.where('ref', 'in', q.refs);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const chunks = await pageChunks(query.orderBy('height', 'desc'), { perPage, page }, node.limits);
+    const chunks = await pageChunks(
+      query,
+      { columns: ['height', 'item_hash'], dir: 'desc' },
+      { perPage, page },
+      node.limits,
+    );
     async function* formatted() {
       for (const [i, hashes] of chunks.entries()) {
-        if (i > 0) await fairTurn();
+        if (i > 0) await fairTurn({ ordinary: isOrdinaryPage({ perPage, page }) });
         const originals = await chunkRows(node.reads, hashes);
         const latest = await newestAmends(node, hashes);
         yield originals.map((o) => formatPost(o, latest.get(o.item_hash)));
