@@ -32,15 +32,21 @@ export interface WriterStatements {
   /** Rolls back to the savepoint and drops it. */
   rollback(): Awaitable<void>;
   height(): Awaitable<number>;
-  setHeight(height: number): Awaitable<void>;
-  /** Stores a meta value (the writer's last assigned time). */
-  setMeta(key: string, value: string): Awaitable<void>;
+  /** Stores meta values (the height, the writer's last assigned time), in one statement on PostgreSQL. */
+  setMetas(entries: ReadonlyArray<readonly [key: string, value: string]>): Awaitable<void>;
   /** Raw JSON content of an aggregate, or undefined. */
   aggregateContent(address: string, key: string): Awaitable<string | undefined>;
   /** Inserts (or overwrites) a message row by item_hash. */
   upsertMessage(row: MessagesTable): Awaitable<void>;
+  /**
+   * {@link upsertMessage} for rows of distinct item_hash, in order: on PostgreSQL one multi-row statement per
+   * chunk (a row may appear once per statement), on SQLite the prepared one per row.
+   */
+  upsertMessages(rows: readonly MessagesTable[]): Awaitable<void>;
   /** Whether a time-locked upgrade is pending with an effective height at or below `height`. */
   anyDueUpgrade(height: number): Awaitable<boolean>;
+  /** The earliest effective height of a pending time-locked upgrade, or null when none is pending. */
+  nextDueHeight(): Awaitable<number | null>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
   hasVerdicts(hash: string): Awaitable<boolean>;
   /** Which of these messages any program edition, pending upgrade or refusal names (one query on PostgreSQL). */
@@ -95,9 +101,6 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const release = db.prepare('release apply_message');
   const rollbackTo = db.prepare('rollback to apply_message');
   const height = db.prepare(`select value from meta where key = 'height'`).pluck();
-  const setHeight = db.prepare(
-    `insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`,
-  );
   const setMeta = db.prepare(
     `insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`,
   );
@@ -111,12 +114,39 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const due = db
     .prepare(`select 1 from program_pending where status = 'pending' and effective_height <= ? limit 1`)
     .pluck();
+  const nextDue = db.prepare(`select min(effective_height) from program_pending where status = 'pending'`).pluck();
   const verdicts = db
     .prepare(
       'select exists (select 1 from program_editions where message_hash = ?) or exists (select 1 from program_pending where message_hash = ?) ' +
         'or exists (select 1 from program_refusals where message_hash = ?)',
     )
     .pluck();
+  const upsertRow = (r: MessagesTable) =>
+    upsert.run(
+      r.item_hash,
+      r.type,
+      r.chain,
+      r.sender,
+      r.owner,
+      r.channel,
+      r.time,
+      r.item_type,
+      r.item_content,
+      r.signature,
+      r.content,
+      r.status,
+      r.error_code,
+      r.details,
+      r.reception_time,
+      r.height,
+      r.forgotten_by,
+      r.ref,
+      r.subtype,
+      r.size,
+      r.waiting_for,
+      r.block_height ?? null,
+      r.block_time ?? null,
+    );
   const stmts: WriterStatements = {
     inTransaction: () => stmts,
     beginBatch: () => undefined,
@@ -130,36 +160,16 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
       release.run();
     },
     height: () => Number(height.get()),
-    setHeight: (h) => void setHeight.run(String(h)),
-    setMeta: (k, v) => void setMeta.run(k, v),
+    setMetas: (entries) => {
+      for (const [k, v] of entries) setMeta.run(k, v);
+    },
     aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
-    upsertMessage: (r) =>
-      void upsert.run(
-        r.item_hash,
-        r.type,
-        r.chain,
-        r.sender,
-        r.owner,
-        r.channel,
-        r.time,
-        r.item_type,
-        r.item_content,
-        r.signature,
-        r.content,
-        r.status,
-        r.error_code,
-        r.details,
-        r.reception_time,
-        r.height,
-        r.forgotten_by,
-        r.ref,
-        r.subtype,
-        r.size,
-        r.waiting_for,
-        r.block_height ?? null,
-        r.block_time ?? null,
-      ),
+    upsertMessage: (r) => void upsertRow(r),
+    upsertMessages: (rows) => {
+      for (const r of rows) upsertRow(r);
+    },
     anyDueUpgrade: (h) => due.get(h) !== undefined,
+    nextDueHeight: () => (nextDue.get() as number | null | undefined) ?? null,
     hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
   };
   return stmts;

@@ -12,11 +12,24 @@ import type { MessagesTable, ProgramEditionsTable, ProgramPendingTable, ProgramR
  */
 export const ORDER_LOCK_KEY = 0x616c657068;
 
-const UPSERT =
-  `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values (${MESSAGE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ` +
-  `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.slice(1)
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ')}`;
+const ON_CONFLICT = `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.slice(1)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
+
+/** `insert into messages … values (…), (…) on conflict …` for `n` rows, numbered from $1. */
+function upsertText(n: number): string {
+  const width = MESSAGE_COLUMNS.length;
+  const tuples = Array.from(
+    { length: n },
+    (_, r) => `(${MESSAGE_COLUMNS.map((_c, i) => `$${r * width + i + 1}`).join(', ')})`,
+  );
+  return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples.join(', ')} ${ON_CONFLICT}`;
+}
+
+const UPSERT = upsertText(1);
+
+/** Rows per multi-row upsert: 23 parameters a row, far under PostgreSQL's 65,535 per statement. */
+const UPSERT_CHUNK = 500;
 
 async function rows<R>(db: Db, text: string, params: unknown[] = []): Promise<R[]> {
   return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
@@ -31,12 +44,10 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
   // Every statement is a round trip on which the writer waits its event-loop turn: a message's release is sent
   // with the next savepoint (one simple query of two statements). What runs between them runs inside the
   // released savepoint, which then folds into the transaction: the same outcome.
+  // (A release still pending at the commit needs no statement: the commit covers the savepoint too.)
   let releasePending = false;
-  const flushRelease = async () => {
-    if (!releasePending) return;
-    releasePending = false;
-    await run(db, 'release savepoint apply_message');
-  };
+  // Read with the batch's time, after the order lock, and kept for height() in the same transaction.
+  let batchHeight: number | undefined;
   return {
     inTransaction: (trx) => pgWriterStatements(trx, node),
     announce: async (from, to, events) => {
@@ -45,8 +56,14 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     },
     beginBatch: async () => {
       await run(db, `select pg_advisory_xact_lock(${ORDER_LOCK_KEY})`);
-      const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'block_time_ms'`);
-      return r ? Number(r.value) : undefined;
+      // A statement of its own after the lock: its snapshot then sees what the previous holder committed.
+      const found = await rows<{ key: string; value: string }>(
+        db,
+        `select key, value from meta where key in ('block_time_ms', 'height')`,
+      );
+      const meta = new Map(found.map((r) => [r.key, Number(r.value)]));
+      batchHeight = meta.get('height') ?? 0;
+      return meta.get('block_time_ms');
     },
     appliedHeights: async (hashes) => {
       if (hashes.length === 0) return undefined;
@@ -78,22 +95,20 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     },
     rollback: () => run(db, 'rollback to savepoint apply_message; release savepoint apply_message'),
     height: async () => {
+      if (batchHeight !== undefined) return batchHeight;
       const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'height'`);
       return Number(r?.value ?? 0);
     },
-    setHeight: async (h) => {
-      await flushRelease();
+    setMetas: async (entries) => {
+      if (entries.length === 0) return;
+      batchHeight = undefined;
+      const values = entries.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
       await run(
         db,
-        `insert into meta (key, value) values ('height', $1) on conflict (key) do update set value = excluded.value`,
-        [String(h)],
+        `insert into meta (key, value) values ${values} on conflict (key) do update set value = excluded.value`,
+        entries.flat(),
       );
     },
-    setMeta: (k, v) =>
-      run(db, `insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value`, [
-        k,
-        v,
-      ]),
     aggregateContent: async (address, key) => {
       const [r] = await rows<{ content: string }>(
         db,
@@ -103,9 +118,22 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       return r?.content;
     },
     upsertMessage: (r: MessagesTable) => run(db, UPSERT, messageParams(r)),
+    upsertMessages: async (all) => {
+      for (let i = 0; i < all.length; i += UPSERT_CHUNK) {
+        const chunk = all.slice(i, i + UPSERT_CHUNK);
+        await run(db, upsertText(chunk.length), chunk.flatMap(messageParams));
+      }
+    },
     anyDueUpgrade: async (h) =>
       (await rows(db, `select 1 from program_pending where status = 'pending' and effective_height <= $1 limit 1`, [h]))
         .length > 0,
+    nextDueHeight: async () => {
+      const [r] = await rows<{ h: number | null }>(
+        db,
+        `select min(effective_height) as h from program_pending where status = 'pending'`,
+      );
+      return r?.h ?? null;
+    },
     hasVerdicts: async (hash) => {
       const [r] = await rows<{ v: boolean }>(
         db,
@@ -118,17 +146,51 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
   };
 }
 
+/** Hashes per status query at most. */
+const STATUS_BATCH = 512;
+
+type Status = Pick<MessagesTable, 'status' | 'height'>;
+
+/**
+ * The status lookups asked in one event-loop turn (every submitted message asks one) as one query: under load
+ * a query per message costs the node and the server more than the rest of its ingestion. Each caller still
+ * reads committed state, from a snapshot taken after it asked.
+ */
+function statusLoader(db: Db): (hash: string) => Promise<Status | undefined> {
+  let waiting: Map<string, Array<{ resolve(s: Status | undefined): void; reject(e: unknown): void }>> | null = null;
+  const flush = async (asked: NonNullable<typeof waiting>) => {
+    try {
+      const found = await rows<Status & { item_hash: string }>(
+        db,
+        'select item_hash, status, height from messages where item_hash = any($1)',
+        [[...asked.keys()]],
+      );
+      const byHash = new Map(found.map((r) => [r.item_hash, { status: r.status, height: r.height }]));
+      for (const [h, callers] of asked) for (const c of callers) c.resolve(byHash.get(h));
+    } catch (e) {
+      for (const callers of asked.values()) for (const c of callers) c.reject(e);
+    }
+  };
+  return (hash) =>
+    new Promise((resolve, reject) => {
+      if (!waiting || waiting.size >= STATUS_BATCH) {
+        const asked = new Map<string, Array<{ resolve(s: Status | undefined): void; reject(e: unknown): void }>>();
+        waiting = asked;
+        setImmediate(() => {
+          if (waiting === asked) waiting = null;
+          void flush(asked);
+        });
+      }
+      const callers = waiting.get(hash);
+      if (callers) callers.push({ resolve, reject });
+      else waiting.set(hash, [{ resolve, reject }]);
+    });
+}
+
 /** Committed reads on the pool (any connection: none is inside the writer's transaction). */
 export function pgReaderStatements(db: Db): ReaderStatements {
   return {
-    messageStatus: async (h) =>
-      (
-        await rows<Pick<MessagesTable, 'status' | 'height'>>(
-          db,
-          'select status, height from messages where item_hash = $1',
-          [h],
-        )
-      )[0],
+    messageStatus: statusLoader(db),
     editionsOf: (h) =>
       rows<ProgramEditionsTable>(
         db,
