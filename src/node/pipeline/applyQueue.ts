@@ -114,19 +114,18 @@ export class ApplyQueue {
     const b: Batch = { trx, stmts, height: 0, applied: [], settled: [], events: [] };
     const group = new PlainGroup<Item & { msg: ValidMessage }>(stmts);
     try {
+      let taken = this.queue.splice(0, this.maxBatch);
+      batch.push(...taken);
       // A shared store: wait for the one order, then continue from what the last writer (any node) committed.
-      const lastMs = await stmts.beginBatch();
-      if (lastMs !== undefined) this.blocks.advanceTo(lastMs);
-      b.height = await stmts.height();
+      const start = await stmts.beginBatch(hashesOf(taken));
+      if (start.lastMs !== undefined) this.blocks.advanceTo(start.lastMs);
+      b.height = start.height;
       // The earliest effective height of a pending upgrade, read again after anything that may change it
       // (undefined: not known). Only a message applied alone may, and heights only grow within a batch, so
       // blocks without a due upgrade cost no query.
-      let nextDue: number | null | undefined;
-      while (this.queue.length && batch.length < this.maxBatch) {
-        const taken = this.queue.splice(0, this.maxBatch - batch.length);
-        batch.push(...taken);
-        const known = stmts.appliedHeights(taken.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : [])));
-        const appliedElsewhere = known === undefined ? known : await known;
+      let nextDue: number | null | undefined = start.nextDue;
+      let appliedElsewhere = start.appliedElsewhere;
+      for (;;) {
         for (const item of taken) {
           const block = this.blocks.stamp();
           if (nextDue === undefined) nextDue = await stmts.nextDueHeight();
@@ -158,21 +157,30 @@ export class ApplyQueue {
         }
         if (!this.queue.length && batch.length < this.maxBatch)
           await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.queue.length || batch.length >= this.maxBatch) break;
+        taken = this.queue.splice(0, this.maxBatch - batch.length);
+        batch.push(...taken);
+        const known = stmts.appliedHeights(hashesOf(taken));
+        appliedElsewhere = known === undefined ? known : await known;
       }
       await this.closeGroup(b, group);
-      // Asked here, in the transaction, rather than by each publication after the commit: nothing else
-      // writes in between, and most messages concern no program.
-      const withVerdicts = await stmts.withVerdicts(b.applied.map((a) => a.msg.envelope.item_hash));
+      const last = this.blocks.lastAssigned();
+      // Verdicts asked here, in the transaction, rather than by each publication after the commit: nothing
+      // else writes in between, and most messages concern no program.
+      const withVerdicts = await stmts.finishBatch({
+        applied: b.applied.map((a) => a.msg.envelope.item_hash),
+        meta: [
+          ['height', String(b.height)],
+          [last.key, last.value],
+        ],
+        ...(b.applied.length || b.events.length
+          ? { announce: { from: b.height - b.applied.length, to: b.height, events: b.events } }
+          : {}),
+      });
       for (const a of b.applied) {
         const verdicts = withVerdicts.has(a.msg.envelope.item_hash);
         b.settled.push(() => a.resolve({ height: a.height, verdicts }));
       }
-      if (b.applied.length || b.events.length) await stmts.announce(b.height - b.applied.length, b.height, b.events);
-      const last = this.blocks.lastAssigned();
-      await stmts.setMetas([
-        ['height', String(b.height)],
-        [last.key, last.value],
-      ]);
       await trx.commit().execute();
     } catch (e) {
       await trx
@@ -273,6 +281,8 @@ export class ApplyQueue {
     }
   }
 }
+
+const hashesOf = (items: Item[]) => items.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : []));
 
 /** What one batch has done so far: the height it reached and what to settle once it commits. */
 interface Batch {

@@ -17,13 +17,13 @@ export interface WriterStatements {
   /** These statements on the writer's open transaction (SQLite: the same ones, it has one connection). */
   inTransaction(trx: Db): WriterStatements;
   /**
-   * Takes the store's one order, first in each batch: the time the last batch assigned, by any writer, or
-   * undefined when this process is the store's only writer (SQLite: its clock already knows).
+   * Takes the store's one order, first in each batch, and reads where the last batch (of any writer) left
+   * the store, with the appliedHeights of the batch's first messages.
    */
-  beginBatch(): Awaitable<number | undefined>;
+  beginBatch(hashes: string[]): Awaitable<BatchStart>;
   /**
    * The heights of those messages another writer applied since the pipeline looked (several nodes on one
-   * store), in one query; undefined on SQLite (one writer: the pipeline's own checks have answered).
+   * store), in one query; undefined when none (always on SQLite: one writer, the pipeline's own checks have answered).
    */
   appliedHeights(hashes: string[]): Awaitable<Map<string, number> | undefined>;
   /** One savepoint per message: a rejected message rolls back only itself. */
@@ -31,9 +31,6 @@ export interface WriterStatements {
   release(): Awaitable<void>;
   /** Rolls back to the savepoint and drops it. */
   rollback(): Awaitable<void>;
-  height(): Awaitable<number>;
-  /** Stores meta values (the height, the writer's last assigned time), in one statement on PostgreSQL. */
-  setMetas(entries: ReadonlyArray<readonly [key: string, value: string]>): Awaitable<void>;
   /** Raw JSON content of an aggregate, or undefined. */
   aggregateContent(address: string, key: string): Awaitable<string | undefined>;
   /** Inserts (or overwrites) a message row by item_hash. */
@@ -49,13 +46,32 @@ export interface WriterStatements {
   nextDueHeight(): Awaitable<number | null>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
   hasVerdicts(hash: string): Awaitable<boolean>;
-  /** Which of these messages any program edition, pending upgrade or refusal names (one query on PostgreSQL). */
-  withVerdicts(hashes: string[]): Awaitable<Set<string>>;
   /**
-   * Tells the store's other writers, on commit, that this batch committed heights (from, to] and these events
-   * (PostgreSQL: NOTIFY, store/pgCommits). Nothing on SQLite: no other node reads its file.
+   * Last in each batch: stores its meta values, tells the store's other writers on commit that it committed
+   * heights (from, to] and these events (PostgreSQL: NOTIFY, store/pgCommits; nothing on SQLite, no other
+   * node reads its file), and answers which of `applied` any program edition, pending upgrade or refusal
+   * names. One statement on PostgreSQL.
    */
-  announce(from: number, to: number, events: readonly object[]): Awaitable<void>;
+  finishBatch(end: BatchEnd): Awaitable<Set<string>>;
+}
+
+/**
+ * Where the previous batch left the store: its last assigned time (undefined when this process is the store's
+ * only writer: SQLite, its clock knows), height, and earliest due upgrade.
+ */
+export interface BatchStart {
+  lastMs: number | undefined;
+  appliedElsewhere: Map<string, number> | undefined;
+  height: number;
+  nextDue: number | null;
+}
+
+export interface BatchEnd {
+  /** The messages the batch applied. */
+  applied: string[];
+  meta: ReadonlyArray<readonly [key: string, value: string]>;
+  /** Set when the batch has anything to announce: heights (from, to] and its events. */
+  announce?: { from: number; to: number; events: readonly object[] };
 }
 
 /**
@@ -149,19 +165,22 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     );
   const stmts: WriterStatements = {
     inTransaction: () => stmts,
-    beginBatch: () => undefined,
+    beginBatch: () => ({
+      lastMs: undefined,
+      appliedElsewhere: undefined,
+      height: Number(height.get() ?? 0),
+      nextDue: (nextDue.get() as number | null | undefined) ?? null,
+    }),
     appliedHeights: () => undefined,
-    withVerdicts: (hashes) => new Set(hashes.filter((h) => verdicts.get(h, h, h) === 1)),
-    announce: () => undefined,
+    finishBatch: (end) => {
+      for (const [k, v] of end.meta) setMeta.run(k, v);
+      return new Set(end.applied.filter((h) => verdicts.get(h, h, h) === 1));
+    },
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),
     rollback: () => {
       rollbackTo.run();
       release.run();
-    },
-    height: () => Number(height.get()),
-    setMetas: (entries) => {
-      for (const [k, v] of entries) setMeta.run(k, v);
     },
     aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
     upsertMessage: (r) => void upsertRow(r),

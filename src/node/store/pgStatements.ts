@@ -28,6 +28,33 @@ function upsertText(n: number): string {
 
 const UPSERT = upsertText(1);
 
+const APPLIED_HEIGHTS = `from messages where item_hash = any($1) and status in ('processed', 'forgotten')`;
+
+/** The batch's time, height, earliest due upgrade and appliedHeights of its first messages ($1), in one row. */
+const BATCH_START =
+  `select (select value from meta where key = 'block_time_ms') as t, (select value from meta where key = 'height') as h, ` +
+  `(select min(effective_height) from program_pending where status = 'pending') as d, ` +
+  `(select json_agg(json_build_array(item_hash, height)) ${APPLIED_HEIGHTS}) as k`;
+
+/**
+ * The end of a batch in one statement: the meta upsert (a data-modifying CTE always runs), one NOTIFY per
+ * announcement (its CTE is read by the last branch, so it runs; PostgreSQL sends them on commit) and the
+ * applied messages ($1) that program verdicts name. $2: the announcements, $3: the channel, then the meta pairs.
+ */
+function batchEnd(metas: number): string {
+  const values = Array.from({ length: metas }, (_, i) => `($${2 * i + 4}, $${2 * i + 5})`).join(', ');
+  const setMeta = metas
+    ? `meta_set as (insert into meta (key, value) values ${values} on conflict (key) do update set value = excluded.value), `
+    : '';
+  return (
+    `with ${setMeta}announced as (select pg_notify($3, p) from unnest($2::text[]) as p) ` +
+    'select message_hash as h from program_editions where message_hash = any($1) union ' +
+    'select message_hash from program_pending where message_hash = any($1) union ' +
+    'select message_hash from program_refusals where message_hash = any($1) ' +
+    'union all select null from announced'
+  );
+}
+
 /** Rows per multi-row upsert: 23 parameters a row, far under PostgreSQL's 65,535 per statement. */
 const UPSERT_CHUNK = 500;
 
@@ -46,44 +73,42 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
   // released savepoint, which then folds into the transaction: the same outcome.
   // (A release still pending at the commit needs no statement: the commit covers the savepoint too.)
   let releasePending = false;
-  // Read with the batch's time, after the order lock, and kept for height() in the same transaction.
-  let batchHeight: number | undefined;
   return {
     inTransaction: (trx) => pgWriterStatements(trx, node),
-    announce: async (from, to, events) => {
-      for (const payload of announcements(node, from, to, events))
-        await run(db, 'select pg_notify($1, $2)', [COMMITS_CHANNEL, payload]);
-    },
-    beginBatch: async () => {
+    beginBatch: async (hashes) => {
       await run(db, `select pg_advisory_xact_lock(${ORDER_LOCK_KEY})`);
       // A statement of its own after the lock: its snapshot then sees what the previous holder committed.
-      const found = await rows<{ key: string; value: string }>(
-        db,
-        `select key, value from meta where key in ('block_time_ms', 'height')`,
-      );
-      const meta = new Map(found.map((r) => [r.key, Number(r.value)]));
-      batchHeight = meta.get('height') ?? 0;
-      return meta.get('block_time_ms');
+      const [r] = await rows<{
+        t: string | null;
+        h: string | null;
+        d: number | null;
+        k: Array<[string, number | null]> | null;
+      }>(db, BATCH_START, [hashes]);
+      return {
+        lastMs: r?.t == null ? undefined : Number(r.t),
+        height: Number(r?.h ?? 0),
+        nextDue: r?.d ?? null,
+        appliedElsewhere: r?.k?.length ? new Map(r.k.map(([hash, height]) => [hash, height ?? 0])) : undefined,
+      };
+    },
+    finishBatch: async (end) => {
+      const params: unknown[] = [
+        end.applied,
+        end.announce ? announcements(node, end.announce.from, end.announce.to, end.announce.events) : [],
+        COMMITS_CHANNEL,
+        ...end.meta.flat(),
+      ];
+      const found = await rows<{ h: string | null }>(db, batchEnd(end.meta.length), params);
+      return new Set(found.flatMap((r) => (r.h === null ? [] : [r.h])));
     },
     appliedHeights: async (hashes) => {
       if (hashes.length === 0) return undefined;
       const found = await rows<{ item_hash: string; height: number | null }>(
         db,
-        `select item_hash, height from messages where item_hash = any($1) and status in ('processed', 'forgotten')`,
+        `select item_hash, height ${APPLIED_HEIGHTS}`,
         [hashes],
       );
       return found.length ? new Map(found.map((r) => [r.item_hash, r.height ?? 0])) : undefined;
-    },
-    withVerdicts: async (hashes) => {
-      if (hashes.length === 0) return new Set();
-      const found = await rows<{ h: string }>(
-        db,
-        'select message_hash as h from program_editions where message_hash = any($1) union ' +
-          'select message_hash from program_pending where message_hash = any($1) union ' +
-          'select message_hash from program_refusals where message_hash = any($1)',
-        [hashes],
-      );
-      return new Set(found.map((r) => r.h));
     },
     savepoint: async () => {
       const release = releasePending ? 'release savepoint apply_message; ' : '';
@@ -94,21 +119,6 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       releasePending = true;
     },
     rollback: () => run(db, 'rollback to savepoint apply_message; release savepoint apply_message'),
-    height: async () => {
-      if (batchHeight !== undefined) return batchHeight;
-      const [r] = await rows<{ value: string }>(db, `select value from meta where key = 'height'`);
-      return Number(r?.value ?? 0);
-    },
-    setMetas: async (entries) => {
-      if (entries.length === 0) return;
-      batchHeight = undefined;
-      const values = entries.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-      await run(
-        db,
-        `insert into meta (key, value) values ${values} on conflict (key) do update set value = excluded.value`,
-        entries.flat(),
-      );
-    },
     aggregateContent: async (address, key) => {
       const [r] = await rows<{ content: string }>(
         db,
