@@ -21,6 +21,7 @@ import { aboutRuntime } from './aboutRuntime.js';
 import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
+import { sweepStaleCgroups } from '../sandbox/cgroupSweep.js';
 import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
 import type { ComputeAbout } from '../../protocol/api/computeSchemas.js';
 import { FleetMembership } from '../fleet/fleetMembership.js';
@@ -95,6 +96,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     max: opts.programPids?.max ?? DEFAULT_PIDS_MAX,
     budget: { ...DEFAULT_PIDS_BUDGET, max: opts.programPids?.budget ?? DEFAULT_PIDS_BUDGET.max },
   });
+  // The empty cgroups of programs a kill -9 of a compute node (this one or another of the host) left behind.
+  sweepStaleCgroups(pids.budget.group);
   const sup = new Supervisor(
     api,
     artifacts,
