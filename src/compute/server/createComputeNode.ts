@@ -138,7 +138,14 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     if (fast) return vm(req, res, fast[0], fast[1]);
     route(req, res).catch((e) => sendError(res, e));
   });
-  const streamLogs = streamLogsUpgrade(api, logs, opts.domain);
+  const streamLogs = streamLogsUpgrade(api, logs, opts.domain, (req, socket, head, id, local) => {
+    try {
+      return fleetRoute?.streamLogs(req, socket as Socket, head, id, local) ?? false;
+    } catch (e) {
+      socketError(socket as Socket, e);
+      return true;
+    }
+  });
   // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     // The owner's log stream (aleph-vm's stream_logs); false for any other path.
