@@ -34,6 +34,7 @@ export interface NodeErrorContexts {
   MESSAGE_HASH_CONFLICT: { item_hash: string };
   MESSAGE_NOT_FOUND: { item_hash: string };
   NODE_SETTING_CHANGED: { setting: string; stored: number; given: number };
+  NODE_SETTING_CONFLICT: { setting: string; stored: unknown; given: string[] };
   NODE_SETTING_INVALID: { setting: string; value?: number };
   PENDING_UPGRADE_FAILED: { message_hash: string };
   PENDING_UPGRADE_UNKNOWN: { program_id: string; readonly [more: string]: unknown };
@@ -103,6 +104,7 @@ export const NODE_ERROR_CODES = [
   'MESSAGE_HASH_CONFLICT',
   'MESSAGE_NOT_FOUND',
   'NODE_SETTING_CHANGED',
+  'NODE_SETTING_CONFLICT',
   'NODE_SETTING_INVALID',
   'PENDING_UPGRADE_FAILED',
   'PENDING_UPGRADE_UNKNOWN',

@@ -99,13 +99,17 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.home, { recursive: true });
   const limits = resolveNodeLimits(opts.limits);
   const db = await openStore(opts.store ?? join(opts.home, 'node.sqlite'));
+  // First: a list the store's other running core nodes do not share is refused before anything starts.
+  await setTrustedCompute(db, opts.trustedComputeAddresses ?? []).catch(async (e: unknown) => {
+    await db.destroy();
+    throw e;
+  });
   const files = new FileStore(join(opts.home, 'files'), sharedFilesOf(db));
   await files.init();
   const verifier = new SignatureVerifier(opts.signatureWorkers);
   const maxUnauthenticatedUploadBytes = opts.maxUnauthenticatedUploadBytes ?? DEFAULT_UNAUTHENTICATED_UPLOAD_BYTES;
   // Content files come from add_json, which has the anonymous cap.
   const blocks = await BlockClock.open(db, opts.clock, opts.blockIntervalMs);
-  await setTrustedCompute(db, opts.trustedComputeAddresses ?? []);
   const pipeline = new Pipeline(db, files, verifier, blocks, {
     programLimits,
     parseLimits: limits,

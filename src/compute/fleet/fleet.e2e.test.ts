@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hammerVersions } from '../testing/versionHammer.js';
 import net from 'node:net';
+import WebSocket from 'ws';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,30 @@ describe('a fleet of two compute nodes behind one core node', () => {
     assert.equal(r.status, 200, await r.clone().text());
     return (await r.json()) as ProgramLogRecord[];
   };
+  /** The frames of `stream_logs` on `url`, auth in the first frame, until `until` holds (or the stream ends). */
+  const streamLogs = async (url: string, id: string, until: (frames: Array<Record<string, unknown>>) => boolean) => {
+    const path = `/control/machine/${id}/stream_logs`;
+    const h = await signedOperatorHeaders(config.account!, { domain: '127.0.0.1', method: 'GET', path });
+    const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`);
+    const frames: Array<Record<string, unknown>> = [];
+    await new Promise<void>((resolve, reject) => {
+      const auth = {
+        'X-SignedPubKey': JSON.parse(h['X-SignedPubKey']!),
+        'X-SignedOperation': JSON.parse(h['X-SignedOperation']!),
+      };
+      ws.on('open', () => ws.send(JSON.stringify({ auth })));
+      ws.on('message', (d) => {
+        frames.push(JSON.parse(d.toString()) as Record<string, unknown>);
+        if (until(frames)) resolve();
+      });
+      ws.on('close', () => resolve());
+      ws.on('error', reject);
+      // Lines that never come (the stream served by a node that does not run the program) fail the test.
+      setTimeout(resolve, 10_000).unref();
+    });
+    ws.close();
+    return frames;
+  };
   const placed = (id: string) => {
     const p = placeProgram(id, nodes)!;
     return { on: p, other: nodes.find((x) => x !== p)! };
@@ -175,6 +200,13 @@ describe('a fleet of two compute nodes behind one core node', () => {
       JSON.stringify(logs),
     );
     assert.deepEqual(await ownLogs(other, p.id), []);
+    // And the stream_logs websocket (aleph-sdk-python's get_logs), opened on the other node.
+    const streamed = await streamLogs(other.url, p.id, (f) => f.some((x) => x.message === 'booted v1'));
+    assert.deepEqual(streamed[0], { status: 'connected' });
+    assert.ok(
+      streamed.some((x) => x.message === 'booted v1'),
+      JSON.stringify(streamed.slice(0, 5)),
+    );
     // So does an Upgrade (websockets), bytes both ways.
     const got = await rawExchange(
       other.url,

@@ -106,5 +106,28 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
     return true;
   }
 
-  return { http, upgrade, logs };
+  /**
+   * The `stream_logs` websocket, forwarded as `logs` is: to where the program is placed, the Host header and
+   * the auth frame relayed untouched. True when forwarded; false to serve here (a peer that cannot be reached
+   * gives the stream of this node's own records, as `logs` does). Throws COMPUTE_FORWARD_INVALID on a bad marker.
+   */
+  function streamLogs(
+    req: http.IncomingMessage,
+    socket: net.Socket,
+    head: Buffer,
+    programId: string,
+    local: () => void,
+  ): boolean {
+    const marker = req.headers[FORWARDED_HEADER];
+    if (marker !== undefined) {
+      checkMarker(marker);
+      return false;
+    }
+    const peer = fleet.placementOf(programId);
+    if (!peer) return false;
+    forwardUpgrade(req, socket, head, peer, fleet.marker, local);
+    return true;
+  }
+
+  return { http, upgrade, logs, streamLogs };
 }

@@ -192,6 +192,19 @@ function rlimits(memoryMiB: number, vcpus: number, pidLimits: PidLimits): Resour
   };
 }
 
+/**
+ * The directories that hold the programs' cgroups of budget group `group` (cgroup v1: one per controller,
+ * under this process's own cgroup; v2: the delegated parent), those that exist.
+ */
+export function programCgroupParents(group: string): string[] {
+  if (!GROUP.test(group)) return [];
+  const unified = existsSync(join(CG, 'cgroup.controllers'));
+  const parents = unified
+    ? [join(CG, ownCgroup(null) ?? '/', group)]
+    : ['memory', 'cpu', 'pids'].map((ctrl) => join(CG, ctrl, ownCgroup(ctrl) ?? '/', group));
+  return parents.filter((d) => existsSync(d));
+}
+
 /** Sets up memory / CPU / pid limits for one sandbox with the best mechanism the machine offers. */
 /** Checks operator-given pid limits (config: checked at node start and before each sandbox). */
 export function assertPidLimits(p: PidLimits): PidLimits {

@@ -21,6 +21,7 @@ import { aboutRuntime } from './aboutRuntime.js';
 import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { DEFAULT_UID_RANGE, ProgramUids, type UidRange } from '../sandbox/programUids.js';
 import { assertPidLimits, DEFAULT_PIDS_BUDGET, DEFAULT_PIDS_MAX } from '../sandbox/resourceLimits.js';
+import { sweepStaleCgroups } from '../sandbox/cgroupSweep.js';
 import { defaultServerLimits, guardServer, type ServerLimits } from '../../serverGuard.js';
 import type { ComputeAbout } from '../../protocol/api/computeSchemas.js';
 import { FleetMembership } from '../fleet/fleetMembership.js';
@@ -109,6 +110,8 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     pids,
     onEvent: (line) => process.emitWarning(line, 'ComputePool'),
   });
+  // The empty cgroups of programs a kill -9 of a compute node (this one or another of the host) left behind.
+  sweepStaleCgroups(pids.budget.group);
   const sup = new Supervisor(
     api,
     artifacts,
@@ -152,7 +155,14 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
     if (fast) return vm(req, res, fast[0], fast[1]);
     route(req, res).catch((e) => sendError(res, e));
   });
-  const streamLogs = streamLogsUpgrade(api, logs, opts.domain);
+  const streamLogs = streamLogsUpgrade(api, logs, opts.domain, (req, socket, head, id, local) => {
+    try {
+      return fleetRoute?.streamLogs(req, socket as Socket, head, id, local) ?? false;
+    } catch (e) {
+      socketError(socket as Socket, e);
+      return true;
+    }
+  });
   // Websockets (and any other Upgrade) to programs; node:http has already answered a malformed head with 400.
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     // The owner's log stream (aleph-vm's stream_logs); false for any other path.

@@ -22,13 +22,17 @@ export function streamLogsUpgrade(
   api: NodeApi,
   logs: ProgramLogs,
   domain?: string,
+  /** In a fleet: forwards the stream to where the program runs (true), or lets it be served here (false). */
+  forward?: (req: http.IncomingMessage, socket: Duplex, head: Buffer, programId: string, local: () => void) => boolean,
 ): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   // Returns false for any other path, so the server's own upgrade handler (if any) takes it.
   return (req, socket, head) => {
     const m = STREAM.exec(new URL(req.url ?? '/', 'http://compute').pathname);
     if (!m) return false;
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, m[1].toLowerCase()));
+    const ref = m[1].toLowerCase();
+    const local = () => wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, ref));
+    if (!forward?.(req, socket, head, ref, local)) local();
     return true;
   };
 

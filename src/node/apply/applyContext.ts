@@ -1,6 +1,6 @@
 import type { ValidMessage } from '../../protocol/index.js';
 import { AlephError } from '../../errors.js';
-import { canActFor, MAX_JSON_DEPTH_CEILING, parseJsonWithin } from '../../protocol/index.js';
+import { canActFor, MAX_JSON_DEPTH_CEILING, parseJsonWithin, sameAddress } from '../../protocol/index.js';
 import type { FileStore } from '../files/fileStore.js';
 import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';
@@ -43,6 +43,8 @@ export async function aggregateOf(
 /** The general permission rule (DESIGN §2): the sender acts for `owner` itself or through its `security` aggregate. */
 export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boolean> {
   const { msg } = ctx;
+  // The owner itself needs no delegation: its security aggregate is not read (a round trip on PostgreSQL).
+  if (sameAddress(owner, msg.sender)) return true;
   const content = msg.content as Record<string, unknown>;
   const security = await aggregateOf(ctx, owner, 'security');
   return canActFor(

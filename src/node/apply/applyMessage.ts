@@ -1,10 +1,11 @@
 import type { ApplyContext } from './applyContext.js';
 import { applyAggregate } from './applyAggregate.js';
 import { applyForget } from './applyForget.js';
-import { applyPost } from './applyPost.js';
+import { applyPost, isInertPostType } from './applyPost.js';
 import { applyProgram } from './applyProgram.js';
 import { applyStore } from './applyStore.js';
 import { assertCanActFor } from './applyContext.js';
+import type { ValidMessage } from '../../protocol/index.js';
 import { baseRow } from '../pipeline/recordMessage.js';
 
 const handlers = {
@@ -40,4 +41,14 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
     size: itemContent.length,
   };
   await ctx.stmts.upsertMessage(row);
+}
+
+/**
+ * Whether applying `msg` writes nothing but its own `messages` row, having read only aggregates: a plain POST
+ * or an INSTANCE. The writer may then buffer that row with its neighbours' (one statement for all) and give
+ * the message no savepoint of its own: a refusal leaves nothing to undo.
+ */
+export function writesOnlyItsRow(msg: ValidMessage): boolean {
+  if (msg.envelope.type === 'INSTANCE') return true;
+  return msg.envelope.type === 'POST' && isInertPostType((msg.content as Record<string, unknown>).type);
 }

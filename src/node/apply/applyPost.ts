@@ -13,6 +13,25 @@ import { endRollout, recordRolloutPlan } from '../governance/rolloutPosts.js';
 import { ROLLOUT_ABORT_POST_TYPE, ROLLOUT_PLAN_POST_TYPE, ROLLOUT_PROMOTE_POST_TYPE } from '../../protocol/index.js';
 
 /**
+ * The POST types that do more than store the post: governance, compute reports, rollouts, and `amend`, which
+ * reads the amended post's row (one the writer may not have written yet: see writesOnlyItsRow).
+ */
+const ACTING_POST_TYPES: ReadonlySet<string> = new Set([
+  UPGRADE_APPROVAL_POST_TYPE,
+  UPGRADE_CANCEL_POST_TYPE,
+  COMPUTE_REPORT_POST_TYPE,
+  ROLLOUT_PLAN_POST_TYPE,
+  ROLLOUT_PROMOTE_POST_TYPE,
+  ROLLOUT_ABORT_POST_TYPE,
+  'amend',
+]);
+
+/** Whether a POST of this type only checks its sender's permission: it reads aggregates and writes nothing. */
+export function isInertPostType(type: unknown): boolean {
+  return typeof type === 'string' && !ACTING_POST_TYPES.has(type);
+}
+
+/**
  * POST, and its amend: an `amend` post replaces the content of an original post of the same owner.
  * Two POST types also act on program governance: upgrade approvals and cancellations (governancePosts.ts).
  */

@@ -4,11 +4,12 @@ import type { FileStore } from '../files/fileStore.js';
 import { applyDueUpgrades, nextDueHeight } from '../governance/pendingUpgrades.js';
 import { insertRefusal, ProgramRefusedError } from '../governance/refusals.js';
 import type { ApplyContext, NodeEvent } from '../apply/applyContext.js';
-import { applyMessage } from '../apply/applyMessage.js';
+import { applyMessage, writesOnlyItsRow } from '../apply/applyMessage.js';
 import type { WriterStatements } from '../store/hotStatements.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
-import type { BlockClock } from './blockClock.js';
+import type { BlockClock, BlockStamp } from './blockClock.js';
+import { type GroupEntry, PlainGroup } from './plainGroup.js';
 import { DEFAULT_REJECTED_CONTENT_CHARS, recordRejection } from './recordMessage.js';
 
 /** `verdicts`: whether programs recorded anything about the message (so its publication must show them). */
@@ -109,89 +110,77 @@ export class ApplyQueue {
   private async applyBatch(): Promise<void> {
     const trx = await this.db.startTransaction().execute();
     const batch: Item[] = [];
-    const settled: Array<() => void> = [];
-    const applied: Array<{ msg: ValidMessage; height: number; resolve(a?: Applied): void }> = [];
-    const events: NodeEvent[] = [];
     const stmts = this.stmts.inTransaction(trx);
+    const b: Batch = { trx, stmts, height: 0, applied: [], settled: [], events: [] };
+    const group = new PlainGroup<Item & { msg: ValidMessage }>(stmts);
     try {
+      let taken = this.queue.splice(0, this.maxBatch);
+      batch.push(...taken);
       // A shared store: wait for the one order, then continue from what the last writer (any node) committed.
-      const lastMs = await stmts.beginBatch();
-      if (lastMs !== undefined) this.blocks.advanceTo(lastMs);
-      let height = await stmts.height();
-      while (this.queue.length && batch.length < this.maxBatch) {
-        const taken = this.queue.splice(0, this.maxBatch - batch.length);
-        batch.push(...taken);
-        const known = stmts.appliedHeights(taken.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : [])));
-        const appliedElsewhere = known === undefined ? known : await known;
+      const start = await stmts.beginBatch(hashesOf(taken));
+      if (start.lastMs !== undefined) this.blocks.advanceTo(start.lastMs);
+      b.height = start.height;
+      // The earliest effective height of a pending upgrade, read again after anything that may change it
+      // (undefined: not known). Only a message applied alone may, and heights only grow within a batch, so
+      // blocks without a due upgrade cost no query.
+      let nextDue: number | null | undefined = start.nextDue;
+      let appliedElsewhere = start.appliedElsewhere;
+      for (;;) {
         for (const item of taken) {
           const block = this.blocks.stamp();
-          // Before the message: it must see every upgrade due at its block, on every node alike.
-          const dueEvents: NodeEvent[] = [];
-          if (
-            await applyDueUpgrades(
-              { db: trx, stmts, files: this.files, height, events: dueEvents },
-              block.height,
-              (h) => this.blocks.startOf(h),
-            )
-          )
-            events.push(...dueEvents);
+          if (nextDue === undefined) nextDue = await stmts.nextDueHeight();
+          if (nextDue !== null && nextDue <= block.height) {
+            // Before the message: it must see every upgrade due at its block, on every node alike.
+            await this.closeGroup(b, group);
+            const dueEvents: NodeEvent[] = [];
+            const scope = { db: trx, stmts, files: this.files, height: b.height, events: dueEvents };
+            if (await applyDueUpgrades(scope, block.height, (h) => this.blocks.startOf(h))) b.events.push(...dueEvents);
+            nextDue = undefined;
+          }
           if (!item.msg) {
-            settled.push(() => item.resolve());
+            b.settled.push(() => item.resolve());
             continue;
           }
           const appliedBefore = appliedElsewhere?.get(item.msg.envelope.item_hash);
           if (appliedBefore !== undefined) {
             // Another node applied the same message since this one's pipeline looked: it is decided once.
-            settled.push(() => item.resolve({ height: appliedBefore, verdicts: true }));
+            b.settled.push(() => item.resolve({ height: appliedBefore, verdicts: true }));
             continue;
           }
-          await stmts.savepoint();
-          const ctx: ApplyContext = {
-            db: trx,
-            stmts,
-            files: this.files,
-            msg: item.msg,
-            height: height + 1,
-            block,
-            events: [],
-          };
-          try {
-            await applyMessage(ctx, item.receptionTime);
-            await stmts.release();
-            height += 1;
-            applied.push({ msg: item.msg, height, resolve: item.resolve });
-            events.push(...ctx.events);
-          } catch (e) {
-            await stmts.rollback();
-            if (isAlephError(e)) {
-              await recordRejection(trx, ctx.msg.envelope, e, item.receptionTime, this.maxRejectedChars);
-              // After the rollback, so the program's history keeps the refused attempt.
-              if (e instanceof ProgramRefusedError) await insertRefusal(trx, e.refusal);
-              settled.push(() => item.reject(e));
-            } else {
-              const err = new AlephError(
-                'INTERNAL_ERROR',
-                `the node failed to apply the message: ${(e as Error).message}`,
-                { cause: e },
-              );
-              settled.push(() => item.reject(err));
-            }
+          const one = item as Item & { msg: ValidMessage };
+          if (writesOnlyItsRow(one.msg)) await this.applyInGroup(b, group, one, block);
+          else {
+            await this.closeGroup(b, group);
+            await this.applyAlone(b, one, block);
+            nextDue = undefined;
           }
         }
         if (!this.queue.length && batch.length < this.maxBatch)
           await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.queue.length || batch.length >= this.maxBatch) break;
+        taken = this.queue.splice(0, this.maxBatch - batch.length);
+        batch.push(...taken);
+        const known = stmts.appliedHeights(hashesOf(taken));
+        appliedElsewhere = known === undefined ? known : await known;
       }
-      // Asked here, in the transaction, rather than by each publication after the commit: nothing else
-      // writes in between, and most messages concern no program.
-      const withVerdicts = await stmts.withVerdicts(applied.map((a) => a.msg.envelope.item_hash));
-      for (const a of applied) {
-        const verdicts = withVerdicts.has(a.msg.envelope.item_hash);
-        settled.push(() => a.resolve({ height: a.height, verdicts }));
-      }
-      await stmts.setHeight(height);
-      if (applied.length || events.length) await stmts.announce(height - applied.length, height, events);
+      await this.closeGroup(b, group);
       const last = this.blocks.lastAssigned();
-      await stmts.setMeta(last.key, last.value);
+      // Verdicts asked here, in the transaction, rather than by each publication after the commit: nothing
+      // else writes in between, and most messages concern no program.
+      const withVerdicts = await stmts.finishBatch({
+        applied: b.applied.map((a) => a.msg.envelope.item_hash),
+        meta: [
+          ['height', String(b.height)],
+          [last.key, last.value],
+        ],
+        ...(b.applied.length || b.events.length
+          ? { announce: { from: b.height - b.applied.length, to: b.height, events: b.events } }
+          : {}),
+      });
+      for (const a of b.applied) {
+        const verdicts = withVerdicts.has(a.msg.envelope.item_hash);
+        b.settled.push(() => a.resolve({ height: a.height, verdicts }));
+      }
       await trx.commit().execute();
     } catch (e) {
       await trx
@@ -201,7 +190,106 @@ export class ApplyQueue {
       for (const item of batch) item.reject(e);
       return;
     }
-    for (const s of settled) s();
-    this.onCommitted(applied, events);
+    for (const s of b.settled) s();
+    this.onCommitted(b.applied, b.events);
   }
+
+  /** A message that writes only its row, in the open group (see PlainGroup); a store error replays the group. */
+  private async applyInGroup(
+    b: Batch,
+    group: PlainGroup<Item & { msg: ValidMessage }>,
+    item: Item & { msg: ValidMessage },
+    block: BlockStamp,
+  ): Promise<void> {
+    const hash = item.msg.envelope.item_hash;
+    if (!group.accepts(hash)) await this.closeGroup(b, group);
+    await group.enter(hash, b.height);
+    const ctx = this.contextOf(b, group.stmts, item.msg, block);
+    try {
+      try {
+        await applyMessage(ctx, item.receptionTime);
+      } catch (e) {
+        if (!isAlephError(e) || e instanceof ProgramRefusedError) throw e;
+        // A refusal before any write: only the refusal is recorded.
+        await recordRejection(b.trx, item.msg.envelope, e, item.receptionTime, this.maxRejectedChars);
+        group.entries.push({ item, block, refusal: e });
+        return;
+      }
+      b.height += 1;
+      group.entries.push({ item, block, height: b.height, events: ctx.events });
+    } catch {
+      group.entries.push({ item, block });
+      await this.replay(b, group);
+    }
+  }
+
+  /** Writes the group's rows and takes its outcomes into the batch; a store error replays the group instead. */
+  private async closeGroup(b: Batch, group: PlainGroup<Item & { msg: ValidMessage }>): Promise<void> {
+    if (group.isEmpty) return;
+    let entries: Array<GroupEntry<Item & { msg: ValidMessage }>>;
+    try {
+      entries = await group.close();
+    } catch {
+      return this.replay(b, group);
+    }
+    for (const e of entries) {
+      if (e.refusal) {
+        const err = e.refusal;
+        b.settled.push(() => e.item.reject(err));
+      } else {
+        b.applied.push({ msg: e.item.msg, height: e.height!, resolve: e.item.resolve });
+        b.events.push(...(e.events ?? []));
+      }
+    }
+  }
+
+  /** Undoes the group and applies its messages again one by one, at the same heights and blocks. */
+  private async replay(b: Batch, group: PlainGroup<Item & { msg: ValidMessage }>): Promise<void> {
+    const startHeight = group.startHeight;
+    const entries = await group.abandon();
+    b.height = startHeight;
+    for (const e of entries) await this.applyAlone(b, e.item, e.block);
+  }
+
+  private contextOf(b: Batch, stmts: WriterStatements, msg: ValidMessage, block: BlockStamp): ApplyContext {
+    return { db: b.trx, stmts, files: this.files, msg, height: b.height + 1, block, events: [] };
+  }
+
+  /** A message under its own savepoint: a refusal rolls back only what it wrote. */
+  private async applyAlone(b: Batch, item: Item & { msg: ValidMessage }, block: BlockStamp): Promise<void> {
+    await b.stmts.savepoint();
+    const ctx = this.contextOf(b, b.stmts, item.msg, block);
+    try {
+      await applyMessage(ctx, item.receptionTime);
+      await b.stmts.release();
+      b.height += 1;
+      b.applied.push({ msg: item.msg, height: b.height, resolve: item.resolve });
+      b.events.push(...ctx.events);
+    } catch (e) {
+      await b.stmts.rollback();
+      if (isAlephError(e)) {
+        await recordRejection(b.trx, ctx.msg.envelope, e, item.receptionTime, this.maxRejectedChars);
+        // After the rollback, so the program's history keeps the refused attempt.
+        if (e instanceof ProgramRefusedError) await insertRefusal(b.trx, e.refusal);
+        b.settled.push(() => item.reject(e));
+      } else {
+        const err = new AlephError('INTERNAL_ERROR', `the node failed to apply the message: ${(e as Error).message}`, {
+          cause: e,
+        });
+        b.settled.push(() => item.reject(err));
+      }
+    }
+  }
+}
+
+const hashesOf = (items: Item[]) => items.flatMap((t) => (t.msg ? [t.msg.envelope.item_hash] : []));
+
+/** What one batch has done so far: the height it reached and what to settle once it commits. */
+interface Batch {
+  trx: Db;
+  stmts: WriterStatements;
+  height: number;
+  applied: Array<{ msg: ValidMessage; height: number; resolve(a?: Applied): void }>;
+  settled: Array<() => void>;
+  events: NodeEvent[];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlephError } from '../../errors.js';
 import { isAddress, isAnyItemHash, toChecksumAddress, type ServingState } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
+import { otherCoreNodes } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramComputeReportsTable } from '../store/tables.js';
 
@@ -29,8 +30,12 @@ const ReportSchema = z
   .strict();
 
 /**
- * Stores the operator's trusted compute addresses (replacing the previous list) where the writer reads
- * them. Called at node start.
+ * Stores the operator's trusted compute addresses where the writer reads them (replacing the previous list).
+ * Called at node start. The list decides verdicts for the whole store, so every core node running on one
+ * store must be given the same: a different list is refused while another core node is connected (it
+ * would silently overwrite that node's list, and which one holds would depend on start order). It changes
+ * when the store's core nodes restart together: the first to start alone writes the new list. (A union
+ * would also avoid the overwrite, but then no restart could ever withdraw a compromised compute key.)
  *
  * @example
  * await setTrustedCompute(db, [computeAddress]);
@@ -42,7 +47,20 @@ export async function setTrustedCompute(db: Db, putative: readonly string[]): Pr
       details: { setting: 'trustedComputeAddresses' },
     });
   }
-  const value = JSON.stringify(putative.map((a) => toChecksumAddress(a)).sort());
+  const list = [...new Set(putative.map((a) => toChecksumAddress(a)))].sort();
+  const value = JSON.stringify(list);
+  const stored = await db.selectFrom('meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
+  if (stored?.value === value) return;
+  if (stored && (await otherCoreNodes(db)) > 0) {
+    throw new AlephError(
+      'NODE_SETTING_CONFLICT',
+      `the core nodes running on this store trust compute nodes ${stored.value}; this node was given ${value}`,
+      {
+        hint: 'give every core node of a store the same --compute-allow list; to change it, stop them all and start them with the new one',
+        details: { setting: 'trustedComputeAddresses', stored: JSON.parse(stored.value) as unknown, given: list },
+      },
+    );
+  }
   await db
     .insertInto('meta')
     .values({ key: META_KEY, value })

@@ -17,13 +17,13 @@ export interface WriterStatements {
   /** These statements on the writer's open transaction (SQLite: the same ones, it has one connection). */
   inTransaction(trx: Db): WriterStatements;
   /**
-   * Takes the store's one order, first in each batch: the time the last batch assigned, by any writer, or
-   * undefined when this process is the store's only writer (SQLite: its clock already knows).
+   * Takes the store's one order, first in each batch, and reads where the last batch (of any writer) left
+   * the store, with the appliedHeights of the batch's first messages.
    */
-  beginBatch(): Awaitable<number | undefined>;
+  beginBatch(hashes: string[]): Awaitable<BatchStart>;
   /**
    * The heights of those messages another writer applied since the pipeline looked (several nodes on one
-   * store), in one query; undefined on SQLite (one writer: the pipeline's own checks have answered).
+   * store), in one query; undefined when none (always on SQLite: one writer, the pipeline's own checks have answered).
    */
   appliedHeights(hashes: string[]): Awaitable<Map<string, number> | undefined>;
   /** One savepoint per message: a rejected message rolls back only itself. */
@@ -31,25 +31,47 @@ export interface WriterStatements {
   release(): Awaitable<void>;
   /** Rolls back to the savepoint and drops it. */
   rollback(): Awaitable<void>;
-  height(): Awaitable<number>;
-  setHeight(height: number): Awaitable<void>;
-  /** Stores a meta value (the writer's last assigned time). */
-  setMeta(key: string, value: string): Awaitable<void>;
   /** Raw JSON content of an aggregate, or undefined. */
   aggregateContent(address: string, key: string): Awaitable<string | undefined>;
   /** Inserts (or overwrites) a message row by item_hash. */
   upsertMessage(row: MessagesTable): Awaitable<void>;
+  /**
+   * {@link upsertMessage} for rows of distinct item_hash, in order: on PostgreSQL one multi-row statement per
+   * chunk (a row may appear once per statement), on SQLite the prepared one per row.
+   */
+  upsertMessages(rows: readonly MessagesTable[]): Awaitable<void>;
   /** Whether a time-locked upgrade is pending with an effective height at or below `height`. */
   anyDueUpgrade(height: number): Awaitable<boolean>;
+  /** The earliest effective height of a pending time-locked upgrade, or null when none is pending. */
+  nextDueHeight(): Awaitable<number | null>;
   /** Whether any program edition, pending upgrade or refusal names this message (see messageVerdicts). */
   hasVerdicts(hash: string): Awaitable<boolean>;
-  /** Which of these messages any program edition, pending upgrade or refusal names (one query on PostgreSQL). */
-  withVerdicts(hashes: string[]): Awaitable<Set<string>>;
   /**
-   * Tells the store's other writers, on commit, that this batch committed heights (from, to] and these events
-   * (PostgreSQL: NOTIFY, store/pgCommits). Nothing on SQLite: no other node reads its file.
+   * Last in each batch: stores its meta values, tells the store's other writers on commit that it committed
+   * heights (from, to] and these events (PostgreSQL: NOTIFY, store/pgCommits; nothing on SQLite, no other
+   * node reads its file), and answers which of `applied` any program edition, pending upgrade or refusal
+   * names. One statement on PostgreSQL.
    */
-  announce(from: number, to: number, events: readonly object[]): Awaitable<void>;
+  finishBatch(end: BatchEnd): Awaitable<Set<string>>;
+}
+
+/**
+ * Where the previous batch left the store: its last assigned time (undefined when this process is the store's
+ * only writer: SQLite, its clock knows), height, and earliest due upgrade.
+ */
+export interface BatchStart {
+  lastMs: number | undefined;
+  appliedElsewhere: Map<string, number> | undefined;
+  height: number;
+  nextDue: number | null;
+}
+
+export interface BatchEnd {
+  /** The messages the batch applied. */
+  applied: string[];
+  meta: ReadonlyArray<readonly [key: string, value: string]>;
+  /** Set when the batch has anything to announce: heights (from, to] and its events. */
+  announce?: { from: number; to: number; events: readonly object[] };
 }
 
 /**
@@ -95,9 +117,6 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const release = db.prepare('release apply_message');
   const rollbackTo = db.prepare('rollback to apply_message');
   const height = db.prepare(`select value from meta where key = 'height'`).pluck();
-  const setHeight = db.prepare(
-    `insert into meta (key, value) values ('height', ?) on conflict (key) do update set value = excluded.value`,
-  );
   const setMeta = db.prepare(
     `insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`,
   );
@@ -111,55 +130,65 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
   const due = db
     .prepare(`select 1 from program_pending where status = 'pending' and effective_height <= ? limit 1`)
     .pluck();
+  const nextDue = db.prepare(`select min(effective_height) from program_pending where status = 'pending'`).pluck();
   const verdicts = db
     .prepare(
       'select exists (select 1 from program_editions where message_hash = ?) or exists (select 1 from program_pending where message_hash = ?) ' +
         'or exists (select 1 from program_refusals where message_hash = ?)',
     )
     .pluck();
+  const upsertRow = (r: MessagesTable) =>
+    upsert.run(
+      r.item_hash,
+      r.type,
+      r.chain,
+      r.sender,
+      r.owner,
+      r.channel,
+      r.time,
+      r.item_type,
+      r.item_content,
+      r.signature,
+      r.content,
+      r.status,
+      r.error_code,
+      r.details,
+      r.reception_time,
+      r.height,
+      r.forgotten_by,
+      r.ref,
+      r.subtype,
+      r.size,
+      r.waiting_for,
+      r.block_height ?? null,
+      r.block_time ?? null,
+    );
   const stmts: WriterStatements = {
     inTransaction: () => stmts,
-    beginBatch: () => undefined,
+    beginBatch: () => ({
+      lastMs: undefined,
+      appliedElsewhere: undefined,
+      height: Number(height.get() ?? 0),
+      nextDue: (nextDue.get() as number | null | undefined) ?? null,
+    }),
     appliedHeights: () => undefined,
-    withVerdicts: (hashes) => new Set(hashes.filter((h) => verdicts.get(h, h, h) === 1)),
-    announce: () => undefined,
+    finishBatch: (end) => {
+      for (const [k, v] of end.meta) setMeta.run(k, v);
+      return new Set(end.applied.filter((h) => verdicts.get(h, h, h) === 1));
+    },
     savepoint: () => void savepoint.run(),
     release: () => void release.run(),
     rollback: () => {
       rollbackTo.run();
       release.run();
     },
-    height: () => Number(height.get()),
-    setHeight: (h) => void setHeight.run(String(h)),
-    setMeta: (k, v) => void setMeta.run(k, v),
     aggregateContent: (address, key) => aggregate.get(address, key) as string | undefined,
-    upsertMessage: (r) =>
-      void upsert.run(
-        r.item_hash,
-        r.type,
-        r.chain,
-        r.sender,
-        r.owner,
-        r.channel,
-        r.time,
-        r.item_type,
-        r.item_content,
-        r.signature,
-        r.content,
-        r.status,
-        r.error_code,
-        r.details,
-        r.reception_time,
-        r.height,
-        r.forgotten_by,
-        r.ref,
-        r.subtype,
-        r.size,
-        r.waiting_for,
-        r.block_height ?? null,
-        r.block_time ?? null,
-      ),
+    upsertMessage: (r) => void upsertRow(r),
+    upsertMessages: (rows) => {
+      for (const r of rows) upsertRow(r);
+    },
     anyDueUpgrade: (h) => due.get(h) !== undefined,
+    nextDueHeight: () => (nextDue.get() as number | null | undefined) ?? null,
     hasVerdicts: (hash) => verdicts.get(hash, hash, hash) === 1,
   };
   return stmts;

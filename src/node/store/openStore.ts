@@ -5,7 +5,7 @@ import { Checkpointer, WRITER_CHECKPOINT_PAGES } from './checkpointer.js';
 import { readerStatements, writerStatements, type ReaderStatements, type WriterStatements } from './hotStatements.js';
 import { columnsOf, isPostgres } from './dialect.js';
 import { migrations } from './migrations.js';
-import { openPgPool, pgKysely, storeOpenError } from './pgStore.js';
+import { coreNodeApplicationName, openPgPool, pgKysely, storeOpenError } from './pgStore.js';
 import { pgReaderStatements, pgWriterStatements } from './pgStatements.js';
 import { followCommits, type CommitFollower } from './pgCommits.js';
 import { pgSharedFiles, type SharedFiles } from '../files/sharedFiles.js';
@@ -118,7 +118,8 @@ async function migrate(db: Store, location: string): Promise<void> {
  * starting together on an empty database migrate it once.
  */
 async function openPostgresStore(url: string): Promise<Store> {
-  const pool = await openPgPool(url);
+  const node = randomUUID();
+  const pool = await openPgPool(url, undefined, coreNodeApplicationName(node));
   const db = pgKysely(pool);
   try {
     await migrate(db, url);
@@ -127,7 +128,6 @@ async function openPostgresStore(url: string): Promise<Store> {
     if ((e as AlephError).code === 'STORE_SCHEMA_NEWER' || (e as AlephError).code === 'STORE_MIGRATION_FAILED') throw e;
     throw storeOpenError(url, e);
   }
-  const node = randomUUID();
   const statements = { writer: pgWriterStatements(db, node), reader: pgReaderStatements(db) };
   statementsOf.set(db, statements);
   readersOf.set(db, db);
@@ -152,6 +152,19 @@ export async function followOtherWriters(db: Store, bus: EventEmitter): Promise<
   const follower = followCommits(shared.url, shared.node, db, bus);
   await follower.ready;
   return follower;
+}
+
+/**
+ * How many other core nodes are connected to the store now (each holds its commit follower's connection while
+ * it runs); always 0 on SQLite, whose file has one node.
+ */
+export async function otherCoreNodes(db: Store): Promise<number> {
+  const shared = sharedOf.get(db);
+  if (!shared) return 0;
+  const r = await sql<{ n: number }>`select count(distinct application_name) as n from pg_stat_activity
+    where datname = current_database() and application_name like 'aleph-node:%'
+    and application_name <> ${coreNodeApplicationName(shared.node)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** Whether the store is a PostgreSQL database (shared with other core nodes) rather than an embedded file. */

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { coreNodeApplicationName } from './pgStore.js';
 import type { Db } from './queries.js';
 
 /** The channel on which every writer of a PostgreSQL store announces its commits (in the transaction: on commit). */
@@ -95,7 +96,13 @@ export function followCommits(url: string, self: string, db: Db, bus: EventEmitt
 
   const connect = async (): Promise<void> => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+      // Held as long as the node runs: what shows the node connected to the store (otherCoreNodes).
+      application_name: coreNodeApplicationName(self),
+    });
     const from = streamed;
     localSince = new Set();
     try {

@@ -50,11 +50,18 @@ export function storeOpenError(location: string, e: unknown): AlephError {
   });
 }
 
+/**
+ * The application_name of every connection of core node `node` (its store identity): the server's
+ * pg_stat_activity then tells which core nodes are connected to a store (see otherCoreNodes).
+ */
+export const coreNodeApplicationName = (node: string) => `aleph-node:${node}`;
+
 /** A pool on the server, checked by one round trip (bounded by PG_CONNECT_TIMEOUT_MS). */
-export async function openPgPool(url: string, max = 10): Promise<pg.Pool> {
+export async function openPgPool(url: string, max = 10, applicationName?: string): Promise<pg.Pool> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    ...(applicationName ? { application_name: applicationName } : {}),
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     keepAlive: true,
     types,

@@ -1,0 +1,140 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAggregate } from '../../client/messages/buildAggregate.js';
+import { buildPost } from '../../client/messages/buildPost.js';
+import type { SignedMessage } from '../../client/messages/types.js';
+import { isAlephError } from '../../errors.js';
+import { parseContent, parseEnvelope, type ValidMessage } from '../../protocol/index.js';
+import { newAccount, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { testPgServer } from '../testing/testStore.js';
+import { type Applied, ApplyQueue } from './applyQueue.js';
+
+const valid = (m: SignedMessage): ValidMessage => {
+  const envelope = parseEnvelope(m);
+  return parseContent(envelope, envelope.item_content!);
+};
+
+/** What the writer answered one message: its height, or the code of its refusal. */
+type Outcome = { height: number } | { code: string };
+
+/**
+ * Every message enqueued in one synchronous turn, so the writer takes them all into one batch (its
+ * transaction opens only after this turn), on a writer of its own over the test node's store.
+ */
+async function oneBatch(h: Harness, messages: SignedMessage[]): Promise<Outcome[]> {
+  const queue = new ApplyQueue(h.node.db, h.node.files, h.node.pipeline.blocks, () => undefined);
+  try {
+    const settled = messages.map((m) => queue.enqueue(valid(m), Date.now() / 1000));
+    return await Promise.all(
+      settled.map((p) =>
+        p.then(
+          (a: Applied) => ({ height: a.height }),
+          (e: unknown) => ({ code: isAlephError(e) ? e.code : String(e) }),
+        ),
+      ),
+    );
+  } finally {
+    queue.stop();
+  }
+}
+
+const storeHeight = async (h: Harness) =>
+  Number(
+    (await h.node.db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow()).value,
+  );
+
+const row = (h: Harness, hash: string) =>
+  h.node.db
+    .selectFrom('messages')
+    .select(['status', 'height', 'error_code'])
+    .where('item_hash', '=', hash)
+    .executeTakeFirstOrThrow();
+
+describe('messages that write only their own row share a savepoint and one write, with the one-by-one verdicts', () => {
+  let h: Harness;
+  const alice = newAccount();
+  const bob = newAccount();
+  before(async () => {
+    h = await startTestNode();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('a refusal in the group stays alone; a security change between groups is seen by the next; an amend sees its original of the same batch', async () => {
+    const post = (sender: typeof alice, n: number) =>
+      sign(sender, buildPost({ sender: sender.address, address: alice.address, type: 'note', content: { n } }));
+    const p1 = await post(alice, 1);
+    const refused = await post(bob, 2);
+    const p3 = await post(alice, 3);
+    const grant = await sign(
+      alice,
+      buildAggregate({
+        sender: alice.address,
+        key: 'security',
+        content: { authorizations: [{ address: bob.address, types: ['POST'] }] },
+      }),
+    );
+    const delegated = await post(bob, 4);
+    const amend = await sign(
+      alice,
+      buildPost({ sender: alice.address, type: 'amend', ref: p1.item_hash, content: { n: 1.5 } }),
+    );
+    const p5 = await post(alice, 5);
+    const start = await storeHeight(h);
+    const outcomes = await oneBatch(h, [p1, refused, p3, grant, delegated, amend, p5]);
+    assert.deepEqual(outcomes, [
+      { height: start + 1 },
+      { code: 'NOT_AUTHORIZED' },
+      { height: start + 2 },
+      { height: start + 3 },
+      // Bob's rights read afresh after the AGGREGATE, not from the group before it.
+      { height: start + 4 },
+      { height: start + 5 },
+      { height: start + 6 },
+    ]);
+    assert.equal(await storeHeight(h), start + 6);
+    assert.deepEqual(await row(h, p1.item_hash), { status: 'processed', height: start + 1, error_code: null });
+    assert.deepEqual(await row(h, p5.item_hash), { status: 'processed', height: start + 6, error_code: null });
+    assert.deepEqual(await row(h, refused.item_hash), {
+      status: 'rejected',
+      height: null,
+      error_code: 'NOT_AUTHORIZED',
+    });
+  });
+
+  it('a message the store cannot write is refused alone: its group is replayed one by one, the others keep their heights', async () => {
+    // PostgreSQL refuses a NUL in text (the channel is not signed, nor checked for it): the group's one
+    // write fails and aborts the transaction up to the group's savepoint. SQLite stores it.
+    const post = (n: number, channel = 'TEST') =>
+      sign(alice, buildPost({ sender: alice.address, type: 'note', channel, content: { n } }));
+    const before = await post(10);
+    const unauthorized = await sign(
+      bob,
+      buildPost({ sender: bob.address, address: newAccount().address, type: 'note', content: {} }),
+    );
+    const broken = await post(11, 'nul\u0000channel');
+    const afterIt = await post(12);
+    const start = await storeHeight(h);
+    const outcomes = await oneBatch(h, [before, unauthorized, broken, afterIt]);
+    const onPg = testPgServer() !== undefined;
+    assert.deepEqual(outcomes, [
+      { height: start + 1 },
+      { code: 'NOT_AUTHORIZED' },
+      onPg ? { code: 'INTERNAL_ERROR' } : { height: start + 2 },
+      { height: start + (onPg ? 2 : 3) },
+    ]);
+    assert.equal(await storeHeight(h), start + (onPg ? 2 : 3));
+    assert.deepEqual(await row(h, afterIt.item_hash), {
+      status: 'processed',
+      height: start + (onPg ? 2 : 3),
+      error_code: null,
+    });
+    // The refusal recorded in the abandoned group was recorded again by the replay, once.
+    assert.deepEqual(await row(h, unauthorized.item_hash), {
+      status: 'rejected',
+      height: null,
+      error_code: 'NOT_AUTHORIZED',
+    });
+  });
+});
