@@ -1,19 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 describe('AGGREGATE and POST', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('merges aggregate content shallowly, in processing order', async () => {
     for (const content of [{ a: 1, b: { x: 1 } }, { b: { y: 2 }, c: 3 }, { a: 9 }]) {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildForget } from '../../client/messages/buildForget.js';
@@ -10,21 +10,14 @@ import {
   newAccount,
   postMessage,
   sign,
-  startTestNode,
   uploadWithStore,
   type Answer,
-  type Harness,
+  useTestNode,
 } from '../testing/nodeHarness.js';
 
 describe('authorization: a security aggregate grants exactly what its lists name, and FORGET is authorized like any message', () => {
-  let h: Harness;
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function grant(owner: LocalAlephAccount, authorizations: unknown[]): Promise<void> {
     const r = await postMessage(

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
@@ -9,22 +9,15 @@ import {
   newAccount,
   postMessage,
   sign,
-  startTestNode,
   storeFile,
-  type Harness,
+  useTestNode,
 } from '../testing/nodeHarness.js';
 
 describe('FORGET', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
   const carol = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   const forget = async (account = alice, hashes: string[], address?: string) =>
     postMessage(

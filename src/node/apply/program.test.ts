@@ -1,26 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildProgram, buildProgramReplacement } from '../../client/messages/buildProgram.js';
-import {
-  deployProgram,
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  startTestNode,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { deployProgram, getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 describe('PROGRAM', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function replace(account = alice, programId: string, patch: Record<string, unknown> = {}) {
     const current = (await getJson(h.url, `/api/v0/programs/${programId}`)).body;

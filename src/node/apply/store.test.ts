@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStore } from '../../client/messages/buildStore.js';
 import {
@@ -7,22 +7,15 @@ import {
   newAccount,
   postMessage,
   sign,
-  startTestNode,
   storeFile,
   uploadWithStore,
-  type Harness,
+  useTestNode,
 } from '../testing/nodeHarness.js';
 
 describe('STORE', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('serves the uploaded bytes by file hash and by STORE hash', async () => {
     const bytes = Buffer.from('hello file');

@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
-import { newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 function collect(url: string, n: number): Promise<any[]> {
   const ws = new WebSocket(url);
@@ -26,14 +26,8 @@ function collect(url: string, n: number): Promise<any[]> {
 }
 
 describe('websocket /api/ws0/messages', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('streams processed messages matching msgType and addresses, with history first', async () => {
     const old = await sign(alice, buildPost({ sender: alice.address, type: 'old', content: {} }));

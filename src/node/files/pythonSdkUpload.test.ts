@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { processedMessageStatusSchema } from '../../protocol/api/messageSchemas.js';
-import { getJson, newAccount, postMessage, signRaw, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, signRaw, useTestNode } from '../testing/nodeHarness.js';
 import type { LocalAlephAccount } from '../../client/accounts/account.js';
 
 /*
@@ -63,14 +63,8 @@ const addFile = async (url: string, metadata: object, file: Buffer) => {
 };
 
 describe("add_file takes the Python SDK's STORE with `content`", () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it("accepts the SDK's upload, then its second broadcast of the same message to /messages", async () => {
     const file = randomBytes(3000);

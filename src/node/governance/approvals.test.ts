@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { approveUpgrade } from '../../client/actions/programs.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 import {
   amendCode,
   approve,
@@ -14,14 +14,8 @@ import {
 
 /** Approvals are single-use (Sui's UpgradeTicket): each names the program, the candidate checksum and edition (issue 13). */
 describe('approvals bound to one upgrade', () => {
-  let h: Harness;
   const [alice, bob, dao] = [newAccount(), newAccount(), newAccount()];
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
   const multisig = `constructor = '@multisig(threshold=1, signers=["${bob.address}"])'\n`;
   const v = (n: number, toml = multisig) => governedFiles(toml, `v${n}\n`);
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,9 @@ import {
   newAccount,
   postMessage,
   sign,
-  startTestNode,
   storeFile,
   uploadWithStore,
-  type Harness,
+  useTestNode,
 } from '../testing/nodeHarness.js';
 import { codeZip, deployCode, governedFiles, programState, replaceWith } from '../testing/governanceHarness.js';
 import { advanceToHeight, ManualClock } from '../testing/manualClock.js';
@@ -24,14 +23,8 @@ import { advanceToHeight, ManualClock } from '../testing/manualClock.js';
 const custom = (body: string) => `constructor = '''\n@custom\nif self.edition > 0u16 {\n    ${body}\n}\n'''\n`;
 
 describe("block.height and block.timestamp are the writer's: the sender cannot move them (issue 13)", () => {
-  let h: Harness;
   const [alice, filler] = [newAccount(), newAccount()];
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
   const height = async () => (await getJson(h.url, '/api/v0/height')).body.height as number;
 
   /** A replacement of `id` signed with the envelope and content `time` the attacker chooses. */

@@ -1,31 +1,17 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../client/messages/buildProgram.js';
-import {
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  startTestNode,
-  storeFile,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, storeFile, useTestNode } from '../testing/nodeHarness.js';
 import { deployCode, governedFiles } from '../testing/governanceHarness.js';
 
 describe('governed deployment', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function refused(toml: string, code: string) {
     const d = await deployCode(h.url, alice, governedFiles(toml));

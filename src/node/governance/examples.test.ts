@@ -1,10 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listTree } from '../../client/code/zipDirectory.js';
-import { newAccount, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { newAccount, useTestNode } from '../testing/nodeHarness.js';
 import { amendCode, deployCode, programState, setAggregate } from '../testing/governanceHarness.js';
 import { advanceToHeight } from '../testing/manualClock.js';
 
@@ -22,14 +22,8 @@ function example(name: string, fill: Record<string, string>): Record<string, str
 }
 
 describe('the governed examples deploy and govern as their comments say', () => {
-  let h: Harness;
   const [admin, dao] = [newAccount(), newAccount()];
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('governed-admin: new logic in main.py is accepted; a changed non-inline function is LOGIC_CHANGED', async () => {
     const files = example('governed-admin', { ADMIN_ADDRESS: admin.address });

@@ -1,16 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import {
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  startTestNode,
-  uploadWithStore,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, uploadWithStore, useTestNode } from '../testing/nodeHarness.js';
 import {
   amendCode,
   approve,
@@ -23,14 +15,8 @@ import {
 import { advanceToHeight } from '../testing/manualClock.js';
 
 describe('@multisig and @timelock (beyond Leo)', () => {
-  let h: Harness;
   const [alice, bob, carol, dave] = [newAccount(), newAccount(), newAccount(), newAccount()];
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
   const height = async () => (await getJson(h.url, '/api/v0/height')).body.height as number;
   const cancel = async (account = alice, content: Record<string, unknown>) =>
     postMessage(

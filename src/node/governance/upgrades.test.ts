@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getJson, newAccount, startTestNode, storeFile, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, storeFile, useTestNode } from '../testing/nodeHarness.js';
 import {
   amendCode,
   codeZip,
@@ -15,15 +15,9 @@ const admin = (address: string, extra = '') =>
 const IFACE = '[interface.transitions.main]\ninputs = ["u32", "u32"]\noutputs = ["u32"]\n';
 
 describe('governed upgrades (replacement and STORE amend)', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   /** Asserts the program did not move: same edition, version and resolved refs, refusal on its history. */
   async function unchanged(id: string, before: { view: any }, code: string) {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { buildForget } from '../../client/messages/buildForget.js';
@@ -6,15 +6,7 @@ import type { LocalAlephAccount } from '../../client/accounts/account.js';
 import { ipfsAddFileAnswerSchema, ipfsAddJsonAnswerSchema } from '../../protocol/api/ipfsSchemas.js';
 import { verificationBuffer, type MessageType } from '../../protocol/index.js';
 import { UploadGc } from '../files/uploadGc.js';
-import {
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  signRaw,
-  startTestNode,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, signRaw, useTestNode } from '../testing/nodeHarness.js';
 
 /** A message stored on IPFS, as the SDKs send large content: the content to add_json, the envelope named by its CID. */
 async function ipfsMessage(url: string, account: LocalAlephAccount, type: MessageType, content: object) {
@@ -50,14 +42,8 @@ const served = async (url: string, cid: string) => (await fetch(`${url}/ipfs/${c
 const statusOf = async (url: string, hash: string) => (await getJson(url, `/api/v0/messages/${hash}`)).body.status;
 
 describe('IPFS-named messages and files: amend, forget, collection', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   const storeOf = (cid: string, ref?: string) => ({
     address: alice.address,

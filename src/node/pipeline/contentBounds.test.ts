@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,28 +8,13 @@ import WebSocket from 'ws';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { createNode } from '../createNode.js';
-import {
-  getJson,
-  getRaw,
-  newAccount,
-  postMessage,
-  sign,
-  signRaw,
-  startTestNode,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, getRaw, newAccount, postMessage, sign, signRaw, useTestNode } from '../testing/nodeHarness.js';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 describe('content and envelope bounds: a hostile message is refused and the node keeps answering', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   const postContent = (inner: string, time = Date.now() / 1000) =>
     `{"type":"test","address":"${alice.address}","content":${inner},"time":${time}}`;

@@ -1,11 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import type { SignedMessage } from '../../client/messages/types.js';
 import { isAlephError } from '../../errors.js';
 import { parseContent, parseEnvelope, type ValidMessage } from '../../protocol/index.js';
-import { newAccount, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { newAccount, sign, type Harness, useTestNode } from '../testing/nodeHarness.js';
 import { testPgServer } from '../testing/testStore.js';
 import { type Applied, ApplyQueue } from './applyQueue.js';
 
@@ -51,15 +51,9 @@ const row = (h: Harness, hash: string) =>
     .executeTakeFirstOrThrow();
 
 describe('messages that write only their own row share a savepoint and one write, with the one-by-one verdicts', () => {
-  let h: Harness;
   const alice = newAccount();
   const bob = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('a refusal in the group stays alone; a security change between groups is seen by the next; an amend sees its original of the same batch', async () => {
     const post = (sender: typeof alice, n: number) =>

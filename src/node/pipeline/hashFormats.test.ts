@@ -1,27 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
-import {
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  signRaw,
-  startTestNode,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, signRaw, useTestNode } from '../testing/nodeHarness.js';
 
 const now = () => Date.now() / 1000;
 
 describe('hash-like fields are hashes: anything else is refused before it reaches a lookup or a path', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function expectRefused(message: Record<string, unknown>, code: string, field?: string): Promise<void> {
     const r = await postMessage(h.url, message);

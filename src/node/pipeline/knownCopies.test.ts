@@ -1,20 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 // Found by the 100,000-request fuzz run: a copy of an already processed message was answered 200 whatever its
 // sender or signature, so a forged envelope looked accepted. The stored message must stay as it was, too.
 describe('a copy of a processed message is answered by its own signature', () => {
-  let h: Harness;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('a swapped sender, a swapped or flipped signature, or the same content signed by another key is refused; the genuine copy is still 200', async () => {
     const genuine = await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { n: 1 } }));

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { buildStore } from '../../client/messages/buildStore.js';
@@ -6,15 +6,7 @@ import { serializeContent, signMessage } from '../../client/messages/signMessage
 import type { LocalAlephAccount } from '../../client/accounts/account.js';
 import type { SignedMessage } from '../../client/messages/types.js';
 import { itemHashOf } from '../../protocol/index.js';
-import {
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  startTestNode,
-  uploadWithStore,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, uploadWithStore, useTestNode } from '../testing/nodeHarness.js';
 
 /** Signs `item_hash` as `account`: anyone can sign an envelope claiming any hash. */
 async function claim(account: LocalAlephAccount, base: SignedMessage): Promise<SignedMessage> {
@@ -23,15 +15,9 @@ async function claim(account: LocalAlephAccount, base: SignedMessage): Promise<S
 }
 
 describe('a pending message keeps its row until its file arrives', () => {
-  let h: Harness;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   const status = async (hash: string) => (await getJson(h.url, `/api/v0/messages/${hash}`)).body;
 

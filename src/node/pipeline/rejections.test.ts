@@ -1,19 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 import { itemHashOf } from '../../protocol/index.js';
 
 describe('bad input is refused with the rule that refused it, and nothing else changes', () => {
-  let h: Harness;
   const alice = newAccount();
   const mallory = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function expectRejected(message: unknown, code: string): Promise<void> {
     const heightBefore = (await getJson(h.url, '/api/v0/height')).body.height;

@@ -1,19 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { errorBodySchema } from '../../protocol/api/errorBody.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import { getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 // Every error answer goes through the one mapping (errorStatus.ts): its body parses with the contract, a refusal
 // says `message_status: 'rejected'`, and a request error or a missing thing never does.
 describe('the node answers every error through one mapping', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   async function expectError(
     r: { status: number; body: unknown },

@@ -1,17 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildForget } from '../../client/messages/buildForget.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { DEFAULT_PRICING_ADDRESS } from '../pricing/pricingSettings.js';
-import {
-  deployProgram,
-  getJson,
-  newAccount,
-  postMessage,
-  sign,
-  startTestNode,
-  type Harness,
-} from '../testing/nodeHarness.js';
+import { deployProgram, getJson, newAccount, postMessage, sign, useTestNode } from '../testing/nodeHarness.js';
 
 /* pyaleph src/aleph/schemas/api/costs.py `EstimatedCostsResponse` and schemas/api/accounts.py `GetAccountBalanceResponse`. */
 const COST_KEYS = ['charged_address', 'cost', 'detail', 'payment_type', 'required_tokens'];
@@ -19,14 +11,8 @@ const BALANCE_KEYS = ['address', 'balance', 'credit_balance', 'credit_balance_de
 const keys = (o: object) => Object.keys(o).sort();
 
 describe('pricing and balance, as aleph-client reads them before `program create` and in `program list`', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('the pricing aggregate at ALEPH_AGGREGATE_ADDRESS has program tiers and compute units, every price 0', async () => {
     // aleph-sdk-python http.py `_fetch_aggregate`: GET /aggregates/{address}.json?keys=pricing, then data[key].

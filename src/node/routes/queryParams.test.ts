@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
-import { getJson, newAccount, postMessage, sign, startTestNode, type Harness } from '../testing/nodeHarness.js';
+import {
+  getJson,
+  newAccount,
+  postMessage,
+  sign,
+  startTestNode,
+  type Harness,
+  useTestNode,
+} from '../testing/nodeHarness.js';
 import { isSharedStore } from '../store/openStore.js';
 
 const MAX_ROWS = 5;
@@ -133,14 +141,8 @@ describe('query strings are parsed with a schema: a bad value is refused with it
 });
 
 describe('posts.json loads only the newest amend of each post', () => {
-  let h: Harness;
   const alice = newAccount();
-  before(async () => {
-    h = await startTestNode();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useTestNode();
 
   it('a post amended many times shows its newest content; an unamended one its own', async () => {
     const original = await sign(alice, buildPost({ sender: alice.address, type: 'blog', content: { v: 0 } }));

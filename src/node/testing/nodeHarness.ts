@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,25 @@ export async function startTestNode(
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers `before`/`after` hooks that start a test node (startTestNode) and close it after the suite's tests; the
+ * returned harness is filled in once `before` has run.
+ *
+ * @example
+ * const h = useTestNode();
+ * it('answers', async () => assert.equal((await getJson(h.url, '/api/v0/height')).status, 200));
+ */
+export function useTestNode(opts: Parameters<typeof startTestNode>[0] = {}): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    Object.assign(h, await startTestNode(opts));
+  });
+  after(async () => {
+    await h.close?.();
+  });
+  return h;
 }
 
 export function newAccount(): LocalAlephAccount {
