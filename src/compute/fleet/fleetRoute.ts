@@ -89,18 +89,21 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
     forwardUpgrade(req, socket, head, peer, fleet.marker, () => void local());
   }
 
+  /** Where a program's logs are to be read: the node it is placed on, or null to answer here (one hop at most). */
+  function logsPeer(req: http.IncomingMessage, programId: string) {
+    const marker = req.headers[FORWARDED_HEADER];
+    if (marker === undefined) return fleet.placementOf(programId);
+    checkMarker(marker);
+    return null;
+  }
+
   /**
    * `GET /control/machine/{id}/logs` (the owner's signed request): the logs live where the program runs, so a
    * request for a program placed elsewhere goes there (the Host header kept, which the signature names). True when
    * forwarded; false to answer here. Throws COMPUTE_FORWARD_INVALID on a bad marker.
    */
   function logs(req: http.IncomingMessage, res: http.ServerResponse, programId: string, local: () => void): boolean {
-    const marker = req.headers[FORWARDED_HEADER];
-    if (marker !== undefined) {
-      checkMarker(marker);
-      return false;
-    }
-    const peer = fleet.placementOf(programId);
+    const peer = logsPeer(req, programId);
     if (!peer) return false;
     forwardToPeer(req, res, peer, pools.get(peer), fleet.marker, 10, local, (e) => sendError(res, e));
     return true;
@@ -118,12 +121,7 @@ export function fleetRouter(sup: Supervisor, fleet: FleetMembership, pools: Peer
     programId: string,
     local: () => void,
   ): boolean {
-    const marker = req.headers[FORWARDED_HEADER];
-    if (marker !== undefined) {
-      checkMarker(marker);
-      return false;
-    }
-    const peer = fleet.placementOf(programId);
+    const peer = logsPeer(req, programId);
     if (!peer) return false;
     forwardUpgrade(req, socket, head, peer, fleet.marker, local);
     return true;

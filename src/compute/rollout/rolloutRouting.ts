@@ -29,6 +29,12 @@ export function stickyBucket(key: string): number {
 }
 
 /** A pin (`x-aleph-edition`) to an edition that does not serve now: 409, naming those that do. */
+/** The edition a request pins with `x-aleph-edition` (its first value), or undefined. */
+export function editionPin(headers: http.IncomingHttpHeaders): string | undefined {
+  const h = headers['x-aleph-edition'];
+  return Array.isArray(h) ? h[0] : h;
+}
+
 export function notServing(programId: string, pin: string | undefined, serving: number[]): AlephError {
   const s = String(pin).slice(0, 20);
   return new AlephError(
@@ -78,9 +84,8 @@ export class RolloutRouting {
 
   /** Which edition serves this request; a pin to an edition not serving is refused (409) naming those that are. */
   choose(headers: http.IncomingHttpHeaders): 'candidate' | 'previous' {
-    const pin = headers['x-aleph-edition'];
-    if (pin !== undefined) {
-      const s = Array.isArray(pin) ? pin[0] : pin;
+    const s = editionPin(headers);
+    if (s !== undefined) {
       const serving = this.aborted ? [this.previous] : [this.previous, this.candidate];
       const n = /^\d{1,5}$/.test(s ?? '') ? Number(s) : NaN;
       if (n === this.candidate && !this.aborted) return 'candidate';

@@ -19,7 +19,7 @@ export interface SandboxSettings {
   pool?: SandboxPool;
 }
 import type { ProgramLogs } from './programLogs.js';
-import { notServing, RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
+import { editionPin, notServing, RolloutRouting, type RolloutAbort } from '../rollout/rolloutRouting.js';
 import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
 import { TrafficCounts } from './trafficCounts.js';
@@ -131,9 +131,8 @@ export class Supervisor {
     const r = this.states.get(view.id)?.rollout;
     if (r) return r.choose(headers);
     // With no rollout only the edition in force serves (after an abort: never the aborted one).
-    const pin = headers['x-aleph-edition'];
-    if (pin !== undefined && (Array.isArray(pin) ? pin[0] : pin) !== String(view.edition))
-      throw notServing(view.id, Array.isArray(pin) ? pin[0] : pin, [view.edition]);
+    const pin = editionPin(headers);
+    if (pin !== undefined && pin !== String(view.edition)) throw notServing(view.id, pin, [view.edition]);
     return null;
   }
 
