@@ -67,7 +67,8 @@ export function sameEnvelope(row: MessagesTable, m: MessageEnvelope): boolean {
   );
 }
 
-const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
+/** A refused envelope's field as the row keeps it: cut, and with U+0000 (which PostgreSQL's text refuses) replaced. */
+const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s).replaceAll('\u0000', '\uFFFD');
 
 /**
  * Marks a message rejected with the rule that refused it; nothing else in the store changes. The row keeps
@@ -83,14 +84,18 @@ export async function recordRejection(
   maxChars = DEFAULT_REJECTED_CONTENT_CHARS,
 ): Promise<void> {
   const details = JSON.stringify(err.toJSON().details);
-  const row: MessagesTable = {
-    ...baseRow(m, receptionTime),
+  // Every query below sees the kept form: a NUL would fail even a comparison on PostgreSQL.
+  const kept: MessageEnvelope = {
+    ...m,
     chain: cut(m.chain, maxChars),
     sender: cut(m.sender, maxChars),
-    type: cut(m.type, maxChars),
+    type: cut(m.type, maxChars) as MessageEnvelope['type'],
     signature: cut(m.signature, maxChars),
     channel: m.channel == null ? null : cut(m.channel, maxChars),
     item_content: m.item_content == null ? null : cut(m.item_content, maxChars),
+  };
+  const row: MessagesTable = {
+    ...baseRow(kept, receptionTime),
     content: null,
     status: 'rejected',
     error_code: err.code,
@@ -108,7 +113,7 @@ export async function recordRejection(
         .where((eb) =>
           eb.or([
             eb('messages.status', '=', 'rejected'),
-            eb.and([eb('messages.status', '=', 'pending'), holdsEnvelope(eb, m)]),
+            eb.and([eb('messages.status', '=', 'pending'), holdsEnvelope(eb, kept)]),
           ]),
         ),
     )

@@ -9,7 +9,11 @@ export const MAX_FILTER_ENTRIES = 100;
 export const MAX_FILTER_ENTRY_CHARS = 256;
 
 // A repeated key (`?page=1&page=2`) arrives as an array: refused by z.string() rather than guessed at.
-const text = z.string().max(MAX_FILTER_ENTRIES * (MAX_FILTER_ENTRY_CHARS + 1));
+// U+0000 is refused here once for every filter: PostgreSQL cannot even compare a text column with it.
+const text = z
+  .string()
+  .max(MAX_FILTER_ENTRIES * (MAX_FILTER_ENTRY_CHARS + 1))
+  .refine((s) => !s.includes('\u0000'), 'must not contain U+0000 (NUL)');
 
 /** aleph's comma-separated list, each entry checked by `entry`; empty entries are dropped, as aleph does. */
 function list<T extends z.ZodType<unknown, string>>(entry: T) {

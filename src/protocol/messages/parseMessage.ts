@@ -62,11 +62,28 @@ function assertTime(prefix: 'MESSAGE' | 'CONTENT', field: string, time: number, 
   }
 }
 
+/**
+ * The envelope's strings and the content's top-level ones become text columns (channel, sender, a POST's type, an
+ * aggregate's key, ref…): PostgreSQL refuses U+0000 in text where SQLite stores it, so a NUL there would be a 500 on
+ * one store and a verdict on the other. Refused on both, naming the field. Nested values stay JSON text (escaped).
+ */
+function assertNoNul(prefix: 'MESSAGE' | 'CONTENT', what: string, fields: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    if (typeof value !== 'string' || !value.includes('\u0000')) continue;
+    throw new AlephError(`${prefix}_INVALID`, `${what}: field "${field}" must not contain U+0000 (NUL)`, {
+      hint: 'remove the NUL character from the field',
+      details: { field, issue: 'nul' },
+    });
+  }
+}
+
 /** Checks the envelope of an untrusted message (shape only; content and signature come later). */
 export function parseEnvelope(putativeMessage: unknown, opts: ParseOptions = {}): MessageEnvelope {
   const r = envelopeSchema.safeParse(putativeMessage);
   if (!r.success) throw schemaError('MESSAGE', 'message', r.error);
   const m = r.data as MessageEnvelope;
+  const { item_content: _text, content: _claimed, ...columns } = r.data;
+  assertNoNul('MESSAGE', 'message', columns);
   // The item hash names a file for storage/ipfs messages: anything but a hash would be a path into the node.
   if (!isHashOfItemType(m.item_type, m.item_hash)) {
     throw new AlephError(
@@ -173,6 +190,7 @@ export function parseContent(envelope: MessageEnvelope, itemContent: string, opt
   const r = contentSchemas[envelope.type].safeParse(raw);
   if (!r.success) throw schemaError('CONTENT', `${envelope.type} content`, r.error);
   const content = r.data as Record<string, unknown> & { address?: string; time: number };
+  assertNoNul('CONTENT', `${envelope.type} content`, content);
   assertTime('CONTENT', 'content.time', content.time, opts);
   const sender = toChecksumAddress(envelope.sender);
   const address = content.address ? toChecksumAddress(content.address) : sender;
