@@ -41,6 +41,37 @@ function refuse(socket: Socket, status: string, code: string, message: string): 
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
+/** How long a connection answered before its body arrived keeps reading (and dropping) what the client sends. */
+export const LINGER_MS = 2_000;
+
+/**
+ * Closes the connection of a request answered before its body was read (a 413 on a streamed body) without a reset.
+ * Closing a socket with bytes unread makes the kernel send RST, and a client still sending can lose the answer
+ * already on its way: it reads ECONNRESET instead of the 413. As nginx's lingering close: FIN after the answer,
+ * then read and drop what still comes for at most `ms`. Call it before the answer is sent, which it marks
+ * `connection: close` through `setHeader`.
+ *
+ * @example
+ * if (!req.raw.complete) closeWithoutReset(req.raw.socket, reply.raw);
+ */
+export function closeWithoutReset(
+  socket: Socket,
+  res: { setHeader(name: string, value: string): unknown },
+  ms = LINGER_MS,
+): void {
+  res.setHeader('connection', 'close');
+  // node:http ends a `connection: close` exchange with socket.destroySoon(): a close with the rest unread.
+  socket.destroySoon = function (this: Socket) {
+    if (this.writable) this.end();
+    const done = () => this.destroy();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    this.once('end', done);
+    this.once('close', () => clearTimeout(timer));
+    this.resume();
+  };
+}
+
 /** Client errors (timeouts, malformed requests) answered per turn of the event loop. */
 const CLIENT_ERROR_SLICE = 64;
 

@@ -35,7 +35,7 @@ import {
 import { resolveNodeLimits, type NodeLimits } from './nodeLimits.js';
 import { installJsonBodyParser } from './routes/jsonBodyParser.js';
 import { defaultWsLimits, type WsLimits } from './events/subscribers.js';
-import { defaultServerLimits, guardServer, type ServerLimits } from '../serverGuard.js';
+import { closeWithoutReset, defaultServerLimits, guardServer, type ServerLimits } from '../serverGuard.js';
 
 export interface NodeOptions {
   /** Directory of the store (node.sqlite) and the files. */
@@ -144,6 +144,8 @@ export async function createNode(opts: NodeOptions): Promise<RunningNode> {
         ? err
         : fromFastifyError(err, req.routeOptions?.bodyLimit);
     if (e.code === 'STORE_UNAVAILABLE') void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
+    // Answered while the body is still coming (too large, wrong type): the client must get to read it.
+    if (!req.raw.complete && req.raw.socket) closeWithoutReset(req.raw.socket, reply.raw);
     return reply
       .code(nodeStatusOf(e))
       .send({ ...e.toJSON(), ...(isMessageRejection(e) ? { message_status: 'rejected' } : {}) });
