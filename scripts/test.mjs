@@ -35,10 +35,20 @@ const ON_POSTGRES = (f) =>
 
 function run(list, env = process.env) {
   if (list.length === 0) return 0;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...list], {
-    stdio: 'inherit',
-    env,
-  });
+  const r = spawnSync(
+    process.execPath,
+    // contractedFetch: every answer a test reads with fetch is held to the API contract.
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './src/protocol/testing/contractedFetch.ts',
+      '--test',
+      '--test-concurrency=2',
+      ...list,
+    ],
+    { stdio: 'inherit', env },
+  );
   return r.status ?? 1;
 }
 

@@ -3,6 +3,7 @@ import { isRequestErrorCode } from '../../errorCodes/index.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractedFetch.js';
 import type { AddressInfo } from 'node:net';
 import { startTestNode, newAccount, type Harness } from '../../node/testing/nodeHarness.js';
 import { AlephClient } from '../AlephClient.js';
@@ -125,6 +126,7 @@ test('a node whose message answers break the contract is RESPONSE_INVALID naming
   const hostile = createServer((req, res) => {
     const body = answers[(req.url ?? '').split('?')[0]];
     if (body === undefined) throw new Error(`unexpected request ${req.url}`);
+    res.setHeader(OFF_CONTRACT_HEADER, '1'); // what this test is about: the client's own parsing
     res.setHeader('content-type', 'application/json').end(JSON.stringify(body));
   });
   await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));

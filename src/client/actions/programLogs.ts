@@ -1,6 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { readJson, request } from '../transport/request.js';
+import { type ProgramLogRecord, programLogsSchema } from '../../protocol/api/computeSchemas.js';
+import { readAnswer, request } from '../transport/request.js';
 import type { AlephAccount } from '../accounts/account.js';
+
+/** One log line as the compute node returns it (the contract's type). */
+export type { ProgramLogRecord };
 
 /**
  * The headers aleph-sdk-python's `VmClient` signs an operator request with (client/vm_client.py, utils.py
@@ -43,20 +47,6 @@ export async function signedOperatorHeaders(
 }
 
 /**
- * One log line as the compute node returns it: aleph-vm's record (`operate_logs_json`), with the edition.
- * @example
- * const line: ProgramLogRecord = (await getProgramLogs(account, { computeUrl, id }))[0];
- */
-export interface ProgramLogRecord {
-  SYSLOG_IDENTIFIER: string;
-  MESSAGE: string;
-  /** stdout, stderr or system (the compute node's own notes: started, stopped, killed). */
-  file: string;
-  __REALTIME_TIMESTAMP: string;
-  edition?: number;
-}
-
-/**
  * Reads a program's logs from a compute node, signed by its owner as aleph's CLI does
  * (`GET /control/machine/{id}/logs`); the node answers 401 without a valid signature, 403 for anyone else.
  * @example
@@ -72,5 +62,5 @@ export async function getProgramLogs(
     method: 'GET',
     path,
   });
-  return readJson<ProgramLogRecord[]>(await request(params.computeUrl, path, { headers }));
+  return readAnswer(await request(params.computeUrl, path, { headers }), programLogsSchema);
 }

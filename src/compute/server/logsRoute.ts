@@ -1,19 +1,11 @@
 import type http from 'node:http';
 import { AlephError } from '../../errors.js';
+import type { ProgramLogRecord } from '../../protocol/api/computeSchemas.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import type { LogLine, ProgramLogs } from '../supervisor/programLogs.js';
 import { authenticateOperator } from './operatorAuth.js';
 
-/** One line as aleph-vm's `operate_logs_json` writes it (views/operator.py), plus the edition it came from. */
-export interface AlephVmLogRecord {
-  SYSLOG_IDENTIFIER: string;
-  MESSAGE: string;
-  file: string;
-  __REALTIME_TIMESTAMP: string;
-  edition: number;
-}
-
-export function alephVmRecord(programId: string, l: LogLine): AlephVmLogRecord {
+export function alephVmRecord(programId: string, l: LogLine): ProgramLogRecord {
   return {
     SYSLOG_IDENTIFIER: `vm-${programId}-${l.stream}`,
     MESSAGE: l.message,
@@ -57,7 +49,7 @@ export async function logsRoute(
   path: string,
   ref: string,
   domain?: string,
-): Promise<AlephVmLogRecord[]> {
+): Promise<ProgramLogRecord[]> {
   const signer = authenticateOperator(req.headers['x-signedpubkey'], req.headers['x-signedoperation'], {
     method: req.method ?? 'GET',
     path,

@@ -1,3 +1,4 @@
+import { rawFetch } from '../../protocol/testing/contractedFetch.js';
 import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,7 +143,7 @@ export async function postMessage(url: string, message: unknown): Promise<Answer
  * cannot be shown in full). Everything else goes through `getJson`.
  */
 export async function getRaw(url: string, path: string): Promise<Answer> {
-  const r = await fetch(`${url}${path}`);
+  const r = await rawFetch(`${url}${path}`);
   return { status: r.status, body: await r.json() };
 }
 

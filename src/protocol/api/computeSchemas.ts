@@ -27,16 +27,22 @@ export const runtimeAboutSchema = z.object({
 });
 export type RuntimeAbout = z.infer<typeof runtimeAboutSchema>;
 
+/**
+ * One line of `GET /control/machine/{id}/logs`: aleph-vm's record (`operate_logs_json`, views/operator.py), which
+ * aleph's CLI prints, with the edition that wrote it. `file` is stdout, stderr or system (the compute node's own
+ * notes: started, stopped, killed).
+ */
+export const programLogRecordSchema = z.object({
+  SYSLOG_IDENTIFIER: z.string(),
+  MESSAGE: z.string(),
+  file: z.enum(['stdout', 'stderr', 'system']),
+  __REALTIME_TIMESTAMP: z.string(),
+  edition: z.number().int().nonnegative(),
+});
+export type ProgramLogRecord = z.infer<typeof programLogRecordSchema>;
+
 /** `GET /control/machine/{id}/logs`: the last lines of a program's stdout and stderr, oldest first. */
-export const programLogsSchema = z.array(
-  z.object({
-    time: z.string(),
-    edition: z.number().int(),
-    stream: z.enum(['stdout', 'stderr']),
-    message: z.string(),
-  }),
-);
-export type ProgramLogLines = z.infer<typeof programLogsSchema>;
+export const programLogsSchema = z.array(programLogRecordSchema);
 
 /**
  * `GET /control/machine/{id}/traffic` of a compute node: the requests it answered for the program and how many

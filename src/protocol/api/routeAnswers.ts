@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { computeAboutSchema, computeTrafficSchema, programLogsSchema, runtimeAboutSchema } from './computeSchemas.js';
 import { computeNodesAnswerSchema, computeHeartbeatAnswerSchema } from './fleetSchemas.js';
 import { errorBodySchema } from './errorBody.js';
 import { ipfsAddFileAnswerSchema, ipfsAddJsonAnswerSchema } from './ipfsSchemas.js';
@@ -20,12 +21,16 @@ import {
   programSummaryPageSchema,
   programViewSchema,
 } from './programSchemas.js';
-import { rolloutAnswerSchema } from './rolloutSchemas.js';
+import { computeRolloutSchema, rolloutAnswerSchema } from './rolloutSchemas.js';
 
 type Method = 'GET' | 'POST';
 const SEG = '[^/]+';
 
-/** The core node's JSON routes and the schema of each one's success answer (raw files and websockets are not here). */
+/**
+ * The JSON routes of the core node and of the compute node (their paths do not overlap) and the schema of each one's
+ * success answer. Not here: raw files, the console, websockets, and what a program answers under the compute
+ * node's /vm/.
+ */
 const ROUTES: ReadonlyArray<readonly [Method, RegExp, z.ZodType]> = (
   [
     ['GET', '/api/v0/height', heightSchema],
@@ -50,11 +55,16 @@ const ROUTES: ReadonlyArray<readonly [Method, RegExp, z.ZodType]> = (
     ['POST', `/api/v0/programs/${SEG}/dry-run`, dryRunResultSchema],
     ['POST', '/api/v0/price/estimate', estimatedCostsSchema],
     ['POST', '/api/v0/compute/heartbeat', computeHeartbeatAnswerSchema],
+    ['GET', '/about', computeAboutSchema],
+    ['GET', `/about/runtime/${SEG}`, runtimeAboutSchema],
+    ['GET', `/control/machine/${SEG}/logs`, programLogsSchema],
+    ['GET', `/control/machine/${SEG}/rollout`, computeRolloutSchema],
+    ['GET', `/control/machine/${SEG}/traffic`, computeTrafficSchema],
   ] as const
 ).map(([method, pattern, schema]) => [method, new RegExp(`^${pattern.replaceAll('.', '\\.')}$`), schema] as const);
 
 /**
- * The contract schema of the core node's answer to `method path` with `status`: the route's answer schema for a
+ * The contract schema of a node's answer to `method path` with `status`: the route's answer schema for a
  * success, the one error body for anything else; null for what is not JSON (raw files, the console, websockets).
  *
  * @example
