@@ -8,8 +8,7 @@ import type { MessagesTable } from '../store/tables.js';
  * ever parsed again or serialized recursively here: content nested thousands of levels cannot overflow the stack.
  */
 export function messageFrame(r: MessagesTable): string {
-  const envelope: Record<string, unknown> = formatListedMessage({ ...r, content: null });
-  delete envelope.content;
+  const { content: _none, ...envelope } = formatListedMessage({ ...r, content: null });
   const head = JSON.stringify(envelope);
   const content = r.status === 'forgotten' || r.content == null ? 'null' : r.content;
   return `${head.slice(0, -1)},"content":${content}}`;

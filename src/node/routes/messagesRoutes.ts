@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { AlephError } from '../../errors.js';
 import { itemHashParamSchema, messagesQuerySchema, parseRequestPart } from '../../protocol/index.js';
 import { parseRequestBody, publicationRequestSchema, type PublicationAnswer } from '../../protocol/api/index.js';
+import type { MessageListResponse } from '../../protocol/api/messageSchemas.js';
 
 const BODY_HINT = 'send {"message": {…signed message…}, "sync": true|false} as JSON';
 import type { NodeContext } from '../nodeContext.js';
@@ -87,7 +88,7 @@ export function messagesRoutes(app: FastifyInstance, node: NodeContext): void {
         yield (await chunkRows(node.reads, hashes)).map(formatListedMessage);
       }
     }
-    return sendList(reply, 'messages', formatted(), {
+    return sendList<'messages', MessageListResponse>(reply, 'messages', formatted(), {
       pagination_page: page.page,
       pagination_total: Number(total.n),
       pagination_per_page: page.perPage,

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiPost } from '../../protocol/api/messageSchemas.js';
+import type { PostsPage } from '../../protocol/api/nodeSchemas.js';
 import { parseRequestPart, postsQuerySchema } from '../../protocol/index.js';
 import type { NodeContext } from '../nodeContext.js';
 import type { MessagesTable } from '../store/tables.js';
@@ -14,7 +16,7 @@ const storedPost = (text: string | null): StoredPost => {
 };
 
 /** A post as aleph's v0 posts.json shows it: the original, carrying the content of its newest amend. */
-function formatPost(original: MessagesTable, latest: MessagesTable | undefined): Record<string, unknown> {
+function formatPost(original: MessagesTable, latest: MessagesTable | undefined): ApiPost {
   const shown = latest ?? original;
   const content = storedPost(shown.content);
   const originalContent = storedPost(original.content);
@@ -22,21 +24,22 @@ function formatPost(original: MessagesTable, latest: MessagesTable | undefined):
     chain: original.chain,
     item_hash: shown.item_hash,
     sender: original.sender,
-    type: originalContent.type,
+    // A processed POST always has its type (the content schema requires it); '' only for a row no longer readable.
+    type: originalContent.type ?? '',
     channel: original.channel,
     confirmed: false,
     content: content.content,
     item_content: shown.item_content,
-    item_type: shown.item_type,
+    item_type: shown.item_type as ApiPost['item_type'],
     signature: shown.signature,
     size: shown.size,
     time: shown.time,
     confirmations: [],
     original_item_hash: original.item_hash,
     original_signature: original.signature,
-    original_type: originalContent.type,
+    original_type: originalContent.type ?? '',
     hash: shown.item_hash,
-    address: originalContent.address,
+    address: originalContent.address ?? null,
     ref: originalContent.ref ?? null,
   };
 }
@@ -102,7 +105,7 @@ export function postsRoutes(app: FastifyInstance, node: NodeContext): void {
         yield originals.map((o) => formatPost(o, latest.get(o.item_hash)));
       }
     }
-    return sendList(reply, 'posts', formatted(), {
+    return sendList<'posts', PostsPage>(reply, 'posts', formatted(), {
       pagination_page: page,
       pagination_total: Number(total.n),
       pagination_per_page: perPage,

@@ -6,12 +6,13 @@ import type { FastifyReply } from 'fastify';
  * returning the object, but never held whole in memory, read only as fast as the client takes it (the stream
  * is pulled: the next chunk is read when the socket has drained below the high-water mark), and one chunk per
  * turn of the event loop (fairTurn) so that other requests are served while a large answer is being written.
+ * `A` is the answer's contract type: each chunk is typed as its list, the tail as the rest of it.
  */
-export function sendList(
+export function sendList<K extends string, A extends Record<K, unknown[]>>(
   reply: FastifyReply,
-  key: string,
-  chunks: AsyncIterable<unknown[]>,
-  tail: Record<string, unknown>,
+  key: K,
+  chunks: AsyncIterable<A[K]>,
+  tail: Omit<A, K>,
 ): FastifyReply {
   async function* body(): AsyncGenerator<string> {
     yield `{${JSON.stringify(key)}:[`;

@@ -142,3 +142,31 @@ export const messageListResponseSchema = z.strictObject({
   pagination_item: z.literal('messages'),
 });
 export type MessageListResponse = z.infer<typeof messageListResponseSchema>;
+
+/**
+ * One post of `GET /api/v0/posts.json`: the original (its hash, sender, channel, type) carrying the content of its
+ * newest amend, as pyaleph's v0 posts route shows it and aleph-sdk-python's `Post` reads it (`extra="forbid"`).
+ * `content` is the post's own `content.content`, whatever JSON its author put there.
+ */
+export const apiPostSchema = z.strictObject({
+  chain,
+  item_hash: z.string(),
+  sender: z.string(),
+  type: z.string(),
+  channel: z.string().nullable(),
+  confirmed: z.boolean(),
+  content: z.unknown(),
+  item_content: z.string().nullable(),
+  item_type: itemType,
+  signature: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  time: z.number(),
+  confirmations: z.array(messageConfirmationSchema),
+  original_item_hash: z.string(),
+  original_signature: z.string().nullable(),
+  original_type: z.string(),
+  hash: z.string(),
+  address: z.string().nullable(),
+  ref: z.unknown(),
+});
+export type ApiPost = z.infer<typeof apiPostSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { address, hash, itemHashRef } from '../content/baseContent.js';
+import { apiPostSchema } from './messageSchemas.js';
 import { jsonObject, programVerdictsSchema } from './verdictSchemas.js';
 
 /** `GET /api/v0/aggregates/{address}.json`: every key of an address, merged in processing order. */
@@ -14,11 +15,8 @@ export const paginationSchema = {
   pagination_item: z.string(),
 };
 
-/**
- * `GET /api/v0/posts.json`: the envelope. Each post (an original carrying its newest amend's content) is a message
- * object; its shape belongs with the message schemas (messageSchemas.ts), so it is kept as an open object here.
- */
-export const postsPageSchema = z.object({ posts: z.array(jsonObject), ...paginationSchema });
+/** `GET /api/v0/posts.json`: pyaleph's `PostsResponse`, posts in aleph-sdk-python's `Post` shape. */
+export const postsPageSchema = z.object({ posts: z.array(apiPostSchema), ...paginationSchema });
 export type PostsPage = z.infer<typeof postsPageSchema>;
 
 /**
