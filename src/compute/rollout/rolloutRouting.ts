@@ -20,8 +20,16 @@ export interface RolloutAbort {
   reason: string;
 }
 
-/** Golden-ratio steps: a deterministic sequence whose share below p tracks p within 1/n for any n (no runs). */
+/** Golden-ratio steps: a deterministic sequence whose share below p tracks p closely over any number of steps. */
 const PHI = 0.6180339887498949;
+/**
+ * Unkeyed requests go to one edition in runs of ROLLOUT_RUN, the runs' editions following the weighted sequence: each
+ * edition's process then serves bursts it reads in few wakeups, not every other request. Interleaved one by one,
+ * the two processes each woke for every request: program CPU per request 19 -> 36 µs and the rollout at 0.89 of one
+ * program (npm run bench -- rollout); in runs of 16, 21 µs and 0.97. The share stays within 1.4 points of the plan
+ * over any 2,000 requests (32 would be 2.8).
+ */
+export const ROLLOUT_RUN = 16;
 
 /** A sticky key's place in [0, 100): the same key always lands in the same place, whatever the step. */
 export function stickyBucket(key: string): number {
@@ -49,12 +57,13 @@ export function notServing(programId: string, pin: string | undefined, serving: 
 
 /**
  * One program's split between its candidate edition and the previous one, on this compute node (DESIGN §9): per
- * request by a weighted deterministic sequence, sticky by `x-aleph-rollout-key`, pinned by `x-aleph-edition`. It
+ * request by a weighted deterministic sequence (in runs of ROLLOUT_RUN), sticky by `x-aleph-rollout-key`, pinned by `x-aleph-edition`. It
  * counts each edition's requests and failures, and once the candidate has `min_requests` with an error rate over
  * `max_error_rate` it sends everything back to the previous edition, at once, and hands back the abort to publish.
  */
 export class RolloutRouting {
   private seq = 0;
+  private run = 0;
   private readonly counts = new Map<number, EditionCounts>();
   /** Aborted here or on the core node: nothing more reaches the candidate. */
   aborted = false;
@@ -97,7 +106,7 @@ export class RolloutRouting {
     if (p <= 0) return 'previous';
     const key = headers['x-aleph-rollout-key'];
     if (typeof key === 'string' && key !== '') return stickyBucket(key) < p ? 'candidate' : 'previous';
-    this.seq = (this.seq + PHI) % 1;
+    if (this.run++ % ROLLOUT_RUN === 0) this.seq = (this.seq + PHI) % 1;
     return this.seq * 100 < p ? 'candidate' : 'previous';
   }
 
