@@ -37,12 +37,12 @@ function run(list, env = process.env) {
   if (list.length === 0) return 0;
   const r = spawnSync(
     process.execPath,
-    // contractedFetch: every answer a test reads with fetch is held to the API contract.
+    // holdToContract: every answer and stream frame a test reads from a node is held to the API contract.
     [
       '--import',
       'tsx',
       '--import',
-      './src/protocol/testing/contractedFetch.ts',
+      './src/protocol/testing/holdToContract.ts',
       '--test',
       '--test-concurrency=2',
       ...list,

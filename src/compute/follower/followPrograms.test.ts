@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractedFetch.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import type { ProgramView } from '../api/programView.js';
 import type { Artifacts } from '../supervisor/artifacts.js';
@@ -32,6 +33,8 @@ describe('followPrograms', () => {
   it('reconnects after the stream drops, calls onReconnect once per reconnect, and keeps delivering events', async () => {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise((r) => wss.once('listening', r));
+    // What this test is about: the follower's own parsing of a frame outside the contract.
+    wss.on('headers', (headers) => headers.push(`${OFF_CONTRACT_HEADER}: 1`));
     let connections = 0;
     wss.on('connection', (socket) => {
       connections++;
