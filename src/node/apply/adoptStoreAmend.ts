@@ -3,6 +3,7 @@ import { settleDecision } from '../governance/applyDecision.js';
 import { judgeUpgrade } from '../governance/judgeUpgrade.js';
 import { programContentOf } from '../governance/resolvedEdition.js';
 import type { ApplyContext } from './applyContext.js';
+import { contentOf } from './contentOf.js';
 
 /**
  * A STORE amend reaches a program only through a use_latest reference (aleph). The amend itself is
@@ -22,7 +23,7 @@ export async function adoptStoreAmend(ctx: ApplyContext, original: string): Prom
     .where('programs.status', '=', 'live')
     .orderBy('program_refs.program_id')
     .execute();
-  const store = ctx.msg.content as unknown as { item_hash: string; address: string };
+  const store = contentOf(ctx.msg, 'STORE');
   for (const { program_id } of users) {
     const program = await ctx.db
       .selectFrom('programs')

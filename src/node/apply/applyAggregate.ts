@@ -1,10 +1,11 @@
 import { AlephError } from '../../errors.js';
-import { sameAddress, type AggregateContent } from '../../protocol/index.js';
+import { sameAddress } from '../../protocol/index.js';
 import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
+import { contentOf } from './contentOf.js';
 
 /** AGGREGATE: shallow merge of the new content over the key's current content, in processing order (aleph). */
 export async function applyAggregate(ctx: ApplyContext): Promise<void> {
-  const content = ctx.msg.content as unknown as AggregateContent & { address: string };
+  const content = contentOf(ctx.msg, 'AGGREGATE');
   // Delegating the security aggregate would let a delegate grant itself more rights; aleph forbids it.
   if (content.key === 'security' && !sameAddress(ctx.msg.sender, content.address)) {
     throw new AlephError('NOT_AUTHORIZED', 'only the address itself may change its security aggregate', {

@@ -5,6 +5,7 @@ import type { FileStore } from '../files/fileStore.js';
 import type { BlockStamp } from '../pipeline/blockClock.js';
 import type { WriterStatements } from '../store/hotStatements.js';
 import type { Db } from '../store/queries.js';
+import { contentOf } from './contentOf.js';
 
 /** Something the node did that followers (the compute node, websocket clients) must hear about. */
 export interface NodeEvent {
@@ -45,7 +46,6 @@ export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boole
   const { msg } = ctx;
   // The owner itself needs no delegation: its security aggregate is not read (a round trip on PostgreSQL).
   if (sameAddress(owner, msg.sender)) return true;
-  const content = msg.content as Record<string, unknown>;
   const security = await aggregateOf(ctx, owner, 'security');
   return canActFor(
     owner,
@@ -54,8 +54,8 @@ export async function mayActFor(ctx: ApplyContext, owner: string): Promise<boole
       chain: msg.envelope.chain,
       channel: msg.envelope.channel ?? null,
       type: msg.envelope.type,
-      postType: msg.envelope.type === 'POST' ? String(content.type) : undefined,
-      aggregateKey: msg.envelope.type === 'AGGREGATE' ? String(content.key) : undefined,
+      postType: msg.envelope.type === 'POST' ? contentOf(msg, 'POST').type : undefined,
+      aggregateKey: msg.envelope.type === 'AGGREGATE' ? contentOf(msg, 'AGGREGATE').key : undefined,
     },
     security,
   );

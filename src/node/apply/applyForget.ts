@@ -1,8 +1,9 @@
 import { AlephError } from '../../errors.js';
-import { canActForAll, type ActionInfo, type ForgetContent } from '../../protocol/index.js';
+import { canActForAll, type ActionInfo } from '../../protocol/index.js';
 import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
 import type { MessagesTable } from '../store/tables.js';
+import { contentOf } from './contentOf.js';
 
 /** The program a PROGRAM message belongs to: itself when original, its `replaces` target otherwise. */
 export function programIdOf(row: Pick<MessagesTable, 'item_hash' | 'ref'>): string {
@@ -30,7 +31,7 @@ function forgetTargetAction(ctx: ApplyContext, target: MessagesTable): Omit<Acti
  * STORE that a live program still uses cannot be forgotten (unless that program is forgotten by the same FORGET).
  */
 export async function applyForget(ctx: ApplyContext): Promise<void> {
-  const content = ctx.msg.content as unknown as ForgetContent & { address: string };
+  const content = contentOf(ctx.msg, 'FORGET');
   await assertCanActFor(ctx, content.address, 'FORGET_NOT_AUTHORIZED');
   const forgetAction = { chain: ctx.msg.envelope.chain, channel: ctx.msg.envelope.channel ?? null, type: 'FORGET' };
   const targets: MessagesTable[] = [];

@@ -7,6 +7,7 @@ import { applyStore } from './applyStore.js';
 import { assertCanActFor } from './applyContext.js';
 import type { ValidMessage } from '../../protocol/index.js';
 import { baseRow } from '../pipeline/recordMessage.js';
+import { contentOf } from './contentOf.js';
 
 const handlers = {
   POST: applyPost,
@@ -18,6 +19,29 @@ const handlers = {
   INSTANCE: (ctx: ApplyContext) => assertCanActFor(ctx, ctx.msg.content.address),
 } as const;
 
+/** The columns a message is listed and looked up by: POST/STORE `ref` or PROGRAM `replaces`; POST `type` or AGGREGATE `key`. */
+function indexedFields(msg: ValidMessage): { ref: string | null; subtype: string | null } {
+  switch (msg.envelope.type) {
+    case 'POST': {
+      const c = contentOf(msg, 'POST');
+      return { ref: c.ref ?? null, subtype: c.type };
+    }
+    case 'STORE':
+      return { ref: contentOf(msg, 'STORE').ref ?? null, subtype: null };
+    case 'PROGRAM':
+      return { ref: contentOf(msg, 'PROGRAM').replaces ?? null, subtype: null };
+    case 'AGGREGATE':
+      return { ref: null, subtype: contentOf(msg, 'AGGREGATE').key };
+    case 'INSTANCE': {
+      // Its content is kept as sent (looser schema): a `ref` is indexed when it is a string.
+      const r = contentOf(msg, 'INSTANCE').ref;
+      return { ref: typeof r === 'string' ? r : null, subtype: null };
+    }
+    case 'FORGET':
+      return { ref: null, subtype: null };
+  }
+}
+
 /**
  * Authorizes and applies one valid message, then records it as processed at its height and block
  * (time-locked upgrades due at that block were applied by the writer before it).
@@ -25,9 +49,7 @@ const handlers = {
 export async function applyMessage(ctx: ApplyContext, receptionTime: number): Promise<void> {
   const { envelope, content, itemContent } = ctx.msg;
   await handlers[envelope.type](ctx);
-  const c = content as Record<string, unknown>;
-  const ref = envelope.type === 'PROGRAM' ? c.replaces : c.ref;
-  const subtype = envelope.type === 'POST' ? c.type : envelope.type === 'AGGREGATE' ? c.key : null;
+  const { ref, subtype } = indexedFields(ctx.msg);
   const row = {
     ...baseRow(envelope, receptionTime),
     owner: content.address,
@@ -36,8 +58,8 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
     height: ctx.height,
     block_height: ctx.block.height,
     block_time: ctx.block.time,
-    ref: typeof ref === 'string' ? ref : null,
-    subtype: typeof subtype === 'string' ? subtype : null,
+    ref,
+    subtype,
     size: itemContent.length,
   };
   await ctx.stmts.upsertMessage(row);
@@ -50,5 +72,5 @@ export async function applyMessage(ctx: ApplyContext, receptionTime: number): Pr
  */
 export function writesOnlyItsRow(msg: ValidMessage): boolean {
   if (msg.envelope.type === 'INSTANCE') return true;
-  return msg.envelope.type === 'POST' && isInertPostType((msg.content as Record<string, unknown>).type);
+  return msg.envelope.type === 'POST' && isInertPostType(contentOf(msg, 'POST').type);
 }

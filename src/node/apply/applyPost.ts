@@ -1,5 +1,5 @@
 import { AlephError } from '../../errors.js';
-import { canActForAll, sameAddress, type PostContent } from '../../protocol/index.js';
+import { canActForAll, sameAddress } from '../../protocol/index.js';
 import { aggregateOf, assertCanActFor, type ApplyContext } from './applyContext.js';
 import { getMessageRow } from '../store/queries.js';
 import {
@@ -11,6 +11,7 @@ import {
 import { COMPUTE_REPORT_POST_TYPE, recordComputeReport } from '../programs/computeReports.js';
 import { endRollout, recordRolloutPlan } from '../governance/rolloutPosts.js';
 import { ROLLOUT_ABORT_POST_TYPE, ROLLOUT_PLAN_POST_TYPE, ROLLOUT_PROMOTE_POST_TYPE } from '../../protocol/index.js';
+import { contentOf } from './contentOf.js';
 
 /**
  * The POST types that do more than store the post: governance, compute reports, rollouts, and `amend`, which
@@ -36,7 +37,7 @@ export function isInertPostType(type: unknown): boolean {
  * Two POST types also act on program governance: upgrade approvals and cancellations (governancePosts.ts).
  */
 export async function applyPost(ctx: ApplyContext): Promise<void> {
-  const content = ctx.msg.content as unknown as PostContent & { address: string };
+  const content = contentOf(ctx.msg, 'POST');
   await assertCanActFor(ctx, content.address);
   if (content.type === UPGRADE_APPROVAL_POST_TYPE) return recordApproval(ctx);
   if (content.type === UPGRADE_CANCEL_POST_TYPE) return cancelPendingUpgrades(ctx);

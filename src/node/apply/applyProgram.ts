@@ -1,8 +1,8 @@
 import { AlephError } from '../../errors.js';
-import type { ProgramContent } from '../../protocol/index.js';
 import type { ApplyContext } from './applyContext.js';
 import { deployGoverned, replaceGoverned } from '../governance/governProgram.js';
 import { findProgram } from '../programs/programView.js';
+import { contentOf } from './contentOf.js';
 
 /**
  * PROGRAM: a deployment, or with `replaces` an update of an existing program, which keeps its id while the
@@ -10,7 +10,7 @@ import { findProgram } from '../programs/programView.js';
  * governed by the program's policy (DESIGN §4): see governance/governProgram.ts.
  */
 export async function applyProgram(ctx: ApplyContext): Promise<void> {
-  const content = ctx.msg.content as unknown as ProgramContent & { address: string };
+  const content = contentOf(ctx.msg, 'PROGRAM');
   if (!content.replaces) return deployGoverned(ctx, content);
   // By id or by a version's hash: replacing a replacement is then refused by the program's own rules
   // (REPLACE_NOT_ORIGINAL) and shows up on its history.

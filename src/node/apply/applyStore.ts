@@ -1,15 +1,16 @@
 import { AlephError } from '../../errors.js';
-import { sameAddress, type StoreContent } from '../../protocol/index.js';
+import { sameAddress } from '../../protocol/index.js';
 import { assertCanActFor, type ApplyContext } from './applyContext.js';
 import { adoptStoreAmend } from './adoptStoreAmend.js';
 import { fileOfCid } from '../ipfs/cidIndex.js';
+import { contentOf } from './contentOf.js';
 
 /**
  * STORE: records the file version. With `ref` it amends an original STORE of the same owner; programs that
  * use the original with use_latest then adopt the new version (each under its own rules).
  */
 export async function applyStore(ctx: ApplyContext): Promise<void> {
-  const content = ctx.msg.content as unknown as StoreContent & { address: string };
+  const content = contentOf(ctx.msg, 'STORE');
   await assertCanActFor(ctx, content.address);
   // Files are kept under their sha256 whatever the engine: an ipfs STORE records the file its CID names.
   let fileHash = content.item_hash;

@@ -8,7 +8,6 @@ import {
   toChecksumAddress,
   type DryRunResult,
   type MessageEnvelope,
-  type ProgramContent,
   type ValidMessage,
 } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
@@ -26,6 +25,7 @@ import { judgeUpgrade, type UpgradeDecision } from './judgeUpgrade.js';
 import { ProgramRefusedError } from './refusals.js';
 import { programContentOf } from './resolvedEdition.js';
 import { assertWithinProgramLimits, DEFAULT_PROGRAM_LIMITS, type ProgramLimits } from '../pipeline/programLimits.js';
+import { contentOf } from '../apply/contentOf.js';
 
 const ROLLBACK = Symbol('dry-run rollback');
 
@@ -56,7 +56,7 @@ export function parseDryRunRequest(putative: unknown): Candidate {
 
 // A candidate content that is not a PROGRAM content is the request's fault: it is refused as a request error
 // naming `content.<field>`, so that a client never takes a malformed candidate for the program's refusal.
-function contentOf(envelope: MessageEnvelope, itemContent: string): ValidMessage {
+function candidateMessage(envelope: MessageEnvelope, itemContent: string): ValidMessage {
   try {
     return parseContent(envelope, itemContent);
   } catch (e) {
@@ -179,13 +179,11 @@ export async function dryRunUpgrade(
           item_hash: itemHashOf(itemContent),
           signature: '',
         };
-        const msg = contentOf(envelope, itemContent);
+        const msg = candidateMessage(envelope, itemContent);
         assertWithinProgramLimits(msg, node.programLimits ?? DEFAULT_PROGRAM_LIMITS);
         const ctx: ApplyContext = { ...scope, msg };
         try {
-          result = answer(
-            await replaceGoverned(ctx, program, msg.content as unknown as ProgramContent & { address: string }),
-          );
+          result = answer(await replaceGoverned(ctx, program, contentOf(msg, 'PROGRAM')));
         } catch (e) {
           if (!(e instanceof ProgramRefusedError)) throw e;
           result = refusedAnswer(program, await nextEditionNumber(trx, program), e);

@@ -2,6 +2,7 @@ import { AlephError } from '../../errors.js';
 import { sameAddress } from '../../protocol/index.js';
 import type { ApplyContext } from '../apply/applyContext.js';
 import { nextEditionNumber } from './editionRecords.js';
+import { contentOf } from '../apply/contentOf.js';
 
 /**
  * POST type of a signed approval of one candidate, counted by `@multisig` (DESIGN §4). Content:
@@ -26,7 +27,7 @@ function body(
   ctx: ApplyContext,
   what: string,
 ): { program_id: string; checksum?: unknown; edition?: unknown; message_hash?: unknown } {
-  const c = (ctx.msg.content as { content?: unknown }).content as Record<string, unknown> | undefined;
+  const c = contentOf(ctx.msg, 'POST').content as Record<string, unknown> | undefined;
   if (!c || typeof c !== 'object' || typeof c.program_id !== 'string') {
     throw new AlephError('GOVERNANCE_POST_INVALID', `a ${what} POST needs content {program_id, …}`, {
       details: { field: 'content.program_id' },

@@ -4,6 +4,7 @@ import { ARCHIVE_MAGIC_BYTES, archiveKindOf } from '../../protocol/content/archi
 import type { FileStore } from '../files/fileStore.js';
 import { resolveStoreRef, type Db } from '../store/queries.js';
 import { readCodeManifest } from './readManifest.js';
+import { contentOf } from '../apply/contentOf.js';
 
 async function sniff(files: FileStore, fileHash: string): Promise<'zip' | 'squashfs' | null> {
   try {
@@ -48,13 +49,9 @@ export async function prefetchCodeFile(files: FileStore, fileHash: string): Prom
  * await prefetchCodeManifest(db, files, msg); // then enqueue msg
  */
 export async function prefetchCodeManifest(db: Db, files: FileStore, msg: ValidMessage): Promise<void> {
-  const c = msg.content as Record<string, unknown>;
-  if (msg.envelope.type === 'PROGRAM') await prefetchProgramCode(db, files, c.code);
-  else if (
-    msg.envelope.type === 'STORE' &&
-    typeof c.ref === 'string' &&
-    typeof c.item_hash === 'string' &&
-    /^[0-9a-f]{64}$/.test(c.item_hash)
-  )
-    await prefetchCodeFile(files, c.item_hash);
+  if (msg.envelope.type === 'PROGRAM') await prefetchProgramCode(db, files, contentOf(msg, 'PROGRAM').code);
+  else if (msg.envelope.type === 'STORE') {
+    const c = contentOf(msg, 'STORE');
+    if (typeof c.ref === 'string' && /^[0-9a-f]{64}$/.test(c.item_hash)) await prefetchCodeFile(files, c.item_hash);
+  }
 }

@@ -22,7 +22,7 @@ function fileOf(refs: ProgramRefsTable[], kind: ProgramRefsTable['kind'], mount 
  * const content = programContentOf(row.content);
  */
 export function programContentOf(json: string): ProgramContent {
-  return contentSchemas.PROGRAM.parse(JSON.parse(json)) as ProgramContent;
+  return contentSchemas.PROGRAM.parse(JSON.parse(json));
 }
 
 /**

@@ -11,9 +11,10 @@ import type { ApplyContext } from '../apply/applyContext.js';
 import { trustedCompute } from '../programs/computeReports.js';
 import { abortedEditions, rolloutsOf } from '../programs/rolloutView.js';
 import { restorePreviousEdition } from './abortEdition.js';
+import { contentOf } from '../apply/contentOf.js';
 
 function postBody(ctx: ApplyContext): Record<string, unknown> {
-  const c = (ctx.msg.content as { content?: unknown }).content;
+  const c = contentOf(ctx.msg, 'POST').content;
   return c && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, unknown>) : {};
 }
 

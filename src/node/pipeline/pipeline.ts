@@ -28,6 +28,7 @@ import {
   sameEnvelope,
 } from './recordMessage.js';
 import type { SignatureVerifier } from './signatureVerifier.js';
+import { contentOf } from '../apply/contentOf.js';
 
 /** `verdicts` false: no program recorded anything about the message, so there are no program_verdicts to read. */
 export type SubmitResult =
@@ -142,7 +143,7 @@ export class Pipeline {
         now: receptionTime,
       });
       assertWithinProgramLimits(msg, this.programLimits);
-      const storeFile = envelope.type === 'STORE' ? (msg.content as { item_type?: string; item_hash?: string }) : null;
+      const storeFile = envelope.type === 'STORE' ? contentOf(msg, 'STORE') : null;
       if (
         (storeFile?.item_type === 'storage' || storeFile?.item_type === 'ipfs') &&
         isAnyItemHash(storeFile.item_hash) &&

@@ -1,5 +1,6 @@
 import { AlephError } from '../../errors.js';
 import type { ProgramContent, ValidMessage } from '../../protocol/index.js';
+import { contentOf } from '../apply/contentOf.js';
 
 /**
  * The most one program may declare on this network (a network setting: every node of a network must use the
@@ -36,7 +37,7 @@ export function declaredResources(content: ProgramContent): Record<Limit, number
  */
 export function assertWithinProgramLimits(msg: ValidMessage, limits: ProgramLimits): void {
   if (msg.envelope.type !== 'PROGRAM') return;
-  const declared = declaredResources(msg.content as unknown as ProgramContent);
+  const declared = declaredResources(contentOf(msg, 'PROGRAM'));
   const max: Record<Limit, number> = {
     memory: limits.memoryMiB,
     vcpus: limits.vcpus,

@@ -5,6 +5,7 @@ import type { ApplyContext } from '../apply/applyContext.js';
 import { otherCoreNodes } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import type { ProgramComputeReportsTable } from '../store/tables.js';
+import { contentOf } from '../apply/contentOf.js';
 
 /**
  * POST type with which a trusted compute node says what it serves of a program (issue 7, "serving
@@ -89,7 +90,7 @@ export async function recordComputeReport(ctx: ApplyContext): Promise<void> {
       details: { sender },
     });
   }
-  const parsed = ReportSchema.safeParse((ctx.msg.content as { content?: unknown }).content);
+  const parsed = ReportSchema.safeParse(contentOf(ctx.msg, 'POST').content);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AlephError(

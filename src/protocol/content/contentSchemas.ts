@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseFields, hash, itemHashRef, payment } from './baseContent.js';
-import { programContent } from './programContent.js';
+import { programContent, type ProgramContent } from './programContent.js';
 import type { MessageType } from '../messages/messageTypes.js';
 import { isHashOfItemType } from '../messages/hashFormats.js';
 
@@ -50,7 +50,26 @@ export const forgetContent = z.strictObject({
 // INSTANCE messages are accepted and stored as-is (the VM issue is out of scope): only the base fields are checked.
 export const instanceContent = z.looseObject({ ...baseFields });
 
-export const contentSchemas: Record<MessageType, z.ZodType> = {
+export type PostContent = z.infer<typeof postContent>;
+export type AggregateContent = z.infer<typeof aggregateContent>;
+export type StoreContent = z.infer<typeof storeContent>;
+export type ForgetContent = z.infer<typeof forgetContent>;
+export type InstanceContent = z.infer<typeof instanceContent>;
+export { programContent };
+export type { ProgramContent };
+export type { ProgramVolume } from './programContent.js';
+
+/** The content each message type has once its schema parsed it. */
+export interface ContentOfType {
+  POST: PostContent;
+  AGGREGATE: AggregateContent;
+  STORE: StoreContent;
+  PROGRAM: ProgramContent;
+  INSTANCE: InstanceContent;
+  FORGET: ForgetContent;
+}
+
+export const contentSchemas: { [T in MessageType]: z.ZodType<ContentOfType[T]> } = {
   POST: postContent,
   AGGREGATE: aggregateContent,
   STORE: storeContent,
@@ -58,10 +77,3 @@ export const contentSchemas: Record<MessageType, z.ZodType> = {
   INSTANCE: instanceContent,
   FORGET: forgetContent,
 };
-
-export type PostContent = z.infer<typeof postContent>;
-export type AggregateContent = z.infer<typeof aggregateContent>;
-export type StoreContent = z.infer<typeof storeContent>;
-export type ForgetContent = z.infer<typeof forgetContent>;
-export { programContent };
-export type { ProgramContent, ProgramVolume } from './programContent.js';
