@@ -2,7 +2,7 @@
 // each beside its baseline measured in the same run.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
@@ -11,6 +11,7 @@ import { deployProgram } from '../src/client/actions/deployProgram.js';
 import { updateProgramCode } from '../src/client/actions/updateProgramCode.js';
 import { prepareCode } from '../src/client/code/prepareCode.js';
 import { measureColdStart } from '../src/compute/bench/coldStart.js';
+import { descendants } from '../src/compute/sandbox/processTree.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
 import { NGINX, startNginxProxy } from './nginxProxy.js';
 import { percentile, writeResult } from './writeResult.js';
@@ -21,7 +22,16 @@ const THROUGHPUT_MS = 3000;
 const CONCURRENCY = 16;
 
 const home = mkdtempSync(join(tmpdir(), 'aleph-bench-compute-'));
-const devnet = await startDevnet({ home, apiPort: 0, computePort: 0 });
+const only = process.argv[3];
+const DENSITY_PROGRAMS = Number(process.env.BENCH_DENSITY_PROGRAMS ?? 200);
+// Density declares little per program so that 200 fit the node's capacity (memory is not overcommitted, vCPUs are
+// a cap per program): what is measured is what an idle program really takes.
+const devnet = await startDevnet({
+  home,
+  apiPort: 0,
+  computePort: 0,
+  ...(only === 'density' ? { computeCapacity: { vcpus: 4 * DENSITY_PROGRAMS } } : {}),
+});
 const config = { apiUrl: devnet.apiUrl, account: accountFromPrivateKey(generatePrivateKey()), channel: 'BENCH' };
 const sup = devnet.compute!.supervisor;
 let dirs = 0;
@@ -283,15 +293,92 @@ async function upgrades() {
   };
 }
 
+/** PSS of every process below this one (the devnet runs here; sandboxes are its children), in bytes. */
+function descendantsPss(): number {
+  let sum = 0;
+  for (const pid of descendants(process.pid)) {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB$/m);
+      if (m) sum += Number(m[1]) * 1024;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return sum;
+}
+const memAvailable = () =>
+  Number(/^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+
+/**
+ * Issue 12's density rows: `n` trivial Node programs started and left idle — the memory each takes (PSS of its
+ * sandbox's processes, and the host's MemAvailable drop), so how many fit per GiB — then warm requests spread over
+ * all of them (16 in flight, round robin) beside the same load on one of them, p50/p99.
+ */
+async function density(n: number) {
+  const app = APPS.node;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const code = prepareCode(codeDir(app.files));
+    const params = { code, entrypoint: app.entrypoint, runtime: app.runtime, timeoutSeconds: 300, memory: 64 };
+    ids.push((await deployProgram(config, params)).id);
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  await get(agent, { url: devnet.computeUrl! }, `/vm/${ids[0]}/`);
+  await sup.pool?.settled();
+  const pssBefore = descendantsPss();
+  const availBefore = memAvailable();
+  for (const id of ids) {
+    const r = await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
+    if (r.status !== 200) throw new Error(`program ${id} answered ${r.status}: ${r.body}`);
+  }
+  await sup.pool?.settled();
+  const perProgram = (descendantsPss() - pssBefore) / (n - 1);
+  const hostPerProgram = (availBefore - memAvailable()) / (n - 1);
+  const load = async (targets: string[]) => {
+    const ms: number[] = [];
+    let next = 0;
+    const end = performance.now() + THROUGHPUT_MS;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const id = targets[next++ % targets.length]!;
+          const t0 = performance.now();
+          const r = await get(agent, { url: devnet.computeUrl! }, `/vm/${id}/`);
+          if (r.status !== 200) throw new Error(`warm request answered ${r.status}`);
+          ms.push(performance.now() - t0);
+        }
+      }),
+    );
+    return { requests: ms.length, rps: Math.round(ms.length / (THROUGHPUT_MS / 1000)), ms: stats(ms) };
+  };
+  const one = await load([ids[0]!]);
+  const all = await load(ids);
+  agent.destroy();
+  for (const id of ids) await sup.stop(id);
+  const MiBof = (b: number) => round(b / (1024 * 1024));
+  return {
+    programs: n,
+    idle_program_pss_mib: MiBof(perProgram),
+    idle_program_host_mib: MiBof(hostPerProgram),
+    programs_per_gib: {
+      by_pss: Math.floor(1024 / MiBof(perProgram)),
+      by_host: Math.floor(1024 / MiBof(hostPerProgram)),
+    },
+    warm_one_program: one,
+    warm_spread_over_all: all,
+  };
+}
+
 // `npm run bench -- compute warm` runs the warm rows alone (while working on the proxy); results are then
-// written to compute-warm.json so the full record is not overwritten by a partial one.
-const only = process.argv[3];
+// written to compute-warm.json so the full record is not overwritten by a partial one; `cold` and `density` alike.
 try {
   if (only === 'cold') {
     writeResult('compute-cold', {
       load: loadavg().map(round),
       cold_start: { node: await coldStart('node'), python: await coldStart('python') },
     });
+  } else if (only === 'density') {
+    writeResult('compute-density', { load: loadavg().map(round), density: await density(DENSITY_PROGRAMS) });
   } else if (only === 'warm') {
     writeResult('compute-warm', {
       load: loadavg().map(round),
