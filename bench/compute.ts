@@ -11,7 +11,7 @@ import { deployProgram } from '../src/client/actions/deployProgram.js';
 import { updateProgramCode } from '../src/client/actions/updateProgramCode.js';
 import { prepareCode } from '../src/client/code/prepareCode.js';
 import { measureColdStart } from '../src/compute/bench/coldStart.js';
-import { descendants } from '../src/compute/sandbox/processTree.js';
+import { descendants, pssOf } from '../src/compute/sandbox/processTree.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
 import { NGINX, startNginxProxy } from './nginxProxy.js';
 import { percentile, writeResult } from './writeResult.js';
@@ -294,18 +294,7 @@ async function upgrades() {
 }
 
 /** PSS of every process below this one (the devnet runs here; sandboxes are its children), in bytes. */
-function descendantsPss(): number {
-  let sum = 0;
-  for (const pid of descendants(process.pid)) {
-    try {
-      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB$/m);
-      if (m) sum += Number(m[1]) * 1024;
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return sum;
-}
+const descendantsPss = () => pssOf(descendants(process.pid));
 const memAvailable = () =>
   Number(/^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
 

@@ -3,7 +3,7 @@ import { isRequestErrorCode } from '../../errorCodes/index.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractedFetch.js';
+import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractCheck.js';
 import type { AddressInfo } from 'node:net';
 import { startTestNode, newAccount, type Harness } from '../../node/testing/nodeHarness.js';
 import { AlephClient } from '../AlephClient.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractedFetch.js';
+import { OFF_CONTRACT_HEADER } from '../../protocol/testing/contractCheck.js';
 import type { NodeApi } from '../api/nodeApi.js';
 import type { ProgramView } from '../api/programView.js';
 import type { Artifacts } from '../supervisor/artifacts.js';

@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlephError } from '../../errors.js';
 import { bwrapArgs } from '../sandbox/bwrapArgs.js';
 import { assertSandboxHost } from '../sandbox/hostRequirements.js';
 import { NODE_LAUNCHER } from '../sandbox/launchers.js';
 import { assertVolumeMount } from '../sandbox/mountLayout.js';
-import { descendants } from '../sandbox/processTree.js';
+import { descendants, pssOf } from '../sandbox/processTree.js';
 import { LISTEN_FD, SANDBOX_PATHS, findInRuntime } from '../sandbox/programCommand.js';
 import { createResourceLimits, DEFAULT_PIDS_MAX, type PidLimits } from '../sandbox/resourceLimits.js';
 import { resolveEntrypoint } from '../sandbox/resolveEntrypoint.js';
@@ -163,17 +163,7 @@ export class PooledSandbox {
   /** Proportional memory of the idle sandbox's processes (their share of what they map), in bytes; null if gone. */
   pssBytes(): number | null {
     const pids = this.limits.pids();
-    if (!pids?.length) return null;
-    let sum = 0;
-    for (const pid of pids) {
-      try {
-        const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB$/m);
-        if (m) sum += Number(m[1]) * 1024;
-      } catch {
-        /* exited meanwhile */
-      }
-    }
-    return sum;
+    return pids?.length ? pssOf(pids) : null;
   }
 
   /**

@@ -53,3 +53,17 @@ export function programPids(bwrapPid: number): number[] {
   const init = all.filter((p) => ppids.get(p) === bwrapPid);
   return all.filter((p) => !init.includes(p));
 }
+
+/** Proportional memory (PSS: each process's share of what it maps) of `pids` together, in bytes; gone ones count 0. */
+export function pssOf(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB$/m);
+      if (m) sum += Number(m[1]) * 1024;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return sum;
+}

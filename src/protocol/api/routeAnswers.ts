@@ -3,12 +3,13 @@ import { computeAboutSchema, computeTrafficSchema, programLogsSchema, runtimeAbo
 import { computeNodesAnswerSchema, computeHeartbeatAnswerSchema } from './fleetSchemas.js';
 import { errorBodySchema } from './errorBody.js';
 import { ipfsAddFileAnswerSchema, ipfsAddJsonAnswerSchema } from './ipfsSchemas.js';
-import { messageListResponseSchema, messageWithStatusSchema } from './messageSchemas.js';
+import { alephMessageSchema, messageListResponseSchema, messageWithStatusSchema } from './messageSchemas.js';
 import {
   addFileAnswerSchema,
   addJsonAnswerSchema,
   aggregateAnswerSchema,
   postsPageSchema,
+  programEventFrameSchema,
   publicationAnswerSchema,
 } from './nodeSchemas.js';
 import { accountBalanceSchema, estimatedCostsSchema } from './priceSchemas.js';
@@ -76,4 +77,20 @@ export function answerSchemaFor(method: Method, path: string, status: number): z
   const route = ROUTES.find(([m, re]) => m === method && re.test(bare));
   if (!route) return null;
   return status >= 200 && status < 300 ? route[2] : errorBodySchema;
+}
+
+/** The core node's websocket streams and the schema of each frame. */
+const STREAMS: ReadonlyArray<readonly [RegExp, z.ZodType]> = [
+  [/^\/api\/ws0\/messages\/?$/, alephMessageSchema],
+  [/^\/api\/ws0\/programs\/?$/, programEventFrameSchema],
+];
+
+/**
+ * The contract schema of one frame of the stream at `path`; null for a path that is not one of the node's streams.
+ *
+ * @example
+ * frameSchemaFor('/api/ws0/programs'); // programEventFrameSchema
+ */
+export function frameSchemaFor(path: string): z.ZodType | null {
+  return STREAMS.find(([re]) => re.test(path))?.[1] ?? null;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAlephError } from '../../errors.js';
-import { contractErrorOf, OFF_CONTRACT_HEADER, rawFetch } from './contractedFetch.js';
+import { OFF_CONTRACT_HEADER } from './contractCheck.js';
+import { contractErrorOf, rawFetch } from './contractedFetch.js';
 
 /** Answers each path with the JSON body given for it: a server that breaks the contract on purpose. */
 const ANSWERS: Record<string, [status: number, body: string, headers?: Record<string, string>]> = {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { isAlephError } from '../../errors.js';
-import { OFF_CONTRACT_HEADER } from './contractedFetch.js';
+import { OFF_CONTRACT_HEADER } from './contractCheck.js';
 
 const ID = 'a'.repeat(64);
 const good = { kind: 'program-updated', program_id: ID, edition: 1, current_hash: ID, status: 'live' };
