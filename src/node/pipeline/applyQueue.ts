@@ -166,7 +166,8 @@ export class ApplyQueue {
       await this.closeGroup(b, group);
       const last = this.blocks.lastAssigned();
       // Verdicts asked here, in the transaction, rather than by each publication after the commit: nothing
-      // else writes in between, and most messages concern no program.
+      // else writes in between, and most messages concern no program. On PostgreSQL this statement commits
+      // too: nothing between it and trx.commit() may fail.
       const withVerdicts = await stmts.finishBatch({
         applied: b.applied.map((a) => a.msg.envelope.item_hash),
         meta: [

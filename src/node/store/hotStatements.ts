@@ -50,7 +50,8 @@ export interface WriterStatements {
    * Last in each batch: stores its meta values, tells the store's other writers on commit that it committed
    * heights (from, to] and these events (PostgreSQL: NOTIFY, store/pgCommits; nothing on SQLite, no other
    * node reads its file), and answers which of `applied` any program edition, pending upgrade or refusal
-   * names. One statement on PostgreSQL.
+   * names. One statement on PostgreSQL, which also commits there (the commit rides on its round trip): the
+   * caller commits the transaction next, with nothing that may fail in between.
    */
   finishBatch(end: BatchEnd): Awaitable<Set<string>>;
 }

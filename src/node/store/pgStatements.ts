@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import type { ReaderStatements, WriterStatements } from './hotStatements.js';
 import { MESSAGE_COLUMNS, messageParams } from './hotStatements.js';
 import type { Db } from './queries.js';
@@ -30,28 +31,45 @@ const UPSERT = upsertText(1);
 
 const APPLIED_HEIGHTS = `from messages where item_hash = any($1) and status in ('processed', 'forgotten')`;
 
-/** The batch's time, height, earliest due upgrade and appliedHeights of its first messages ($1), in one row. */
-const BATCH_START =
-  `select (select value from meta where key = 'block_time_ms') as t, (select value from meta where key = 'height') as h, ` +
-  `(select min(effective_height) from program_pending where status = 'pending') as d, ` +
-  `(select json_agg(json_build_array(item_hash, height)) ${APPLIED_HEIGHTS}) as k`;
+/**
+ * Values written into a statement's text, for the writer's statements sent as simple queries (several
+ * statements and no parameters in one round trip: see coalescingPool). Every value is escaped by pg.
+ */
+const lit = (v: string) => pg.escapeLiteral(v);
+const textArray = (xs: readonly string[]) => `array[${xs.map(lit).join(', ')}]::text[]`;
 
 /**
- * The end of a batch in one statement: the meta upsert (a data-modifying CTE always runs), one NOTIFY per
- * announcement (its CTE is read by the last branch, so it runs; PostgreSQL sends them on commit) and the
- * applied messages ($1) that program verdicts name. $2: the announcements, $3: the channel, then the meta pairs.
+ * The batch's order lock, then its time, height, earliest due upgrade and the appliedHeights of its first
+ * messages in one row: two statements in one round trip (the second's snapshot is taken after the lock, so it
+ * sees what the previous holder committed).
  */
-function batchEnd(metas: number): string {
-  const values = Array.from({ length: metas }, (_, i) => `($${2 * i + 4}, $${2 * i + 5})`).join(', ');
-  const setMeta = metas
+const batchStart = (hashes: readonly string[]) =>
+  `select pg_advisory_xact_lock(${ORDER_LOCK_KEY}); ` +
+  `select (select value from meta where key = 'block_time_ms') as t, (select value from meta where key = 'height') as h, ` +
+  `(select min(effective_height) from program_pending where status = 'pending') as d, ` +
+  `(select json_agg(json_build_array(item_hash, height)) ${APPLIED_HEIGHTS.replace('$1', textArray(hashes))}) as k`;
+
+/**
+ * The end of a batch and its commit, in one round trip: the meta upsert (a data-modifying CTE always runs),
+ * one NOTIFY per announcement (its CTE is read by the last branch, so it runs; PostgreSQL sends them on
+ * commit), the applied messages that program verdicts name, then `commit`.
+ */
+function batchEnd(
+  applied: readonly string[],
+  notes: readonly string[],
+  meta: ReadonlyArray<readonly [string, string]>,
+): string {
+  const values = meta.map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ');
+  const setMeta = meta.length
     ? `meta_set as (insert into meta (key, value) values ${values} on conflict (key) do update set value = excluded.value), `
     : '';
+  const hashes = textArray(applied);
   return (
-    `with ${setMeta}announced as (select pg_notify($3, p) from unnest($2::text[]) as p) ` +
-    'select message_hash as h from program_editions where message_hash = any($1) union ' +
-    'select message_hash from program_pending where message_hash = any($1) union ' +
-    'select message_hash from program_refusals where message_hash = any($1) ' +
-    'union all select null from announced'
+    `with ${setMeta}announced as (select pg_notify(${lit(COMMITS_CHANNEL)}, p) from unnest(${textArray(notes)}) as p) ` +
+    `select message_hash as h from program_editions where message_hash = any(${hashes}) union ` +
+    `select message_hash from program_pending where message_hash = any(${hashes}) union ` +
+    `select message_hash from program_refusals where message_hash = any(${hashes}) ` +
+    'union all select null from announced; commit'
   );
 }
 
@@ -68,22 +86,19 @@ async function run(db: Db, text: string, params: unknown[] = []): Promise<void> 
 
 /** The writer's statements on PostgreSQL: raw SQL on the batch's transaction (Kysely compiles nothing). */
 export function pgWriterStatements(db: Db, node: string): WriterStatements {
-  // Every statement is a round trip on which the writer waits its event-loop turn: a message's release is sent
-  // with the next savepoint (one simple query of two statements). What runs between them runs inside the
-  // released savepoint, which then folds into the transaction: the same outcome.
-  // (A release still pending at the commit needs no statement: the commit covers the savepoint too.)
-  let releasePending = false;
+  // Every statement is a round trip on which the writer waits its event-loop turn. The pool (coalescingPool)
+  // holds back the transaction's begin and the savepoints, and sends them in front of the next simple query;
+  // the hot statements are simple queries for that reason: a batch of plain messages is three round trips
+  // (begin + lock + start + savepoint + aggregate read, the rows' upsert, the end + commit).
   return {
     inTransaction: (trx) => pgWriterStatements(trx, node),
     beginBatch: async (hashes) => {
-      await run(db, `select pg_advisory_xact_lock(${ORDER_LOCK_KEY})`);
-      // A statement of its own after the lock: its snapshot then sees what the previous holder committed.
       const [r] = await rows<{
         t: string | null;
         h: string | null;
         d: number | null;
         k: Array<[string, number | null]> | null;
-      }>(db, BATCH_START, [hashes]);
+      }>(db, batchStart(hashes));
       return {
         lastMs: r?.t == null ? undefined : Number(r.t),
         height: Number(r?.h ?? 0),
@@ -92,13 +107,8 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       };
     },
     finishBatch: async (end) => {
-      const params: unknown[] = [
-        end.applied,
-        end.announce ? announcements(node, end.announce.from, end.announce.to, end.announce.events) : [],
-        COMMITS_CHANNEL,
-        ...end.meta.flat(),
-      ];
-      const found = await rows<{ h: string | null }>(db, batchEnd(end.meta.length), params);
+      const notes = end.announce ? announcements(node, end.announce.from, end.announce.to, end.announce.events) : [];
+      const found = await rows<{ h: string | null }>(db, batchEnd(end.applied, notes, end.meta));
       return new Set(found.flatMap((r) => (r.h === null ? [] : [r.h])));
     },
     appliedHeights: async (hashes) => {
@@ -110,20 +120,14 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       );
       return found.length ? new Map(found.map((r) => [r.item_hash, r.height ?? 0])) : undefined;
     },
-    savepoint: async () => {
-      const release = releasePending ? 'release savepoint apply_message; ' : '';
-      releasePending = false;
-      await run(db, `${release}savepoint apply_message`);
-    },
-    release: () => {
-      releasePending = true;
-    },
+    // Held by the pool and sent with the next statement (a release with the next savepoint, or the commit).
+    savepoint: () => run(db, 'savepoint apply_message'),
+    release: () => run(db, 'release savepoint apply_message'),
     rollback: () => run(db, 'rollback to savepoint apply_message; release savepoint apply_message'),
     aggregateContent: async (address, key) => {
       const [r] = await rows<{ content: string }>(
         db,
-        'select content from aggregates where address = $1 and key = $2',
-        [address, key],
+        `select content from aggregates where address = ${lit(address)} and key = ${lit(key)}`,
       );
       return r?.content;
     },

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { AlephError } from '../../errors.js';
+import { coalescingPool } from './pgCoalescingPool.js';
 import { PostgresFromSqlitePlugin } from './pgDialectPlugin.js';
 import { redactStore } from './storeUrl.js';
 import type { Database } from './tables.js';
@@ -82,5 +83,8 @@ export async function openPgPool(url: string, max = 10, applicationName?: string
 
 /** Kysely on a pool, with the rewrites that let the SQLite-worded migrations and queries run there. */
 export function pgKysely(pool: pg.Pool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresFromSqlitePlugin()] });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: coalescingPool(pool) }),
+    plugins: [new PostgresFromSqlitePlugin()],
+  });
 }
