@@ -1,8 +1,8 @@
 import { CompiledQuery } from 'kysely';
-import pg from 'pg';
 import type { ReaderStatements, WriterStatements } from './hotStatements.js';
 import { MESSAGE_COLUMNS, messageParams } from './hotStatements.js';
 import type { Db } from './queries.js';
+import { sqlText, sqlTextArray, sqlValue } from './sqlLiterals.js';
 import { announcements, COMMITS_CHANNEL } from './pgCommits.js';
 import type { MessagesTable, ProgramEditionsTable, ProgramPendingTable, ProgramRefusalsTable } from './tables.js';
 
@@ -27,16 +27,18 @@ function upsertText(n: number): string {
   return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples.join(', ')} ${ON_CONFLICT}`;
 }
 
+/** The same upsert with the rows' values in its text: a simple query, on which held savepoints ride. */
+function upsertLiteral(rows: readonly MessagesTable[]): string {
+  const tuples = rows.map((r) => `(${messageParams(r).map(sqlValue).join(', ')})`);
+  return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples.join(', ')} ${ON_CONFLICT}`;
+}
+
 const UPSERT = upsertText(1);
 
 const APPLIED_HEIGHTS = `from messages where item_hash = any($1) and status in ('processed', 'forgotten')`;
 
-/**
- * Values written into a statement's text, for the writer's statements sent as simple queries (several
- * statements and no parameters in one round trip: see coalescingPool). Every value is escaped by pg.
- */
-const lit = (v: string) => pg.escapeLiteral(v);
-const textArray = (xs: readonly string[]) => `array[${xs.map(lit).join(', ')}]::text[]`;
+const lit = sqlText;
+const textArray = sqlTextArray;
 
 /**
  * The batch's order lock, then its time, height, earliest due upgrade and the appliedHeights of its first
@@ -73,7 +75,7 @@ function batchEnd(
   );
 }
 
-/** Rows per multi-row upsert: 23 parameters a row, far under PostgreSQL's 65,535 per statement. */
+/** Rows per upsert statement (a group holds at most 512 rows and 4 MiB of content: one statement as a rule). */
 const UPSERT_CHUNK = 500;
 
 async function rows<R>(db: Db, text: string, params: unknown[] = []): Promise<R[]> {
@@ -88,8 +90,9 @@ async function run(db: Db, text: string, params: unknown[] = []): Promise<void> 
 export function pgWriterStatements(db: Db, node: string): WriterStatements {
   // Every statement is a round trip on which the writer waits its event-loop turn. The pool (coalescingPool)
   // holds back the transaction's begin and the savepoints, and sends them in front of the next simple query;
-  // the hot statements are simple queries for that reason: a batch of plain messages is three round trips
-  // (begin + lock + start + savepoint + aggregate read, the rows' upsert, the end + commit).
+  // the hot statements are simple queries for that reason, their values escaped into the text (sqlLiterals).
+  // A batch of plain messages is three round trips (begin + lock + start; the group's savepoint + its rows'
+  // upsert; the end + commit), and one more when messages join it after its first turn (appliedHeights).
   return {
     inTransaction: (trx) => pgWriterStatements(trx, node),
     beginBatch: async (hashes) => {
@@ -115,8 +118,7 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       if (hashes.length === 0) return undefined;
       const found = await rows<{ item_hash: string; height: number | null }>(
         db,
-        `select item_hash, height ${APPLIED_HEIGHTS}`,
-        [hashes],
+        `select item_hash, height ${APPLIED_HEIGHTS.replace('$1', textArray(hashes))}`,
       );
       return found.length ? new Map(found.map((r) => [r.item_hash, r.height ?? 0])) : undefined;
     },
@@ -135,7 +137,7 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     upsertMessages: async (all) => {
       for (let i = 0; i < all.length; i += UPSERT_CHUNK) {
         const chunk = all.slice(i, i + UPSERT_CHUNK);
-        await run(db, upsertText(chunk.length), chunk.flatMap(messageParams));
+        await run(db, upsertLiteral(chunk));
       }
     },
     anyDueUpgrade: async (h) =>
