@@ -9,10 +9,24 @@
 /** node pool-node.mjs <listen fd> <control fd> */
 export const POOL_NODE_LAUNCHER = String.raw`
 import fs from 'node:fs';
-import 'node:http';
-import 'node:net';
-import 'node:url';
+import http from 'node:http';
+import { serve } from './node-launcher.mjs';
 const [fd, ctl] = process.argv.slice(2).map(Number);
+// A process's first import of a CommonJS and of an ES module, and its first HTTP exchange, run loader and server
+// code nothing has run yet (several ms each): done here, on modules and a socket of its own, not the program's.
+await import('./warm.cjs');
+await import('./warm.mjs');
+await new Promise((resolve, reject) => {
+  const path = '/tmp/.aleph-warm.sock';
+  const server = http.createServer((req, res) => res.end('warm'));
+  server.on('error', reject);
+  server.listen(path, () => {
+    http.get({ socketPath: path, path: '/', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => server.close(resolve));
+    }).on('error', reject);
+  });
+});
 fs.writeSync(ctl, 'idle\n');
 const buf = Buffer.alloc(65536);
 let text = '';
@@ -32,8 +46,14 @@ const a = JSON.parse(text);
 for (const [k, v] of Object.entries(a.env)) process.env[k] = v;
 process.chdir('/opt/code');
 process.argv.splice(2, process.argv.length, String(fd), a.file, ...(a.exportName ? [a.exportName] : []));
-await import('./node-launcher.mjs');
+await serve(...process.argv.slice(2));
 `;
+
+/** Modules the pooled Node launcher imports to warm the loader (launcher files, never the program's). */
+export const POOL_NODE_WARM_FILES = {
+  'warm.cjs': 'exports.warm = (req, res) => res.end();\n',
+  'warm.mjs': 'export const warm = (req, res) => res.end();\n',
+};
 
 /** python3 pool-asgi.py <listen fd> <control fd> */
 export const POOL_ASGI_LAUNCHER = String.raw`
