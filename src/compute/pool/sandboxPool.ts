@@ -256,6 +256,7 @@ export class SandboxPool {
       this.fillFailed(k, e as Error);
       return null;
     }
+    this.helper.start();
     const slot: Slot = { sandbox, idle: false, taken: false };
     sandbox.idle.then(
       () => {
