@@ -14,17 +14,21 @@ import { serve } from './node-launcher.mjs';
 const [fd, ctl] = process.argv.slice(2).map(Number);
 // A process's first import of a CommonJS and of an ES module, and its first HTTP exchange, run loader and server
 // code nothing has run yet (several ms each): done here, on modules and a socket of its own, not the program's.
-await import('./warm.cjs');
-await import('./warm.mjs');
-await new Promise((resolve, reject) => {
-  const path = '/tmp/.aleph-warm.sock';
+// Only a speed-up: if it fails, the program starts all the same.
+try {
+  await import('./warm.cjs');
+  await import('./warm.mjs');
+} catch {}
+await new Promise((resolve) => {
   const server = http.createServer((req, res) => res.end('warm'));
-  server.on('error', reject);
-  server.listen(path, () => {
-    http.get({ socketPath: path, path: '/', agent: false }, (res) => {
+  const done = () => { clearTimeout(timer); server.close(() => resolve()); };
+  const timer = setTimeout(done, 2000);
+  server.on('error', done);
+  server.listen('/tmp/.aleph-warm.sock', () => {
+    http.get({ socketPath: '/tmp/.aleph-warm.sock', path: '/', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => server.close(resolve));
-    }).on('error', reject);
+      res.on('end', done);
+    }).on('error', done);
   });
 });
 fs.writeSync(ctl, 'idle\n');
