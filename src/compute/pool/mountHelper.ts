@@ -27,15 +27,16 @@ const ReplySchema = z.object({ id: z.number().int(), ok: z.boolean(), error: z.s
 const MAX_REPLY = 4096;
 
 /**
- * The long-lived privileged helper (mountHelperScript.ts), started on first use: one python3 process for the
- * compute node, one forked child per assignment. Requests are answered in order.
+ * The long-lived privileged helper (mountHelperScript.ts), started with the pool's first fill: one python3 process
+ * for the compute node, one child per assignment (forked before it is asked for). Requests are answered in order.
  */
 export class MountHelper {
   private proc: ChildProcess | null = null;
   private readonly waiting = new Map<number, { ok: () => void; fail: (e: Error) => void }>();
   private next = 0;
 
-  private start(): ChildProcess {
+  /** Starts the helper if it is not running (the pool does when it fills, so no assignment waits for it). */
+  start(): ChildProcess {
     if (this.proc && this.proc.exitCode === null && !this.proc.killed) return this.proc;
     const [cmd, ...rest] = [...closeFdsPrefix(inheritableFds()), HOST_PYTHON, '-I', '-S', '-c', MOUNT_HELPER];
     const p = spawn(cmd, rest, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
@@ -53,9 +54,11 @@ export class MountHelper {
       } catch {
         return;
       }
-      const w = this.waiting.get(r.id);
+      // -1: the request being carried out when the helper's child died (requests are answered in order).
+      const id = r.id === -1 ? this.waiting.keys().next().value : r.id;
+      const w = id === undefined ? undefined : this.waiting.get(id);
       if (!w) return;
-      this.waiting.delete(r.id);
+      this.waiting.delete(id!);
       if (r.ok) w.ok();
       else w.fail(new Error(r.error ?? 'the mount helper failed'));
     });
@@ -75,7 +78,8 @@ export class MountHelper {
     const p = this.start();
     return new Promise<void>((ok, fail) => {
       this.waiting.set(id, { ok, fail });
-      p.stdin!.write(JSON.stringify({ id, stage: STAGE_DIR, ...req }) + '\n');
+      const body = JSON.stringify({ id, stage: STAGE_DIR, ...req });
+      p.stdin!.write(`${Buffer.byteLength(body)}\n${body}`);
     }).catch((e: Error) => {
       throw new AlephError(
         'SANDBOX_POOL_ASSIGN_FAILED',

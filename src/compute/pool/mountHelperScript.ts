@@ -1,8 +1,8 @@
 /**
  * The privileged side of a pooled sandbox's assignment, run by the host's python3 as root (the compute node is
- * root anyway; Node has no way to make these system calls). It reads one JSON request a line on stdin and answers
- * one JSON line on stdout; each request is carried out by a forked child, so the helper itself never leaves the
- * host's namespaces.
+ * root anyway; Node has no way to make these system calls). Each request (a length line, then JSON) is read from
+ * stdin, carried out and answered (one JSON line on stdout) by a child forked before it arrived, so the helper
+ * itself never leaves the host's namespaces.
  *
  * A request mounts a program's code and volumes into the mount namespace of a pooled sandbox that waits for its
  * program (no program code has run in it yet). Sources are prepared as the cold path prepares them
@@ -125,31 +125,39 @@ def assign(req):
     finally:
         setattr_(AT_FDCWD, '/', 0, set_=RDONLY)
 
-def child(req, w):
+def read_exactly(n):
+    out = b''
+    while len(out) < n:
+        c = os.read(0, n - len(out))
+        if not c: raise EOFError()
+        out += c
+    return out
+
+def serve_one():
+    # One request, read straight from stdin (a length line, then that many bytes of JSON, so that nothing of the
+    # next request is read), carried out, and answered straight on stdout: no hop through the parent either way.
+    try:
+        head = b''
+        while not head.endswith(b'\n'):
+            head += read_exactly(1)
+            if len(head) > 12: raise EOFError()
+        req = json.loads(read_exactly(int(head)))
+    except (EOFError, ValueError):
+        os._exit(3)
     try:
         assign(req)
-        os.write(w, b'ok')
-        os._exit(0)
+        ok, error = True, None
     except BaseException as e:
-        os.write(w, str(e).encode()[:1000])
-        os._exit(1)
+        ok, error = False, str(e)[:1000] or 'the helper failed'
+    os.write(1, (json.dumps({'id': req['id'], 'ok': ok, 'error': error}) + '\n').encode())
+    os._exit(0)
 
-for line in sys.stdin:
-    req = json.loads(line)
-    r, w = os.pipe()
+# Each child is forked before its request arrives, so a request costs no fork.
+while True:
     pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        child(req, w)
-    os.close(w)
-    msg = b''
-    while True:
-        c = os.read(r, 4096)
-        if not c: break
-        msg += c
-    os.close(r)
-    os.waitpid(pid, 0)
-    ok = msg == b'ok'
-    sys.stdout.write(json.dumps({'id': req['id'], 'ok': ok, 'error': None if ok else msg.decode('utf8', 'replace') or 'the helper failed'}) + '\n')
-    sys.stdout.flush()
+    if pid == 0: serve_one()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3: break
+    # A child that died without answering: its request, the oldest unanswered one, fails (id -1).
+    if status != 0: os.write(1, (json.dumps({'id': -1, 'ok': False, 'error': 'the helper died (wait status %d)' % status}) + '\n').encode())
 `;

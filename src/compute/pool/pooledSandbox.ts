@@ -15,7 +15,7 @@ import { startingLine } from '../sandbox/startSandbox.js';
 import type { LogStream, SandboxExit, SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import { RESOLV_CONF } from '../sandbox/userNetwork.js';
 import type { HelperMount, MountHelper } from './mountHelper.js';
-import { POOL_ASGI_LAUNCHER, POOL_NODE_LAUNCHER } from './pooledLaunchers.js';
+import { POOL_ASGI_LAUNCHER, POOL_NODE_LAUNCHER, POOL_NODE_WARM_FILES } from './pooledLaunchers.js';
 
 /** Which interpreter a pooled sandbox has loaded: Node modules, or Python ASGI apps under uvicorn. */
 export type PoolKind = 'node' | 'asgi';
@@ -80,6 +80,7 @@ export class PooledSandbox {
     if (spec.kind === 'node') {
       writeFileSync(join(launcherDir, 'node-launcher.mjs'), NODE_LAUNCHER);
       writeFileSync(join(launcherDir, script), POOL_NODE_LAUNCHER);
+      for (const [name, body] of Object.entries(POOL_NODE_WARM_FILES)) writeFileSync(join(launcherDir, name), body);
     } else writeFileSync(join(launcherDir, script), POOL_ASGI_LAUNCHER);
     if (spec.internet) writeFileSync(join(launcherDir, 'resolv.conf'), RESOLV_CONF);
     const args = bwrapArgs({

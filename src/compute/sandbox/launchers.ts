@@ -7,29 +7,35 @@
  * namespace has no route to the host, but a socket is reachable from both sides, with or without internet.
  */
 
-/** node node-launcher.mjs <fd> <file> [export] — serves an exported (req,res) handler or http.Server. */
+/**
+ * node node-launcher.mjs <fd> <file> [export] — serves an exported (req,res) handler or http.Server. A pooled
+ * sandbox imports it before it has a program and calls `serve` once it has one (pooledLaunchers.ts).
+ */
 export const NODE_LAUNCHER = String.raw`
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { pathToFileURL } from 'node:url';
-const [fd, file, exportName] = process.argv.slice(2);
-const mod = await import(pathToFileURL(file).href);
-const pick = (m, name) => (m == null ? undefined : m[name]);
-let target = exportName
-  ? pick(mod, exportName) ?? pick(mod.default, exportName)
-  : mod.default ?? mod.handler ?? mod.app ?? mod.server;
-if (target && typeof target === 'object' && typeof target.default === 'function') target = target.default;
-let server;
-if (typeof target === 'function') server = http.createServer(target);
-else if (target instanceof net.Server) server = target;
-else {
-  console.error('aleph: ' + file + ' exports no ' + (exportName ?? 'default/handler/app/server') + ' (want a (req, res) function or an http.Server)');
-  process.exit(70);
+import { fileURLToPath, pathToFileURL } from 'node:url';
+export async function serve(fd, file, exportName) {
+  const mod = await import(pathToFileURL(file).href);
+  const pick = (m, name) => (m == null ? undefined : m[name]);
+  let target = exportName
+    ? pick(mod, exportName) ?? pick(mod.default, exportName)
+    : mod.default ?? mod.handler ?? mod.app ?? mod.server;
+  if (target && typeof target === 'object' && typeof target.default === 'function') target = target.default;
+  let server;
+  if (typeof target === 'function') server = http.createServer(target);
+  else if (target instanceof net.Server) server = target;
+  else {
+    console.error('aleph: ' + file + ' exports no ' + (exportName ?? 'default/handler/app/server') + ' (want a (req, res) function or an http.Server)');
+    process.exit(70);
+  }
+  const listen = () => server.listen({ fd: Number(fd) }, () => console.error('aleph: listening'));
+  // A module that already listened on a TCP port is moved to the socket: the port is unreachable from outside anyway.
+  if (server.listening) server.close(listen); else listen();
+  process.on('SIGTERM', () => { server.close(() => process.exit(0)); setTimeout(() => process.exit(0), 2000).unref(); });
 }
-const listen = () => server.listen({ fd: Number(fd) }, () => console.error('aleph: listening'));
-// A module that already listened on a TCP port is moved to the socket: the port is unreachable from outside anyway.
-if (server.listening) server.close(listen); else listen();
-process.on('SIGTERM', () => { server.close(() => process.exit(0)); setTimeout(() => process.exit(0), 2000).unref(); });
+if (process.argv[1] === fileURLToPath(import.meta.url)) await serve(...process.argv.slice(2));
 `;
 
 /**

@@ -269,8 +269,13 @@ export class Supervisor {
       hostUid: this.sandbox.uids.uidFor(view.id),
       pids: this.sandbox.pids,
     });
-    const pooled = await this.sandbox.pool?.assign(spec).catch(() => null);
+    let served = (): void => {};
+    const firstServed = new Promise<void>((r) => {
+      served = r;
+    });
+    const pooled = await this.sandbox.pool?.assign(spec, firstServed).catch(() => null);
     const inst = new Instance(view, prepared, pooled ?? startSandbox(spec));
+    void inst.firstServed.then(served);
     void inst.handle.exited.then(() => {
       release();
       this.onExit(s, inst);
