@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type RunningNode } from './node/createNode.js';
 import { createComputeNode, type ComputeNode } from './compute/server/createComputeNode.js';
+import { readAfterSending } from './protocol/testing/readAfterSending.js';
 import type { ServerLimits } from './serverGuard.js';
 
 const limits: Partial<ServerLimits> = {
@@ -151,6 +152,29 @@ function suite(name: string, start: () => Promise<{ url: string; path: string; c
       assert.match(answer, /^HTTP\/1.1 200/);
       assert.match(answer, /keep-alive/i);
       assert.ok(idle >= 900 && idle < 3000, `idle connection kept ${idle.toFixed(0)} ms`);
+    });
+
+    it('a client over its cap that is still sending reads its 429, not a reset', async () => {
+      const held: Slow[] = [];
+      for (let i = 0; i < 20; i++) {
+        held.push(slowloris(s.url, '127.0.5.1'));
+        await new Promise((r) => held[i].socket.once('connect', r));
+      }
+      const answer = await readAfterSending(s.url, `POST ${s.path} HTTP/1.1`, '127.0.5.1');
+      assert.match(answer, /^HTTP\/1\.1 429 /, answer.slice(0, 200));
+      assert.match(answer, /TOO_MANY_CONNECTIONS_FROM_CLIENT/);
+      for (const h of held) h.socket.destroy();
+      await Promise.all(held.map((h) => h.closed));
+    });
+
+    it('a malformed request followed by more bytes is answered 400, not reset', async () => {
+      const answer = await readAfterSending(s.url, 'GET / HTTP/1.1\r\nHost x', '127.0.6.1');
+      assert.match(
+        answer,
+        /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*"error_code":"REQUEST_MALFORMED"/,
+        answer.slice(0, 200),
+      );
+      assert.equal((await get(s.url, s.path, '127.0.6.1')).status, 200);
     });
 
     it('caps connections in total (503) whatever the client', async () => {

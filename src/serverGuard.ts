@@ -29,16 +29,47 @@ export const defaultServerLimits: ServerLimits = {
   maxConnectionsPerIp: 256,
 };
 
-function refuse(socket: Socket, status: string, code: string, message: string): void {
+/** How long a refused or failed connection keeps dropping what its client still sends, after its answer. */
+const REFUSED_LINGER_MS = 1_000;
+
+function writeAnswer(socket: Socket, status: string, code: string, message: string): void {
   const body = JSON.stringify({ error_code: code, details: { message } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+}
+
+/** One error answer on a raw socket, then a close without a reset (lingerClose). */
+function answerAndClose(socket: Socket, status: string, code: string, message: string): void {
+  writeAnswer(socket, status, code, message);
+  lingerClose(socket, REFUSED_LINGER_MS);
+}
+
+function refuse(socket: Socket, status: string, code: string, message: string): void {
   socket.on('error', () => {});
-  // Destroyed as soon as the answer is handed to the kernel, before the loop reads from it: no request on a
-  // refused connection is ever parsed. A client that never reads cannot hold it open either.
-  socket.write(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
-  setTimeout(() => socket.destroy(), 1000).unref();
+  // Answered before the loop reads from it: no request on a refused connection is ever parsed. A client that
+  // never reads cannot hold it open past the linger either.
+  answerAndClose(socket, status, code, message);
+}
+
+/**
+ * FIN after what was written, then read and drop what the client still sends for at most `ms`, then close.
+ * Closing with the client's bytes unread makes the kernel send RST, and a client still sending loses the answer
+ * already on its way (nginx's lingering close exists for this).
+ */
+function lingerClose(socket: Socket, ms: number): void {
+  if (socket.destroyed) return;
+  const done = () => socket.destroy();
+  const timer = setTimeout(done, ms);
+  timer.unref();
+  socket.once('end', done);
+  socket.once('close', () => clearTimeout(timer));
+  // What comes is dropped: a refused socket has no reader, and an HTTP parser in its error state consumes
+  // nothing more (each chunk only repeats the error, which clientErrorAnswerer answers once).
+  if (socket.listenerCount('data') === 0) socket.on('data', () => undefined);
+  socket.end();
+  socket.resume();
 }
 
 /** How long a connection answered before its body arrived keeps reading (and dropping) what the client sends. */
@@ -62,13 +93,7 @@ export function closeWithoutReset(
   res.setHeader('connection', 'close');
   // node:http ends a `connection: close` exchange with socket.destroySoon(): a close with the rest unread.
   socket.destroySoon = function (this: Socket) {
-    if (this.writable) this.end();
-    const done = () => this.destroy();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    this.once('end', done);
-    this.once('close', () => clearTimeout(timer));
-    this.resume();
+    lingerClose(this, ms);
   };
 }
 
@@ -97,21 +122,22 @@ function clientErrorAnswerer(): (err: NodeJS.ErrnoException, socket: Socket) => 
     scheduled = false;
     for (const { socket, answer } of waiting.splice(0, CLIENT_ERROR_SLICE)) {
       if (socket.destroyed) continue;
-      const [status, code, message] = answer;
-      const body = JSON.stringify({ error_code: code, details: { message } });
-      if (socket.writable)
-        socket.write(
-          `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-        );
-      socket.destroy();
+      if (answer[0].startsWith('408')) {
+        // A timeout leaves the parser mid-request, able to read on: it gets its line and the socket goes.
+        writeAnswer(socket, ...answer);
+        socket.destroy();
+      } else answerAndClose(socket, ...answer);
     }
     if (waiting.length && !scheduled) {
       scheduled = true;
       setImmediate(drain);
     }
   };
+  // A parser in its error state raises the error again for every chunk read while the socket lingers.
+  const answered = new WeakSet<Socket>();
   return (err, socket) => {
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    if (err.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
     // Read no more from it while it waits for its answer.
     socket.pause();
     waiting.push({
@@ -145,8 +171,11 @@ export function guardServer(server: Server, limits: ServerLimits): void {
   server.maxConnections = limits.maxConnections + 64;
   let total = 0;
   const perIp = new Map<string, number>();
-  // Before node:http's own listener, so a refused socket is settled before it is handed to the HTTP parser.
-  server.prependListener('connection', (socket: Socket) => {
+  // In place of node:http's own listener, which a refused socket never reaches: its parser never reads from it, so
+  // the refusal can drop what the client still sends while it closes (lingerClose) without parsing any of it.
+  const admitted = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? '?';
     const n = perIp.get(ip) ?? 0;
     if (total >= limits.maxConnections)
@@ -171,5 +200,6 @@ export function guardServer(server: Server, limits: ServerLimits): void {
       if (left <= 0) perIp.delete(ip);
       else perIp.set(ip, left);
     });
+    for (const l of admitted) l.call(server, socket);
   });
 }

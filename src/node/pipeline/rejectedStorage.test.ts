@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { buildPost } from '../../client/messages/buildPost.js';
 import { itemHashOf } from '../../protocol/index.js';
+import { readAfterSending as readAfter } from '../../protocol/testing/readAfterSending.js';
 import { getJson, newAccount, postMessage, sign } from '../testing/nodeHarness.js';
 import { startStorageNode, type StorageNode } from '../testing/storageHarness.js';
 
@@ -163,33 +163,7 @@ describe("refused messages cost the node little: no content kept, and bodies far
     assert.equal((await getJson(s.url, '/api/v0/height')).status, 200);
   });
 
-  /** Sends a 4 MiB chunked body without reading, then reads everything the node sent (and a reset, if any). */
-  async function readAfterSending(head: string): Promise<string> {
-    const url = new URL(s.url);
-    const socket = connect(Number(url.port), url.hostname);
-    socket.on('error', () => undefined); // a reset is read below, as what came before it
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.pause();
-    const chunk = `${(256 * 1024).toString(16)}\r\n${'z'.repeat(256 * 1024)}\r\n`;
-    const write = (data: string) =>
-      new Promise<boolean>((resolve) => {
-        if (socket.destroyed) return resolve(false);
-        socket.write(data, (err) => resolve(!err));
-      });
-    let sent = await write(`${head}\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n`);
-    for (let i = 0; i < 16 && sent; i++) sent = await write(chunk); // 4 MiB, twice the limit
-    const answer = await new Promise<string>((resolve) => {
-      let got = '';
-      socket.on('data', (d: Buffer) => {
-        got += d;
-      });
-      socket.on('error', (err) => resolve(`${got}[${(err as NodeJS.ErrnoException).code}]`));
-      socket.on('close', () => resolve(got));
-      socket.resume();
-    });
-    socket.destroy();
-    return answer;
-  }
+  const readAfterSending = (head: string) => readAfter(s.url, head);
 
   it('a client that reads only after sending its whole body still reads the 413, not a reset', async () => {
     // The node answers at 2 MiB and closes; had it closed with bytes unread, the kernel's reset would drop the
