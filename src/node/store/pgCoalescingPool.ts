@@ -72,7 +72,12 @@ function coalescingClient(client: pg.PoolClient): PostgresPoolClient {
   return {
     query: ((textOrCursor: unknown, params?: readonly unknown[]) => {
       if (typeof textOrCursor !== 'string') {
-        // A cursor (streamed reads) never runs inside the writer's transactions.
+        // A cursor (a streamed read) answers synchronously: what is held goes first, queued in order by pg (an
+        // error there fails the cursor's own statement, the transaction being aborted).
+        if (held) {
+          client.query(held).catch(() => undefined);
+          held = '';
+        }
         return client.query(textOrCursor as never);
       }
       return query(textOrCursor, params ?? []) as Promise<PostgresQueryResult<unknown>>;
