@@ -116,17 +116,17 @@ const CLIENT_ERRORS: Record<string, [status: string, code: string, message: stri
  * sockets are closed without the error, so no stack is built; the answer is the same one line Fastify gave.
  */
 function clientErrorAnswerer(): (err: NodeJS.ErrnoException, socket: Socket) => void {
-  const waiting: { socket: Socket; answer: [string, string, string] }[] = [];
+  const waiting: { socket: Socket; answer: [string, string, string]; linger: boolean }[] = [];
   let scheduled = false;
   const drain = () => {
     scheduled = false;
-    for (const { socket, answer } of waiting.splice(0, CLIENT_ERROR_SLICE)) {
+    for (const { socket, answer, linger } of waiting.splice(0, CLIENT_ERROR_SLICE)) {
       if (socket.destroyed) continue;
-      if (answer[0].startsWith('408')) {
-        // A timeout leaves the parser mid-request, able to read on: it gets its line and the socket goes.
+      if (linger) answerAndClose(socket, ...answer);
+      else {
         writeAnswer(socket, ...answer);
         socket.destroy();
-      } else answerAndClose(socket, ...answer);
+      }
     }
     if (waiting.length && !scheduled) {
       scheduled = true;
@@ -142,6 +142,9 @@ function clientErrorAnswerer(): (err: NodeJS.ErrnoException, socket: Socket) => 
     socket.pause();
     waiting.push({
       socket,
+      // A timeout leaves the parser mid-request, able to read on: it gets its line and the socket goes. A parse
+      // error leaves it in its error state, which reads nothing more: that socket may linger.
+      linger: err.code !== 'ERR_HTTP_REQUEST_TIMEOUT',
       answer: CLIENT_ERRORS[err.code ?? ''] ?? [
         '400 Bad Request',
         'REQUEST_MALFORMED',

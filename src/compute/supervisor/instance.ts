@@ -45,9 +45,8 @@ export class Instance {
   /** Response headers naming the version this instance serves (built once, sent with every response). */
   readonly served: Record<string, string>;
   inflight = 0;
-  /** Settles when the first request it served is over (answered or not). */
-  readonly firstServed: Promise<void>;
-  private served1: (() => void) | null = null;
+  /** Called once, when the first request it served is over (answered or not). */
+  private onFirstServed: (() => void) | null;
   /** Set once the sandbox is gone: the reason a request that reached it failed. */
   exit: SandboxExit | null = null;
   private idleWaiters: Array<() => void> = [];
@@ -56,16 +55,15 @@ export class Instance {
     readonly view: ProgramView,
     prepared: PreparedProgram,
     readonly handle: SandboxHandle,
+    onFirstServed?: () => void,
   ) {
+    this.onFirstServed = onFirstServed ?? null;
     this.socketPath = this.handle.socketPath;
     this.served = {
       'x-aleph-program-id': view.id,
       'x-aleph-version': view.currentHash,
       'x-aleph-edition': String(view.edition),
     };
-    this.firstServed = new Promise<void>((r) => {
-      this.served1 = r;
-    });
     this.upstream = openUpstream(this.socketPath);
     void this.handle.exited.then((e) => {
       this.exit = e;
@@ -84,8 +82,8 @@ export class Instance {
 
   leave(): void {
     this.inflight--;
-    this.served1?.();
-    this.served1 = null;
+    this.onFirstServed?.();
+    this.onFirstServed = null;
     if (this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 

@@ -274,8 +274,7 @@ export class Supervisor {
       served = r;
     });
     const pooled = await this.sandbox.pool?.assign(spec, firstServed).catch(() => null);
-    const inst = new Instance(view, prepared, pooled ?? startSandbox(spec));
-    void inst.firstServed.then(served);
+    const inst = new Instance(view, prepared, pooled ?? startSandbox(spec), served);
     void inst.handle.exited.then(() => {
       release();
       this.onExit(s, inst);

@@ -17,28 +17,15 @@ const ON_CONFLICT = `on conflict (item_hash) do update set ${MESSAGE_COLUMNS.sli
   .map((c) => `${c} = excluded.${c}`)
   .join(', ')}`;
 
-/** `insert into messages … values (…), (…) on conflict …` for `n` rows, numbered from $1. */
-function upsertText(n: number): string {
-  const width = MESSAGE_COLUMNS.length;
-  const tuples = Array.from(
-    { length: n },
-    (_, r) => `(${MESSAGE_COLUMNS.map((_c, i) => `$${r * width + i + 1}`).join(', ')})`,
-  );
-  return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples.join(', ')} ${ON_CONFLICT}`;
-}
-
-/** The same upsert with the rows' values in its text: a simple query, on which held savepoints ride. */
-function upsertLiteral(rows: readonly MessagesTable[]): string {
+/** `insert into messages … values (…), (…) on conflict …`, the rows' values in its text (a simple query). */
+function upsertText(rows: readonly MessagesTable[]): string {
   const tuples = rows.map((r) => `(${messageParams(r).map(sqlValue).join(', ')})`);
   return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples.join(', ')} ${ON_CONFLICT}`;
 }
 
-const UPSERT = upsertText(1);
-
-const APPLIED_HEIGHTS = `from messages where item_hash = any($1) and status in ('processed', 'forgotten')`;
-
-const lit = sqlText;
-const textArray = sqlTextArray;
+/** What appliedHeights asks of these hashes, after `select`. */
+const appliedHeightsOf = (hashes: readonly string[]) =>
+  `from messages where item_hash = any(${sqlTextArray(hashes)}) and status in ('processed', 'forgotten')`;
 
 /**
  * The batch's order lock, then its time, height, earliest due upgrade and the appliedHeights of its first
@@ -49,7 +36,7 @@ const batchStart = (hashes: readonly string[]) =>
   `select pg_advisory_xact_lock(${ORDER_LOCK_KEY}); ` +
   `select (select value from meta where key = 'block_time_ms') as t, (select value from meta where key = 'height') as h, ` +
   `(select min(effective_height) from program_pending where status = 'pending') as d, ` +
-  `(select json_agg(json_build_array(item_hash, height)) ${APPLIED_HEIGHTS.replace('$1', textArray(hashes))}) as k`;
+  `(select json_agg(json_build_array(item_hash, height)) ${appliedHeightsOf(hashes)}) as k`;
 
 /**
  * The end of a batch and its commit, in one round trip: the meta upsert (a data-modifying CTE always runs),
@@ -61,13 +48,13 @@ function batchEnd(
   notes: readonly string[],
   meta: ReadonlyArray<readonly [string, string]>,
 ): string {
-  const values = meta.map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ');
+  const values = meta.map(([k, v]) => `(${sqlText(k)}, ${sqlText(v)})`).join(', ');
   const setMeta = meta.length
     ? `meta_set as (insert into meta (key, value) values ${values} on conflict (key) do update set value = excluded.value), `
     : '';
-  const hashes = textArray(applied);
+  const hashes = sqlTextArray(applied);
   return (
-    `with ${setMeta}announced as (select pg_notify(${lit(COMMITS_CHANNEL)}, p) from unnest(${textArray(notes)}) as p) ` +
+    `with ${setMeta}announced as (select pg_notify(${sqlText(COMMITS_CHANNEL)}, p) from unnest(${sqlTextArray(notes)}) as p) ` +
     `select message_hash as h from program_editions where message_hash = any(${hashes}) union ` +
     `select message_hash from program_pending where message_hash = any(${hashes}) union ` +
     `select message_hash from program_refusals where message_hash = any(${hashes}) ` +
@@ -118,7 +105,7 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       if (hashes.length === 0) return undefined;
       const found = await rows<{ item_hash: string; height: number | null }>(
         db,
-        `select item_hash, height ${APPLIED_HEIGHTS.replace('$1', textArray(hashes))}`,
+        `select item_hash, height ${appliedHeightsOf(hashes)}`,
       );
       return found.length ? new Map(found.map((r) => [r.item_hash, r.height ?? 0])) : undefined;
     },
@@ -129,15 +116,15 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     aggregateContent: async (address, key) => {
       const [r] = await rows<{ content: string }>(
         db,
-        `select content from aggregates where address = ${lit(address)} and key = ${lit(key)}`,
+        `select content from aggregates where address = ${sqlText(address)} and key = ${sqlText(key)}`,
       );
       return r?.content;
     },
-    upsertMessage: (r: MessagesTable) => run(db, UPSERT, messageParams(r)),
+    upsertMessage: (r: MessagesTable) => run(db, upsertText([r])),
     upsertMessages: async (all) => {
       for (let i = 0; i < all.length; i += UPSERT_CHUNK) {
         const chunk = all.slice(i, i + UPSERT_CHUNK);
-        await run(db, upsertLiteral(chunk));
+        await run(db, upsertText(chunk));
       }
     },
     anyDueUpgrade: async (h) =>
