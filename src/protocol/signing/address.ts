@@ -1,4 +1,4 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { AlephError } from '../../errors.js';
 
@@ -21,7 +21,7 @@ export function toChecksumAddress(address: string): string {
   const lower = address.slice(2).toLowerCase();
   const hit = cache.get(lower);
   if (hit) return hit;
-  const hash = bytesToHex(keccak_256(utf8ToBytes(lower)));
+  const hash = bytesToHex(keccak256(utf8ToBytes(lower)));
   let out = '0x';
   for (let i = 0; i < 40; i++) out += parseInt(hash[i], 16) >= 8 ? lower[i].toUpperCase() : lower[i];
   if (cache.size > 100_000) cache.clear();

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak.js';
 import { secp256k1 as nobleSecp } from '@noble/curves/secp256k1.js';
 import { AlephError } from '../../errors.js';
 import { toChecksumAddress } from './address.js';
@@ -39,7 +39,7 @@ export const recoveryBackend: RecoveryBackend = native ? 'libsecp256k1' : 'noble
 export function personalMessageHash(text: string): Uint8Array {
   const body = Buffer.from(text, 'utf8');
   const prefix = Buffer.from(`\x19Ethereum Signed Message:\n${body.length}`, 'utf8');
-  return keccak_256(Buffer.concat([prefix, body]));
+  return keccak256(Buffer.concat([prefix, body]));
 }
 
 function parseSignature(signature: string): { rs: Uint8Array; recid: number } {
@@ -78,6 +78,6 @@ export function recoverPersonalSigner(
   } catch (cause) {
     throw new AlephError('MESSAGE_INVALID_SIGNATURE', 'signature does not recover to any public key', { cause });
   }
-  const addr = keccak_256(pub.subarray(1)).subarray(12);
+  const addr = keccak256(pub.subarray(1)).subarray(12);
   return toChecksumAddress('0x' + Buffer.from(addr).toString('hex'));
 }
