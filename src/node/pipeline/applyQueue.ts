@@ -6,6 +6,7 @@ import { insertRefusal, ProgramRefusedError } from '../governance/refusals.js';
 import type { ApplyContext, NodeEvent } from '../apply/applyContext.js';
 import { applyMessage, writesOnlyItsRow } from '../apply/applyMessage.js';
 import type { WriterStatements } from '../store/hotStatements.js';
+import type { MessagesTable } from '../store/tables.js';
 import { storeStatements } from '../store/openStore.js';
 import type { Db } from '../store/queries.js';
 import type { BlockClock, BlockStamp } from './blockClock.js';
@@ -35,6 +36,8 @@ interface Item {
  */
 export class ApplyQueue {
   private queue: Item[] = [];
+  /** Set after a batch whose combined end failed: the next one runs statement by statement. */
+  private careful = false;
   private running = false;
   private readonly stmts: WriterStatements;
   private timer: NodeJS.Timeout | null = null;
@@ -106,8 +109,15 @@ export class ApplyQueue {
    * One transaction: applies what is queued, then yields to the event loop so messages whose validation
    * is finishing join the same commit (group commit: the commit's WAL writes are the costliest step of a
    * small batch), and commits once a turn brings nothing new, or at maxBatch.
+   *
+   * Where every statement is a round trip (PostgreSQL), the last group's rows ride on the batch's end and its
+   * commit: one round trip instead of two. Should that fail, nothing of the batch stands: its messages go back
+   * to the head of the queue, in order, for a run statement by statement (`careful`), where a group whose
+   * write fails is replayed one by one and each message gets its own verdict.
    */
   private async applyBatch(): Promise<void> {
+    const combined = this.stmts.roundTrips && !this.careful;
+    this.careful = false;
     const trx = await this.db.startTransaction().execute();
     const batch: Item[] = [];
     const stmts = this.stmts.inTransaction(trx);
@@ -163,12 +173,18 @@ export class ApplyQueue {
         const known = stmts.appliedHeights(hashesOf(taken));
         appliedElsewhere = known === undefined ? known : await known;
       }
-      await this.closeGroup(b, group);
+      let rows: MessagesTable[] = [];
+      if (combined) {
+        const detached = await group.detach();
+        rows = detached.rows;
+        this.takeEntries(b, detached.entries);
+      } else await this.closeGroup(b, group);
       const last = this.blocks.lastAssigned();
       // Verdicts asked here, in the transaction, rather than by each publication after the commit: nothing
       // else writes in between, and most messages concern no program. On PostgreSQL this statement commits
       // too: nothing between it and trx.commit() may fail.
       const withVerdicts = await stmts.finishBatch({
+        rows,
         applied: b.applied.map((a) => a.msg.envelope.item_hash),
         meta: [
           ['height', String(b.height)],
@@ -188,6 +204,11 @@ export class ApplyQueue {
         .rollback()
         .execute()
         .catch(() => undefined);
+      if (combined) {
+        this.queue.unshift(...batch);
+        this.careful = true;
+        return;
+      }
       for (const item of batch) item.reject(e);
       return;
     }
@@ -233,6 +254,11 @@ export class ApplyQueue {
     } catch {
       return this.replay(b, group);
     }
+    this.takeEntries(b, entries);
+  }
+
+  /** A closed group's outcomes, into the batch: refusals to settle, applied messages and their events. */
+  private takeEntries(b: Batch, entries: Array<GroupEntry<Item & { msg: ValidMessage }>>): void {
     for (const e of entries) {
       if (e.refusal) {
         const err = e.refusal;

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { buildAggregate } from '../../client/messages/buildAggregate.js';
 import { buildPost } from '../../client/messages/buildPost.js';
 import type { SignedMessage } from '../../client/messages/types.js';
@@ -131,5 +132,37 @@ describe('messages that write only their own row share a savepoint and one write
       height: null,
       error_code: 'NOT_AUTHORIZED',
     });
+  });
+
+  it('on PostgreSQL a batch of plain messages is two round trips: begin + order lock + start, then the rows with the end and the commit', {
+    skip: !testPgServer() && 'ALEPH_TEST_PG not set',
+  }, async () => {
+    const posts = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => sign(alice, buildPost({ sender: alice.address, type: 'note', content: { n } }))),
+    );
+    const start = await storeHeight(h);
+    // A spy on pg's own client (the library, not ours): every text it is asked to send is one round trip.
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+      if (typeof a[0] === 'string') sent.push(a[0]);
+      return (query as (...x: unknown[]) => unknown).apply(this, a);
+    } as typeof query;
+    let outcomes: Outcome[];
+    try {
+      outcomes = await oneBatch(h, posts);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.deepEqual(
+      outcomes,
+      posts.map((_, i) => ({ height: start + i + 1 })),
+    );
+    const writer = sent.filter((t) => !t.startsWith('select min(effective_height)'));
+    assert.equal(writer.length, 2, writer.map((t) => t.slice(0, 80)).join('\n'));
+    assert.match(writer[0]!, /^begin; select pg_advisory_xact_lock\(/);
+    assert.match(writer[1]!, /^savepoint apply_message; release savepoint apply_message; insert into messages /);
+    assert.match(writer[1]!, /; commit$/);
+    assert.equal(await storeHeight(h), start + 5);
   });
 });

@@ -85,6 +85,17 @@ export class PlainGroup<T> {
     return this.reset();
   }
 
+  /**
+   * Releases the savepoint without writing the rows, and hands back both: the caller writes the rows with the
+   * batch's end (one round trip), and retries the whole batch if that fails, as nothing is left to roll back to.
+   */
+  async detach(): Promise<{ rows: MessagesTable[]; entries: Array<GroupEntry<T>> }> {
+    if (!this.open) return { rows: [], entries: [] };
+    const rows = this.rows;
+    await this.base.release();
+    return { rows, entries: this.reset() };
+  }
+
   /** Undoes everything the group did (to its savepoint); hands back its entries to be replayed one by one. */
   async abandon(): Promise<Array<GroupEntry<T>>> {
     if (!this.open) return [];

@@ -14,6 +14,11 @@ export type Awaitable<T> = T | Promise<T>;
  * Kysely's connection lock, so no other query can interleave.
  */
 export interface WriterStatements {
+  /**
+   * Whether every statement is a round trip to a server (PostgreSQL), on which the writer waits its event-loop
+   * turn: the writer then sends a batch's last rows with its end and commit (ApplyQueue).
+   */
+  readonly roundTrips: boolean;
   /** These statements on the writer's open transaction (SQLite: the same ones, it has one connection). */
   inTransaction(trx: Db): WriterStatements;
   /**
@@ -51,7 +56,8 @@ export interface WriterStatements {
    * heights (from, to] and these events (PostgreSQL: NOTIFY, store/pgCommits; nothing on SQLite, no other
    * node reads its file), and answers which of `applied` any program edition, pending upgrade or refusal
    * names. One statement on PostgreSQL, which also commits there (the commit rides on its round trip): the
-   * caller commits the transaction next, with nothing that may fail in between.
+   * caller commits the transaction next, with nothing that may fail in between. `end.rows` are upserted first,
+   * in the same round trip (an error there fails the whole batch: the caller retries it statement by statement).
    */
   finishBatch(end: BatchEnd): Awaitable<Set<string>>;
 }
@@ -68,6 +74,8 @@ export interface BatchStart {
 }
 
 export interface BatchEnd {
+  /** Rows of distinct item_hash to upsert before the end (as upsertMessages), outside any savepoint. */
+  rows?: readonly MessagesTable[];
   /** The messages the batch applied. */
   applied: string[];
   meta: ReadonlyArray<readonly [key: string, value: string]>;
@@ -165,6 +173,7 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
       r.block_time ?? null,
     );
   const stmts: WriterStatements = {
+    roundTrips: false,
     inTransaction: () => stmts,
     beginBatch: () => ({
       lastMs: undefined,
@@ -174,6 +183,7 @@ export function writerStatements(db: BetterSqlite3.Database): WriterStatements {
     }),
     appliedHeights: () => undefined,
     finishBatch: (end) => {
+      for (const r of end.rows ?? []) upsertRow(r);
       for (const [k, v] of end.meta) setMeta.run(k, v);
       return new Set(end.applied.filter((h) => verdicts.get(h, h, h) === 1));
     },

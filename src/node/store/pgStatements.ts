@@ -78,9 +78,10 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
   // Every statement is a round trip on which the writer waits its event-loop turn. The pool (coalescingPool)
   // holds back the transaction's begin and the savepoints, and sends them in front of the next simple query;
   // the hot statements are simple queries for that reason, their values escaped into the text (sqlLiterals).
-  // A batch of plain messages is three round trips (begin + lock + start; the group's savepoint + its rows'
-  // upsert; the end + commit), and one more when messages join it after its first turn (appliedHeights).
+  // A batch of plain messages is two round trips (begin + lock + start; the group's savepoint, its rows'
+  // upsert, the end and the commit), and one more when messages join it after its first turn (appliedHeights).
   return {
+    roundTrips: true,
     inTransaction: (trx) => pgWriterStatements(trx, node),
     beginBatch: async (hashes) => {
       const [r] = await rows<{
@@ -98,7 +99,10 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     },
     finishBatch: async (end) => {
       const notes = end.announce ? announcements(node, end.announce.from, end.announce.to, end.announce.events) : [];
-      const found = await rows<{ h: string | null }>(db, batchEnd(end.applied, notes, end.meta));
+      const upserts = [];
+      for (let i = 0; i < (end.rows?.length ?? 0); i += UPSERT_CHUNK)
+        upserts.push(`${upsertText(end.rows!.slice(i, i + UPSERT_CHUNK))}; `);
+      const found = await rows<{ h: string | null }>(db, upserts.join('') + batchEnd(end.applied, notes, end.meta));
       return new Set(found.flatMap((r) => (r.h === null ? [] : [r.h])));
     },
     appliedHeights: async (hashes) => {
