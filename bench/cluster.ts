@@ -2,7 +2,8 @@
 // on one core node to a websocket client of another, and core failover (kill -9 -> the survivor's first 200).
 // A private PostgreSQL cluster is started for the run (scripts/postgres.sh); every node is its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 // big enough to reach its ceiling on 2 cores (at 64 it is bound by the writer's round trips, not by CPU).
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '64,256').split(',').map(Number);
 const makeMessages = (n: number, tag: string) => makeSignedPosts(n, { tag });
+// This machine's speed drifts by up to 2x over minutes (a shared host): SQLite and PostgreSQL alternate, ROUNDS
+// times each, and every ratio is of one round's pair, run back to back.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -38,7 +42,40 @@ function startNode(home: string, store?: string): Promise<{ url: string; child: 
   });
 }
 
-type LoadResult = { seconds: number; failed: number; latencies_ms: number[] };
+type LoadResult = { seconds: number; failed: number; latencies_ms: number[]; cpu_seconds: number };
+
+/** User + system CPU seconds of a process, all its threads (/proc/PID/stat). */
+function cpuOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Until the process has settled (its signature worker loads after the node listens): < 20 ms of CPU in 200 ms. */
+async function quiet(pid: number): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const before = cpuOf(pid);
+    await new Promise((r) => setTimeout(r, 200));
+    if (cpuOf(pid) - before < 0.02) return;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process of the run's private cluster (backends, writer, WAL writer). */
+function postgresCpu(): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuOf(Number(d));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return total;
+}
 function runLoad(url: string, bodiesFile: string, warmFile: string, concurrency: number): Promise<LoadResult> {
   const script = fileURLToPath(new URL('./ingestLoadgen.mjs', import.meta.url));
   const child = spawn(process.execPath, [script, JSON.stringify({ url, bodiesFile, warmFile, concurrency })], {
@@ -88,7 +125,17 @@ async function ingest(store: string | undefined, label: string, concurrency: num
   );
   const node = await startNode(join(root, label), store);
   try {
+    await quiet(node.child.pid!);
+    const [node0, pg0] = [cpuOf(node.child.pid!), store ? postgresCpu() : 0];
     const r = await runLoad(node.url, bodiesFile, warmFile, concurrency);
+    const [node1, pg1] = [cpuOf(node.child.pid!), store ? postgresCpu() : 0];
+    // Per message, warm-up included (the CPU counters cover it too).
+    const perMessage = (seconds: number) => +((seconds * 1000) / (N + 500)).toFixed(3);
+    const cpu = {
+      node: perMessage(node1 - node0),
+      postgres: perMessage(pg1 - pg0),
+      load_generator: perMessage(r.cpu_seconds),
+    };
     return {
       messages_per_second: Math.round(N / r.seconds),
       failed: r.failed,
@@ -96,11 +143,18 @@ async function ingest(store: string | undefined, label: string, concurrency: num
         p50: +percentile(r.latencies_ms, 50).toFixed(2),
         p99: +percentile(r.latencies_ms, 99).toFixed(2),
       },
+      cpu_ms_per_message: cpu,
+      // What the cores could do if the processes' CPU were the only bound: how far the bench is from it.
+      cpu_bound_messages_per_second: Math.round(
+        (cpus().length * 1000) / (cpu.node + cpu.postgres + cpu.load_generator),
+      ),
     };
   } finally {
     node.child.kill('SIGKILL');
   }
 }
+
+type Ingested = Awaited<ReturnType<typeof ingest>>;
 
 async function post(url: string, body: string): Promise<number> {
   try {
@@ -193,13 +247,31 @@ async function failover(store: string) {
 try {
   const ingestRows = [];
   for (const concurrency of CONCURRENCIES) {
-    const sqlite = await ingest(undefined, `sqlite-${concurrency}`, concurrency);
-    const postgres = await ingest(await freshDb(), `postgres-${concurrency}`, concurrency);
+    const rounds: Array<{ sqlite: Ingested; postgres: Ingested; postgres_over_sqlite: number }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const sqlite = await ingest(undefined, `sqlite-${concurrency}-${i}`, concurrency);
+      const postgres = await ingest(await freshDb(), `postgres-${concurrency}-${i}`, concurrency);
+      rounds.push({
+        sqlite,
+        postgres,
+        postgres_over_sqlite: +(postgres.messages_per_second / sqlite.messages_per_second).toFixed(3),
+      });
+    }
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
+    const best = (k: 'sqlite' | 'postgres') => Math.max(...rounds.map((r) => r[k].messages_per_second));
     ingestRows.push({
       concurrency,
-      sqlite,
-      postgres,
-      postgres_over_sqlite: +(postgres.messages_per_second / sqlite.messages_per_second).toFixed(3),
+      median_messages_per_second: {
+        sqlite: median(rounds.map((r) => r.sqlite.messages_per_second)),
+        postgres: median(rounds.map((r) => r.postgres.messages_per_second)),
+      },
+      best_messages_per_second: { sqlite: best('sqlite'), postgres: best('postgres') },
+      median_postgres_over_sqlite: median(rounds.map((r) => r.postgres_over_sqlite)),
+      rounds,
     });
   }
   const stream = await streamDelay(await freshDb());
@@ -210,7 +282,10 @@ try {
     ingest: ingestRows,
     stream_commit_to_other_node_ws: stream,
     core_failover: fail,
-    note: 'each node its own process (1 signature worker); load generator, nodes and PostgreSQL share the same cores',
+    note:
+      'each node its own process (1 signature worker); load generator, nodes and PostgreSQL share the same cores. ' +
+      'cpu_ms_per_message: user+system CPU of each process per message; cpu_bound_messages_per_second: the cores ' +
+      'divided by their sum, the rate no tuning of waits can pass without cutting CPU',
   });
 } finally {
   spawnSync('bash', ['scripts/postgres.sh', 'stop', pgDir], { stdio: 'inherit' });
