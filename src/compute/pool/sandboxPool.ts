@@ -7,6 +7,7 @@ import { resolveEntrypoint } from '../sandbox/resolveEntrypoint.js';
 import type { SandboxHandle, SandboxSpec } from '../sandbox/types.js';
 import { MountHelper } from './mountHelper.js';
 import { PooledSandbox, type PoolKind } from './pooledSandbox.js';
+import { within } from '../within.js';
 
 export interface SandboxPoolOptions {
   /** Host dir for the pooled sandboxes' sockets and launchers (short: the socket path is bounded). */
@@ -27,18 +28,14 @@ const REFILL_LATEST_MS = 1000;
 /** After the first answer: time for it to be written out and read. */
 const REFILL_DELAY_MS = 20;
 
-function settledWithin(p: Promise<unknown> | undefined, ms: number): Promise<void> | undefined {
-  if (!p) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.then(
-      () => {},
-      () => {},
-    ),
-    new Promise<void>((r) => {
-      timer = setTimeout(r, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+function settledWithin(p: Promise<unknown> | undefined, ms: number): Promise<unknown> | undefined {
+  return (
+    p &&
+    within(
+      p.catch(() => undefined),
+      ms,
+    )
+  );
 }
 
 interface Slot {

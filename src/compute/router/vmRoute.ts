@@ -5,6 +5,7 @@ import { computeStatusOf } from '../errorStatus.js';
 import type { Instance } from '../supervisor/instance.js';
 import { notFound, type Supervisor } from '../supervisor/supervisor.js';
 import { proxyToInstance } from './proxyToInstance.js';
+import { within } from '../within.js';
 
 export function sendError(res: http.ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
   const err = isAlephError(e) ? e : new AlephError('COMPUTE_INTERNAL', (e as Error).message, { cause: e });
@@ -18,8 +19,7 @@ export function sendError(res: http.ServerResponse, e: unknown, headers: Record<
 
 /** Waits briefly for the sandbox to be reported gone: the socket error usually arrives before the exit status. */
 async function exitReason(exited: Promise<{ reason: string }>): Promise<string | null> {
-  const r = await Promise.race([exited, new Promise<null>((ok) => setTimeout(() => ok(null), 700))]);
-  return r?.reason ?? null;
+  return (await within(exited, 700))?.reason ?? null;
 }
 
 /** The program's own headers on an answer that no instance gave (it could not start). */

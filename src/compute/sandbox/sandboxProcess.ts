@@ -12,6 +12,7 @@ import type { LogStream, SandboxExit, SandboxHandle } from './types.js';
 import { waitForHttp } from './waitForHttp.js';
 import { attachUserNetwork, BLOCK_FD, INFO_FD, type UserNetwork } from './userNetwork.js';
 import { spawnBwrap } from './spawnBwrap.js';
+import { within } from '../within.js';
 
 const STDERR_TAIL = 20;
 
@@ -90,7 +91,7 @@ export function spawnSandbox(
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       net?.stop();
       // Output may still be in the pipes; wait for it briefly so the reason is logged after the program's last line.
-      const drained = Promise.race([Promise.all([out, err]), new Promise((r) => setTimeout(r, 500))]);
+      const drained = within(Promise.all([out, err]), 500);
       void drained.then(() => {
         const oom = limits.oomKilled() || (limits.mechanism === 'rlimit' && rlimitOom);
         const result = exitReason({ code, signal, stopRequested, oom, memoryMiB: ctx.memoryMiB });

@@ -28,6 +28,7 @@ import { FleetMembership } from '../fleet/fleetMembership.js';
 import { fleetRouter } from '../fleet/fleetRoute.js';
 import { PeerPools } from '../fleet/forwardToPeer.js';
 import { SandboxPool } from '../pool/sandboxPool.js';
+import { within } from '../within.js';
 
 export interface ComputeNodeOptions {
   /** The core node's API, e.g. http://127.0.0.1:4024. */
@@ -211,7 +212,7 @@ export async function createComputeNode(opts: ComputeNodeOptions): Promise<Compu
   sup.placedHere = (id) => fleet.placementOf(id) === null;
   // Events from here on are seen; list persistent programs after subscribing so none slips between the two, and
   // after the first beat, so only those placed here start.
-  await Promise.all([Promise.race([follower.connected, new Promise((r) => setTimeout(r, 2000))]), fleet.start()]);
+  await Promise.all([within(follower.connected, 2000), fleet.start()]);
   fleetRoute = fleetRouter(sup, fleet, pools);
   void sup.startPersistent().catch(() => {});
   return {

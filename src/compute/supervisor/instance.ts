@@ -5,6 +5,7 @@ import type { ProgramView } from '../api/programView.js';
 import type { PreparedProgram } from './artifacts.js';
 import type { ProgramLogs } from './programLogs.js';
 import { openUpstream } from './upstream.js';
+import { within } from '../within.js';
 
 let counter = 0;
 
@@ -95,14 +96,7 @@ export class Instance {
 
   /** Lets in-flight requests finish (bounded by the program's request limit), then stops the sandbox. */
   async drain(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.idle(),
-      new Promise<void>((r) => {
-        timer = setTimeout(r, this.view.seconds * 1000 + 1000);
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(this.idle(), this.view.seconds * 1000 + 1000);
     await this.stop();
   }
 

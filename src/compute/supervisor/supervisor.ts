@@ -23,6 +23,7 @@ import { editionPin, notServing, RolloutRouting, type RolloutAbort } from '../ro
 import type { ComputeRollout } from '../../protocol/api/rolloutSchemas.js';
 import type { ServingReport } from './servingReports.js';
 import { TrafficCounts } from './trafficCounts.js';
+import { within } from '../within.js';
 
 interface ProgramState {
   view: ProgramView;
@@ -544,14 +545,7 @@ export class Supervisor {
       for (const id of this.artifacts.persistent.programsWithImages())
         if (!this.closed && !this.states.get(id)?.instance) await this.dropVolumes(id, null);
     })();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      sweep,
-      new Promise<void>((r) => {
-        timer = setTimeout(r, waitMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await within(sweep, waitMs);
   }
 
   /** What this node counted for the program's running rollout (`GET /control/machine/{id}/rollout`). */

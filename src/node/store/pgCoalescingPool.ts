@@ -40,6 +40,12 @@ const HELD = /^(begin|savepoint \w+|release savepoint \w+)$/i;
 function coalescingClient(client: pg.PoolClient): PostgresPoolClient {
   let held = '';
   let committed = false;
+  /** What is held, handed over once (to be sent in front of the next statement). */
+  const takeHeld = () => {
+    const before = held;
+    held = '';
+    return before;
+  };
   const send = async (text: string, params: readonly unknown[]): Promise<Result> => {
     const r = (await client.query(text, params as unknown[])) as Result | Result[];
     if (!Array.isArray(r)) return r;
@@ -61,9 +67,8 @@ function coalescingClient(client: pg.PoolClient): PostgresPoolClient {
       committed = false;
       return EMPTY;
     }
-    if (held) {
-      const before = held;
-      held = '';
+    const before = takeHeld();
+    if (before) {
       if (params.length === 0) return send(before + text, params);
       await client.query(before);
     }
@@ -74,16 +79,14 @@ function coalescingClient(client: pg.PoolClient): PostgresPoolClient {
       if (typeof textOrCursor !== 'string') {
         // A cursor (a streamed read) answers synchronously: what is held goes first, queued in order by pg (an
         // error there fails the cursor's own statement, the transaction being aborted).
-        if (held) {
-          client.query(held).catch(() => undefined);
-          held = '';
-        }
+        const before = takeHeld();
+        if (before) client.query(before).catch(() => undefined);
         return client.query(textOrCursor as never);
       }
       return query(textOrCursor, params ?? []) as Promise<PostgresQueryResult<unknown>>;
     }) as PostgresPoolClient['query'],
     release() {
-      held = '';
+      takeHeld();
       committed = false;
       client.release();
     },
