@@ -111,7 +111,9 @@ export class ApplyQueue {
    * small batch), and commits once a turn brings nothing new, or at maxBatch.
    *
    * Where every statement is a round trip (PostgreSQL), the last group's rows ride on the batch's end and its
-   * commit: one round trip instead of two. Should that fail, nothing of the batch stands: its messages go back
+   * commit: one round trip instead of two; and the messages that join after the first turn are applied at once,
+   * the end refusing to commit if another node had applied one of them (rare: two nodes given the same message
+   * at once). Should the end fail either way, nothing of the batch stands: its messages go back
    * to the head of the queue, in order, for a run statement by statement (`careful`), where a group whose
    * write fails is replayed one by one and each message gets its own verdict.
    */
@@ -135,6 +137,9 @@ export class ApplyQueue {
       // blocks without a due upgrade cost no query.
       let nextDue: number | null | undefined = start.nextDue;
       let appliedElsewhere = start.appliedElsewhere;
+      // Combined: whether another node applied the messages that joined after the first turn is asked by the
+      // batch's end, before its writes (the order lock is held since the start: the answer cannot change meanwhile).
+      const joined: string[] = [];
       for (;;) {
         for (const item of taken) {
           const block = this.blocks.stamp();
@@ -170,6 +175,11 @@ export class ApplyQueue {
         if (!this.queue.length || batch.length >= this.maxBatch) break;
         taken = this.queue.splice(0, this.maxBatch - batch.length);
         batch.push(...taken);
+        if (combined) {
+          joined.push(...hashesOf(taken));
+          appliedElsewhere = undefined;
+          continue;
+        }
         const known = stmts.appliedHeights(hashesOf(taken));
         appliedElsewhere = known === undefined ? known : await known;
       }
@@ -185,6 +195,7 @@ export class ApplyQueue {
       // too: nothing between it and trx.commit() may fail.
       const withVerdicts = await stmts.finishBatch({
         rows,
+        ...(joined.length ? { notAppliedElsewhere: joined } : {}),
         applied: b.applied.map((a) => a.msg.envelope.item_hash),
         meta: [
           ['height', String(b.height)],

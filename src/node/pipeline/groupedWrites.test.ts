@@ -39,6 +39,62 @@ async function oneBatch(h: Harness, messages: Array<SignedMessage | ValidMessage
   }
 }
 
+/** The writer's look at the next due upgrade when it goes idle (its timer): not part of a batch. */
+const ARM = /^select min\("?effective_height"?\)/;
+
+/**
+ * What `run` had pg send, through a spy on pg's own client (the library, not ours): each text is one round trip.
+ * Arrival-time reads of the harness (none here: the writers are driven directly) would show up too.
+ */
+async function roundTrips<T>(
+  run: () => Promise<T>,
+  onSend: (text: string) => void = () => {},
+): Promise<{ result: T; sent: string[] }> {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+    if (typeof a[0] === 'string') {
+      sent.push(a[0]);
+      onSend(a[0]);
+    }
+    return (query as (...x: unknown[]) => unknown).apply(this, a);
+  } as typeof query;
+  try {
+    return { result: await run(), sent };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
+
+/**
+ * Outcomes of messages enqueued on `queue`: `first` at once, `joining` as soon as the batch's start is sent (its
+ * answer needs a round trip, so they are queued before the batch looks again: they join it after its first turn).
+ */
+function firstAndJoining(
+  queue: ApplyQueue,
+  first: ValidMessage[],
+  joining: ValidMessage[],
+  started: Promise<void>,
+): Promise<Outcome[]> {
+  const outcome = (p: Promise<Applied>) =>
+    p.then(
+      (a): Outcome => ({ height: a.height }),
+      (e: unknown): Outcome => ({ code: isAlephError(e) ? e.code : String(e) }),
+    );
+  const early = first.map((m) => outcome(queue.enqueue(m, Date.now() / 1000)));
+  const late = started.then(() => joining.map((m) => outcome(queue.enqueue(m, Date.now() / 1000))));
+  return late.then((l) => Promise.all([...early, ...l]));
+}
+
+/** A promise settled when pg is asked to send the order lock (a batch's start), and the spy hook that settles it. */
+function whenStarted(): { started: Promise<void>; onSend(text: string): void } {
+  let resolve = () => {};
+  const started = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { started, onSend: (t) => t.includes('pg_advisory_xact_lock') && resolve() };
+}
+
 const storeHeight = async (h: Harness) =>
   Number(
     (await h.node.db.selectFrom('meta').select('value').where('key', '=', 'height').executeTakeFirstOrThrow()).value,
@@ -141,28 +197,90 @@ describe('messages that write only their own row share a savepoint and one write
       [1, 2, 3, 4, 5].map((n) => sign(alice, buildPost({ sender: alice.address, type: 'note', content: { n } }))),
     );
     const start = await storeHeight(h);
-    // A spy on pg's own client (the library, not ours): every text it is asked to send is one round trip.
-    const sent: string[] = [];
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
-      if (typeof a[0] === 'string') sent.push(a[0]);
-      return (query as (...x: unknown[]) => unknown).apply(this, a);
-    } as typeof query;
-    let outcomes: Outcome[];
-    try {
-      outcomes = await oneBatch(h, posts);
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    const { result: outcomes, sent } = await roundTrips(() => oneBatch(h, posts));
     assert.deepEqual(
       outcomes,
       posts.map((_, i) => ({ height: start + i + 1 })),
     );
-    const writer = sent.filter((t) => !t.startsWith('select min(effective_height)'));
+    const writer = sent.filter((t) => !ARM.test(t));
     assert.equal(writer.length, 2, writer.map((t) => t.slice(0, 80)).join('\n'));
     assert.match(writer[0]!, /^begin; select pg_advisory_xact_lock\(/);
     assert.match(writer[1]!, /^savepoint apply_message; release savepoint apply_message; insert into messages /);
     assert.match(writer[1]!, /; commit$/);
     assert.equal(await storeHeight(h), start + 5);
+  });
+
+  it('on PostgreSQL messages that join a batch after its first turn cost no round trip of their own', {
+    skip: !testPgServer() && 'ALEPH_TEST_PG not set',
+  }, async () => {
+    const posts = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) =>
+        valid(await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { joined: n } }))),
+      ),
+    );
+    const start = await storeHeight(h);
+    const queue = new ApplyQueue(h.node.db, h.node.files, h.node.pipeline.blocks, () => undefined);
+    try {
+      await queue.catchUp(); // idle: the messages below open a batch of their own
+      const { started, onSend } = whenStarted();
+      const { result, sent } = await roundTrips(
+        () => firstAndJoining(queue, posts.slice(0, 2), posts.slice(2), started),
+        onSend,
+      );
+      assert.deepEqual(
+        result,
+        posts.map((_, i) => ({ height: start + i + 1 })),
+      );
+      const writer = sent.filter((t) => !ARM.test(t));
+      assert.equal(writer.length, 2, writer.map((t) => t.slice(0, 80)).join('\n'));
+      // The joiners' check rides on the end, before its writes.
+      assert.match(
+        writer[1]!,
+        /^savepoint apply_message; release savepoint apply_message; do \$aleph\$ begin if exists/,
+      );
+      assert.match(writer[1]!, /; commit$/);
+    } finally {
+      queue.stop();
+    }
+  });
+
+  it('on PostgreSQL a joining message another node had applied makes the end refuse to commit; the batch runs again and answers its height', {
+    skip: !testPgServer() && 'ALEPH_TEST_PG not set',
+  }, async () => {
+    const [elsewhere, mine, also] = await Promise.all(
+      [1, 2, 3].map(async (n) =>
+        valid(await sign(alice, buildPost({ sender: alice.address, type: 'note', content: { raced: n } }))),
+      ),
+    );
+    const start = await storeHeight(h);
+    // Another writer on the same store (as another core node is) applies one first.
+    const other = new ApplyQueue(h.node.db, h.node.files, h.node.pipeline.blocks, () => undefined);
+    const queue = new ApplyQueue(h.node.db, h.node.files, h.node.pipeline.blocks, () => undefined);
+    try {
+      assert.equal((await other.enqueue(elsewhere!, Date.now() / 1000)).height, start + 1);
+      await queue.catchUp(); // idle: the messages below open a batch of their own
+      const { started, onSend } = whenStarted();
+      const { result, sent } = await roundTrips(
+        () => firstAndJoining(queue, [mine!], [elsewhere!, also!], started),
+        onSend,
+      );
+      // Decided once: the other writer's height, and the rest after it, as if it had been known from the start.
+      assert.deepEqual(result, [{ height: start + 2 }, { height: start + 1 }, { height: start + 3 }]);
+      assert.ok(sent.some((t) => t.includes('STORE_APPLIED_ELSEWHERE')));
+      assert.equal(await storeHeight(h), start + 3);
+      assert.deepEqual(await row(h, elsewhere!.envelope.item_hash), {
+        status: 'processed',
+        height: start + 1,
+        error_code: null,
+      });
+      assert.deepEqual(await row(h, also!.envelope.item_hash), {
+        status: 'processed',
+        height: start + 3,
+        error_code: null,
+      });
+    } finally {
+      other.stop();
+      queue.stop();
+    }
   });
 });

@@ -76,6 +76,11 @@ export interface BatchStart {
 export interface BatchEnd {
   /** Rows of distinct item_hash to upsert before the end (as upsertMessages), outside any savepoint. */
   rows?: readonly MessagesTable[];
+  /**
+   * Messages the batch applied without asking appliedHeights first: the end fails, before any of its writes
+   * and without committing, if another writer applied one of them (STORE_APPLIED_ELSEWHERE).
+   */
+  notAppliedElsewhere?: readonly string[];
   /** The messages the batch applied. */
   applied: string[];
   meta: ReadonlyArray<readonly [key: string, value: string]>;

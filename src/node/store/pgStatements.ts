@@ -62,6 +62,14 @@ function batchEnd(
   );
 }
 
+/**
+ * Raises (so the rest of the message, its commit included, is skipped and the transaction aborted) if another
+ * writer applied any of these messages. A DO block: a plain statement cannot fail on a condition.
+ */
+const notAppliedElsewhere = (hashes: readonly string[]) =>
+  `do $aleph$ begin if exists (select 1 ${appliedHeightsOf(hashes)}) then ` +
+  `raise exception 'STORE_APPLIED_ELSEWHERE'; end if; end $aleph$; `;
+
 /** Rows per upsert statement (a group holds at most 512 rows and 4 MiB of content: one statement as a rule). */
 const UPSERT_CHUNK = 500;
 
@@ -102,7 +110,11 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
       const upserts = [];
       for (let i = 0; i < (end.rows?.length ?? 0); i += UPSERT_CHUNK)
         upserts.push(`${upsertText(end.rows!.slice(i, i + UPSERT_CHUNK))}; `);
-      const found = await rows<{ h: string | null }>(db, upserts.join('') + batchEnd(end.applied, notes, end.meta));
+      const check = end.notAppliedElsewhere?.length ? notAppliedElsewhere(end.notAppliedElsewhere) : '';
+      const found = await rows<{ h: string | null }>(
+        db,
+        check + upserts.join('') + batchEnd(end.applied, notes, end.meta),
+      );
       return new Set(found.flatMap((r) => (r.h === null ? [] : [r.h])));
     },
     appliedHeights: async (hashes) => {
