@@ -87,7 +87,7 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
   // holds back the transaction's begin and the savepoints, and sends them in front of the next simple query;
   // the hot statements are simple queries for that reason, their values escaped into the text (sqlLiterals).
   // A batch of plain messages is two round trips (begin + lock + start; the group's savepoint, its rows'
-  // upsert, the end and the commit), and one more when messages join it after its first turn (appliedHeights).
+  // upsert, the end and the commit), whatever joins it after its first turn: the end checks those (ApplyQueue).
   return {
     roundTrips: true,
     inTransaction: (trx) => pgWriterStatements(trx, node),
