@@ -79,10 +79,8 @@ export class PlainGroup<T> {
 
   /** Writes the buffered rows and releases the savepoint; the entries are handed back, the group is empty again. */
   async close(): Promise<Array<GroupEntry<T>>> {
-    if (!this.open) return [];
-    if (this.rows.length) await this.base.upsertMessages(this.rows);
-    await this.base.release();
-    return this.reset();
+    if (this.open && this.rows.length) await this.base.upsertMessages(this.rows);
+    return (await this.detach()).entries;
   }
 
   /**

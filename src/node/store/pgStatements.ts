@@ -64,14 +64,21 @@ function batchEnd(
 
 /**
  * Raises (so the rest of the message, its commit included, is skipped and the transaction aborted) if another
- * writer applied any of these messages. A DO block: a plain statement cannot fail on a condition.
+ * writer applied any of these messages. A DO block, as a plain statement cannot fail on a condition; its body is
+ * one more escaped literal (not a dollar-quote, which a text holding the tag would close).
  */
-const notAppliedElsewhere = (hashes: readonly string[]) =>
-  `do $aleph$ begin if exists (select 1 ${appliedHeightsOf(hashes)}) then ` +
-  `raise exception 'STORE_APPLIED_ELSEWHERE'; end if; end $aleph$; `;
+export const notAppliedElsewhere = (hashes: readonly string[]) =>
+  `do ${sqlText(`begin if exists (select 1 ${appliedHeightsOf(hashes)}) then raise exception 'STORE_APPLIED_ELSEWHERE'; end if; end`)}`;
 
 /** Rows per upsert statement (a group holds at most 512 rows and 4 MiB of content: one statement as a rule). */
 const UPSERT_CHUNK = 500;
+
+/** The upsert statements of rows of distinct item_hash, UPSERT_CHUNK rows each. */
+function upsertTexts(all: readonly MessagesTable[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < all.length; i += UPSERT_CHUNK) out.push(upsertText(all.slice(i, i + UPSERT_CHUNK)));
+  return out;
+}
 
 async function rows<R>(db: Db, text: string, params: unknown[] = []): Promise<R[]> {
   return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
@@ -107,14 +114,12 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     },
     finishBatch: async (end) => {
       const notes = end.announce ? announcements(node, end.announce.from, end.announce.to, end.announce.events) : [];
-      const upserts = [];
-      for (let i = 0; i < (end.rows?.length ?? 0); i += UPSERT_CHUNK)
-        upserts.push(`${upsertText(end.rows!.slice(i, i + UPSERT_CHUNK))}; `);
-      const check = end.notAppliedElsewhere?.length ? notAppliedElsewhere(end.notAppliedElsewhere) : '';
-      const found = await rows<{ h: string | null }>(
-        db,
-        check + upserts.join('') + batchEnd(end.applied, notes, end.meta),
-      );
+      const statements = [
+        ...(end.notAppliedElsewhere?.length ? [notAppliedElsewhere(end.notAppliedElsewhere)] : []),
+        ...upsertTexts(end.rows ?? []),
+        batchEnd(end.applied, notes, end.meta),
+      ];
+      const found = await rows<{ h: string | null }>(db, statements.join('; '));
       return new Set(found.flatMap((r) => (r.h === null ? [] : [r.h])));
     },
     appliedHeights: async (hashes) => {
@@ -138,10 +143,7 @@ export function pgWriterStatements(db: Db, node: string): WriterStatements {
     },
     upsertMessage: (r: MessagesTable) => run(db, upsertText([r])),
     upsertMessages: async (all) => {
-      for (let i = 0; i < all.length; i += UPSERT_CHUNK) {
-        const chunk = all.slice(i, i + UPSERT_CHUNK);
-        await run(db, upsertText(chunk));
-      }
+      for (const text of upsertTexts(all)) await run(db, text);
     },
     anyDueUpgrade: async (h) =>
       (await rows(db, `select 1 from program_pending where status = 'pending' and effective_height <= $1 limit 1`, [h]))

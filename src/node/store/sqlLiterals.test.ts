@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { isAlephError } from '../../errors.js';
 import { testPgServer } from '../testing/testStore.js';
+import { notAppliedElsewhere } from './pgStatements.js';
 import { sqlText, sqlTextArray, sqlValue } from './sqlLiterals.js';
 
 const server = testPgServer();
@@ -51,5 +52,26 @@ describe('SQL literals of the writer', { skip: !server && 'ALEPH_TEST_PG not set
         () => sqlValue(bad),
         (e) => isAlephError(e) && e.code === 'INTERNAL_ERROR',
       );
+  });
+
+  it('the batch end’s check on joining messages (a DO block) reads hostile hashes exactly: it raises for one that is there, not for the others', async () => {
+    // Hashes are validated long before the writer (hex or a CID); the check must not depend on it. The body is an
+    // escaped literal, so a text holding a dollar-quote tag, a quote or a backslash stays a value.
+    const hostile = [...HOSTILE, '$aleph$', "$aleph$'; raise exception 'x'; --"];
+    await client.query('create temporary table messages (item_hash text, status text, height integer)');
+    try {
+      for (const conforming of ['on', 'off']) {
+        await client.query(`set standard_conforming_strings = ${conforming}`);
+        await client.query(notAppliedElsewhere(hostile));
+        for (const v of hostile.slice(-4)) {
+          await client.query("insert into messages values ($1, 'processed', 1)", [v]);
+          await assert.rejects(client.query(notAppliedElsewhere(hostile)), /STORE_APPLIED_ELSEWHERE/, v);
+          await assert.doesNotReject(client.query(notAppliedElsewhere(hostile.filter((h) => h !== v))));
+          await client.query('delete from messages');
+        }
+      }
+    } finally {
+      await client.query('drop table messages');
+    }
   });
 });
