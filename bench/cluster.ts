@@ -2,7 +2,7 @@
 // on one core node to a websocket client of another, and core failover (kill -9 -> the survivor's first 200).
 // A private PostgreSQL cluster is started for the run (scripts/postgres.sh); every node is its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { allProcStats, procStat } from './procStat.js';
 import { makeSignedPosts } from './signedPosts.js';
 import { percentile, writeResult } from './writeResult.js';
 
@@ -44,15 +45,8 @@ function startNode(home: string, store?: string): Promise<{ url: string; child: 
 
 type LoadResult = { seconds: number; failed: number; latencies_ms: number[]; cpu_seconds: number };
 
-/** User + system CPU seconds of a process, all its threads (/proc/PID/stat). */
-function cpuOf(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
+/** User + system CPU seconds of a process, all its threads (0 once it is gone). */
+const cpuOf = (pid: number) => (procStat(pid)?.cpuMicros ?? 0) / 1e6;
 
 /** Until the process has settled (its signature worker loads after the node listens): < 20 ms of CPU in 200 ms. */
 async function quiet(pid: number): Promise<void> {
@@ -66,14 +60,7 @@ async function quiet(pid: number): Promise<void> {
 /** CPU seconds of every PostgreSQL process of the run's private cluster (backends, writer, WAL writer). */
 function postgresCpu(): number {
   let total = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuOf(Number(d));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
+  for (const s of allProcStats().values()) if (s.name === 'postgres') total += s.cpuMicros / 1e6;
   return total;
 }
 function runLoad(url: string, bodiesFile: string, warmFile: string, concurrency: number): Promise<LoadResult> {

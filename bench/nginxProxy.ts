@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { procStat } from './procStat.js';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
 
@@ -15,19 +16,13 @@ export interface NginxProxy {
   stop(): Promise<void>;
 }
 
-/** utime + stime of `pid` and its children, from /proc (fields 14 and 15, in clock ticks of 10 ms). */
+/** utime + stime of `pid` and its children (nginx's master and its worker). */
 function procCpuMicros(pid: number): number {
-  let total = 0;
   const pids = [
     pid,
     ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
   ];
-  for (const p of pids) {
-    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += (Number(f[11]) + Number(f[12])) * 10_000;
-  }
-  return total;
+  return pids.reduce((total, p) => total + (procStat(p)?.cpuMicros ?? 0), 0);
 }
 
 function freePort(): Promise<number> {

@@ -5,7 +5,7 @@
 // and the run also shows the rollout pinned to one edition, one program alone, and the routing's own CPU cost.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
@@ -18,6 +18,7 @@ import { uploadFile } from '../src/client/actions/uploadFile.js';
 import { prepareCode } from '../src/client/code/prepareCode.js';
 import { RolloutRouting } from '../src/compute/rollout/rolloutRouting.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
+import { allProcStats } from './procStat.js';
 import { percentile, writeResult } from './writeResult.js';
 
 const TRIALS = 10;
@@ -143,35 +144,21 @@ async function loadgenPair(a: string, b: string): Promise<LoadResult> {
   return { rps: x.rps + y.rps, ok: x.ok + y.ok };
 }
 
-const TICK_US = 1_000_000 / 100; // USER_HZ
 /**
  * CPU (µs) used so far by each of this process's descendants but the load generators: the program sandboxes. Read from
  * /proc, so that a busy machine (other engineers' work on the same 2 cores) changes the time a side takes, not the
  * CPU each request costs.
  */
 function sandboxCpu(): Map<number, number> {
-  const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parent.set(Number(name), Number(f[1]));
-    cpu.set(Number(name), Number(f[11]) + Number(f[12]));
-  }
+  const stats = allProcStats();
   const skip = new Set(loadgenPids);
   const out = new Map<number, number>();
-  for (const [pid, ticks] of cpu) {
+  for (const [pid, s] of stats) {
     let p: number | undefined = pid;
     while (p !== undefined && p > 1 && !skip.has(p)) {
-      p = parent.get(p);
+      p = stats.get(p)?.ppid;
       if (p === process.pid) {
-        out.set(pid, ticks * TICK_US);
+        out.set(pid, s.cpuMicros);
         break;
       }
     }
