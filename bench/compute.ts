@@ -13,6 +13,7 @@ import { prepareCode } from '../src/client/code/prepareCode.js';
 import { measureColdStart } from '../src/compute/bench/coldStart.js';
 import { descendants, pssOf } from '../src/compute/sandbox/processTree.js';
 import { startDevnet } from '../src/devnet/startDevnet.js';
+import { startBytePipe } from './bytePipe.js';
 import { NGINX, startNginxProxy } from './nginxProxy.js';
 import { percentile, writeResult } from './writeResult.js';
 
@@ -183,7 +184,7 @@ const ownCpuMicros = () => {
 // the FastAPI app what a typical program sees. nginx (one worker, keep-alive upstream to the same socket) is the
 // reference proxy. Each configuration runs ROUNDS times, interleaved, so that load from others on the machine
 // falls on all of them alike; ratios are of the sums.
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 async function warm(kind: 'node' | 'python') {
   const app = APPS[kind];
   const { id } = await deployProgram(config, {
@@ -195,6 +196,7 @@ async function warm(kind: 'node' | 'python') {
   await get(new http.Agent(), { url: devnet.computeUrl! }, `/vm/${id}/`);
   const socketPath = sup.serving(id)!.socketPath;
   const nginx = NGINX ? await startNginxProxy(join(home, `nginx-${kind}`), socketPath) : null;
+  const pipe = await startBytePipe(socketPath);
   try {
     const direct = await throughput({ socketPath }, '/');
     const routed = await throughput({ url: devnet.computeUrl! }, `/vm/${id}/`);
@@ -204,6 +206,8 @@ async function warm(kind: 'node' | 'python') {
       nginx: [] as number[],
       computeCpu: [] as number[],
       nginxCpu: [] as number[],
+      pipe: [] as number[],
+      pipeCpu: [] as number[],
     };
     for (let i = 0; i < ROUNDS; i++) {
       out.direct.push((await throughputOutside({ socketPath }, '/')).rps);
@@ -215,6 +219,9 @@ async function warm(kind: 'node' | 'python') {
         out.nginx.push(n.rps);
         out.nginxCpu.push(n.cpuUsPerRequest!);
       }
+      const p = await throughputOutside({ url: pipe.url }, '/', ownCpuMicros);
+      out.pipe.push(p.rps);
+      out.pipeCpu.push(p.cpuUsPerRequest!);
     }
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     return {
@@ -230,8 +237,16 @@ async function warm(kind: 'node' | 'python') {
         ratio: ratio(sum(out.compute), sum(out.direct)),
         nginx_ratio: nginx ? ratio(sum(out.nginx), sum(out.direct)) : null,
         compute_vs_nginx: nginx ? ratio(sum(out.compute), sum(out.nginx)) : null,
+        // The floor of any proxy in Node (bench/bytePipe.ts: bytes copied, nothing parsed), in the same rounds.
+        node_byte_pipe_rps: out.pipe,
+        node_byte_pipe_ratio: ratio(sum(out.pipe), sum(out.direct)),
+        byte_pipe_vs_nginx: nginx ? ratio(sum(out.pipe), sum(out.nginx)) : null,
         // The proxy's own cost, which load from others on the machine changes far less than it changes req/s.
-        proxy_cpu_us_per_request: { compute_node: out.computeCpu, nginx: nginx ? out.nginxCpu : null },
+        proxy_cpu_us_per_request: {
+          compute_node: out.computeCpu,
+          nginx: nginx ? out.nginxCpu : null,
+          node_byte_pipe: out.pipeCpu,
+        },
         ...(nginx
           ? { nginx: nginx.version }
           : { note: 'nginx row skipped: Debian package nginx not installed (apt-get install nginx)' }),
@@ -239,6 +254,7 @@ async function warm(kind: 'node' | 'python') {
     };
   } finally {
     await nginx?.stop();
+    await pipe.stop();
   }
 }
 
