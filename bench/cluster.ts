@@ -4,7 +4,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import WebSocket from 'ws';
 import { allProcStats, procStat } from './procStat.js';
 import { makeSignedPosts } from './signedPosts.js';
 import { percentile, writeResult } from './writeResult.js';
+import { freePort } from '../src/node/testing/freePort.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 // Client connections, each one message in flight: 64 (the ingest bench's), and 256, where PostgreSQL's batches get
@@ -22,14 +22,6 @@ const makeMessages = (n: number, tag: string) => makeSignedPosts(n, { tag });
 // This machine's speed drifts by up to 2x over minutes (a shared host): SQLite and PostgreSQL alternate, ROUNDS
 // times each, and every ratio is of one round's pair, run back to back.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const SCRIPT = fileURLToPath(new URL('../src/node/testing/nodeProcess.ts', import.meta.url));
 function startNode(home: string, store?: string): Promise<{ url: string; child: ChildProcess }> {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { procStat } from './procStat.js';
+import { freePort } from '../src/node/testing/freePort.js';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
 
@@ -23,18 +24,6 @@ function procCpuMicros(pid: number): number {
     ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
   ];
   return pids.reduce((total, p) => total + (procStat(p)?.cpuMicros ?? 0), 0);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = net
-      .createServer()
-      .listen(0, '127.0.0.1', () => {
-        const port = (s.address() as net.AddressInfo).port;
-        s.close(() => ok(port));
-      })
-      .on('error', fail);
-  });
 }
 
 /** Starts nginx in the foreground under `dir`, proxying 127.0.0.1:{free port} to `socketPath`. */

@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,17 +9,10 @@ import { buildPost } from '../../client/messages/buildPost.js';
 import { createNode, type RunningNode } from '../createNode.js';
 import { newAccount, sign } from '../testing/nodeHarness.js';
 import { databaseUrl, testPgServer } from '../testing/testStore.js';
+import { freePort } from '../testing/freePort.js';
 
 // Its own PostgreSQL (restarting the shared test server would break the other tests); only in the PostgreSQL run.
 const skip = (!testPgServer() || !existsSync('/usr/lib/postgresql')) && 'needs ALEPH_TEST_PG and PostgreSQL binaries';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const pgctl = (...args: string[]) => {
   const r = spawnSync('bash', ['scripts/postgres.sh', ...args], { encoding: 'utf8' });

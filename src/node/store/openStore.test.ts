@@ -1,6 +1,5 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +7,7 @@ import pg from 'pg';
 import { isAlephError } from '../../errors.js';
 import { createTestStore, databaseUrl, testPgServer } from '../testing/testStore.js';
 import { openStore, storeThreadsExited } from './openStore.js';
-
-/** A 127.0.0.1 port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../testing/freePort.js';
 
 const rejectsWith = (p: Promise<unknown>, code: string, mentions: RegExp) =>
   assert.rejects(p, (e) => {
@@ -32,7 +23,7 @@ describe('opening a store refuses what it cannot use, naming the problem', () =>
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('an unreachable PostgreSQL server: STORE_UNREACHABLE, quickly, the password not shown', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const t = Date.now();
     await rejectsWith(
       openStore(`postgres://u:secret@127.0.0.1:${port}/db`),
