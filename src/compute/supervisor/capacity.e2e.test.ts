@@ -32,10 +32,10 @@ describe('compute node capacity: a program that does not fit is refused, the one
     rmSync(home, { recursive: true, force: true });
   });
 
-  const deploy = (p: Omit<DeployProgramParameters, 'code' | 'entrypoint'>) => {
+  const deploy = (p: Omit<DeployProgramParameters, 'code' | 'entrypoint'>, prelude = '') => {
     const dir = join(home, `code-${n++}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'main.js'), `exports.handler = (req, res) => res.end('serving ${n}');\n`);
+    writeFileSync(join(dir, 'main.js'), `${prelude}exports.handler = (req, res) => res.end('serving ${n}');\n`);
     return deployProgram(config, {
       code: prepareCode(dir),
       entrypoint: 'main.js:handler',
@@ -56,12 +56,17 @@ describe('compute node capacity: a program that does not fit is refused, the one
   };
 
   it('refuses the second program on memory, vcpus and disk with 503, and starts it once there is room', async () => {
-    const first = await deploy({
-      memory: 128,
-      vcpus: 1,
-      updatable: true,
-      volumes: [{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }],
-    });
+    // Its first edition takes a while to go (it ignores SIGTERM, so it is killed a second later): room comes back
+    // only once that old instance is gone too, not as soon as the edition that replaced it stops.
+    const first = await deploy(
+      {
+        memory: 128,
+        vcpus: 1,
+        updatable: true,
+        volumes: [{ mount: '/data', name: 'data', size_mib: 2, persistence: 'host' }],
+      },
+      "if (!process.env.NEXT) setImmediate(() => { process.removeAllListeners('SIGTERM'); process.on('SIGTERM', () => {}); });\n",
+    );
     const served = await vm(first.id);
     assert.equal(served.status, 200, served.text);
 

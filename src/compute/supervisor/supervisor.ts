@@ -41,6 +41,8 @@ interface ProgramState {
   /** What `previous` runs, kept to start it again (an idle stop, a crash, or a restart after an abort). */
   previousView: ProgramView | null;
   previousStarting: Promise<Instance> | null;
+  /** Instances no longer routed to that are still finishing (a swap's old edition, an idle stop): stop() waits. */
+  leaving: Set<Promise<void>>;
 }
 
 /** A program change announced by the core node (`/api/ws0/programs`). */
@@ -117,6 +119,7 @@ export class Supervisor {
           previous: null,
           previousView: null,
           previousStarting: null,
+          leaving: new Set(),
         }),
       );
     else s.view = view;
@@ -254,7 +257,7 @@ export class Supervisor {
       if (s.instance !== inst || inst.inflight > 0) return;
       s.instance = null;
       this.logs.add(inst.view.id, inst.view.edition, 'system', `idle for ${inst.view.seconds} s: stopping`);
-      void inst.stop();
+      this.leave(s, inst.stop());
     }, Math.max(1, inst.view.seconds) * 1000);
     s.idleTimer.unref();
   }
@@ -402,7 +405,7 @@ export class Supervisor {
       s.previous = null;
       s.previousView = null;
       s.rollout = null;
-      if (prev) void prev.drain();
+      if (prev) this.leave(s, prev.drain());
       if (old) await old.drain();
       if (s.starting)
         await s.starting.then(
@@ -466,7 +469,11 @@ export class Supervisor {
         'system',
         `rollout: edition ${view.edition} serves ${s.rollout.percent()} %, edition ${old.view.edition} the rest`,
       );
-    } else void old.drain().then(() => this.dropVolumes(view.id, s.view));
+    } else
+      this.leave(
+        s,
+        old.drain().then(() => this.dropVolumes(view.id, s.view)),
+      );
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) {
       next.enter();
@@ -491,7 +498,7 @@ export class Supervisor {
         const cand = s.instance;
         if (cand && cand.view.edition === r.candidate) {
           s.instance = null;
-          void cand.drain();
+          this.leave(s, cand.drain());
         }
         return;
       }
@@ -503,8 +510,8 @@ export class Supervisor {
     if (r.aborted && prev?.alive) {
       const cand = s.instance;
       s.instance = prev;
-      if (cand && cand !== prev) void cand.drain();
-    } else if (prev) void prev.drain();
+      if (cand && cand !== prev) this.leave(s, cand.drain());
+    } else if (prev) this.leave(s, prev.drain());
   }
 
   /**
@@ -576,17 +583,27 @@ export class Supervisor {
     return i?.alive ? i : null;
   }
 
-  /** Stops the program's instance now, after its in-flight requests; the next request starts it again. */
+  /**
+   * Stops the program's instance now, after its in-flight requests, and resolves once none of its instances runs
+   * (an old edition still draining after a swap included: what it holds of the node's capacity is free then).
+   * The next request starts it again.
+   */
   async stop(programId: string): Promise<void> {
     const s = this.states.get(programId);
-    const inst = s?.instance;
-    if (!s || !inst) return;
+    if (!s) return;
+    const inst = s.instance;
     s.instance = null;
     if (s.idleTimer) {
       clearTimeout(s.idleTimer);
       s.idleTimer = null;
     }
-    await inst.drain();
+    await Promise.all([inst?.drain(), ...s.leaving]);
+  }
+
+  /** Tracks an instance's way out so that stop() can wait for it. */
+  private leave(s: ProgramState, done: Promise<void>): void {
+    const p = done.catch(() => {}).finally(() => s.leaving.delete(p));
+    s.leaving.add(p);
   }
 
   async close(): Promise<void> {

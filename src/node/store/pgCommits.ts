@@ -103,13 +103,15 @@ export function followCommits(url: string, self: string, db: Db, bus: EventEmitt
       // Held as long as the node runs: what shows the node connected to the store (otherCoreNodes).
       application_name: coreNodeApplicationName(self),
     });
+    // At once, not once listening: a server shutting down can send its FATAL in the same read as the end of the
+    // handshake, before any query is active, and pg emits that as 'error' — which, unheard, ends the process.
+    c.on('error', () => undefined);
     const from = streamed;
     localSince = new Set();
     try {
       await c.connect();
       c.on('notification', onNotification);
       await c.query(`listen ${COMMITS_CHANNEL}`);
-      c.on('error', () => undefined);
       c.on('end', () => {
         client = null;
         if (!closed) setTimeout(() => void connect(), 200).unref();
