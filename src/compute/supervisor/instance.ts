@@ -50,6 +50,8 @@ export class Instance {
   private onFirstServed: (() => void) | null;
   /** Set once the sandbox is gone: the reason a request that reached it failed. */
   exit: SandboxExit | null = null;
+  /** Set once it was told to go (drain or stop): it takes no new requests and is on its way out. */
+  retiring = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -96,11 +98,13 @@ export class Instance {
 
   /** Lets in-flight requests finish (bounded by the program's request limit), then stops the sandbox. */
   async drain(): Promise<void> {
+    this.retiring = true;
     await within(this.idle(), this.view.seconds * 1000 + 1000);
     await this.stop();
   }
 
   async stop(): Promise<void> {
+    this.retiring = true;
     await this.handle.stop(1000);
     await this.upstream.destroy();
   }

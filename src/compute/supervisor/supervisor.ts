@@ -41,8 +41,8 @@ interface ProgramState {
   /** What `previous` runs, kept to start it again (an idle stop, a crash, or a restart after an abort). */
   previousView: ProgramView | null;
   previousStarting: Promise<Instance> | null;
-  /** Instances no longer routed to that are still finishing (a swap's old edition, an idle stop): stop() waits. */
-  leaving: Set<Promise<void>>;
+  /** Every instance of the program whose sandbox has not exited yet, routed to or not (a swap's draining old one). */
+  running: Set<Instance>;
 }
 
 /** A program change announced by the core node (`/api/ws0/programs`). */
@@ -119,7 +119,7 @@ export class Supervisor {
           previous: null,
           previousView: null,
           previousStarting: null,
-          leaving: new Set(),
+          running: new Set(),
         }),
       );
     else s.view = view;
@@ -257,7 +257,7 @@ export class Supervisor {
       if (s.instance !== inst || inst.inflight > 0) return;
       s.instance = null;
       this.logs.add(inst.view.id, inst.view.edition, 'system', `idle for ${inst.view.seconds} s: stopping`);
-      this.leave(s, inst.stop());
+      void inst.stop();
     }, Math.max(1, inst.view.seconds) * 1000);
     s.idleTimer.unref();
   }
@@ -279,7 +279,9 @@ export class Supervisor {
     });
     const pooled = await this.sandbox.pool?.assign(spec, firstServed).catch(() => null);
     const inst = new Instance(view, prepared, pooled ?? startSandbox(spec), served);
+    s.running.add(inst);
     void inst.handle.exited.then(() => {
+      s.running.delete(inst);
       release();
       this.onExit(s, inst);
     });
@@ -405,7 +407,7 @@ export class Supervisor {
       s.previous = null;
       s.previousView = null;
       s.rollout = null;
-      if (prev) this.leave(s, prev.drain());
+      if (prev) void prev.drain();
       if (old) await old.drain();
       if (s.starting)
         await s.starting.then(
@@ -469,11 +471,7 @@ export class Supervisor {
         'system',
         `rollout: edition ${view.edition} serves ${s.rollout.percent()} %, edition ${old.view.edition} the rest`,
       );
-    } else
-      this.leave(
-        s,
-        old.drain().then(() => this.dropVolumes(view.id, s.view)),
-      );
+    } else void old.drain().then(() => this.dropVolumes(view.id, s.view));
     this.reportOnce(s, { program_id: view.id, serving_edition: view.edition, failed_edition: null });
     if (next.inflight === 0) {
       next.enter();
@@ -498,7 +496,7 @@ export class Supervisor {
         const cand = s.instance;
         if (cand && cand.view.edition === r.candidate) {
           s.instance = null;
-          this.leave(s, cand.drain());
+          void cand.drain();
         }
         return;
       }
@@ -510,8 +508,8 @@ export class Supervisor {
     if (r.aborted && prev?.alive) {
       const cand = s.instance;
       s.instance = prev;
-      if (cand && cand !== prev) this.leave(s, cand.drain());
-    } else if (prev) this.leave(s, prev.drain());
+      if (cand && cand !== prev) void cand.drain();
+    } else if (prev) void prev.drain();
   }
 
   /**
@@ -584,9 +582,9 @@ export class Supervisor {
   }
 
   /**
-   * Stops the program's instance now, after its in-flight requests, and resolves once none of its instances runs
-   * (an old edition still draining after a swap included: what it holds of the node's capacity is free then).
-   * The next request starts it again.
+   * Stops the program's instance now, after its in-flight requests, and resolves once every instance of it that was
+   * told to go has exited (an old edition still draining after a swap included: what it held of the node's capacity
+   * is free then). The next request starts it again.
    */
   async stop(programId: string): Promise<void> {
     const s = this.states.get(programId);
@@ -597,13 +595,8 @@ export class Supervisor {
       clearTimeout(s.idleTimer);
       s.idleTimer = null;
     }
-    await Promise.all([inst?.drain(), ...s.leaving]);
-  }
-
-  /** Tracks an instance's way out so that stop() can wait for it. */
-  private leave(s: ProgramState, done: Promise<void>): void {
-    const p = done.catch(() => {}).finally(() => s.leaving.delete(p));
-    s.leaving.add(p);
+    const leaving = [...s.running].filter((i) => i.retiring).map((i) => i.handle.exited);
+    await Promise.all([inst?.drain(), ...leaving]);
   }
 
   async close(): Promise<void> {
