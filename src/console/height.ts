@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useExternal } from './useExternal.js';
 import { heightSchema } from '../protocol/api/programSchemas.js';
 import { getAnswer } from './api.js';
 import { reads } from './reads.js';
@@ -36,11 +36,11 @@ export function startHeight(): void {
 /** Milliseconds per block as observed (null until two heights were seen). */
 export const observedBlockMs = () => blockMs;
 
+const onHeight = (changed: () => void) => {
+  listeners.add(changed);
+  return () => void listeners.delete(changed);
+};
+
 export function useHeight(): number | null {
-  const [h, setH] = useState(height);
-  useEffect(() => {
-    listeners.add(setH);
-    return () => void listeners.delete(setH);
-  }, []);
-  return h;
+  return useExternal(() => height, onHeight);
 }

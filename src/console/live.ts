@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useExternal } from './useExternal.js';
 
 /** What the node's websocket streams announce, parsed loosely: the console only needs to know what changed. */
 export interface LiveMessage {
@@ -121,14 +121,12 @@ export function onLiveProgram(l: Listener<LiveProgram>): () => void {
   return () => programListeners.delete(l);
 }
 
+const onStatus = (changed: () => void) => {
+  statusListeners.add(changed);
+  return () => void statusListeners.delete(changed);
+};
+
 /** Whether the message stream is connected (shown in the header). */
 export function useLiveStatus(): boolean {
-  const [v, setV] = useState(connected);
-  useEffect(() => {
-    statusListeners.add(setV);
-    // The socket may have opened between the render and this effect: its news reached no listener.
-    setV(connected);
-    return () => void statusListeners.delete(setV);
-  }, []);
-  return v;
+  return useExternal(() => connected, onStatus);
 }

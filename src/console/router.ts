@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
 import { BASE, routeOf, type Route } from './routes.js';
+import { useExternal } from './useExternal.js';
 
 export { BASE, routeOf, type Route };
 
@@ -12,17 +12,18 @@ export function navigate(href: string, replace = false): void {
   for (const l of listeners) l();
 }
 
+const readLocation = () => location.pathname + location.search;
+function onLocation(changed: () => void): () => void {
+  listeners.add(changed);
+  addEventListener('popstate', changed);
+  return () => {
+    listeners.delete(changed);
+    removeEventListener('popstate', changed);
+  };
+}
+
 export function useRoute(): Route {
-  const [loc, setLoc] = useState(() => location.pathname + location.search);
-  useEffect(() => {
-    const update = () => setLoc(location.pathname + location.search);
-    listeners.add(update);
-    addEventListener('popstate', update);
-    return () => {
-      listeners.delete(update);
-      removeEventListener('popstate', update);
-    };
-  }, []);
+  const loc = useExternal(readLocation, onLocation);
   const url = new URL(loc, location.origin);
   return routeOf(url.pathname, url.search);
 }

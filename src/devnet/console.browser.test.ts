@@ -319,6 +319,24 @@ describe('the web console against a devnet', () => {
     await page.unroute('**/api/v0/programs/summaries*');
   });
 
+  it('a link followed before the app has settled opens its page (no change of route is lost)', async () => {
+    // At DOMContentLoaded the app has rendered, but Preact runs effects (the router subscribing) a frame later: the
+    // earliest moment a user can follow a link, and the one CI's keyboard test once hit under load.
+    const early = await context.newPage();
+    try {
+      await early.addInitScript(() =>
+        addEventListener('DOMContentLoaded', () =>
+          (document.querySelector('nav a[href="/console/programs"]') as HTMLElement | null)?.click(),
+        ),
+      );
+      await early.goto(`${t.devnet.apiUrl}/console/`);
+      await early.getByTestId('programs-total').waitFor({ timeout: 10_000 });
+      assert.equal(new URL(early.url()).pathname, '/console/programs');
+    } finally {
+      await early.close();
+    }
+  });
+
   it('is usable from the keyboard: a skip link, then the navigation', async () => {
     await page.goto(`${t.devnet.apiUrl}/console/`);
     await page.keyboard.press('Tab');
